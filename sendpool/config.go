@@ -74,7 +74,10 @@ type Config struct {
 	Clock Clock
 	// Notify, when set, receives notices worth showing the user (throttling,
 	// retries, reconnects). It is called from the pool's goroutines, one
-	// call at a time.
+	// call at a time, on the goroutine that has the news (a worker in the
+	// middle of a transaction, the dispatcher): it must not wait (on a
+	// terminal that does not read, say), or delivery waits with it;
+	// queue what it prints, as the tidings command does.
 	Notify func(Notice)
 }
 

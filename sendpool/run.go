@@ -93,6 +93,8 @@ type poolRun struct {
 	callbacksDone          chan struct{}
 }
 
+// notify hands n to Config.Notify, one call at a time, on the caller's
+// goroutine (see Config.Notify: it must not wait).
 func (r *poolRun) notify(n Notice) {
 	if r.p.cfg.Notify == nil {
 		return

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -262,12 +263,21 @@ type globalOptions struct {
 	interrupt *interruptWords
 	// errMu serializes the lines errLine writes.
 	errMu sync.Mutex
+	// aside, while a send delivers (newProgress), writes what errLine is
+	// given, from a goroutine of its own.
+	aside atomic.Pointer[linePrinter]
 }
 
 // errLine writes a line of a to stderr, one at a time: the pool's notices
 // and the progress lines come from goroutines of their own, and a line
 // must not be written into another (in tests stderr is a bytes.Buffer).
+// While a send delivers it only queues the line (g.aside), so that the
+// pool never waits for a terminal that does not read.
 func (g *globalOptions) errLine(a ...any) {
+	if lp := g.aside.Load(); lp != nil {
+		lp.add(lineOf(a...), false)
+		return
+	}
 	g.errMu.Lock()
 	defer g.errMu.Unlock()
 	fmt.Fprintln(g.stderr, a...)

@@ -17,15 +17,24 @@ import (
 // count, rate, ETA and failures on a terminal; otherwise (cron, CI logs) a
 // plain line every progressEvery, also while nothing finishes (a throttled
 // run, retries waiting), and none at the end, since the summary follows.
-// --quiet shows neither. It is safe for concurrent use; Close stops it.
+// --quiet shows neither. What it shows, and every line said on stderr
+// until Close (errLine), a linePrinter writes: Add and Notice, which the
+// results and the pool's notices call, never wait for the terminal. It is
+// safe for concurrent use; Close stops it.
 type progress struct {
-	mu      sync.Mutex
-	bar     *progressbar.ProgressBar
-	total   int
-	done    int
-	failed  int
-	started time.Time
-	now     func() time.Time
+	mu  sync.Mutex
+	bar *progressbar.ProgressBar
+	// shown is the bar's description as last drawn (draw).
+	shown string
+	// out writes stderr until Close (endAside), g's errLine queuing
+	// there till then.
+	out      *linePrinter
+	endAside func()
+	total    int
+	done     int
+	failed   int
+	started  time.Time
+	now      func() time.Time
 	// redial, while no connection can be made, is when the pool dials
 	// again (Notice.Redial): the lines give no time left then, as the
 	// rate so far says nothing of it. A message done from then on
@@ -56,12 +65,14 @@ type progressClock struct {
 }
 
 // newProgress starts showing the progress of a run of total messages on
-// g.stderr. The caller calls Close when the run ends.
+// g.stderr, and has g's errLine queue its lines for the same writer until
+// Close. The caller calls Close when the run ends.
 func newProgress(g *globalOptions, total int, clock progressClock) *progress {
 	if clock.now == nil {
 		clock.now = time.Now
 	}
 	p := &progress{total: total, started: clock.now(), now: clock.now}
+	var bar barDrawer
 	switch f, ok := rawFile(g.stderr); {
 	case g.quiet:
 	case ok && term.IsTerminal(int(f.Fd())):
@@ -72,12 +83,12 @@ func newProgress(g *globalOptions, total int, clock progressClock) *progress {
 			progressbar.OptionShowIts(),
 			progressbar.OptionSetItsString("msg"),
 			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
 		)
 		// Timed from now, not from the first message done: the first
 		// rate read 206228 msg/s at 10 a minute.
 		p.bar.StartWithoutRender()
+		p.shown, bar = "sending", p
 	default:
 		tick, stopTicker := clock.tick, func() {}
 		if tick == nil {
@@ -85,13 +96,14 @@ func newProgress(g *globalOptions, total int, clock progressClock) *progress {
 			tick, stopTicker = t.C, t.Stop
 		}
 		p.stop, p.stopped = make(chan struct{}), make(chan struct{})
-		go p.writeLines(g.errLine, tick, stopTicker)
+		go p.writeLines(tick, stopTicker)
 	}
+	p.out, p.endAside = g.printAside(bar)
 	return p
 }
 
-// writeLines prints a line for every tick until Close.
-func (p *progress) writeLines(out func(...any), tick <-chan time.Time, stopTicker func()) {
+// writeLines queues a line for every tick until Close.
+func (p *progress) writeLines(tick <-chan time.Time, stopTicker func()) {
 	defer close(p.stopped)
 	defer stopTicker()
 	for {
@@ -100,7 +112,7 @@ func (p *progress) writeLines(out func(...any), tick <-chan time.Time, stopTicke
 			p.mu.Lock()
 			line := p.line(now)
 			p.mu.Unlock()
-			out(line)
+			p.out.add(line+"\n", true)
 		case <-p.stop:
 			return
 		}
@@ -171,20 +183,16 @@ func (p *progress) noConnection(now time.Time) string {
 // (sendpool.NoticeReconnect with a Redial time) means no connection can
 // be made until then, or until a message is done; a retry's or a wait's
 // (sendpool.NoticeRetry, NoticeWait) that a message waits for its next
-// try until its final result.
+// try until its final result. It writes nothing: the bar is drawn by the
+// linePrinter, the lines at their ticks.
 func (p *progress) Notice(n sendpool.Notice) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	switch {
-	case n.Kind == sendpool.NoticeReconnect && !n.Redial.IsZero():
+	if n.Kind == sendpool.NoticeReconnect && !n.Redial.IsZero() {
 		p.redial, p.noticed = n.Redial, p.now()
-	case p.waits.notice(n):
-	default:
 		return
 	}
-	if p.bar != nil {
-		p.bar.Describe(p.describe())
-	}
+	p.waits.notice(n)
 }
 
 // describe is the bar's description. The caller holds p.mu.
@@ -219,15 +227,12 @@ func roughDuration(d time.Duration) string {
 // or a stopped run hands back those not sent yet) is neither done nor
 // "not sent": the bar would count the one that happened to be taken from
 // the queue as a failure beside the many left, which the summary counts
-// not-attempted.
+// not-attempted. It writes nothing, as Notice.
 func (p *progress) Add(r sendpool.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	waited := p.waits.done(r)
+	p.waits.done(r)
 	if r.Status == sendpool.StatusNotAttempted {
-		if waited && p.bar != nil {
-			p.bar.Describe(p.describe())
-		}
 		return
 	}
 	p.done++
@@ -239,15 +244,29 @@ func (p *progress) Add(r sendpool.Result) {
 	// that was lost since, while one sent since went over a connection
 	// that works (others than the one whose dial failed may be open).
 	sentSince := r.Status == sendpool.StatusSent && r.FinishedAt.After(p.noticed)
-	hadRedial := !p.redial.IsZero() && (sentSince || !p.now().Before(p.redial))
-	if hadRedial {
+	if !p.redial.IsZero() && (sentSince || !p.now().Before(p.redial)) {
 		p.redial = time.Time{}
 	}
-	if p.bar != nil {
-		if p.failed > 0 || hadRedial || waited {
-			p.bar.Describe(p.describe())
-		}
-		p.bar.Add(1)
+}
+
+// draw shows the bar as the progress stands (barDrawer); the linePrinter
+// calls it, on its goroutine alone.
+func (p *progress) draw() {
+	p.mu.Lock()
+	done, desc := p.done, p.describe()
+	p.mu.Unlock()
+	if desc != p.shown {
+		p.shown = desc
+		p.bar.Describe(desc)
+	}
+	p.bar.Set(done)
+}
+
+// clear takes the bar off its line, for lines to be written
+// (barDrawer).
+func (p *progress) clear() {
+	if !p.bar.IsFinished() {
+		p.bar.Clear()
 	}
 }
 
@@ -260,13 +279,15 @@ func (p *progress) droppedRetries() []sendpool.Result {
 	return p.waits.dropped
 }
 
-// Close ends the bar, or stops the lines and waits until the last one is
-// written, so that nothing follows the summary. Call it once.
+// Close ends the bar, or stops the lines, and waits until everything
+// queued for stderr is written (errLine writes at once again), so that
+// nothing follows the summary. Call it once.
 func (p *progress) Close() {
 	if p.stop != nil {
 		close(p.stop)
 		<-p.stopped
 	}
+	p.endAside()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.bar != nil {

@@ -40,7 +40,7 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 		return nil, func() {}, nil
 	}
 	cfg = &plan.SentCopies{To: sent, Folder: m.SentFolder, One: m.SentCopies == campaign.SentCopiesOne,
-		Warn: func(err error) { fmt.Fprintln(g.stderr, "warning:", err) }, Later: copiesLater(part)}
+		Warn: func(err error) { g.errLine("warning:", err) }, Later: copiesLater(part)}
 	return cfg, func() { sent.Close(context.WithoutCancel(ctx)) }, nil
 }
 

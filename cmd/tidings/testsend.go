@@ -143,7 +143,9 @@ func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg 
 			cfg.SMTPUTF8Rows = append(cfg.SMTPUTF8Rows, m.Row)
 		}
 	}
+	_, endAside := g.printAside(nil) // the pool's notices never wait for the terminal
 	results, runErr := plan.DeliverTest(ctx, cfg, msgs, w)
+	endAside()
 	closeErr := w.Close()
 	slices.SortFunc(results, func(a, b sendpool.Result) int { return cmp.Compare(a.Row, b.Row) })
 	sent, refused := 0, map[string]bool{}

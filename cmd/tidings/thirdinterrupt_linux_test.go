@@ -51,7 +51,11 @@ func TestThirdInterruptQuits(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	warned, said := make(chan struct{}), make(chan string, 1)
+	// The exit is waited for once stderr is read to its end: Wait closes
+	// the pipe, and what the reader had not read yet was lost (a reader
+	// slow under load missed the quit's words of a child that quit as it
+	// should).
+	warned, exited := make(chan struct{}), make(chan childEnd, 1)
 	go func() {
 		var all strings.Builder
 		sc := bufio.NewScanner(stderr)
@@ -61,7 +65,7 @@ func TestThirdInterruptQuits(t *testing.T) {
 			}
 			all.WriteString(sc.Text() + "\n")
 		}
-		said <- all.String()
+		exited <- childEnd{err: cmd.Wait(), stderr: all.String()}
 	}()
 	select {
 	case <-warned:
@@ -70,28 +74,33 @@ func TestThirdInterruptQuits(t *testing.T) {
 	}
 	// In the loop: a check of one row that has used a second of CPU.
 	waitFor(t, func() bool { return cpuTicks(cmd.Process.Pid) >= 100 })
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	var end childEnd
 	for sent := 1; ; sent++ {
 		if err := cmd.Process.Signal(os.Interrupt); err != nil {
 			t.Fatal(err)
 		}
 		select {
-		case err = <-exited:
+		case end = <-exited:
 		case <-time.After(time.Second): // no reply to wait on: the process is deaf
 			if sent < 10 {
 				continue
 			}
 			cmd.Process.Kill()
-			err = <-exited
+			<-exited
 			t.Fatalf("still running after %d interrupts", sent)
 		}
 		break
 	}
 	var ee *exec.ExitError
-	if stderr := <-said; !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted || !strings.Contains(stderr, "quit at the third interrupt") {
-		t.Errorf("check: %v\n%s", err, stderr)
+	if !errors.As(end.err, &ee) || ee.ExitCode() != exitInterrupted || !strings.Contains(end.stderr, "quit at the third interrupt") {
+		t.Errorf("check: %v\n%s", end.err, end.stderr)
 	}
+}
+
+// childEnd is how a child process ended, and all it wrote on stderr.
+type childEnd struct {
+	err    error
+	stderr string
 }
 
 // cpuTicks is the CPU time process pid has used, user and system, in

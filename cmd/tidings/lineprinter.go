@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+)
+
+// linePrinter writes to stderr, from a goroutine of its own, what is said
+// there while a send delivers: the pool's notices (warnings, retries,
+// reconnects), the progress lines, the Sent copies' warnings, and the
+// progress bar's redraws. Those who have news (the pool's workers and
+// dispatcher, the goroutine of the results) only queue it, so a terminal
+// that stops reading (Ctrl-S, a pager not scrolled, a stalled ssh link)
+// never holds up delivery: a worker that waited on it left its
+// connection idle, messages in flight, until the server timed it out.
+//
+// No line is lost: the queue grows while the terminal does not read (a
+// hundred bytes or so a retry note), and the printer catches up when it
+// reads again. A progress line not yet written gives way to the next one;
+// the bar is drawn as it stands at most every barEvery. Close writes
+// everything queued, in order, before it returns.
+type linePrinter struct {
+	w io.Writer
+	// bar, when set, is the progress bar the lines are written around:
+	// cleared before them, drawn again after, and drawn at each tick.
+	bar barDrawer
+	// tick drives the bar's redraws; nil without a bar.
+	tick <-chan time.Time
+
+	mu    sync.Mutex
+	lines []string
+	// progressAt is the index in lines of a progress line not yet
+	// written, -1 when there is none.
+	progressAt int
+	closing    bool
+	wake       chan struct{} // buffered 1
+	done       chan struct{}
+}
+
+// barDrawer is a progress bar the linePrinter draws: clear takes it off
+// its line, draw shows it as it stands now.
+type barDrawer interface {
+	clear()
+	draw()
+}
+
+// barEvery is how often the printer redraws the progress bar.
+const barEvery = 100 * time.Millisecond
+
+// startLinePrinter starts writing to w what is queued with add, and the
+// bar (nil: none) every barEvery. The caller calls Close.
+func startLinePrinter(w io.Writer, bar barDrawer) *linePrinter {
+	lp := &linePrinter{w: w, bar: bar, progressAt: -1, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	var stopTicker func()
+	if bar != nil {
+		t := time.NewTicker(barEvery)
+		lp.tick, stopTicker = t.C, t.Stop
+	}
+	go func() {
+		if stopTicker != nil {
+			defer stopTicker()
+		}
+		lp.run()
+	}()
+	return lp
+}
+
+// printAside starts a linePrinter on g.stderr, drawing bar (nil: none),
+// and has errLine queue its lines there until end, which writes what is
+// queued and returns once it is written (errLine writes at once again).
+func (g *globalOptions) printAside(bar barDrawer) (lp *linePrinter, end func()) {
+	lp = startLinePrinter(g.stderr, bar)
+	g.aside.Store(lp)
+	return lp, func() {
+		g.aside.CompareAndSwap(lp, nil)
+		lp.Close()
+	}
+}
+
+// add queues line (ending in a newline) to be written after those queued
+// before it. It never waits for the writing. A progress line (progress
+// true) replaces one queued before it that is still the last line queued.
+func (lp *linePrinter) add(line string, progress bool) {
+	lp.mu.Lock()
+	if progress && lp.progressAt >= 0 && lp.progressAt == len(lp.lines)-1 {
+		lp.lines[lp.progressAt] = line
+	} else {
+		if progress {
+			lp.progressAt = len(lp.lines)
+		}
+		lp.lines = append(lp.lines, line)
+	}
+	lp.mu.Unlock()
+	select {
+	case lp.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run writes what is queued as it comes, and draws the bar at each
+// tick, until Close; then it writes what is left and ends.
+func (lp *linePrinter) run() {
+	defer close(lp.done)
+	for {
+		select {
+		case <-lp.wake:
+		case <-lp.tick:
+		}
+		lp.mu.Lock()
+		lines, closing := lp.lines, lp.closing
+		lp.lines, lp.progressAt = nil, -1
+		lp.mu.Unlock()
+		lp.write(lines)
+		if closing {
+			return
+		}
+	}
+}
+
+// write writes lines, around the bar when there is one.
+func (lp *linePrinter) write(lines []string) {
+	if lp.bar != nil && len(lines) > 0 {
+		lp.bar.clear()
+	}
+	for _, l := range lines {
+		io.WriteString(lp.w, l)
+	}
+	if lp.bar != nil {
+		lp.bar.draw()
+	}
+}
+
+// Close writes what is queued and returns once it is written: what was
+// said during the delivery comes before what follows it (the summary).
+// Call it once; nothing is added after.
+func (lp *linePrinter) Close() {
+	lp.mu.Lock()
+	lp.closing = true
+	lp.mu.Unlock()
+	select {
+	case lp.wake <- struct{}{}:
+	default:
+	}
+	<-lp.done
+}
+
+// lineOf is the line fmt.Println writes of a.
+func lineOf(a ...any) string { return fmt.Sprintln(a...) }
