@@ -97,6 +97,10 @@ type Plan struct {
 	sendsNone bool
 	sums      *spool.Reader
 	send      rowSet // rows to hand to the pool
+	// unlinked are the rows of a reused generation whose message has no
+	// link to its unsubscribe target (spool.Row.Unlinked), for
+	// notesFromSheet.
+	unlinked unlinkedRows
 	// owed maps a row to the send to the only envelope recipients still
 	// owed it: an earlier run delivered it to the others
 	// (journal.Decision.Owed).
