@@ -211,6 +211,10 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if err != nil {
 		return nil, err
 	}
+	pl.SheetWarnings = in.Sheet.Warnings()
+	if kept := pl.Spool.Inputs().SheetWarnings; pl.Reused && len(kept) > 0 {
+		pl.SheetWarnings = kept
+	}
 	return pl, cleanSpool(opts.Store, pl.Spool)
 }
 
@@ -432,6 +436,7 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 	}
 	// The sums of the attachments its messages carry, as it read them.
 	inputs.Attachments = in.attachmentSums(renderer)
+	inputs.SheetWarnings = in.Sheet.Warnings() // read to the end: a send reusing it reads less
 	pl.ScanNote = renderer.ScanNote()
 	if err := w.Close(inputs); err != nil {
 		return err
