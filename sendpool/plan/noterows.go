@@ -16,10 +16,10 @@ import (
 // one-click link and its blank columns (render.Renderer.Notes). They are
 // read from in's sheet, which a reused generation leaves unread, without
 // rendering the bodies; what the bodies lack (render.Message.Unlinked)
-// comes from the generation's row records (unlinkedRows). It reads no further than the last row to send,
-// and nothing when onMessage is nil. A row the sheet or Notes gives a
-// problem is passed over: the generation has it invalid, or a message
-// made from the same inputs.
+// comes from the generation's row records (unlinkedRows). It reads no
+// further than the last row to send, and nothing when onMessage is nil.
+// A row the sheet or Notes gives a problem is passed over: the
+// generation has it invalid, or a message made from the same inputs.
 func (pl *Plan) notesFromSheet(ctx context.Context, in *Inputs, onMessage func(*render.Message)) error {
 	if onMessage == nil || pl.ToSend == 0 {
 		return nil
