@@ -52,20 +52,35 @@ func (l deadLink) image() bool { return l.attr != "href" }
 // none). With a <base href> of an absolute URL (or, in a template, one a
 // value gives), only empty hrefs go nowhere. It allocates nothing for a
 // link or image that has a scheme.
-func deadLinks(doc []byte, yield func(l deadLink) bool) {
-	based, backgrounds := isBased(doc), hasBackground(doc)
+func deadLinks(doc []byte, yield func(l deadLink) bool) { scanLinks(doc, nil, yield) }
+
+// scanLinks is deadLinks, in the same pass calling href, when not nil,
+// with the href of every <a> and <area> of doc as written (the
+// unsubscribe link is looked for among them: unsubLink.inHref); yield
+// nil looks for links alone.
+func scanLinks(doc []byte, href func(value []byte), yield func(l deadLink) bool) {
+	based, backgrounds := false, false
+	if yield != nil {
+		based, backgrounds = isBased(doc), hasBackground(doc)
+	}
 	for name, i := nextTag(doc, 0); name != nil; name, i = nextTag(doc, i) {
 		tag, attr := watched(name, backgrounds)
-		if tag == "img" || tag == "" && len(name) == 6 && bytes.EqualFold(name, []byte("source")) {
+		if yield != nil && (tag == "img" || tag == "" && len(name) == 6 && bytes.EqualFold(name, []byte("source"))) {
 			if !deadSrcset(doc, i, cmp.Or(tag, "source"), based, yield) {
 				return
 			}
 		}
-		if tag == "" {
+		if tag == "" || yield == nil && attr != "href" {
 			continue
 		}
 		value, at, ok := attrOf(doc, i, attr)
 		if !ok {
+			continue
+		}
+		if href != nil && attr == "href" {
+			href(value)
+		}
+		if yield == nil {
 			continue
 		}
 		judged := value

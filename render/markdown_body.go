@@ -248,6 +248,10 @@ func (r *Renderer) rowMarkdown(st *state, row campaign.Row, subject string, body
 	}
 	body.html = st.html.Bytes()
 	body.images = r.images
+	st.linked = false
+	if st.link.target != "" {
+		scanLinks(body.html, func(v []byte) { st.linked = st.linked || st.link.inHref(v) }, nil)
+	}
 	if text != nil {
 		body.text = st.text.Bytes()
 		if body.text == nil { // an empty body is still a body

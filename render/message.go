@@ -80,6 +80,13 @@ type Message struct {
 	// (templates.Set.EmptyImages): the message goes without it, a broken
 	// image where the body shows it. A note like NoFile.
 	NoImage []string
+	// Unlinked, when not nil, says that a body of the message (or each)
+	// has no link to the row's List-Unsubscribe target, which Gmail and
+	// Yahoo ask bulk mail to show in the body too. Render sets it (from
+	// the bodies, which Notes does not render: a reused spool's row
+	// record keeps it, spool.Row.Unlinked); a note like Warnings, told of
+	// at once for the rows with it.
+	Unlinked *Unlinked
 
 	// Data is the whole message, headers and body, CRLF line endings.
 	Data []byte
@@ -119,12 +126,12 @@ func (m *Message) ColumnSums() []uint16 {
 	return fold16(m.sums)
 }
 
-// Unsent drops m's notes (Warnings, SharedUnsubscribe, Blank, NoFile and NoImage) for a
-// row not sent now (sent before, a duplicate, suppressed): no reader
+// Unsent drops m's notes (Warnings, SharedUnsubscribe, Blank, NoFile,
+// NoImage and Unlinked) for a row not sent now (sent before, a duplicate, suppressed): no reader
 // sees the message as rendered, so a note on it asks nothing of anyone.
 // What is told of the rows a run sends is the same whether their
 // messages are rendered or read from a spool (Renderer.Notes for those
 // only).
 func (m *Message) Unsent() {
-	m.Warnings, m.SharedUnsubscribe, m.Blank, m.NoFile, m.NoImage = nil, 0, nil, nil, nil
+	m.Warnings, m.SharedUnsubscribe, m.Blank, m.NoFile, m.NoImage, m.Unlinked = nil, 0, nil, nil, nil, nil
 }

@@ -135,6 +135,9 @@ type Renderer struct {
 	att                                *attacher
 	md                                 *mdBody   // nil without a markdown body
 	test                               *testSend // nil unless rendering test messages
+	// unlinked are the notes of messages without a link to their
+	// unsubscribe target, by Unlinked.Code (fixUnlinked).
+	unlinked [8]*Unlinked
 
 	pool sync.Pool // of *state
 }
@@ -180,6 +183,10 @@ type state struct {
 	mw                     mimeWriter
 	parts                  parts
 	body                   content
+	// link is the row's unsubscribe target a body should link to,
+	// linked whether the HTML body does (rowHTML, rowMarkdown).
+	link   unsubLink
+	linked bool
 }
 
 // New prepares a Renderer for campaign c with its compiled templates set.
@@ -200,6 +207,7 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 	r.fixAddresses(set, fe)
 	r.fixHeaders(set, fe)
 	r.fixListHeaders(c, fe)
+	r.fixUnlinked(c.Unsubscribe.URL, c.Unsubscribe.Mailto)
 	if err := r.fixAttachments(c, set, opts.AttachmentCache, fe); err != nil {
 		return nil, err
 	}
@@ -955,6 +963,7 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 	}
 	m.Data = bytes.Clone(b.Bytes())
 	p.notes.tell(m)
+	m.Unlinked = p.unlinked // the one note Notes cannot tell: the spool keeps it
 	if b.Cap() > 4<<20 {
 		*b = bytes.Buffer{} // do not keep a huge buffer in the pool
 	}
@@ -1003,6 +1012,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 			unsub = nil // one click on it would unsubscribe the row's recipient
 		}
 	}
+	st.link = unsubLinkOf(unsub) // none for a test message, whose links no one follows
 	body, err := r.rowBodies(st, row, subject)
 	probs.add(err)
 	body.atts, body.rowImages = atts, imgs
@@ -1015,7 +1025,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	*p = parts{
 		date: r.now(), from: env.from, replyTo: env.replyTo, to: env.to, cc: env.cc,
 		subject: subject, messageID: m.MessageID, unsub: unsub, extra: extra, body: &st.body, testFor: testFor,
-		notes: notes,
+		notes: notes, unlinked: r.unlinkedBodies(st, body),
 	}
 	st.body = body
 	if env.writeSender {
@@ -1276,7 +1286,12 @@ func (r *Renderer) rowHTML(st *state, row campaign.Row, t *templates.Template, b
 	if bytes.Contains(st.html.Bytes(), []byte(unsafeMark)) {
 		probs.add(r.unsafeValue(row, t))
 	}
-	deadLinks(st.html.Bytes(), func(l deadLink) bool {
+	st.linked = false
+	var href func([]byte)
+	if st.link.target != "" {
+		href = func(v []byte) { st.linked = st.linked || st.link.inHref(v) }
+	}
+	scanLinks(st.html.Bytes(), href, func(l deadLink) bool {
 		if !strings.Contains(l.url, unsafeMark) { // told above
 			probs.add(r.deadLinkRow(row, t, l))
 		}
@@ -1389,6 +1404,8 @@ type parts struct {
 	testFor                       string   // X-Tidings-Test-For, for a test message
 	notes                         rowNotes // told with the message once it is made
 	body                          *content
+
+	unlinked *Unlinked // Message.Unlinked, told with notes
 }
 
 // build writes the message for p into st.msg: the header section in a fixed

@@ -393,11 +393,11 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		if err := printTestSendNotes(ctx, g.stdout, in, pl); err != nil {
 			return nil, err
 		}
-		sheetWarn.Rest()
+		sheetWarn.RestOf(pl.SheetWarnings)
 		printWarnings(g.stdout, c.Warnings)
 		return pl, nil
 	}
-	sheetWarn.Rest() // those a read of the rows found
+	sheetWarn.RestOf(pl.SheetWarnings) // those a read of the rows found, or the reused spool kept
 	probs := newProblemPrinter(g.stdout, pl.Problems)
 	for _, e := range pl.Invalid {
 		probs.Print(e)

@@ -746,17 +746,20 @@ func TestUnsubscribeWarning(t *testing.T) {
 	// A URL or mailto without one_click writes List-Unsubscribe alone,
 	// which the same rules do not count (RFC 8058 needs
 	// List-Unsubscribe-Post).
+	linked := map[string]string{"body.txt": "Hi {{.name}}\nUnsubscribe: https://acme.example/u?e={{.email | urlquery}}, or write to unsubscribe@example.com\n"}
 	for u, want := range map[string]string{
 		`url: "https://acme.example/u?e={{.email | urlquery}}"`: "unsubscribe.url without one_click",
 		`mailto: "unsubscribe@example.com"`:                     "301 recipients and unsubscribe: with a mailto only",
 	} {
 		camp = sendCampaign(t, srv, 301, "unsubscribe: {"+u+"}\n")
+		writeFiles(t, filepath.Dir(camp), linked) // a body without the link is the rows' warning
 		if out, errOut, code := runCLI(t, "check", camp); code != exitOK || strings.Count(out+errOut, "warning:") != 1 || !strings.Contains(out+errOut, want) {
 			t.Errorf("check, %s: code %d\n%s%s", u, code, out, errOut)
 		}
 	}
 	// (One without a dkim: section is the campaign file's warning.)
 	camp = sendCampaign(t, srv, 301, "unsubscribe: {url: \"https://acme.example/u?e={{.email | urlquery}}\", one_click: true}\n")
+	writeFiles(t, filepath.Dir(camp), linked)
 	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || strings.Count(out+errOut, "warning:") != 1 || !strings.Contains(out, "one_click without a dkim: section") {
 		t.Errorf("check, one_click: code %d\n%s%s", code, out, errOut)
 	}

@@ -95,8 +95,10 @@ func printWarnings(w io.Writer, warnings []string) {
 // render.SubjectWarnLength characters …) as they come, each with its file
 // and row, up to limit of them; a constant template can give every row the
 // same warning, and a million identical lines help nobody. Done prints how
-// many were not shown, and the rows whose To shares a one-click
-// unsubscribe link (render.Message.SharedUnsubscribe) in one line. It is
+// many were not shown, the rows whose To shares a one-click
+// unsubscribe link (render.Message.SharedUnsubscribe) in one line, and
+// those whose bodies do not link to their unsubscribe target
+// (render.Message.Unlinked) in a line for each kind. It is
 // not safe for concurrent use (render.Each calls back from one goroutine).
 type messageWarnings struct {
 	w     io.Writer
@@ -114,6 +116,9 @@ type messageWarnings struct {
 	// noImage are the rows whose inline image's path a blank cell
 	// emptied (render.Message.NoImage), by column.
 	noImage blankCells
+	// unlinked are the rows whose bodies do not link to their
+	// unsubscribe target (render.Message.Unlinked).
+	unlinked unlinkedRows
 }
 
 // maxMessageWarnings is how many message warnings a run prints.
@@ -134,6 +139,7 @@ func (mw *messageWarnings) Add(m *render.Message) {
 	mw.blank.add(m.Row, m.Blank)
 	mw.noFile.add(m.Row, m.NoFile)
 	mw.noImage.add(m.Row, m.NoImage)
+	mw.unlinked.add(m.Row, m.Unlinked)
 	if m.SharedUnsubscribe > 0 {
 		mw.shared.Add(strconv.Itoa(m.Row))
 		if mw.sharedK == 0 {
@@ -144,7 +150,8 @@ func (mw *messageWarnings) Add(m *render.Message) {
 
 // Done says how many warnings were not shown, which rows share a
 // one-click unsubscribe link among several To addresses, which print
-// a blank cell as it is, and which go without an attachment.
+// a blank cell as it is, which go without an attachment, and which
+// have a body without a link to their unsubscribe target.
 func (mw *messageWarnings) Done() {
 	if mw.n > mw.limit {
 		fmt.Fprintf(mw.w, "(%d more warnings about messages not shown)\n", mw.n-mw.limit)
@@ -159,6 +166,9 @@ func (mw *messageWarnings) Done() {
 		fmt.Fprintln(mw.w, line)
 	}
 	for _, line := range noImageLines(&mw.noImage, mw.file) {
+		fmt.Fprintln(mw.w, line)
+	}
+	for _, line := range mw.unlinked.lines(mw.file) {
 		fmt.Fprintln(mw.w, line)
 	}
 }

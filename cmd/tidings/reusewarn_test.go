@@ -24,7 +24,7 @@ func reuseWarnCampaign(t *testing.T, srv *smtptest.Server) (dir, camp string) {
 	writeFiles(t, dir, map[string]string{
 		"c.yaml": campaignYAML(srv.Port, `to: '{{.email}}'`, `subject: "{{.subj}}"`,
 			`recipients: {path: r.csv, key: id}`, `unsubscribe: {url: "https://example.com/u?id={{.id}}", one_click: true}`),
-		"body.txt": "Hi {{.name}},\nnews.\n",
+		"body.txt": "Hi {{.name}},\nnews.\nUnsubscribe: https://example.com/u?id={{.id}}\n",
 		"r.csv": "id,email,name,subj\n" +
 			"1,anna@localhost,Anna,News\n" +
 			fmt.Sprintf("2,bo@example.com,Bo,%s\n", long) +

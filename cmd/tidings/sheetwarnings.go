@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"slices"
 
 	"github.com/tidings/tidings/sendpool/plan"
 )
@@ -29,4 +30,20 @@ func (s *sheetWarnings) First() {
 // rows added.
 func (s *sheetWarnings) Rest() {
 	printWarnings(s.w, s.in.Sheet.Warnings()[s.said:])
+}
+
+// RestOf prints those of all, the sheet's warnings after a read to its
+// end (plan.Plan.SheetWarnings), that First did not: a send from a
+// reused spool, which reads the sheet only up to its last row to send,
+// or not at all, tells those its spool kept of the read that made it
+// (a status column's blocklisted rows, hidden rows past the last row it
+// sends), as that read's run did.
+func (s *sheetWarnings) RestOf(all []string) {
+	said := s.in.Sheet.Warnings()[:s.said]
+	for _, w := range all {
+		if !slices.Contains(said, w) {
+			printWarnings(s.w, []string{w})
+			said = append(said[:len(said):len(said)], w)
+		}
+	}
 }

@@ -70,6 +70,13 @@ type Plan struct {
 	// first row's with their key, under recipients.duplicates: first
 	// (Fate.OtherValues): their values go nowhere.
 	OtherValues RowList
+	// SheetWarnings are the sheet's warnings as a read of it to its end
+	// gives them (campaign.Sheet.Warnings): in's own when the rows were
+	// rendered; when a generation was reused (Reused), which leaves the
+	// sheet read no further than the last row to send, those the
+	// generation kept (spool.Inputs.SheetWarnings), or, of one kept by
+	// an older tidings, those of what was read.
+	SheetWarnings []string
 	// ScanNote is the renderer's warning about a campaign folder too
 	// large to look through whole for other campaigns
 	// (render.Renderer.ScanNote), when the rows were rendered; "" else.
@@ -97,6 +104,10 @@ type Plan struct {
 	sendsNone bool
 	sums      *spool.Reader
 	send      rowSet // rows to hand to the pool
+	// unlinked are the rows of a reused generation whose message has no
+	// link to its unsubscribe target (spool.Row.Unlinked), for
+	// notesFromSheet.
+	unlinked unlinkedRows
 	// owed maps a row to the send to the only envelope recipients still
 	// owed it: an earlier run delivered it to the others
 	// (journal.Decision.Owed).

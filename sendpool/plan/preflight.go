@@ -77,8 +77,9 @@ type Options struct {
 	// spool renders none: it sees instead, for each row to send, in
 	// sheet order, the row's notes read from the sheet without rendering
 	// (render.Renderer.Notes: the same Warnings, SharedUnsubscribe and
-	// Blank, no Data; notesFromSheet), none when SendsNone: the sheet is
-	// not read for them.
+	// Blank, no Data; Unlinked from the spool's row record;
+	// notesFromSheet), none when SendsNone: the sheet is not read for
+	// them.
 	OnMessage func(*render.Message)
 	// Store is the spool to write into and reuse from; nil means the one
 	// in the campaign's state folder.
@@ -210,6 +211,10 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if err != nil {
 		return nil, err
 	}
+	pl.SheetWarnings = in.Sheet.Warnings()
+	if kept := pl.Spool.Inputs().SheetWarnings; pl.Reused && len(kept) > 0 {
+		pl.SheetWarnings = kept
+	}
 	return pl, cleanSpool(opts.Store, pl.Spool)
 }
 
@@ -292,6 +297,7 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation, opts *Opti
 			return err
 		}
 		pl.decider.noteOtherValues(r)
+		pl.unlinked.note(r)
 		if (v.send || v.owed != nil) && !opts.SendsNone && pl.Spooled == 0 {
 			if err := pl.spooledFor(r); err != nil && !pl.partly(r, v, opts) {
 				return err
@@ -430,6 +436,7 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 	}
 	// The sums of the attachments its messages carry, as it read them.
 	inputs.Attachments = in.attachmentSums(renderer)
+	inputs.SheetWarnings = in.Sheet.Warnings() // read to the end: a send reusing it reads less
 	pl.ScanNote = renderer.ScanNote()
 	if err := w.Close(inputs); err != nil {
 		return err

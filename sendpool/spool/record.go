@@ -80,6 +80,10 @@ type Row struct {
 	// its ValueSums in the record instead). A send never sends from a
 	// generation the row of a message it sends is unspooled in.
 	Unspooled bool
+	// Unlinked is a message's render.Message.Unlinked as its Code (0:
+	// none, and in records of an older tidings): a note a reused
+	// generation's row tells, which render.Renderer.Notes cannot.
+	Unlinked uint8
 }
 
 // DetailLine is r's Detail on one line (DetailLine of it).
@@ -112,7 +116,7 @@ func DetailLines(detail string) []string { return strings.Split(detail, "\n") }
 // RowOf is the row record of a rendered message.
 func RowOf(m *render.Message) Row {
 	return Row{Row: m.Row, Kind: KindMessage, Key: m.Key, To: m.To, MessageID: m.MessageID, Recipients: m.Recipients, UTF8: m.UTF8,
-		ValuesSum: m.ValuesSum, ValueSums: m.ValueSums}
+		ValuesSum: m.ValuesSum, ValueSums: m.ValueSums, Unlinked: m.Unlinked.Code()}
 }
 
 // flagSums marks a record whose flags byte its ValuesSum follows (and, in
@@ -135,6 +139,10 @@ const flagCopies = 32
 // flagUnspooled marks a row record of Row.Unspooled, its Row.ValueSums
 // after everything else.
 const flagUnspooled = 64
+
+// flagUnlinked marks a row record whose Row.Unlinked follows everything
+// else, a byte.
+const flagUnlinked = 128
 
 // appendSums appends flags, with flagSums and sum and sums after it when
 // sum is known.
@@ -216,6 +224,9 @@ func appendRow(b []byte, r *Row) []byte {
 	if r.Unspooled {
 		flags |= flagUnspooled
 	}
+	if r.Unlinked != 0 {
+		flags |= flagUnlinked
+	}
 	b = append(b, flags)
 	if r.ValuesSum != 0 {
 		b = binary.LittleEndian.AppendUint32(b, r.ValuesSum)
@@ -225,6 +236,9 @@ func appendRow(b []byte, r *Row) []byte {
 	}
 	if r.Unspooled {
 		b = appendUint16s(b, r.ValueSums)
+	}
+	if r.Unlinked != 0 {
+		b = append(b, r.Unlinked)
 	}
 	return b
 }
@@ -351,6 +365,9 @@ func (d *decoder) row() Row {
 	}
 	if r.Unspooled = flags&flagUnspooled != 0; r.Unspooled {
 		r.ValueSums = d.uint16s()
+	}
+	if flags&flagUnlinked != 0 {
+		r.Unlinked = d.byte()
 	}
 	return r
 }

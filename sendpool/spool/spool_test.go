@@ -74,6 +74,9 @@ func writeGeneration(t *testing.T, s *Store, n int) {
 			w.AddRow(Row{Row: row, Kind: KindDuplicate, Key: "dup@example.org", Detail: "duplicate of row 2", OtherValues: row%26 == 0})
 		default:
 			m := testMessage(row)
+			if row%11 == 0 {
+				m.Unlinked = &render.Unlinked{Bodies: render.BodyHTML, Mailto: true}
+			}
 			w.AddRow(RowOf(m))
 			if err := w.AddMessage(m, fmt.Sprintf("h%d", row)); err != nil {
 				t.Fatal(err)
@@ -137,6 +140,9 @@ func TestSpoolRoundTrip(t *testing.T) {
 		}
 		if r.KeyReused != (r.Kind == KindInvalid && r.Row%20 == 0) || r.OtherValues != (r.Kind == KindDuplicate && r.Row%26 == 0) {
 			return fmt.Errorf("row %d (%v): KeyReused %v, OtherValues %v", r.Row, r.Kind, r.KeyReused, r.OtherValues)
+		}
+		if want := (r.Kind == KindMessage && r.Row%11 == 0); want != (r.Unlinked == 5) || !want && r.Unlinked != 0 {
+			return fmt.Errorf("row %d (%v): Unlinked %d", r.Row, r.Kind, r.Unlinked)
 		}
 		if want := (r.Kind == KindInvalid && r.Row%30 == 0); want != (r.ColumnSums != nil) || want && !slices.Equal(r.ColumnSums, []uint16{uint16(r.Row), 0, 0xffff}) {
 			return fmt.Errorf("row %d (%v): ColumnSums %v", r.Row, r.Kind, r.ColumnSums)

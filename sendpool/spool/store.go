@@ -59,6 +59,13 @@ type Inputs struct {
 	// tell whether a generation may be reused); nil in generations of an
 	// older tidings and of campaigns without such an attachment.
 	Attachments map[string]string `json:"attachments,omitempty"`
+	// SheetWarnings are the sheet's warnings (campaign.Sheet.Warnings)
+	// as the preflight that made the generation read it, to its end: a
+	// send that reuses the generation reads the sheet no further than its
+	// last row to send, or not at all, and tells them from here (a status
+	// column's blocklisted rows are counted at the end). Nil in
+	// generations of an older tidings, and of a sheet without warnings.
+	SheetWarnings []string `json:"sheet_warnings,omitempty"`
 }
 
 // manifest is a generation's .json file.
