@@ -120,6 +120,9 @@ type pageBuilder struct {
 	// lastSend is the number of the journal's latest send run (one with
 	// a key column: not bounces' nor a test send's); 0 when none.
 	lastSend int
+	// sendRun is how that run ended, as far as its records have told
+	// (newSendRun).
+	sendRun sendRunEnd
 }
 
 // runRecord is a run record Scan handed over, kept until its first try.
@@ -374,9 +377,11 @@ func (b *pageBuilder) killedRun() {
 func (b *pageBuilder) record(rec journal.Record) error {
 	switch {
 	case rec.NewRun != nil:
+		b.sendRun.noteLost(b.waiting)
 		b.waiting.flush(b.result) // the run before ended without them
 		if rec.NewRun.KeyColumn != "" {
 			b.lastSend = rec.Run
+			b.newSendRun(rec.Run, rec.NewRun.ToSend)
 		}
 		// Scan reuses its records; the map is made anew for every line.
 		b.next = runRecord{n: rec.Run, started: rec.NewRun.Started, version: rec.NewRun.Version, flags: rec.NewRun.Flags}
@@ -386,6 +391,7 @@ func (b *pageBuilder) record(rec journal.Record) error {
 		r.seen(rec.Attempt.Time)
 		b.waiting.attempt(rec.Run, rec.Attempt)
 	case rec.Result != nil:
+		b.sendRun.noteFinal(rec.Run, rec.Result)
 		b.waiting.result(rec.Result)
 		b.result(rec.Run, rec.Result)
 	}
