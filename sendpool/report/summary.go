@@ -130,6 +130,12 @@ type Summary struct {
 	// failed when it has --retry-failed, the unknown when it has
 	// --resend-unknown (0 when it has neither).
 	AgainAlso int `json:"-"`
+	// AgainRevised counts the rows Again sends again as changed since
+	// their message went (send --resend-changed) that daily_cap held
+	// back: in AgainAlso too, and named beside the rows it held back
+	// ("sends them and the 2 changed rows to send again once the cap
+	// allows").
+	AgainRevised int `json:"-"`
 }
 
 // CapHolds counts the rows no send has reached (NotReached) as held
@@ -442,9 +448,19 @@ func (s *Summary) sends(n int, capped bool) string {
 	case short:
 		return fmt.Sprintf("up to %d of them now, the rest%s", min(s.CapLeft, n), capAllows("daily_cap", s.CapAfter))
 	case capped && s.CapLeft == 0:
-		return them(n) + capAllows("the cap", s.CapAfter)
+		return them(n) + s.revisedToo() + capAllows("the cap", s.CapAfter)
 	}
 	return them(n)
+}
+
+// revisedToo names the changed rows the next send sends again beside
+// the rows daily_cap held back (AgainRevised): " and the 2 changed rows
+// to send again"; "" when none.
+func (s *Summary) revisedToo() string {
+	if s.AgainRevised <= 0 {
+		return ""
+	}
+	return " and the " + Plural(s.AgainRevised, "changed row") + " to send again"
 }
 
 // deferredWhen says when the next send can try the deferred rows again,
