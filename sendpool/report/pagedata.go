@@ -59,6 +59,11 @@ type pageData struct {
 	// Ending is how the last send ended (PageInput.Ending), its texts
 	// cut to pageDetailRunes; nil when not known.
 	Ending *Ending `json:"ending,omitempty"`
+	// Complaints is the summary's line of the complaint rate
+	// (Summary.ComplaintLine), "" when no row complained; ComplaintsOver
+	// is set when the rate is at or over ComplaintLimit.
+	Complaints     string `json:"complaints,omitempty"`
+	ComplaintsOver bool   `json:"complaintsOver,omitempty"`
 	// attention holds the first rows needing a person, for the part
 	// without JavaScript (not in the JSON).
 	attention attentionList
@@ -203,6 +208,7 @@ func buildPageTo(ctx context.Context, in PageInput, cw *chunkWriter) (*pageData,
 	}
 	d.Replies, d.MoreReplies.Kinds, d.MoreReplies.Replies, d.MoreReplies.Final = b.replies.page()
 	d.Ending = pageEnding(in.Ending)
+	d.complaints()
 	return d, nil
 }
 

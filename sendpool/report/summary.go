@@ -332,13 +332,17 @@ func (s *Summary) Counts() string {
 	return b.String()
 }
 
-// WriteText renders the summary for a terminal: counts per status, what
-// deferred and unknown mean, and the first rows not sent under a heading
+// WriteText renders the summary for a terminal: counts per status, the
+// complaint rate once a row complained (ComplaintLine), what deferred
+// and unknown mean, and the first rows not sent under a heading
 // of their own.
 func (s *Summary) WriteText(w io.Writer) error {
 	var b bytes.Buffer
 	b.WriteString(s.Counts())
 	b.WriteString("\n")
+	if line := s.ComplaintLine(); line != "" {
+		b.WriteString(line + "\n")
+	}
 	if s.Sending > 0 {
 		fmt.Fprintf(&b, "%d sending: the send running now has handed them to the server and waits for its reply; run report again when it ends.\n", s.Sending)
 	}
