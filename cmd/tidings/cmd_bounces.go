@@ -425,7 +425,9 @@ func mailtoAddress(c *campaign.Campaign) string {
 }
 
 // rewriteReport rebuilds report.csv, report.json and the page from the
-// journal, now with the feedback in it.
+// journal, now with the feedback in it, and says the campaign's
+// complaint rate once a row complained (report.Summary.ComplaintLine),
+// as the report does (with --quiet, only at or over the limit).
 func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string) error {
 	rl := holdReport(ctx, g, c, true)
 	defer releaseReport(g, rl)
@@ -434,8 +436,13 @@ func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		return &unusableError{err}
 	}
 	defer state.Close()
-	if _, _, _, err := rebuildReport(ctx, g, c, path, state); err != nil {
+	sum, _, _, err := rebuildReport(ctx, g, c, path, state)
+	if err != nil {
 		return &unusableError{err}
+	}
+	rate, _ := sum.ComplaintRate()
+	if line := sum.ComplaintLine(); line != "" && (!g.quiet || report.ComplaintOver(rate)) {
+		fmt.Fprintln(g.stdout, line) // --quiet: past the limit only
 	}
 	return nil
 }

@@ -874,7 +874,7 @@ func printSummary(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum *re
 			report.Plural(held, "row"), verbFor(held, "its message", "their messages"))
 	}
 	printReportLine(g, c, end.page, end.files)
-	printSpool(g, c, pl, allow.N == 0)
+	printSpool(g, c, pl, allow.N == 0, next)
 	if end.quota {
 		line := "the server's sending quota is used up: the recipients not sent stay to send; run " + againVerb(opts) + " again once it resets (often a day)"
 		if c.Send.DailyCap == 0 {
@@ -941,9 +941,10 @@ func capNext(ctx context.Context, c *campaign.Campaign, opts sendOptions) (left 
 // they are now, which the next send decides from without rendering: it
 // says so, not that it holds copies of messages (a user's review took a
 // send with nothing to send after an edit for one that made some). When
-// rows are still to send (daily_cap let none go), it holds their
-// messages, which the next send sends: it says that.
-func printSpool(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sentNone bool) {
+// rows are still to send (daily_cap let none go), it says whether the
+// next send, once the cap's next slot opens (next), sends their messages
+// from here (spoolWaits) or renders them afresh.
+func printSpool(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sentNone bool, next time.Time) {
 	if g.quiet {
 		return // what --quiet leaves out: neither a problem nor the summary
 	}
@@ -958,8 +959,10 @@ func printSpool(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sentNone 
 		}
 		how += fmt.Sprintf("; %s with those of earlier runs", byteSize(total))
 	}
-	if sentNone && pl.ToSend > 0 { // held back: daily_cap
+	if sentNone && pl.ToSend > 0 && spoolWaits(pl, next) { // held back: daily_cap
 		how += "; this run sent none of them: the next send sends those still to go from here, without rendering them again"
+	} else if sentNone && pl.ToSend > 0 {
+		how += fmt.Sprintf("; this run sent none of them: the send that sends the %s still to go renders %s afresh", report.Plural(pl.ToSend, "row"), verbFor(pl.ToSend, "its message", "their messages"))
 	} else if sentNone {
 		fmt.Fprintf(g.stdout, "the rows as they are now: %s in %s (%s; this run sent nothing: the next send decides from them without rendering them again); tidings show %s --row N prints what went to a row\n",
 			byteSize(pl.Spool.Size()), displayPath(pl.Spool.Dir()), how, commandArg(c.File))
@@ -967,6 +970,15 @@ func printSpool(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sentNone 
 	}
 	fmt.Fprintf(g.stdout, "copies of the messages: %s in %s (%s); %s\n",
 		byteSize(pl.Spool.Size()), displayPath(pl.Spool.Dir()), how, showAnyWords(c.File))
+}
+
+// spoolWaits says whether the next send sends the messages of the rows
+// pl holds back (a run daily_cap let send none) from pl's generation:
+// it holds every one (plan.Plan.Unspooled) and the cap's next slot
+// (next; zero: not known) opens while a send still reuses it (partTime
+// from its start). Else that send renders them afresh.
+func spoolWaits(pl *plan.Plan, next time.Time) bool {
+	return pl.Unspooled == 0 && !next.IsZero() && next.Before(pl.Spool.Started().Add(partTime))
 }
 
 // sendOutcome is errSomeNotSent, in words for this run, when not every

@@ -52,11 +52,25 @@ func (e *sendEnd) fill(sum *report.Summary) {
 	if room > 0 {
 		sum.CapRoom(room, capAfter(next, e.opts.now()))
 	}
-	sum.AgainAlso = againAlso(*sum, e.opts)
+	sum.AgainRevised = revisedHeld(e.pl, e.allow)
+	sum.AgainAlso = againAlso(*sum, e.opts) + sum.AgainRevised
 	sum.Again = sendAgainCommand(e.c, e.pl, e.opts)
 	if sum.CapLeft == 0 {
 		sum.CapAfter = capAfter(next, e.opts.now())
 	}
+}
+
+// revisedHeld counts the rows pl sends again as changed
+// (--resend-changed: plan.Plan.RevisedToSend) that the run did not hand
+// over, past what allow let go (daily_cap, --limit).
+func revisedHeld(pl *plan.Plan, allow plan.Allowance) int {
+	switch {
+	case allow.N >= pl.ToSend:
+		return 0
+	case allow.N <= 0:
+		return pl.RevisedToSend
+	}
+	return pl.RevisedToSend - pl.RevisedWithin(allow.N)
 }
 
 // ending is the report's ending of the run whose rows sum counts
@@ -73,9 +87,14 @@ func (e *sendEnd) ending(sum report.Summary) report.Ending {
 // send.daily_cap lets go at now), and returns the facts of the last
 // send's ending (report.EndFacts: a send refused to start included,
 // journal.State.Refused), with whether the cap lets none go and when it
-// lets the next (capHolds).
+// lets the next (capHolds). The command has --skip-invalid while rows
+// are invalid, as a plain send refuses to start then, unless the last
+// send refused so: its advice is to fix them, or that.
 func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, now time.Time) (capped bool, next time.Time, facts report.EndFacts) {
 	sum.Again = "tidings send " + commandArg(c.File)
+	if words, _ := state.Refused(); sum.Invalid > 0 && words == "" {
+		sum.Again = "tidings send --skip-invalid " + commandArg(c.File)
+	}
 	held, heldFor := state.Held()
 	sum.Held(held, heldFor, state.Interrupted())
 	capped, next = capHolds(c, state, sum, now)

@@ -79,3 +79,23 @@ func TestPageKilledRunAfterRefusal(t *testing.T) {
 		t.Errorf("the page's run table gives the runs' stops as %q, want the killed run's words", got)
 	}
 }
+
+// TestPageKilledRunFollowed: a send killed outright (SIGKILL) between
+// two messages, then a send of the rest to the end: the report page's
+// run table said the killed run "finished" (rev-user17, a conference's
+// tickets sent at --rate 5/s, killed after 20 s), as only the latest
+// send run, or one a refused send followed, was told killed. Its row
+// says it was killed, the later run's finished.
+func TestPageKilledRunFollowed(t *testing.T) {
+	camp := killedAfter(t, 30, 3)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--rate", "1000/s", camp); code != exitOK {
+		t.Fatalf("second send: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "report", camp); code != exitOK {
+		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
+	}
+	got := pageRunStops(t, camp)
+	if len(got) != 2 || !strings.Contains(got[0], "killed outright") || strings.Contains(got[1], "killed") {
+		t.Errorf("the page's run table gives the runs' stops as %q, want the first run killed, the second not", got)
+	}
+}

@@ -77,8 +77,11 @@ func TestSendNothingAfterEditReuses(t *testing.T) {
 // TestSendCapUsedUpSpoolLine: a send daily_cap lets nothing go, a row
 // still to send, told its spool generation as "the rows as they are now
 // … the next send decides from them" (rev-last6), as a send with nothing
-// left to send tells it; it holds that row's message, which the next
-// send sends: it says so.
+// left to send tells it; then that "the next send sends those still to
+// go from here, without rendering them again" (rev-user17: 497 messages
+// already sent in it, the next send a day later renders afresh, its
+// generation too old to send from by then, when it holds their messages
+// at all). It says the send that sends the row renders it afresh.
 func TestSendCapUsedUpSpoolLine(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t)
@@ -87,7 +90,7 @@ func TestSendCapUsedUpSpoolLine(t *testing.T) {
 		t.Fatalf("send: code %d, %d messages, want 2 under the cap\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	line := regexp.MustCompile(`(?m)^copies of the messages: [\d.]+ KB in .*spool \(made by an earlier run and used again; this run sent none of them: the next send sends those still to go from here, without rendering them again\); tidings show .* --row N prints any of them$`)
+	line := regexp.MustCompile(`(?m)^copies of the messages: [\d.]+ KB in .*spool \(made by an earlier run and used again; this run sent none of them: the send that sends the 1 row still to go renders its message afresh\); tidings show .* --row N prints any of them$`)
 	if code != exitSomeFailed || len(srv.Messages()) != 2 || !line.MatchString(out) || strings.Contains(out, "the rows as they are now") {
 		t.Errorf("send with the cap used up: code %d, %d messages, want its spool told as holding the message still to send\n%s%s", code, len(srv.Messages()), out, errOut)
 	}

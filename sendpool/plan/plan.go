@@ -46,6 +46,11 @@ type Plan struct {
 	// sends them): a delivery from it sends no more. 0: every row to send
 	// has its message there.
 	Spooled int
+	// Unspooled counts the rows to send whose message Spool does not
+	// hold, in a run that sends none (Options.SendsNone: its daily cap
+	// used up), which renders nothing for them: the send that sends them
+	// renders them afresh. 0 in a run that sends.
+	Unspooled int
 	// Changed lists the campaign's files (the campaign file, templates,
 	// inline images, DKIM keys, the attachments named without row data;
 	// not the sheet), by their paths relative

@@ -298,6 +298,9 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation, opts *Opti
 		}
 		pl.decider.noteOtherValues(r)
 		pl.unlinked.note(r)
+		if v.send && opts.SendsNone && r.Unspooled {
+			pl.Unspooled++
+		}
 		if (v.send || v.owed != nil) && !opts.SendsNone && pl.Spooled == 0 {
 			if err := pl.spooledFor(r); err != nil && !pl.partly(r, v, opts) {
 				return err
@@ -422,6 +425,9 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 		pl.account(r, v, problem)
 		later := opts.SpoolAtMost > 0 && pl.ToSend > toSend && toSend >= opts.SpoolAtMost
 		r.Unspooled = r.Kind == spool.KindMessage && (wentOut(v) || later)
+		if v.send && opts.SendsNone && r.Unspooled {
+			pl.Unspooled++
+		}
 		if err := spoolRow(w, r, m); err != nil {
 			return err
 		}

@@ -59,6 +59,11 @@ type pageData struct {
 	// Ending is how the last send ended (PageInput.Ending), its texts
 	// cut to pageDetailRunes; nil when not known.
 	Ending *Ending `json:"ending,omitempty"`
+	// Complaints is the summary's line of the complaint rate
+	// (Summary.ComplaintLine), "" when no row complained; ComplaintsOver
+	// is set when the rate is at or over ComplaintLimit.
+	Complaints     string `json:"complaints,omitempty"`
+	ComplaintsOver bool   `json:"complaintsOver,omitempty"`
 	// attention holds the first rows needing a person, for the part
 	// without JavaScript (not in the JSON).
 	attention attentionList
@@ -120,6 +125,9 @@ type pageBuilder struct {
 	// lastSend is the number of the journal's latest send run (one with
 	// a key column: not bounces' nor a test send's); 0 when none.
 	lastSend int
+	// sendRun is how that run ended, as far as its records have told
+	// (newSendRun).
+	sendRun sendRunEnd
 }
 
 // runRecord is a run record Scan handed over, kept until its first try.
@@ -200,6 +208,7 @@ func buildPageTo(ctx context.Context, in PageInput, cw *chunkWriter) (*pageData,
 	}
 	d.Replies, d.MoreReplies.Kinds, d.MoreReplies.Replies, d.MoreReplies.Final = b.replies.page()
 	d.Ending = pageEnding(in.Ending)
+	d.complaints()
 	return d, nil
 }
 
@@ -374,9 +383,11 @@ func (b *pageBuilder) killedRun() {
 func (b *pageBuilder) record(rec journal.Record) error {
 	switch {
 	case rec.NewRun != nil:
+		b.sendRun.noteLost(b.waiting)
 		b.waiting.flush(b.result) // the run before ended without them
 		if rec.NewRun.KeyColumn != "" {
 			b.lastSend = rec.Run
+			b.newSendRun(rec.Run, rec.NewRun.ToSend)
 		}
 		// Scan reuses its records; the map is made anew for every line.
 		b.next = runRecord{n: rec.Run, started: rec.NewRun.Started, version: rec.NewRun.Version, flags: rec.NewRun.Flags}
@@ -386,6 +397,7 @@ func (b *pageBuilder) record(rec journal.Record) error {
 		r.seen(rec.Attempt.Time)
 		b.waiting.attempt(rec.Run, rec.Attempt)
 	case rec.Result != nil:
+		b.sendRun.noteFinal(rec.Run, rec.Result)
 		b.waiting.result(rec.Result)
 		b.result(rec.Run, rec.Result)
 	}

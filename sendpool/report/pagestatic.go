@@ -107,10 +107,14 @@ type pageStatic struct {
 	// the journal.
 	Runs int
 	// Ending is how the last send ended (pageData.Ending); nil: not known.
-	Ending   *Ending
-	Total    string
-	Statuses []staticCount
-	Rows     []staticRow
+	Ending *Ending
+	// Complaints is the line of the complaint rate, ComplaintsOver set
+	// past its limit (pageData.Complaints).
+	Complaints     string
+	ComplaintsOver bool
+	Total          string
+	Statuses       []staticCount
+	Rows           []staticRow
 	// Attention counts every row needing attention, More those not in
 	// Rows.
 	Attention, More int
@@ -137,7 +141,8 @@ func renderStatic(d *pageData) ([]byte, error) {
 		return nil, err
 	}
 	s := pageStatic{Campaign: truncate(cmp.Or(d.Campaign, d.CampaignPath, "–"), pageExampleRunes),
-		Total: groupDigits(d.Total), Attention: d.attention.n, Written: staticTime(d.Generated), Ending: d.Ending}
+		Total: groupDigits(d.Total), Attention: d.attention.n, Written: staticTime(d.Generated), Ending: d.Ending,
+		Complaints: d.Complaints, ComplaintsOver: d.ComplaintsOver}
 	s.First, s.Last, s.Runs = ranSpan(d.Runs)
 	var counts []int
 	for _, c := range d.Statuses {

@@ -130,6 +130,12 @@ type Summary struct {
 	// failed when it has --retry-failed, the unknown when it has
 	// --resend-unknown (0 when it has neither).
 	AgainAlso int `json:"-"`
+	// AgainRevised counts the rows Again sends again as changed since
+	// their message went (send --resend-changed) that daily_cap held
+	// back: in AgainAlso too, and named beside the rows it held back
+	// ("sends them and the 2 changed rows to send again once the cap
+	// allows").
+	AgainRevised int `json:"-"`
 }
 
 // CapHolds counts the rows no send has reached (NotReached) as held
@@ -326,13 +332,17 @@ func (s *Summary) Counts() string {
 	return b.String()
 }
 
-// WriteText renders the summary for a terminal: counts per status, what
-// deferred and unknown mean, and the first rows not sent under a heading
+// WriteText renders the summary for a terminal: counts per status, the
+// complaint rate once a row complained (ComplaintLine), what deferred
+// and unknown mean, and the first rows not sent under a heading
 // of their own.
 func (s *Summary) WriteText(w io.Writer) error {
 	var b bytes.Buffer
 	b.WriteString(s.Counts())
 	b.WriteString("\n")
+	if line := s.ComplaintLine(); line != "" {
+		b.WriteString(line + "\n")
+	}
 	if s.Sending > 0 {
 		fmt.Fprintf(&b, "%d sending: the send running now has handed them to the server and waits for its reply; run report again when it ends.\n", s.Sending)
 	}
@@ -442,9 +452,19 @@ func (s *Summary) sends(n int, capped bool) string {
 	case short:
 		return fmt.Sprintf("up to %d of them now, the rest%s", min(s.CapLeft, n), capAllows("daily_cap", s.CapAfter))
 	case capped && s.CapLeft == 0:
-		return them(n) + capAllows("the cap", s.CapAfter)
+		return them(n) + s.revisedToo() + capAllows("the cap", s.CapAfter)
 	}
 	return them(n)
+}
+
+// revisedToo names the changed rows the next send sends again beside
+// the rows daily_cap held back (AgainRevised): " and the 2 changed rows
+// to send again"; "" when none.
+func (s *Summary) revisedToo() string {
+	if s.AgainRevised <= 0 {
+		return ""
+	}
+	return " and the " + Plural(s.AgainRevised, "changed row") + " to send again"
 }
 
 // deferredWhen says when the next send can try the deferred rows again,

@@ -336,6 +336,7 @@
     if (D.journalSkipped) { notes.push(fmtInt(D.journalSkipped) + ' journal line(s) could not be read and were skipped (tidings report lists them).'); }
     $('notes').textContent = notes.join(' ');
     renderEnding();
+    renderComplaints();
     renderRuns();
     renderSettings();
   }
@@ -356,6 +357,16 @@
       p.appendChild(document.createTextNode('Next: '));
       p.appendChild(dataEl('span', 'end-next', D.ending.next));
     }
+  }
+
+  // renderComplaints gives the complaint rate's line (D.complaints, the
+  // summary's), marked when the rate is at or over 0.3%; hidden when no
+  // row complained.
+  function renderComplaints() {
+    var p = $('complaints');
+    p.hidden = !D.complaints;
+    p.textContent = D.complaints || '';
+    p.classList.toggle('over', !!D.complaintsOver);
   }
 
   function renderRuns() {
