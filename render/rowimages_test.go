@@ -202,3 +202,40 @@ func TestRowImageMarkdown(t *testing.T) {
 		t.Errorf("got %v, want a FileError at body.md:3 saying where an image of each row's own goes", err)
 	}
 }
+
+// TestRowImageOnce: one file the body names twice, as {{.qr_file}} and,
+// within a {{range}}, {{$.qr_file}} (two path texts), went as two parts,
+// the same bytes under two Content-IDs, and was listed twice among the
+// row's files: it goes once, both src values naming it.
+func TestRowImageOnce(t *testing.T) {
+	e := ticketCampaign(t, `<img src="cid:{{.qr_file}}">{{range split "," .email}}<img src="cid:{{$.qr_file}}">{{end}}`+"\n",
+		map[string]string{"qr/0042.png": qrPNG("42")})
+	srcs, parts, m := rowImageParts(t, e, row(2, "email", "ann@example.com", "qr_file", "qr/0042.png"))
+	if len(srcs) != 2 || srcs[0] != srcs[1] || len(parts) != 1 || len(m.Images) != 1 {
+		t.Errorf("src values %q, %d parts, Message.Images %d; want one part both name, listed once", srcs, len(parts), len(m.Images))
+	}
+}
+
+// msgIDRE is RFC 5322's msg-id of dot-atom-text on both sides, without
+// the angle brackets.
+var msgIDRE = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+
+// TestRowImageCID: a row's image's Content-ID is a valid msg-id (RFC 2392,
+// RFC 5322 3.6.4) whatever its file is named: a.. png went as
+// <a..png~1@tickets>, two dots in a row, which no dot-atom holds; the src
+// names the part.
+func TestRowImageCID(t *testing.T) {
+	names := []string{"a..png", "b...png", "a b.png", "x~y.png", "a@b.png", "été.png", "100%20.png", "Jörg Müller.png"}
+	files := map[string]string{}
+	for _, n := range names {
+		files["qr/"+n] = qrPNG(n)
+	}
+	e := ticketCampaign(t, `<img src="cid:{{.qr_file}}">`+"\n", files)
+	for i, n := range names {
+		srcs, parts, _ := rowImageParts(t, e, row(i+2, "email", "ann@example.com", "qr_file", "qr/"+n))
+		cid := strings.TrimPrefix(srcs[0], "cid:")
+		if p, ok := parts["<"+cid+">"]; !ok || string(p.body) != qrPNG(n) || !msgIDRE.MatchString(cid) {
+			t.Errorf("%s: src %s (a part: %v), want a valid msg-id naming the file's part", n, srcs[0], ok)
+		}
+	}
+}
