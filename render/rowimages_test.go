@@ -239,3 +239,23 @@ func TestRowImageCID(t *testing.T) {
 		}
 	}
 }
+
+// TestRowImageMarkerCell: a cell the HTML prints that reads like the
+// marker of a row's image ("cid:~0~") lost it, "cid:" left, in a campaign
+// with no inline image at all, as every HTML body was looked through:
+// one naming no image goes as written.
+func TestRowImageMarkerCell(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"text": "", "html": "body.html"}), map[string]string{"body.html": "<p>{{.note}}</p>\n"}, []string{"email", "note"})
+	m, err := e.r.Render(row(2, "email", "ann@example.com", "note", "see cid:~0~ there"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaves, _ := walk(t, msg.Header, msg.Body)
+	if len(leaves) != 1 || !strings.Contains(string(leaves[0].body), "<p>see cid:~0~ there</p>") {
+		t.Errorf("the HTML part is %q, want the cell as written", leaves[0].body)
+	}
+}
