@@ -104,3 +104,23 @@ func TestRowImageDot(t *testing.T) {
 		}
 	}
 }
+
+// TestRowImageCommented: an <img> commented out (<!-- … -->), which
+// html/template drops, still had its file looked for in every row, a
+// row naming none that is there a problem, though no message shows it:
+// it is none; one in an Outlook conditional comment, whose content is
+// kept, is an image.
+func TestRowImageCommented(t *testing.T) {
+	body := "<p>Hi</p>\n<!-- <img src=\"cid:{{.qr}}\"> -->\n<!--[if mso]><img src=\"cid:qr/{{.no}}.png\"><![endif]-->\n<!--[if !mso]><!--><img src=\"cid:{{.name}}.png\"><!--<![endif]-->\n<!-- cid:{{.email}} -->\n"
+	s, err := compileHTML(t, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, im := range s.Images {
+		got = append(got, im.Source())
+	}
+	if want := []string{"qr/{{.no}}.png", "{{.name}}.png"}; !slices.Equal(got, want) {
+		t.Errorf("Images %q, want %q (not the commented ones)", got, want)
+	}
+}
