@@ -72,7 +72,7 @@ func (r *Renderer) rowImage(i int, t *templates.Template, row campaign.Row, fb *
 		return nil, Attachment{}, r.rowErr(row, t.Column(row, p), fmt.Errorf("render: %s: %w", t.Name(), err))
 	}
 	c := *b // the cache's is shared by the rows
-	c.ctype, c.cid = typ, rowCID(b.name, i, r.c.Name)
+	c.ctype, c.cid = typ, rowCID(b.name, b.sum, i, r.c.Name)
 	return &c, Attachment{Name: b.name, Path: named, Size: b.size, ContentType: typ, SHA256: b.sum, ModTime: b.mtime}, nil
 }
 
@@ -118,21 +118,24 @@ func imageType(head []byte) string {
 }
 
 // rowCID is the Content-ID of the i-th inline image of a row's own, the
-// file name: the name as a cid: name writes it (cidSuggestion, '@' too),
-// '~' and i+1 (no file beside the template has a '~' in its cid: name,
-// so it is none of theirs, and two images of the row differ by i), at
-// idRight (the campaign's name, as the images beside the template have):
-// "0042.png~1@tickets". '~' is a URL's as it is (RFC 3986 unreserved):
-// with '+', which a reader decoding the src as a query takes for a space,
-// Mailpit read the Content-ID "0042.png 1@tickets". Dots in a row are one
-// and a leading one goes, as a dot-atom has them (RFC 5322 3.2.3):
-// "a..png" is "a.png~1@tickets".
-func rowCID(name string, i int, idRight string) string {
+// file name and sum, its hex SHA-256: the name as a cid: name writes it
+// (cidSuggestion, '@' too), '~', i+1, '.' and the sum's first 8 digits
+// (no file beside the template has a '~' in its cid: name, so it is none
+// of theirs; two images of the row differ by i; two rows' files of one
+// name, tickets/42/qr.png and tickets/43/qr.png, differ by their bytes,
+// as Content-IDs are to be world-unique, RFC 2045 7), at idRight (the
+// campaign's name, as the images beside the template have):
+// "0042.png~1.3fa9c2d1@tickets". '~' is a URL's as it is (RFC 3986
+// unreserved): with '+', which a reader decoding the src as a query takes
+// for a space, Mailpit read the Content-ID "0042.png 1@tickets". Dots in
+// a row are one and a leading one goes, as a dot-atom has them (RFC 5322
+// 3.2.3): "a..png" is "a.png~1.…@tickets".
+func rowCID(name, sum string, i int, idRight string) string {
 	left := strings.ReplaceAll(cidSuggestion(name), "@", "-")
 	for strings.Contains(left, "..") {
 		left = strings.ReplaceAll(left, "..", ".")
 	}
-	return strings.TrimLeft(left, ".") + "~" + strconv.Itoa(i+1) + "@" + idRight
+	return strings.TrimLeft(left, ".") + "~" + strconv.Itoa(i+1) + "." + sum[:min(8, len(sum))] + "@" + idRight
 }
 
 // shownRowImages are the images of rows (indexed as templates.Set.Images,

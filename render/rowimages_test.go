@@ -259,3 +259,21 @@ func TestRowImageMarkerCell(t *testing.T) {
 		t.Errorf("the HTML part is %q, want the cell as written", leaves[0].body)
 	}
 }
+
+// TestRowImageCIDRows: rows whose images have one file name in folders of
+// their own (tickets/42/qr.png, tickets/43/qr.png) went with one
+// Content-ID, <qr.png~1@tickets>, for other bytes in each message, where
+// Content-IDs are to be world-unique (RFC 2045 7): they differ by the
+// file's bytes; the same file keeps its own.
+func TestRowImageCIDRows(t *testing.T) {
+	e := ticketCampaign(t, `<img src="cid:tickets/{{.qr_file}}/qr.png">`+"\n",
+		map[string]string{"tickets/42/qr.png": qrPNG("42"), "tickets/43/qr.png": qrPNG("43")})
+	var srcs []string
+	for i, no := range []string{"42", "43", "42"} {
+		s, _, _ := rowImageParts(t, e, row(i+2, "email", "ann@example.com", "qr_file", no))
+		srcs = append(srcs, s...)
+	}
+	if len(srcs) != 3 || srcs[0] == srcs[1] || srcs[0] != srcs[2] || !strings.HasPrefix(srcs[0], "cid:qr.png~1.") {
+		t.Errorf("src values %q, want qr.png~1.… of each file's own, the same for the same file", srcs)
+	}
+}
