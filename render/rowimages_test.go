@@ -277,3 +277,26 @@ func TestRowImageCIDRows(t *testing.T) {
 		t.Errorf("src values %q, want qr.png~1.… of each file's own, the same for the same file", srcs)
 	}
 }
+
+// TestRowImageMarkerForged: a cell the HTML prints reading like the
+// marker of a row's image ("cid:~0~~~") was taken for one: its text
+// became the image's Content-ID and the message carried the image the
+// body's {{if}} kept from the row; a marker is now what no cell can write
+// (a NUL, a row problem in a cell and escaped by html/template
+// everywhere), and the cell goes as written.
+func TestRowImageMarkerForged(t *testing.T) {
+	body := `{{if .vip}}<img src="cid:{{.qr_file}}">{{end}}<p>{{.note}}</p><a title="{{.note}}">x</a>` + "\n"
+	e := setup(t, yamlWith(map[string]string{"name": "tickets", "text": "", "html": "body.html"}),
+		map[string]string{"body.html": body, "qr/0042.png": qrPNG("42")}, []string{"email", "qr_file", "vip", "note"})
+	note := "see cid:~0~~~ there"
+	srcs, parts, m := rowImageParts(t, e, row(2, "email", "ann@example.com", "qr_file", "qr/0042.png", "vip", "", "note", note))
+	msg, _ := mail.ReadMessage(bytes.NewReader(m.Data))
+	leaves, _ := walk(t, msg.Header, msg.Body)
+	if len(srcs) != 0 || len(parts) != 0 || len(leaves) != 1 || strings.Count(string(leaves[0].body), note) != 2 {
+		t.Errorf("src values %q, %d inline parts, HTML %q; want no image and the cell as written, twice", srcs, len(parts), leaves[0].body)
+	}
+	srcs, parts, _ = rowImageParts(t, e, row(3, "email", "bob@example.com", "qr_file", "qr/0042.png", "vip", "yes", "note", "x"))
+	if len(srcs) != 1 || len(parts) != 1 {
+		t.Errorf("a VIP: src values %q, %d inline parts; want the image", srcs, len(parts))
+	}
+}

@@ -66,15 +66,21 @@ func refEnd(src string, start int) (end int, action bool) {
 	return i, action
 }
 
-// markerEdge is the character RowImageMarker begins and ends with: no
-// cid: name of a file begins with it.
-const markerEdge = '~'
+// markerEdge is the character RowImageMarker begins and ends with: a NUL,
+// which no cid: name holds and no cell writes into the body's output (a
+// NUL in a cell is a row problem, and html/template writes it as U+FFFD,
+// %00 or \u0000 wherever a value stands), so that a cell reading like a
+// marker is none. With '~', a cell printed "cid:~0~~~" and the message
+// showed the image's Content-ID there and carried the image where the
+// body's {{if}} kept it from the row.
+const markerEdge = '\x00'
 
 // RowImageMarker is what the HTML body's output writes after "cid:" where
-// its source names Set.Images[i], a reference n bytes long: "~i~" padded
-// with '~' to n bytes, so that every position of the source after it
-// stays where it was (the walks of the body read the source by the parse
-// tree's positions).
+// its source names Set.Images[i], a reference n bytes long: NUL, i and
+// NUL, padded with NULs to n bytes, so that every position of the source
+// after it stays where it was (the walks of the body read the source by
+// the parse tree's positions). The output never goes with it: the message
+// has the image's Content-ID there (render).
 func RowImageMarker(i, n int) string {
 	m := string(markerEdge) + strconv.Itoa(i) + string(markerEdge)
 	return m + strings.Repeat(string(markerEdge), max(0, n-len(m)))
