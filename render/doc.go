@@ -91,8 +91,9 @@
 // JPEG, GIF or WebP image by its bytes (ErrNotImage, in an
 // *AttachmentError); a problem is the row's, naming its column. The HTML
 // body's output holds a marker where it names one (RowImageMarker),
-// rewritten to the image's Content-ID, NAME~N@campaign (N its number, '~'
-// keeping it apart from the images beside the template), and the message
+// rewritten to the image's Content-ID, NAME~N.SUM@campaign (N its number,
+// '~' keeping it apart from the images beside the template, SUM the
+// start of the file's SHA-256, two rows' files of one name apart), and the message
 // carries each image the output shows, Content-Disposition inline with the
 // file's name. The files are listed in Message.Images and count among the
 // row's files (ValueSums), so the spool records them as it does

@@ -130,8 +130,13 @@ func (w *mimeWriter) alternative(c *content, top bool) error {
 
 // related writes the HTML part, wrapped in multipart/related (RFC 2387)
 // with its inline images when it has any: those beside the template, then
-// the row's own it shows (shownRowImages).
+// the row's own it shows (shownRowImages). An HTML body naming no image
+// goes as written, looked through for none (a cell's "cid:~0~" stays).
 func (w *mimeWriter) related(c *content, top bool) error {
+	if len(c.images) == 0 && len(c.rowImages) == 0 {
+		w.textPart("text/html", c.html, top)
+		return nil
+	}
 	html := rewriteCIDs(c.html, c.images, c.rowImages)
 	shown := shownRowImages(c.html, c.rowImages)
 	if len(c.images)+len(shown) == 0 {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,9 +24,11 @@ var ErrNotImage = errors.New("not an image a mail program shows")
 // attachment folder and leads to no file of the campaign's own, and the
 // file is there and not too large; and it must be an image (imageType).
 // A path that renders empty is passed over (Set.EmptyPaths notes it).
-// The result is indexed as Set.Images, nil where the path is empty; each
-// file is listed in m.Images and counts among the row's files
-// (ValueSums). Every image's problem is told.
+// The result is indexed as Set.Images, nil where the path is empty; one
+// file two of them name ({{.qr_file}} and, in a {{range}}, {{$.qr_file}})
+// is one image, the first's, at both. Each file is listed once in
+// m.Images and counts among the row's files (ValueSums). Every image's
+// problem is told.
 func (r *Renderer) rowImages(row campaign.Row, fb *bytes.Buffer, m *Message) ([]*blob, error) {
 	if len(r.set.Images) == 0 {
 		return nil, nil
@@ -33,21 +36,32 @@ func (r *Renderer) rowImages(row campaign.Row, fb *bytes.Buffer, m *Message) ([]
 	imgs := make([]*blob, len(r.set.Images))
 	var probs rowProblems
 	for i, t := range r.set.Images {
-		b, err := r.rowImage(i, t, row, fb, m)
+		b, rec, err := r.rowImage(i, t, row, fb)
 		probs.add(err)
+		if b == nil {
+			continue
+		}
+		if j := slices.IndexFunc(imgs[:i], func(o *blob) bool { return o != nil && o.path == b.path && o.sum == b.sum }); j >= 0 {
+			imgs[i] = imgs[j]
+			continue
+		}
 		imgs[i] = b
+		m.Images = append(m.Images, rec)
+		addFileSum(m, b.sum)
 	}
 	return imgs, probs.err()
 }
 
-// rowImage resolves the i-th of rowImages, t its path's template.
-func (r *Renderer) rowImage(i int, t *templates.Template, row campaign.Row, fb *bytes.Buffer, m *Message) (*blob, error) {
+// rowImage resolves the i-th of rowImages, t its path's template: the
+// image under its Content-ID, and its record for Message.Images; nil
+// for an empty path.
+func (r *Renderer) rowImage(i int, t *templates.Template, row campaign.Row, fb *bytes.Buffer) (*blob, Attachment, error) {
 	p, err := r.value(t, row, fb)
 	if err != nil || p == "" {
-		return nil, err
+		return nil, Attachment{}, err
 	}
 	if err := r.climbing(t, row, p); err != nil {
-		return nil, err
+		return nil, Attachment{}, err
 	}
 	b, named, err := r.att.resolve(p, !t.Const())
 	var typ string
@@ -55,13 +69,11 @@ func (r *Renderer) rowImage(i int, t *templates.Template, row campaign.Row, fb *
 		typ, err = imageOf(b, p, named)
 	}
 	if err != nil {
-		return nil, r.rowErr(row, t.Column(row, p), fmt.Errorf("render: %s: %w", t.Name(), err))
+		return nil, Attachment{}, r.rowErr(row, t.Column(row, p), fmt.Errorf("render: %s: %w", t.Name(), err))
 	}
-	m.Images = append(m.Images, Attachment{Name: b.name, Path: named, Size: b.size, ContentType: typ, SHA256: b.sum, ModTime: b.mtime})
-	addFileSum(m, b.sum)
 	c := *b // the cache's is shared by the rows
-	c.ctype, c.cid = typ, rowCID(b.name, i, r.c.Name)
-	return &c, nil
+	c.ctype, c.cid = typ, rowCID(b.name, b.sum, i, r.c.Name)
+	return &c, Attachment{Name: b.name, Path: named, Size: b.size, ContentType: typ, SHA256: b.sum, ModTime: b.mtime}, nil
 }
 
 // addFileSum folds sum, the hex SHA-256 of a file of the row's own, into
@@ -106,21 +118,30 @@ func imageType(head []byte) string {
 }
 
 // rowCID is the Content-ID of the i-th inline image of a row's own, the
-// file name: the name as a cid: name writes it (cidSuggestion, '@' too),
-// '~' and i+1 (no file beside the template has a '~' in its cid: name,
-// so it is none of theirs, and two images of the row differ by i), at
-// idRight (the campaign's name, as the images beside the template have):
-// "0042.png~1@tickets". '~' is a URL's as it is (RFC 3986 unreserved):
-// with '+', which a reader decoding the src as a query takes for a space,
-// Mailpit read the Content-ID "0042.png 1@tickets".
-func rowCID(name string, i int, idRight string) string {
+// file name and sum, its hex SHA-256: the name as a cid: name writes it
+// (cidSuggestion, '@' too), '~', i+1, '.' and the sum's first 8 digits
+// (no file beside the template has a '~' in its cid: name, so it is none
+// of theirs; two images of the row differ by i; two rows' files of one
+// name, tickets/42/qr.png and tickets/43/qr.png, differ by their bytes,
+// as Content-IDs are to be world-unique, RFC 2045 7), at idRight (the
+// campaign's name, as the images beside the template have):
+// "0042.png~1.3fa9c2d1@tickets". '~' is a URL's as it is (RFC 3986
+// unreserved): with '+', which a reader decoding the src as a query takes
+// for a space, Mailpit read the Content-ID "0042.png 1@tickets". Dots in
+// a row are one and a leading one goes, as a dot-atom has them (RFC 5322
+// 3.2.3): "a..png" is "a.png~1.…@tickets".
+func rowCID(name, sum string, i int, idRight string) string {
 	left := strings.ReplaceAll(cidSuggestion(name), "@", "-")
-	return left + "~" + strconv.Itoa(i+1) + "@" + idRight
+	for strings.Contains(left, "..") {
+		left = strings.ReplaceAll(left, "..", ".")
+	}
+	return strings.TrimLeft(left, ".") + "~" + strconv.Itoa(i+1) + "." + sum[:min(8, len(sum))] + "@" + idRight
 }
 
 // shownRowImages are the images of rows (indexed as templates.Set.Images,
 // nil for none) whose marker html, the HTML body's output, holds
-// (templates.RowImageMarker), each once, in index order: what the message
+// (templates.RowImageMarker), each once (one file two of them name too),
+// in index order: what the message
 // carries. An image the body does not show now is not sent.
 func shownRowImages(html []byte, rows []*blob) []*blob {
 	if len(rows) == 0 {
@@ -139,7 +160,7 @@ func shownRowImages(html []byte, rows []*blob) []*blob {
 	}
 	var out []*blob
 	for k, b := range rows {
-		if shown[k] && b != nil {
+		if shown[k] && b != nil && !slices.Contains(out, b) {
 			out = append(out, b)
 		}
 	}

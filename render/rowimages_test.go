@@ -202,3 +202,101 @@ func TestRowImageMarkdown(t *testing.T) {
 		t.Errorf("got %v, want a FileError at body.md:3 saying where an image of each row's own goes", err)
 	}
 }
+
+// TestRowImageOnce: one file the body names twice, as {{.qr_file}} and,
+// within a {{range}}, {{$.qr_file}} (two path texts), went as two parts,
+// the same bytes under two Content-IDs, and was listed twice among the
+// row's files: it goes once, both src values naming it.
+func TestRowImageOnce(t *testing.T) {
+	e := ticketCampaign(t, `<img src="cid:{{.qr_file}}">{{range split "," .email}}<img src="cid:{{$.qr_file}}">{{end}}`+"\n",
+		map[string]string{"qr/0042.png": qrPNG("42")})
+	srcs, parts, m := rowImageParts(t, e, row(2, "email", "ann@example.com", "qr_file", "qr/0042.png"))
+	if len(srcs) != 2 || srcs[0] != srcs[1] || len(parts) != 1 || len(m.Images) != 1 {
+		t.Errorf("src values %q, %d parts, Message.Images %d; want one part both name, listed once", srcs, len(parts), len(m.Images))
+	}
+}
+
+// msgIDRE is RFC 5322's msg-id of dot-atom-text on both sides, without
+// the angle brackets.
+var msgIDRE = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+
+// TestRowImageCID: a row's image's Content-ID is a valid msg-id (RFC 2392,
+// RFC 5322 3.6.4) whatever its file is named: a.. png went as
+// <a..png~1@tickets>, two dots in a row, which no dot-atom holds; the src
+// names the part.
+func TestRowImageCID(t *testing.T) {
+	names := []string{"a..png", "b...png", "a b.png", "x~y.png", "a@b.png", "été.png", "100%20.png", "Jörg Müller.png"}
+	files := map[string]string{}
+	for _, n := range names {
+		files["qr/"+n] = qrPNG(n)
+	}
+	e := ticketCampaign(t, `<img src="cid:{{.qr_file}}">`+"\n", files)
+	for i, n := range names {
+		srcs, parts, _ := rowImageParts(t, e, row(i+2, "email", "ann@example.com", "qr_file", "qr/"+n))
+		cid := strings.TrimPrefix(srcs[0], "cid:")
+		if p, ok := parts["<"+cid+">"]; !ok || string(p.body) != qrPNG(n) || !msgIDRE.MatchString(cid) {
+			t.Errorf("%s: src %s (a part: %v), want a valid msg-id naming the file's part", n, srcs[0], ok)
+		}
+	}
+}
+
+// TestRowImageMarkerCell: a cell the HTML prints that reads like the
+// marker of a row's image ("cid:~0~") lost it, "cid:" left, in a campaign
+// with no inline image at all, as every HTML body was looked through:
+// one naming no image goes as written.
+func TestRowImageMarkerCell(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"text": "", "html": "body.html"}), map[string]string{"body.html": "<p>{{.note}}</p>\n"}, []string{"email", "note"})
+	m, err := e.r.Render(row(2, "email", "ann@example.com", "note", "see cid:~0~ there"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaves, _ := walk(t, msg.Header, msg.Body)
+	if len(leaves) != 1 || !strings.Contains(string(leaves[0].body), "<p>see cid:~0~ there</p>") {
+		t.Errorf("the HTML part is %q, want the cell as written", leaves[0].body)
+	}
+}
+
+// TestRowImageCIDRows: rows whose images have one file name in folders of
+// their own (tickets/42/qr.png, tickets/43/qr.png) went with one
+// Content-ID, <qr.png~1@tickets>, for other bytes in each message, where
+// Content-IDs are to be world-unique (RFC 2045 7): they differ by the
+// file's bytes; the same file keeps its own.
+func TestRowImageCIDRows(t *testing.T) {
+	e := ticketCampaign(t, `<img src="cid:tickets/{{.qr_file}}/qr.png">`+"\n",
+		map[string]string{"tickets/42/qr.png": qrPNG("42"), "tickets/43/qr.png": qrPNG("43")})
+	var srcs []string
+	for i, no := range []string{"42", "43", "42"} {
+		s, _, _ := rowImageParts(t, e, row(i+2, "email", "ann@example.com", "qr_file", no))
+		srcs = append(srcs, s...)
+	}
+	if len(srcs) != 3 || srcs[0] == srcs[1] || srcs[0] != srcs[2] || !strings.HasPrefix(srcs[0], "cid:qr.png~1.") {
+		t.Errorf("src values %q, want qr.png~1.… of each file's own, the same for the same file", srcs)
+	}
+}
+
+// TestRowImageMarkerForged: a cell the HTML prints reading like the
+// marker of a row's image ("cid:~0~~~") was taken for one: its text
+// became the image's Content-ID and the message carried the image the
+// body's {{if}} kept from the row; a marker is now what no cell can write
+// (a NUL, a row problem in a cell and escaped by html/template
+// everywhere), and the cell goes as written.
+func TestRowImageMarkerForged(t *testing.T) {
+	body := `{{if .vip}}<img src="cid:{{.qr_file}}">{{end}}<p>{{.note}}</p><a title="{{.note}}">x</a>` + "\n"
+	e := setup(t, yamlWith(map[string]string{"name": "tickets", "text": "", "html": "body.html"}),
+		map[string]string{"body.html": body, "qr/0042.png": qrPNG("42")}, []string{"email", "qr_file", "vip", "note"})
+	note := "see cid:~0~~~ there"
+	srcs, parts, m := rowImageParts(t, e, row(2, "email", "ann@example.com", "qr_file", "qr/0042.png", "vip", "", "note", note))
+	msg, _ := mail.ReadMessage(bytes.NewReader(m.Data))
+	leaves, _ := walk(t, msg.Header, msg.Body)
+	if len(srcs) != 0 || len(parts) != 0 || len(leaves) != 1 || strings.Count(string(leaves[0].body), note) != 2 {
+		t.Errorf("src values %q, %d inline parts, HTML %q; want no image and the cell as written, twice", srcs, len(parts), leaves[0].body)
+	}
+	srcs, parts, _ = rowImageParts(t, e, row(3, "email", "bob@example.com", "qr_file", "qr/0042.png", "vip", "yes", "note", "x"))
+	if len(srcs) != 1 || len(parts) != 1 {
+		t.Errorf("a VIP: src values %q, %d inline parts; want the image", srcs, len(parts))
+	}
+}

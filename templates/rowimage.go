@@ -3,6 +3,7 @@ package templates
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -65,15 +66,21 @@ func refEnd(src string, start int) (end int, action bool) {
 	return i, action
 }
 
-// markerEdge is the character RowImageMarker begins and ends with: no
-// cid: name of a file begins with it.
-const markerEdge = '~'
+// markerEdge is the character RowImageMarker begins and ends with: a NUL,
+// which no cid: name holds and no cell writes into the body's output (a
+// NUL in a cell is a row problem, and html/template writes it as U+FFFD,
+// %00 or \u0000 wherever a value stands), so that a cell reading like a
+// marker is none. With '~', a cell printed "cid:~0~~~" and the message
+// showed the image's Content-ID there and carried the image where the
+// body's {{if}} kept it from the row.
+const markerEdge = '\x00'
 
 // RowImageMarker is what the HTML body's output writes after "cid:" where
-// its source names Set.Images[i], a reference n bytes long: "~i~" padded
-// with '~' to n bytes, so that every position of the source after it
-// stays where it was (the walks of the body read the source by the parse
-// tree's positions).
+// its source names Set.Images[i], a reference n bytes long: NUL, i and
+// NUL, padded with NULs to n bytes, so that every position of the source
+// after it stays where it was (the walks of the body read the source by
+// the parse tree's positions). The output never goes with it: the message
+// has the image's Content-ID there (render).
 func RowImageMarker(i, n int) string {
 	m := string(markerEdge) + strconv.Itoa(i) + string(markerEdge)
 	return m + strings.Repeat(string(markerEdge), max(0, n-len(m)))
@@ -107,17 +114,23 @@ func ReadRowImageMarker(b []byte) (i, n int, ok bool) {
 // that html, the HTML body not compiled yet, names (RowImageRefs) into
 // cp.images, one-line templates like an attachment's path, at their line
 // of the body's file; and returns the body's source with each reference
-// written as its RowImageMarker, what the body is compiled from. ok is
-// false when a reference cannot be compiled (the problem noted).
+// written as its RowImageMarker, what the body is compiled from. A
+// reference in an HTML comment, which html/template drops, is none: an
+// <img> commented out looks for no file (commentSpans). ok is false when
+// a reference cannot be compiled (the problem noted).
 func (cp *compiler) rowImages(html *Template) (src string, ok bool) {
 	src = html.source
 	refs := RowImageRefs(src)
 	if len(refs) == 0 {
 		return src, true
 	}
+	comments := commentSpans(src)
 	var b strings.Builder
 	last, ok := 0, true
 	for _, ref := range refs {
+		if slices.ContainsFunc(comments, func(c []int) bool { return c[0] <= ref.Start && ref.Start < c[1] }) {
+			continue
+		}
 		text := src[ref.Start:ref.End]
 		i := cp.imageIndex(html, text, ref.Line)
 		if i < 0 {
@@ -152,4 +165,30 @@ func (cp *compiler) imageIndex(html *Template, text string, line int) int {
 	}
 	cp.images = append(cp.images, t)
 	return len(cp.images) - 1
+}
+
+// commentSpans are the spans of src's HTML comments, <!-- to --> (or the
+// end), which html/template drops: not the markers of Outlook's
+// conditional comments (conditionalMarkers), whose content is kept
+// (keepConditionalComments).
+func commentSpans(src string) [][]int {
+	markers := conditionalMarkers(src)
+	var out [][]int
+	for i := 0; ; {
+		j := strings.Index(src[i:], "<!--")
+		if j < 0 {
+			return out
+		}
+		start := i + j
+		if k := slices.IndexFunc(markers, func(m []int) bool { return m[0] == start }); k >= 0 {
+			i = markers[k][1]
+			continue
+		}
+		end := len(src)
+		if k := strings.Index(src[start+len("<!--"):], "-->"); k >= 0 {
+			end = start + len("<!--") + k + len("-->")
+		}
+		out = append(out, []int{start, end})
+		i = end
+	}
 }

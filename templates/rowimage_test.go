@@ -79,3 +79,48 @@ func TestEmptyImages(t *testing.T) {
 		}
 	}
 }
+
+// TestRowImageDot: a path is made from the row, whatever dot is where the
+// body names the image, so <img src="cid:{{.}}"> within {{with .qr}}
+// looked for a file named after the whole row (map[email:…]) in every
+// row: an error at its line, one within {{range}} too; with $, or where
+// dot is the row ({{if}}, {{with $}}), none.
+func TestRowImageDot(t *testing.T) {
+	for body, line := range map[string]int{
+		"<p>Hi</p>\n{{with .qr}}<img src=\"cid:{{.}}\">{{end}}\n":                                2,
+		"<p>Hi</p>\n\n{{range split \",\" .no}}<img src=\"cid:qr/{{.no}}.png\">{{end}}\n":        3,
+		"<img src=\"cid:{{.qr}}\">\n{{with .name}}<img src=\"cid:{{.qr}}\">{{end}}\n":            2,
+		"{{with .qr}}<img src=\"cid:{{$.qr}}\">{{end}}\n":                                        0,
+		"{{if .qr}}<img src=\"cid:{{.qr}}\">{{end}}{{with $}}<img src=\"cid:{{.qr}}\">{{end}}\n": 0,
+		"{{range split \",\" .no}}<img src=\"cid:qr/{{$.no}}.png\">{{end}}\n":                    0,
+	} {
+		_, err := compileHTML(t, body)
+		var fe *campaign.FileError
+		switch {
+		case line == 0 && err != nil:
+			t.Errorf("%q: %v, want no error", body, err)
+		case line > 0 && (!errors.As(err, &fe) || fe.Line != line || !errors.Is(err, ErrImageDot)):
+			t.Errorf("%q: got %v, want ErrImageDot at body.html:%d", body, err, line)
+		}
+	}
+}
+
+// TestRowImageCommented: an <img> commented out (<!-- … -->), which
+// html/template drops, still had its file looked for in every row, a
+// row naming none that is there a problem, though no message shows it:
+// it is none; one in an Outlook conditional comment, whose content is
+// kept, is an image.
+func TestRowImageCommented(t *testing.T) {
+	body := "<p>Hi</p>\n<!-- <img src=\"cid:{{.qr}}\"> -->\n<!--[if mso]><img src=\"cid:qr/{{.no}}.png\"><![endif]-->\n<!--[if !mso]><!--><img src=\"cid:{{.name}}.png\"><!--<![endif]-->\n<!-- cid:{{.email}} -->\n"
+	s, err := compileHTML(t, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, im := range s.Images {
+		got = append(got, im.Source())
+	}
+	if want := []string{"qr/{{.no}}.png", "{{.name}}.png"}; !slices.Equal(got, want) {
+		t.Errorf("Images %q, want %q (not the commented ones)", got, want)
+	}
+}

@@ -545,6 +545,7 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 	s.Text = cp.file("text", c.Text, false)
 	s.HTML = cp.file("html", c.HTML, true)
 	s.Images = cp.images
+	cp.errs = append(cp.errs, rowDotErrors(s.HTML, s.Images)...)
 	s.Markdown = cp.markdown("markdown", c.Markdown)
 	s.Layout = cp.layout("layout", c.Layout)
 	if err := errors.Join(cp.errs...); err != nil {

@@ -334,6 +334,7 @@ func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state 
 		return nil, false, ""
 	}
 	changed, _ = state.Revised(key, in.Renderer.Facets(), now.ValuesSum, func() ([]uint16, error) { return now.ValueSums, nil })
+	changed = plan.NameFiles(changed, in.Renderer.FilesWords())
 	if len(changed) > 0 {
 		held, _ = plan.Reported(state, key, now.Recipients)
 	}

@@ -102,7 +102,8 @@ func shownImage(t *testing.T, data []byte) (src string, img []byte) {
 // (file, row and column named, nothing sent); once it is there, each
 // attendee's message carries their own image under the cid the HTML
 // names, a blank cell none (warned once); a QR code replaced on disk
-// since makes its row changed: --resend-changed sends it again, alone.
+// since makes its row changed, told as its inline image (not "its
+// attached files": it has none): --resend-changed sends it again, alone.
 func TestRowImageSend(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t)
@@ -135,9 +136,13 @@ func TestRowImageSend(t *testing.T) {
 		}
 	}
 	writeFiles(t, dir, map[string]string{"qr/0042.png": ticketPNG("42, again")})
+	const changed = "row 2 (ann@example.com): its inline image" // not "its attached files": it has none
+	if out, errOut, code = runCLI(t, "check", camp); code != exitOK || !strings.Contains(out, changed+".") {
+		t.Errorf("check after Ann's QR code was replaced: exit %d, want %q\n%s%s", code, changed, out, errOut)
+	}
 	out, errOut, code = runCLI(t, "send", "--yes", "--resend-changed", camp)
 	msgs := srv.Messages()
-	if code != exitOK || len(msgs) != 4 || msgs[3].To[0] != "ann@example.com" {
+	if code != exitOK || len(msgs) != 4 || msgs[3].To[0] != "ann@example.com" || !strings.Contains(out, changed) {
 		t.Fatalf("send --resend-changed after Ann's QR code was replaced: exit %d, %d sent; want Ann's again\n%s%s", code, len(msgs), out, errOut)
 	}
 	if _, img := shownImage(t, msgs[3].Data); string(img) != ticketPNG("42, again") {

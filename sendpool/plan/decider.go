@@ -74,8 +74,10 @@ type Decider struct {
 	// key with other values.
 	sheet, keyCol, file string
 	// facets are what a message's ValueSums fingerprint
-	// (render.Renderer.Facets), for Revised.
-	facets []string
+	// (render.Renderer.Facets), for Revised; filesWords names its "" (the
+	// row's files: render.Renderer.FilesWords).
+	facets     []string
+	filesWords string
 	// firstWins: recipients.duplicates: first, where a later row with a
 	// key and other values is a duplicate, not a problem.
 	firstWins bool
@@ -90,7 +92,7 @@ type Decider struct {
 func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decider {
 	return &Decider{dupes: journal.NewDeduperFor(state), supp: in.Suppress, state: state, policy: policy,
 		keys: newKeyChange(in.Campaign, state), sheet: in.Campaign.Recipients.Path, keyCol: in.Campaign.Recipients.Key, file: in.Campaign.File,
-		facets: in.Renderer.Facets(), firstWins: in.Campaign.Recipients.Duplicates == campaign.DuplicatesFirst}
+		facets: in.Renderer.Facets(), filesWords: in.Renderer.FilesWords(), firstWins: in.Campaign.Recipients.Duplicates == campaign.DuplicatesFirst}
 }
 
 // Revised says what of a row changed since its message went out, given
@@ -99,13 +101,28 @@ func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decide
 // (render.Message.ValuesSum, and a function giving its ValueSums, asked
 // for only when the sum differs): the columns, "" for its files, whose
 // values differ from those the message was made of
-// (journal.State.Revised). Nil for any other row, and when nothing
-// changed.
+// (journal.State.Revised), the files named as NameFiles does. Nil for
+// any other row, and when nothing changed.
 func (d *Decider) Revised(f Fate, key string, sum uint32, sums func() ([]uint16, error)) ([]string, error) {
 	if f.Send || len(f.Journal.Owed) > 0 || !Revisable(f.Status) {
 		return nil, nil
 	}
-	return d.state.Revised(key, d.facets, sum, sums)
+	changed, err := d.state.Revised(key, d.facets, sum, sums)
+	return NameFiles(changed, d.filesWords), err
+}
+
+// NameFiles is changed, what of a row changed (journal.State.Revised),
+// with "" (the row's files) as words names them
+// (render.Renderer.FilesWords: "its inline image" for a row whose QR code
+// was replaced); as it is when words is "".
+func NameFiles(changed []string, words string) []string {
+	i := slices.Index(changed, "")
+	if i < 0 || words == "" {
+		return changed
+	}
+	out := slices.Clone(changed)
+	out[i] = words
+	return out
 }
 
 // OwedAnew says whether a row told as changed (Revised), whose values'
@@ -120,13 +137,14 @@ func (d *Decider) OwedAnew(key string, sum uint32) bool {
 // given its fate f, when that message was refused for good or its outcome
 // is unknown and this run does not send it (a plain send leaves such rows
 // to --retry-failed and --resend-unknown, which a person who fixed the
-// address may not know): the columns, "" for its files. Nil for any other
-// row, and when nothing changed.
+// address may not know): the columns, its files named as NameFiles
+// does. Nil for any other row, and when nothing changed.
 func (d *Decider) ChangedUnsent(f Fate, key string, sum uint32, sums func() ([]uint16, error)) ([]string, error) {
 	if f.Send || len(f.Journal.Owed) > 0 || f.Status != sendpool.StatusFailed && f.Status != sendpool.StatusUnknown {
 		return nil, nil
 	}
-	return d.state.Revised(key, d.facets, sum, sums)
+	changed, err := d.state.Revised(key, d.facets, sum, sums)
+	return NameFiles(changed, d.filesWords), err
 }
 
 // ChangedUnsentLine names a row ChangedUnsent told, with what changed and
@@ -161,7 +179,8 @@ func OtherValuesLine(row int, key string) string {
 }
 
 // RevisedWords says what of a row changed, as journal.State.Revised names
-// it: "amount, due and its attached files".
+// it: "amount, due and its attached files" ("" for the row's files, when
+// NameFiles has not named them).
 func RevisedWords(changed []string) string {
 	words := make([]string, len(changed))
 	for i, c := range changed {
