@@ -126,9 +126,10 @@ type signals struct {
 // nohup does) and a second context, derived from nothing, cancelled by the
 // second one: the first stops dispatching, the second aborts in-flight
 // work; the third closes sig.forced, for main to quit at once. At the
-// first, it cancels ctx, then writes words' onSignal to w (after
-// lineBreak) and closes sig.said, from a goroutine of its own: the next
-// signals are counted while the words wait on a w that does not read. Signals that come with the first (absorbEchoes) count as it.
+// first, it cancels ctx, then says words' onSignal on w and closes
+// sig.said (sayOnSignal, which never waits for w: the next signals are
+// counted while the words wait on a w that does not read). Signals that
+// come with the first (absorbEchoes) count as it.
 func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Context, sig signals, stop func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	abort, cancelAbort := context.WithCancelCause(context.Background())
@@ -154,14 +155,7 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 					// already true (a test waits for the words).
 					cancel(errInterrupted)
 					absorbEchoes(ch, done)
-					// Said beside: the next interrupts are taken
-					// while the words wait for a stderr that does
-					// not read (a full pipe).
-					text := lineBreak(w) + words.onSignal()
-					go func() {
-						fmt.Fprintln(w, text)
-						close(saidCh)
-					}()
+					words.sayOnSignal(w, saidCh)
 				case 2:
 					cancelAbort(errInterrupted)
 					cancel(errInterrupted)
@@ -302,8 +296,10 @@ type globalOptions struct {
 // pool never waits for a terminal that does not read.
 func (g *globalOptions) errLine(a ...any) {
 	if lp := g.aside.Load(); lp != nil {
-		lp.add(lineOf(a...), false)
-		return
+		if lp.add(lineOf(a...), false) {
+			return
+		}
+		<-lp.done // closing: the lines queued before this one come first
 	}
 	g.errMu.Lock()
 	defer g.errMu.Unlock()

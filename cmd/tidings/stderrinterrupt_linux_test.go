@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,5 +81,58 @@ func TestInterruptsStderrNotRead(t *testing.T) {
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
 		t.Errorf("send: %v, want exit %d", err, exitInterrupted)
+	}
+}
+
+// TestInterruptWordsAfterQueuedLines: the first interrupt's words, said
+// while a send delivers on a stderr that lags behind (a terminal stopped
+// by Ctrl-S, which the Ctrl-C starts again; a pipe read late), come
+// after the lines said before them: written beside the printer's queue,
+// they came out amid notes said minutes before, ahead of most of them.
+func TestInterruptWordsAfterQueuedLines(t *testing.T) {
+	t.Parallel()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, os.Getpagesize()); err != nil {
+		t.Fatal(err)
+	}
+	words := &interruptWords{}
+	words.delivering()
+	g := &globalOptions{stdout: io.Discard, stderr: w, stdin: strings.NewReader(""), abort: context.Background(), interrupt: words}
+	_, end := g.printAside(nil)
+	const n = 200 // many pages of notes
+	for i := range n {
+		g.errLine(fmt.Sprintf("note: row %d: not accepted for user%03d@example.com (451 4.7.1 greylisted, try later); retry 1 of 3 in 1s", i+2, i))
+	}
+	// The printer waits: no note fits in what is left of the pipe, nor
+	// the words, longer than any.
+	shortest := len("note: row 2: not accepted for user000@example.com (451 4.7.1 greylisted, try later); retry 1 of 3 in 1s\n")
+	waitFor(t, func() bool {
+		k, err := unix.IoctlGetInt(int(r.Fd()), unix.TIOCINQ) // FIONREAD
+		return err == nil && k > os.Getpagesize()-shortest
+	})
+	said := make(chan struct{})
+	words.sayOnSignal(w, said)
+	select {
+	case <-said:
+	default:
+		t.Error("the words wait for the terminal")
+	}
+	var out bytes.Buffer
+	read := make(chan struct{})
+	go func() { // the terminal started again
+		io.Copy(&out, r)
+		close(read)
+	}()
+	<-said
+	end()
+	w.Close()
+	<-read
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != n+1 || lines[n] != words.onSignal() {
+		t.Errorf("want the %d notes, then %q; got:\n%s", n, words.onSignal(), out.String())
 	}
 }
