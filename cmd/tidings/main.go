@@ -282,6 +282,11 @@ type globalOptions struct {
 	// interrupt is what an interrupt is said to do; nil in tests that
 	// call a run function.
 	interrupt *interruptWords
+	// transcript: --debug has the SMTP transcript written on stderr,
+	// a line at a time as the connections go (smtpSettings), so a
+	// send shows its progress in lines there, as off a terminal: a
+	// bar drawn over it began each of its lines.
+	transcript bool
 	// errMu serializes the lines errLine writes.
 	errMu sync.Mutex
 	// aside, while a send delivers (newProgress), writes what errLine is
