@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"sync/atomic"
 )
 
@@ -26,6 +28,54 @@ type interruptWords struct {
 	// said is closed once the first interrupt's words are out (set by
 	// signalContexts; nil without it).
 	said <-chan struct{}
+	// aside, while a send delivers, queues what is said on stderr
+	// (globalOptions.printAside): the words go after the lines queued
+	// before them.
+	aside atomic.Pointer[linePrinter]
+}
+
+// sayOnSignal says onSignal's words on out and closes said once they are
+// out, without waiting for out: while a send delivers it queues them
+// after the lines said before them (aside); otherwise, or once that
+// queue is closing, a goroutine of its own writes them (after lineBreak),
+// once the queue is written. A nil w says the words of no command.
+func (w *interruptWords) sayOnSignal(out io.Writer, said chan<- struct{}) {
+	text := w.onSignal()
+	var lp *linePrinter
+	if w != nil {
+		lp = w.aside.Load()
+	}
+	if lp != nil {
+		line := text + "\n"
+		if lp.bar == nil { // a bar's line, "^C" on it, is cleared first
+			line = lineBreak(out) + line
+		}
+		if lp.add(line, false) {
+			close(said)
+			return
+		}
+	}
+	go func() {
+		if lp != nil {
+			<-lp.done
+		}
+		fmt.Fprintln(out, lineBreak(out)+text)
+		close(said)
+	}()
+}
+
+// setAside has sayOnSignal queue the words on lp until clearAside(lp).
+func (w *interruptWords) setAside(lp *linePrinter) {
+	if w != nil {
+		w.aside.Store(lp)
+	}
+}
+
+// clearAside undoes setAside(lp), unless another was set since.
+func (w *interruptWords) clearAside(lp *linePrinter) {
+	if w != nil {
+		w.aside.CompareAndSwap(lp, nil)
+	}
 }
 
 // afterWords waits, when ctx was cancelled by an interrupt, until its

@@ -73,17 +73,26 @@ func startLinePrinter(w io.Writer, bar barDrawer) *linePrinter {
 func (g *globalOptions) printAside(bar barDrawer) (lp *linePrinter, end func()) {
 	lp = startLinePrinter(g.stderr, bar)
 	g.aside.Store(lp)
+	g.interrupt.setAside(lp) // an interrupt's words too
 	return lp, func() {
 		g.aside.CompareAndSwap(lp, nil)
+		g.interrupt.clearAside(lp)
 		lp.Close()
 	}
 }
 
 // add queues line (ending in a newline) to be written after those queued
-// before it. It never waits for the writing. A progress line (progress
-// true) replaces one queued before it that is still the last line queued.
-func (lp *linePrinter) add(line string, progress bool) {
+// before it, and reports true. It never waits for the writing. A progress
+// line (progress true) replaces one queued before it that is still the
+// last line queued. Once Close is called it queues nothing and reports
+// false: the caller writes the line itself, after <-lp.done (what Close
+// writes comes first).
+func (lp *linePrinter) add(line string, progress bool) bool {
 	lp.mu.Lock()
+	if lp.closing {
+		lp.mu.Unlock()
+		return false
+	}
 	if progress && lp.progressAt >= 0 && lp.progressAt == len(lp.lines)-1 {
 		lp.lines[lp.progressAt] = line
 	} else {
@@ -97,6 +106,7 @@ func (lp *linePrinter) add(line string, progress bool) {
 	case lp.wake <- struct{}{}:
 	default:
 	}
+	return true
 }
 
 // run writes what is queued as it comes, and draws the bar at each

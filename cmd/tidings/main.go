@@ -43,20 +43,8 @@ func main() {
 	startGCFloor(heapFloor) // for the life of the process
 	g := &globalOptions{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, abort: abort, interrupt: words}
 	restore := terminalRestorer(os.Stdin)
-	done := make(chan error, 1)
-	go func() { done <- execute(ctx, g, os.Args[1:]) }()
-	var err error
-	select {
-	case err = <-done:
-	case <-sig.forced:
-		// Work deaf to the second interrupt (a template that loops
-		// without writing, say): quit as a kill would, which the
-		// journal is made for; the terminal as it was (a password
-		// prompt turns its echo off).
-		restore()
-		fmt.Fprintln(os.Stderr, "tidings: quit at the third interrupt, as a kill would: the journal stands; run the command again")
-		os.Exit(exitInterrupted)
-	}
+	go quitAtThird(sig.forced, restore)
+	err := execute(ctx, g, os.Args[1:])
 	code := exitCode(err)
 	if ctx.Err() != nil || sig.pending() {
 		// What the signal said comes first, and is said even when the
@@ -74,6 +62,38 @@ func main() {
 	}
 	stop()
 	os.Exit(code)
+}
+
+// quitAtThird quits once forced is closed (the third interrupt), at any
+// point of the command, also while it or main waits on a stderr that
+// does not read: work deaf to the second interrupt (a template that loops
+// without writing, say) ends as a kill would end it, which the journal
+// is made for, the terminal as it was (restore: a password prompt turns
+// its echo off). It says so, waiting for stderr no longer than quitSay.
+func quitAtThird(forced <-chan struct{}, restore func()) {
+	<-forced
+	restore()
+	sayWithin(os.Stderr, "tidings: quit at the third interrupt, as a kill would: the journal stands; run the command again", quitSay)
+	os.Exit(exitInterrupted)
+}
+
+// quitSay is how long the third interrupt's words may wait for stderr.
+const quitSay = time.Second
+
+// sayWithin writes line to w, returning once it is written or after d,
+// whichever comes first (the write goes on beside).
+func sayWithin(w io.Writer, line string, d time.Duration) {
+	written := make(chan struct{})
+	go func() {
+		fmt.Fprintln(w, line)
+		close(written)
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-written:
+	case <-t.C:
+	}
 }
 
 // execute runs the command line args (without the program name) on a
@@ -106,8 +126,10 @@ type signals struct {
 // nohup does) and a second context, derived from nothing, cancelled by the
 // second one: the first stops dispatching, the second aborts in-flight
 // work; the third closes sig.forced, for main to quit at once. At the
-// first, it cancels ctx, then writes words' onSignal to w (after
-// lineBreak) and closes sig.said. Signals that come with the first (absorbEchoes) count as it.
+// first, it cancels ctx, then says words' onSignal on w and closes
+// sig.said (sayOnSignal, which never waits for w: the next signals are
+// counted while the words wait on a w that does not read). Signals that
+// come with the first (absorbEchoes) count as it.
 func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Context, sig signals, stop func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	abort, cancelAbort := context.WithCancelCause(context.Background())
@@ -133,8 +155,7 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 					// already true (a test waits for the words).
 					cancel(errInterrupted)
 					absorbEchoes(ch, done)
-					fmt.Fprintln(w, lineBreak(w)+words.onSignal())
-					close(saidCh)
+					words.sayOnSignal(w, saidCh)
 				case 2:
 					cancelAbort(errInterrupted)
 					cancel(errInterrupted)
@@ -261,6 +282,11 @@ type globalOptions struct {
 	// interrupt is what an interrupt is said to do; nil in tests that
 	// call a run function.
 	interrupt *interruptWords
+	// transcript: --debug has the SMTP transcript written on stderr,
+	// a line at a time as the connections go (smtpSettings), so a
+	// send shows its progress in lines there, as off a terminal: a
+	// bar drawn over it began each of its lines.
+	transcript bool
 	// errMu serializes the lines errLine writes.
 	errMu sync.Mutex
 	// aside, while a send delivers (newProgress), writes what errLine is
@@ -275,8 +301,10 @@ type globalOptions struct {
 // pool never waits for a terminal that does not read.
 func (g *globalOptions) errLine(a ...any) {
 	if lp := g.aside.Load(); lp != nil {
-		lp.add(lineOf(a...), false)
-		return
+		if lp.add(lineOf(a...), false) {
+			return
+		}
+		<-lp.done // closing: the lines queued before this one come first
 	}
 	g.errMu.Lock()
 	defer g.errMu.Unlock()

@@ -14,9 +14,10 @@ import (
 )
 
 // progress shows delivery progress on stderr while a send runs: a bar with
-// count, rate, ETA and failures on a terminal; otherwise (cron, CI logs) a
-// plain line every progressEvery, also while nothing finishes (a throttled
-// run, retries waiting), and none at the end, since the summary follows.
+// count, rate, ETA and failures on a terminal (unless --debug's transcript
+// is written there); otherwise (cron, CI logs) a plain line every
+// progressEvery, also while nothing finishes (a throttled run, retries
+// waiting), and none at the end, since the summary follows.
 // --quiet shows neither. What it shows, and every line said on stderr
 // until Close (errLine), a linePrinter writes: Add and Notice, which the
 // results and the pool's notices call, never wait for the terminal. It is
@@ -75,7 +76,7 @@ func newProgress(g *globalOptions, total int, clock progressClock) *progress {
 	var bar barDrawer
 	switch f, ok := rawFile(g.stderr); {
 	case g.quiet:
-	case ok && term.IsTerminal(int(f.Fd())):
+	case ok && term.IsTerminal(int(f.Fd())) && !g.transcript:
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(f),
 			progressbar.OptionSetDescription("sending"),

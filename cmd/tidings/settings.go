@@ -46,7 +46,8 @@ func poolConfig(ctx context.Context, c *campaign.Campaign, opts sendOptions, g *
 }
 
 // smtpSettings are the campaign's smtp: settings with the password from
-// the environment (or a prompt), and the transcript on stderr with debug.
+// the environment (or a prompt), and the transcript on stderr with debug
+// (g.transcript then set).
 func smtpSettings(ctx context.Context, c *campaign.Campaign, debug bool, g *globalOptions) (smtpclient.Config, error) {
 	password, err := readPassword(ctx, c, g)
 	if err != nil {
@@ -54,7 +55,7 @@ func smtpSettings(ctx context.Context, c *campaign.Campaign, debug bool, g *glob
 	}
 	smtp := smtpclient.ConfigFrom(c.SMTP, password)
 	if debug {
-		smtp.Debug = g.stderr
+		smtp.Debug, g.transcript = g.stderr, true
 	}
 	return smtp, nil
 }
