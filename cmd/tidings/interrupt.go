@@ -50,7 +50,7 @@ func (w *interruptWords) sayOnSignal(out io.Writer, said chan<- struct{}) {
 		if lp.bar == nil { // a bar's line, "^C" on it, is cleared first
 			line = lineBreak(out) + line
 		}
-		if lp.add(line, false) {
+		if lp.add(line, lineUrgent) {
 			close(said)
 			return
 		}

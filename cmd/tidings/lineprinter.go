@@ -16,11 +16,15 @@ import (
 // never holds up delivery: a worker that waited on it left its
 // connection idle, messages in flight, until the server timed it out.
 //
-// No line is lost: the queue grows while the terminal does not read (a
-// hundred bytes or so a retry note), and the printer catches up when it
-// reads again. A progress line not yet written gives way to the next one;
-// the bar is drawn as it stands at most every barEvery. Close writes
-// everything queued, in order, before it returns.
+// The queue grows while the terminal does not read (a hundred bytes or
+// so a retry note), and the printer catches up when it reads again, up to
+// maxQueued bytes: past them a note is not queued but counted, and one
+// line in its place says how many were not shown (a greylisting server
+// retrying 100,000 rows behind a stopped terminal would otherwise hold
+// 37 MB; report.csv has every row's outcome). An interrupt's words are
+// queued whatever the size. A progress line not yet written gives way to
+// the next one; the bar is drawn as it stands at most every barEvery.
+// Close writes everything queued, in order, before it returns.
 type linePrinter struct {
 	w io.Writer
 	// bar, when set, is the progress bar the lines are written around:
@@ -29,14 +33,20 @@ type linePrinter struct {
 	// tick drives the bar's redraws; nil without a bar.
 	tick <-chan time.Time
 
+	// maxQueued is how many bytes of notes the queue holds (maxQueuedLines).
+	maxQueued int
+
 	mu    sync.Mutex
 	lines []string
+	// queued is the bytes in lines.
+	queued int
 	// progressAt is the index in lines of a progress line not yet
-	// written, -1 when there is none.
-	progressAt int
-	closing    bool
-	wake       chan struct{} // buffered 1
-	done       chan struct{}
+	// written, -1 when there is none; droppedAt that of the line saying
+	// how many notes (dropped) were not queued, -1 when none was dropped.
+	progressAt, droppedAt, dropped int
+	closing                        bool
+	wake                           chan struct{} // buffered 1
+	done                           chan struct{}
 }
 
 // barDrawer is a progress bar the linePrinter draws: clear takes it off
@@ -49,10 +59,23 @@ type barDrawer interface {
 // barEvery is how often the printer redraws the progress bar.
 const barEvery = 100 * time.Millisecond
 
+// maxQueuedLines is how many bytes of notes a linePrinter holds for a
+// terminal that does not read: about 30,000 retry notes.
+const maxQueuedLines = 8 << 20
+
+// lineKind is what a queued line is: how the queue treats it.
+type lineKind int
+
+const (
+	lineNote     lineKind = iota // a notice or warning: counted, not queued, past maxQueued
+	lineProgress                 // a progress line: replaces the one before it not yet written
+	lineUrgent                   // an interrupt's words: queued whatever the size
+)
+
 // startLinePrinter starts writing to w what is queued with add, and the
 // bar (nil: none) every barEvery. The caller calls Close.
 func startLinePrinter(w io.Writer, bar barDrawer) *linePrinter {
-	lp := &linePrinter{w: w, bar: bar, progressAt: -1, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	lp := &linePrinter{w: w, bar: bar, maxQueued: maxQueuedLines, progressAt: -1, droppedAt: -1, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	var stopTicker func()
 	if bar != nil {
 		t := time.NewTicker(barEvery)
@@ -83,23 +106,30 @@ func (g *globalOptions) printAside(bar barDrawer) (lp *linePrinter, end func()) 
 
 // add queues line (ending in a newline) to be written after those queued
 // before it, and reports true. It never waits for the writing. A progress
-// line (progress true) replaces one queued before it that is still the
-// last line queued. Once Close is called it queues nothing and reports
-// false: the caller writes the line itself, after <-lp.done (what Close
-// writes comes first).
-func (lp *linePrinter) add(line string, progress bool) bool {
+// line replaces one queued before it that is still the last line queued;
+// a note past maxQueued bytes is counted instead (see linePrinter). Once
+// Close is called it queues nothing and reports false: the caller writes
+// the line itself, after <-lp.done (what Close writes comes first).
+func (lp *linePrinter) add(line string, kind lineKind) bool {
 	lp.mu.Lock()
-	if lp.closing {
+	switch {
+	case lp.closing:
 		lp.mu.Unlock()
 		return false
-	}
-	if progress && lp.progressAt >= 0 && lp.progressAt == len(lp.lines)-1 {
+	case kind == lineProgress && lp.progressAt >= 0 && lp.progressAt == len(lp.lines)-1:
+		lp.queued += len(line) - len(lp.lines[lp.progressAt])
 		lp.lines[lp.progressAt] = line
-	} else {
-		if progress {
+	case kind == lineNote && lp.queued+len(line) > lp.maxQueued:
+		if lp.dropped++; lp.droppedAt < 0 {
+			lp.droppedAt = len(lp.lines)
+			lp.lines = append(lp.lines, "") // droppedLine's, when taken
+		}
+	default:
+		if kind == lineProgress {
 			lp.progressAt = len(lp.lines)
 		}
 		lp.lines = append(lp.lines, line)
+		lp.queued += len(line)
 	}
 	lp.mu.Unlock()
 	select {
@@ -120,7 +150,10 @@ func (lp *linePrinter) run() {
 		}
 		lp.mu.Lock()
 		lines, closing := lp.lines, lp.closing
-		lp.lines, lp.progressAt = nil, -1
+		if lp.droppedAt >= 0 {
+			lines[lp.droppedAt] = droppedLine(lp.dropped, lp.maxQueued)
+		}
+		lp.lines, lp.queued, lp.progressAt, lp.droppedAt, lp.dropped = nil, 0, -1, -1, 0
 		lp.mu.Unlock()
 		lp.write(lines)
 		if closing {
@@ -154,6 +187,12 @@ func (lp *linePrinter) Close() {
 	default:
 	}
 	<-lp.done
+}
+
+// droppedLine is the line in place of n notes not queued past max bytes.
+func droppedLine(n, max int) string {
+	return fmt.Sprintf("note: %d more %s not shown: %s said while stderr was not read, past the %s held for it; report.csv has every row's outcome\n",
+		n, verbFor(n, "line", "lines"), verbFor(n, "it was", "they were"), byteSize(int64(max)))
 }
 
 // lineOf is the line fmt.Println writes of a.

@@ -301,7 +301,7 @@ type globalOptions struct {
 // pool never waits for a terminal that does not read.
 func (g *globalOptions) errLine(a ...any) {
 	if lp := g.aside.Load(); lp != nil {
-		if lp.add(lineOf(a...), false) {
+		if lp.add(lineOf(a...), lineNote) {
 			return
 		}
 		<-lp.done // closing: the lines queued before this one come first

@@ -113,7 +113,7 @@ func (p *progress) writeLines(tick <-chan time.Time, stopTicker func()) {
 			p.mu.Lock()
 			line := p.line(now)
 			p.mu.Unlock()
-			p.out.add(line+"\n", true)
+			p.out.add(line+"\n", lineProgress)
 		case <-p.stop:
 			return
 		}
