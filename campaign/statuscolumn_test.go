@@ -93,3 +93,59 @@ func TestStatusColumnWarned(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusColumnSuppressed: the rows whose address the suppression list
+// names are not sent, so they are warned of no more (a sheet whose
+// blocklisted rows were put in the suppress: file, as the warning says,
+// was warned of at every check, preview and send); CSV and XLSX alike.
+func TestStatusColumnSuppressed(t *testing.T) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "suppressed.txt")
+	if err := os.WriteFile(list, []byte("b@shop.example # blocklisted in listmonk\nD@Shop.example\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sup, err := LoadSuppression(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csvText := "email,status\n"
+	for _, r := range statusRows {
+		csvText += r[0] + "," + r[3] + "\n"
+	}
+	csvPath := filepath.Join(dir, "subscribers.csv")
+	if err := os.WriteFile(csvPath, []byte(csvText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	xlsxPath := filepath.Join(dir, "subscribers.xlsx")
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetRow("Sheet1", "A1", &[]string{"email", "status"}); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range statusRows {
+		if err := f.SetSheetRow("Sheet1", "A"+strconv.Itoa(i+2), &[]string{r[0], r[3]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(xlsxPath); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{csvPath, xlsxPath} {
+		want := filepath.Base(p) + `: column "status" says "unsubscribed" in 1 row (6): `
+		got := readAllWarnings(t, Recipients{Path: p, Key: "email", Suppress: sup})
+		if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+			t.Errorf("%s: warnings %q, want one starting %q", p, got, want)
+		}
+	}
+	if err := os.WriteFile(list, []byte("b@shop.example\nd@shop.example\n@shop.example\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if sup, err = LoadSuppression(list); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{csvPath, xlsxPath} {
+		if got := readAllWarnings(t, Recipients{Path: p, Key: "email", Suppress: sup}); len(got) != 0 {
+			t.Errorf("%s: every such row suppressed: warnings %q, want none", p, got)
+		}
+	}
+}
