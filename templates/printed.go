@@ -46,6 +46,21 @@ func (t *Template) Printed() []string {
 	return cols
 }
 
+// BlankPrinted lists the columns t prints (see printings) that are blank
+// in row where they print (their {{if}} columns filled): in template
+// order, each once; nil for none. A path "{{.dir}}/{{.file}}" that
+// cannot be read names the blank file column by it, not the filled dir
+// that its text "tickets/" holds.
+func (t *Template) BlankPrinted(row campaign.Row) []string {
+	var cols []string
+	for _, p := range t.printings() {
+		if isBlankCell(row.Values[p.column]) && p.runs(row) && !slices.Contains(cols, p.column) {
+			cols = append(cols, p.column)
+		}
+	}
+	return cols
+}
+
 // printings are the places t prints a column as it is, found by walking
 // its parse tree while dot is the row:
 //
