@@ -34,7 +34,7 @@ var statusColumnNames = map[string]bool{"status": true, "subscriptionstatus": tr
 // to get no more mail.
 var stoppedStatuses = map[string]bool{
 	"blocklisted": true, "blacklisted": true, "blocked": true, "unsubscribed": true, "cleaned": true,
-	"bounced": true, "complained": true, "disabled": true, "optout": true, "opted out": true, "opted-out": true,
+	"bounced": true, "complained": true, "disabled": true, "optout": true, "opt-out": true, "opt out": true, "opted out": true, "opted-out": true,
 }
 
 // newStatusTally is the tally of a sheet with the header columns; one
@@ -95,7 +95,7 @@ func (t *statusTally) warning(file string) string {
 		}
 		said = append(said, fmt.Sprintf("%q in %s (%s)", v, rowCount(t.rows[v]), rows))
 	}
-	return fmt.Sprintf("%s: column %q says %s: tidings reads no status column and sends to every row the suppress: file does not name; take those rows out of the sheet or put their addresses in the suppress: file (or export only the subscribers to mail)",
+	return fmt.Sprintf("%s: column %q says %s: tidings reads no status column and sends to every row the suppress: file does not name; take those rows out of the sheet or put their addresses in the suppress: file (or export only the subscribers to mail); a column of another meaning (an account's status) is read as no subscriber's under another header, such as account_status",
 		filepath.Base(file), t.column, strings.Join(said, ", "))
 }
 

@@ -21,6 +21,7 @@ var statusRows = [][]string{
 	{"c@shop.example", "C", `{}`, "unconfirmed"},
 	{"d@shop.example", "D", `{}`, " Blocklisted "},
 	{"e@shop.example", "E", `{}`, "unsubscribed"},
+	{"f@shop.example", "F", `{}`, "Opt-Out"},
 }
 
 // readAllWarnings reads every row of the sheet r names and returns the
@@ -45,8 +46,9 @@ func readAllWarnings(t *testing.T, r Recipients) []string {
 // TestStatusColumnWarned: a sheet exported from a mailing list with a
 // status column that keeps people from mail (listmonk's blocklisted)
 // is warned of once it is read, CSV and XLSX alike, naming the file, the
-// column, each such value with its rows; one without such rows, or with
-// no status column, is not.
+// column, each such value with its rows (opt-out as opted-out is), and
+// the header under which a column of another meaning is read as none; one
+// without such rows, or with no status column (account_status), is not.
 func TestStatusColumnWarned(t *testing.T) {
 	dir := t.TempDir()
 	csvText := "email,name,attributes,status\n"
@@ -72,10 +74,10 @@ func TestStatusColumnWarned(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ path, column string }{{csvPath, "status"}, {xlsxPath, "Status"}} {
-		want := filepath.Base(c.path) + `: column "` + c.column + `" says "blocklisted" in 2 rows (3, 5), "unsubscribed" in 1 row (6): tidings reads no status column`
+		want := filepath.Base(c.path) + `: column "` + c.column + `" says "blocklisted" in 2 rows (3, 5), "unsubscribed" in 1 row (6), "opt-out" in 1 row (7): tidings reads no status column`
 		got := readAllWarnings(t, Recipients{Path: c.path, Key: "email"})
-		if len(got) != 1 || !strings.HasPrefix(got[0], want) {
-			t.Errorf("%s: warnings %q, want one starting %q", c.path, got, want)
+		if len(got) != 1 || !strings.HasPrefix(got[0], want) || !strings.Contains(got[0], "under another header, such as account_status") {
+			t.Errorf("%s: warnings %q, want one starting %q, naming account_status for a column of another meaning", c.path, got, want)
 		}
 	}
 
@@ -87,7 +89,11 @@ func TestStatusColumnWarned(t *testing.T) {
 	if err := os.WriteFile(other, []byte("email,state\na@shop.example,blocklisted\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{clean, other} {
+	account := filepath.Join(dir, "account.csv") // the name the warning gives a column of another meaning
+	if err := os.WriteFile(account, []byte("email,account_status\na@shop.example,disabled\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{clean, other, account} {
 		if got := readAllWarnings(t, Recipients{Path: p, Key: "email"}); len(got) != 0 {
 			t.Errorf("%s: warnings %q, want none", p, got)
 		}
@@ -131,7 +137,7 @@ func TestStatusColumnSuppressed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []string{csvPath, xlsxPath} {
-		want := filepath.Base(p) + `: column "status" says "unsubscribed" in 1 row (6): `
+		want := filepath.Base(p) + `: column "status" says "unsubscribed" in 1 row (6), "opt-out" in 1 row (7): `
 		got := readAllWarnings(t, Recipients{Path: p, Key: "email", Suppress: sup})
 		if len(got) != 1 || !strings.HasPrefix(got[0], want) {
 			t.Errorf("%s: warnings %q, want one starting %q", p, got, want)
