@@ -109,6 +109,7 @@ type printWalk struct {
 	src  string          // t's source, its trimmed white space one line (joinTrimmed), its printed breaks lines (actionBreaks)
 	seen map[string]bool // templates called with the row, by name and guards
 	out  []printing
+	pre  *preIndex // of src, made at the first hole (holeLine)
 }
 
 // maxCalls bounds the templates one walk follows: calls under ever other
@@ -167,7 +168,10 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 	if w.t.name != "subject" && alone && !besideText(w.src, int(a.Pos), w.html) {
 		return
 	}
-	seen := holeLine(w.src, int(a.Pos), w.html, text)
+	if w.html && w.pre == nil {
+		w.pre = newPreIndex(w.src)
+	}
+	seen := holeLine(w.src, w.pre, int(a.Pos), w.html, text)
 	for _, c := range cols {
 		p := printing{column: c, guards: guards, seen: seen}
 		if !slices.ContainsFunc(w.out, func(q printing) bool { return q.column == c && slices.Equal(q.guards, guards) }) {
