@@ -91,6 +91,10 @@ type Recipients struct {
 	// copies here: the sheet is read, and the date and number functions
 	// write, as it says.
 	Locale Locale `yaml:"-"`
+	// Suppress is the campaign's suppression list, which the caller that
+	// loads it sets here before the sheet is opened: a status column's
+	// rows whose key it names are warned of no more (statusTally).
+	Suppress *Suppression `yaml:"-"`
 }
 
 // MaxMessageSizeLimit is the largest max_message_size a campaign may set.

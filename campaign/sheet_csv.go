@@ -136,6 +136,7 @@ func newCSVSheet(ctx context.Context, rd io.Reader, r Recipients) (*csvSheet, er
 	if err := s.readHeader(ctx, r.Key); err != nil {
 		return nil, err
 	}
+	s.status.skipListed(r)
 	return s, nil
 }
 

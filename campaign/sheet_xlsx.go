@@ -190,7 +190,11 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 	if s.rows, err = s.wb.Rows(s.sheet); err != nil {
 		return &FileError{File: r.Path, Err: fmt.Errorf("sheet %q: %w", s.sheet, err)}
 	}
-	return s.readHeader(ctx, r.Key)
+	if err := s.readHeader(ctx, r.Key); err != nil {
+		return err
+	}
+	s.status.skipListed(r)
+	return nil
 }
 
 // firstVisible is the first of names that the workbook does not hide (a

@@ -16,6 +16,11 @@ type statusTally struct {
 	rows   map[string]int // rows by status value, lower case
 	first  map[string][]int
 	order  []string // the values in the order first met
+	// key and suppress are the sheet's key column and the campaign's
+	// suppression list (Recipients.Suppress): a row whose key it names
+	// is not counted, as send skips it (skipListed).
+	key      string
+	suppress *Suppression
 }
 
 // maxStatusRows bounds the row numbers a warning names for a value.
@@ -29,7 +34,7 @@ var statusColumnNames = map[string]bool{"status": true, "subscriptionstatus": tr
 // to get no more mail.
 var stoppedStatuses = map[string]bool{
 	"blocklisted": true, "blacklisted": true, "blocked": true, "unsubscribed": true, "cleaned": true,
-	"bounced": true, "complained": true, "disabled": true, "optout": true, "opted out": true, "opted-out": true,
+	"bounced": true, "complained": true, "disabled": true, "optout": true, "opt-out": true, "opt out": true, "opted out": true, "opted-out": true,
 }
 
 // newStatusTally is the tally of a sheet with the header columns; one
@@ -43,14 +48,27 @@ func newStatusTally(columns []string) *statusTally {
 	return &statusTally{}
 }
 
+// skipListed makes t pass over the rows whose key column (r.Key) the
+// suppression list (r.Suppress) names: they are not sent, so a sheet
+// whose blocklisted rows are in the suppress: file, as the warning and
+// the README say to do, is warned of no more.
+func (t *statusTally) skipListed(r Recipients) {
+	if t != nil {
+		t.key, t.suppress = r.Key, r.Suppress
+	}
+}
+
 // note counts row, whose values are values, when its status is one of
-// stoppedStatuses.
+// stoppedStatuses and the suppression list does not name its key.
 func (t *statusTally) note(row int, values map[string]string) {
 	if t == nil || t.column == "" {
 		return
 	}
 	v := strings.ToLower(strings.TrimSpace(values[t.column]))
 	if !stoppedStatuses[v] {
+		return
+	}
+	if _, listed := t.suppress.Match(values[t.key]); listed {
 		return
 	}
 	if t.rows[v] == 0 {
@@ -77,7 +95,7 @@ func (t *statusTally) warning(file string) string {
 		}
 		said = append(said, fmt.Sprintf("%q in %s (%s)", v, rowCount(t.rows[v]), rows))
 	}
-	return fmt.Sprintf("%s: column %q says %s: tidings reads no status column and sends to every row the suppress: file does not name; take those rows out of the sheet (or export only the subscribers to mail)",
+	return fmt.Sprintf("%s: column %q says %s: tidings reads no status column and sends to every row the suppress: file does not name; take those rows out of the sheet or put their addresses in the suppress: file (or export only the subscribers to mail); a column of another meaning (an account's status) is read as no subscriber's under another header, such as account_status",
 		filepath.Base(file), t.column, strings.Join(said, ", "))
 }
 

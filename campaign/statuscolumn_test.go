@@ -21,6 +21,7 @@ var statusRows = [][]string{
 	{"c@shop.example", "C", `{}`, "unconfirmed"},
 	{"d@shop.example", "D", `{}`, " Blocklisted "},
 	{"e@shop.example", "E", `{}`, "unsubscribed"},
+	{"f@shop.example", "F", `{}`, "Opt-Out"},
 }
 
 // readAllWarnings reads every row of the sheet r names and returns the
@@ -45,8 +46,9 @@ func readAllWarnings(t *testing.T, r Recipients) []string {
 // TestStatusColumnWarned: a sheet exported from a mailing list with a
 // status column that keeps people from mail (listmonk's blocklisted)
 // is warned of once it is read, CSV and XLSX alike, naming the file, the
-// column, each such value with its rows; one without such rows, or with
-// no status column, is not.
+// column, each such value with its rows (opt-out as opted-out is), and
+// the header under which a column of another meaning is read as none; one
+// without such rows, or with no status column (account_status), is not.
 func TestStatusColumnWarned(t *testing.T) {
 	dir := t.TempDir()
 	csvText := "email,name,attributes,status\n"
@@ -72,10 +74,10 @@ func TestStatusColumnWarned(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ path, column string }{{csvPath, "status"}, {xlsxPath, "Status"}} {
-		want := filepath.Base(c.path) + `: column "` + c.column + `" says "blocklisted" in 2 rows (3, 5), "unsubscribed" in 1 row (6): tidings reads no status column`
+		want := filepath.Base(c.path) + `: column "` + c.column + `" says "blocklisted" in 2 rows (3, 5), "unsubscribed" in 1 row (6), "opt-out" in 1 row (7): tidings reads no status column`
 		got := readAllWarnings(t, Recipients{Path: c.path, Key: "email"})
-		if len(got) != 1 || !strings.HasPrefix(got[0], want) {
-			t.Errorf("%s: warnings %q, want one starting %q", c.path, got, want)
+		if len(got) != 1 || !strings.HasPrefix(got[0], want) || !strings.Contains(got[0], "under another header, such as account_status") {
+			t.Errorf("%s: warnings %q, want one starting %q, naming account_status for a column of another meaning", c.path, got, want)
 		}
 	}
 
@@ -87,9 +89,69 @@ func TestStatusColumnWarned(t *testing.T) {
 	if err := os.WriteFile(other, []byte("email,state\na@shop.example,blocklisted\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{clean, other} {
+	account := filepath.Join(dir, "account.csv") // the name the warning gives a column of another meaning
+	if err := os.WriteFile(account, []byte("email,account_status\na@shop.example,disabled\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{clean, other, account} {
 		if got := readAllWarnings(t, Recipients{Path: p, Key: "email"}); len(got) != 0 {
 			t.Errorf("%s: warnings %q, want none", p, got)
+		}
+	}
+}
+
+// TestStatusColumnSuppressed: the rows whose address the suppression list
+// names are not sent, so they are warned of no more (a sheet whose
+// blocklisted rows were put in the suppress: file, as the warning says,
+// was warned of at every check, preview and send); CSV and XLSX alike.
+func TestStatusColumnSuppressed(t *testing.T) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "suppressed.txt")
+	if err := os.WriteFile(list, []byte("b@shop.example # blocklisted in listmonk\nD@Shop.example\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sup, err := LoadSuppression(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csvText := "email,status\n"
+	for _, r := range statusRows {
+		csvText += r[0] + "," + r[3] + "\n"
+	}
+	csvPath := filepath.Join(dir, "subscribers.csv")
+	if err := os.WriteFile(csvPath, []byte(csvText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	xlsxPath := filepath.Join(dir, "subscribers.xlsx")
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetRow("Sheet1", "A1", &[]string{"email", "status"}); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range statusRows {
+		if err := f.SetSheetRow("Sheet1", "A"+strconv.Itoa(i+2), &[]string{r[0], r[3]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(xlsxPath); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{csvPath, xlsxPath} {
+		want := filepath.Base(p) + `: column "status" says "unsubscribed" in 1 row (6), "opt-out" in 1 row (7): `
+		got := readAllWarnings(t, Recipients{Path: p, Key: "email", Suppress: sup})
+		if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+			t.Errorf("%s: warnings %q, want one starting %q", p, got, want)
+		}
+	}
+	if err := os.WriteFile(list, []byte("b@shop.example\nd@shop.example\n@shop.example\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if sup, err = LoadSuppression(list); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{csvPath, xlsxPath} {
+		if got := readAllWarnings(t, Recipients{Path: p, Key: "email", Suppress: sup}); len(got) != 0 {
+			t.Errorf("%s: every such row suppressed: warnings %q, want none", p, got)
 		}
 	}
 }

@@ -24,10 +24,11 @@ import (
 // They are found by a small scan of those start tags (and <base>)
 // (written here rather than with golang.org/x/net/html's tokenizer, which
 // would cost every message about as much as its rendering): their
-// attributes up to '>', quoted or not. Comments are passed over:
-// html/template drops those of a template but for Outlook's conditional
-// comments, which templates keeps (keepConditionalComments), and what
-// those hold is Outlook's alone.
+// attributes up to '>', quoted or not. Comments are passed over
+// (html/template drops those of a template), but not what Outlook's
+// conditional comments hold, which templates keeps
+// (keepConditionalComments): HTML Outlook shows, whose links and images
+// must load there too.
 
 // deadLink is a reference of an HTML document that a mail program cannot
 // follow.
@@ -248,12 +249,17 @@ func nextTag(doc []byte, i int) (name []byte, end int) {
 			return nil, len(doc)
 		}
 		i += j + 1
+		if k := conditionalOpen(doc[i:]); k > 0 {
+			i += k // what an Outlook block holds is HTML Outlook shows
+			continue
+		}
 		if bytes.HasPrefix(doc[i:], []byte("!--")) {
-			k := bytes.Index(doc[i+3:], []byte("-->"))
+			// From the first '-': <!--> and <!---> are empty comments.
+			k := bytes.Index(doc[i+1:], []byte("-->"))
 			if k < 0 {
 				return nil, len(doc)
 			}
-			i += 3 + k + 3
+			i += 1 + k + 3
 			continue
 		}
 		if name = tagName(doc[i:]); len(name) > 0 {
@@ -261,6 +267,26 @@ func nextTag(doc []byte, i int) (name []byte, end int) {
 		}
 	}
 	return nil, len(doc)
+}
+
+// conditionalOpen is the length of the opening marker of an Outlook
+// conditional comment at the start of b, "!--[if mso]>" (b follows its
+// '<'), 0 when none is there: what follows it, up to <![endif]-->, is
+// HTML that Outlook shows (templates keeps those comments), its links and
+// images followed there as anywhere.
+func conditionalOpen(b []byte) int {
+	if len(b) < 8 || !bytes.EqualFold(b[:7], []byte("!--[if ")) {
+		return 0
+	}
+	k := bytes.IndexByte(b, '\n')
+	if k < 0 {
+		k = len(b)
+	}
+	end := bytes.Index(b[:k], []byte("]>"))
+	if end < 0 {
+		return 0
+	}
+	return end + 2
 }
 
 // tagName is the tag name at the start of b (letters and digits).

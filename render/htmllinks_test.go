@@ -13,7 +13,9 @@ import (
 // program are found: empty, relative, without a scheme; not those with a
 // scheme or a #fragment, nor any but an empty one under a <base href>. So
 // are its images given as a file path (<img src>, background): not cid:,
-// data:, http(s): nor empty ones.
+// data:, http(s): nor empty ones. What an Outlook conditional comment
+// holds is looked at too (templates keeps it: Outlook shows it; it was
+// passed over as a comment), and <!--> ends the comment it opens.
 func TestDeadLinks(t *testing.T) {
 	for _, tc := range []struct {
 		doc  string
@@ -28,7 +30,9 @@ func TestDeadLinks(t *testing.T) {
 		{`<base href="https://x.example/"><a href="/pay">a</a><a href="">b</a>`, []string{""}},
 		{`<a name=x>no href</a><a href`, nil},
 		{`<!-- <a href="/old"> --><a href="/x">`, []string{"/x"}},
-		{`<!--[if mso]><a href="/vml">x</a><![endif]--><p>`, nil},
+		{`<!--[if mso]><a href="/vml">x</a><![endif]--><p>`, []string{"/vml"}},
+		{`<!--[IF mso | IE]><table><tr><td background="bg.png"><img src="header.png"><![endif]--><!--[if !mso]><!--><img src="web.png"><!--<![endif]-->`, []string{"bg.png", "header.png", "web.png"}},
+		{`<!--> <a href="/x"> <!---> <a href="/y"> -->`, []string{"/x", "/y"}},
 		{`<base href="{{.site}}"><a href="/pay">`, nil},
 		{`<img src="cid:logo.png" srcset="cid:logo2.png 2x, https://x.example/l3.png 3x,data:image/png;base64,AA,BB 4x"><picture><source srcset="https://x.example/a.webp"></picture>`, nil},
 		{`<img src="cid:logo.png" srcset="logo@2x.png 2x, https://x.example/l3.png 3x"><picture><SOURCE media="(min-width: 600px)" srcset="wide.png 600w,narrow.png,"></picture>`, []string{"logo@2x.png", "wide.png", "narrow.png"}},

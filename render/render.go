@@ -1231,7 +1231,7 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 				return nil, err
 			}
 			if b, named, err = r.att.resolve(p, true); err != nil {
-				return nil, r.rowErr(row, af.t.Column(row, p), fmt.Errorf("render: %s: %w", af.t.Name(), err))
+				return nil, r.unreadablePath(af.t, row, p, err)
 			}
 		}
 		if b == nil {

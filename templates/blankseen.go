@@ -1,7 +1,9 @@
 package templates
 
 import (
+	"bytes"
 	"html"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -13,20 +15,21 @@ const hole = '\x01'
 const maxSeen = 60
 
 // holeLine is what a reader sees of the line holding the action at pos of
-// src (printWalk's source: its trimmed and printed line breaks lines)
+// src (printWalk's source: its trimmed and printed line breaks lines;
+// pre its newPreIndex)
 // when the action's columns are blank: the line's text with that action
 // printing printed (what it prints besides them: printf's text), a string
 // literal its text, another action that prints a word "…", and the rest
 // nothing; in HTML, within the tags that break the line (htmlLine), tags
 // cut and entities read. Longer than maxSeen characters, it is the part
 // around the hole, "…" marking what is cut.
-func holeLine(src string, pos int, isHTML bool, printed string) string {
+func holeLine(src string, pre *preIndex, pos int, isHTML bool, printed string) string {
 	if pos < 0 || pos > len(src) {
 		return ""
 	}
 	start, end := lineAround(src, pos, false)
 	if isHTML {
-		if !inPre(src, pos) {
+		if !pre.inPre(pos) {
 			start, end = htmlJoined(src, start, end)
 		}
 		start, end = htmlLine(src, start, pos, end)
@@ -151,18 +154,78 @@ func htmlJoined(src string, start, end int) (int, int) {
 	return start, end
 }
 
-// inPre reports whether offset pos of src, an HTML source, stands inside
-// a <pre> or <textarea> element, where a browser keeps the line breaks:
-// htmlJoined joins no line there.
-func inPre(src string, pos int) bool {
-	lower := strings.ToLower(src[:pos])
-	for _, name := range []string{"pre", "textarea"} {
-		open := max(strings.LastIndex(lower, "<"+name+">"), strings.LastIndex(lower, "<"+name+" "))
-		if open >= 0 && open > strings.LastIndex(lower, "</"+name) {
+// preIndex is where an HTML source's <pre> and <textarea> elements open
+// and close (the starts of "<pre>" or "<pre ", and of "</pre"; the same
+// for textarea), ascending, found once a source: inPre is asked for its
+// every printing action, and lower-casing the source up to each took
+// more than ten minutes for a 5 MB body.
+type preIndex struct {
+	opens, closes [len(preNames)][]int
+}
+
+// preNames are the elements inPre looks for.
+var preNames = [...]string{"pre", "textarea"}
+
+// newPreIndex finds src's pre and textarea tags, case aside (ASCII's
+// only, so that offsets stay src's).
+func newPreIndex(src string) *preIndex {
+	lower := []byte(src)
+	for i, c := range lower {
+		if 'A' <= c && c <= 'Z' {
+			lower[i] = c + 'a' - 'A'
+		}
+	}
+	x := &preIndex{}
+	for n, name := range preNames {
+		for i := 0; ; {
+			k := bytes.Index(lower[i:], []byte("<"+name))
+			if k < 0 {
+				break
+			}
+			i += k
+			if after := i + 1 + len(name); after < len(lower) && (lower[after] == '>' || lower[after] == ' ') {
+				x.opens[n] = append(x.opens[n], i)
+			}
+			i++
+		}
+		for i := 0; ; {
+			k := bytes.Index(lower[i:], []byte("</"+name))
+			if k < 0 {
+				break
+			}
+			x.closes[n] = append(x.closes[n], i+k)
+			i += k + 1
+		}
+	}
+	return x
+}
+
+// inPre reports whether offset pos of the HTML source x indexes stands
+// inside a <pre> or <textarea> element, where a browser keeps the line
+// breaks: htmlJoined joins no line there. An element is open at pos when
+// its last opening tag written whole before pos ("<pre>", "<pre ") comes
+// after its last closing one ("</pre").
+func (x *preIndex) inPre(pos int) bool {
+	for n, name := range preNames {
+		open := lastBefore(x.opens[n], pos-len(name)-2)
+		if open >= 0 && open > lastBefore(x.closes[n], pos-len(name)-2) {
 			return true
 		}
 	}
 	return false
+}
+
+// lastBefore is the last of the ascending starts that is at most at,
+// -1 when none is.
+func lastBefore(starts []int, at int) int {
+	i, found := slices.BinarySearch(starts, at)
+	if found {
+		return at
+	}
+	if i == 0 {
+		return -1
+	}
+	return starts[i-1]
 }
 
 // joinable reports whether line, an HTML source line, may join the line

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"bytes"
 	htmltemplate "html/template"
 	"regexp"
 	"strconv"
@@ -20,16 +21,18 @@ import (
 // marker: {{_c N}} prints the Nth marker.
 const conditionalFunc = "_c"
 
-// conditionalRE finds the markers: an opening <!--[if …]> (with <!--> or
-// <!-- --> after it, downlevel-revealed) or a closing <![endif]--> (with
-// <!-- before it).
-var conditionalRE = regexp.MustCompile(`(?i)<!--\[if [^\]{}\n]*\]>(?:<!--(?: --)?>)?|(?:<!--)?<!\[endif\]-->`)
+// markerRE finds a marker at the start of a lower-cased text: an opening
+// <!--[if …]> (with <!-->, <!-- --> or <!----> after it, downlevel-
+// revealed) or a closing <![endif]--> (with <!-- before it).
+var markerRE = regexp.MustCompile(`^(?:<!--\[if [^\]{}\n]*\]>(?:<!--(?: ?--)?>)?|(?:<!--)?<!\[endif\]-->)`)
+
+// maxMarker bounds the text markerRE reads at a '<': a condition is a
+// few words ("[if mso | IE]").
+const maxMarker = 256
 
 // templateActionRE finds a template's actions (and its {{/* comments
-// */}}), whose text is never a marker, and its <style> and <script>
-// elements, where html/template keeps a comment and would escape a
-// marker's action as CSS or JavaScript.
-var templateActionRE = regexp.MustCompile(`(?is)\{\{/\*.*?\*/\}\}|\{\{.*?\}\}|<(?:style|script)\b[^>]*>.*?</(?:style|script)\s*>`)
+// */}}), whose text is never a marker.
+var templateActionRE = regexp.MustCompile(`(?s)\{\{/\*.*?\*/\}\}|\{\{.*?\}\}`)
 
 // keepConditionalComments returns src with each pair of conditional
 // comment markers outside actions, an opening one followed by its closing
@@ -67,24 +70,78 @@ func keepConditionalComments(src string) (string, func(int) htmltemplate.HTML) {
 	return b.String(), func(n int) htmltemplate.HTML { return htmltemplate.HTML(markers[n]) }
 }
 
-// conditionalMarkers are the spans of src's markers outside its actions
-// and its <style> and <script> elements.
+// conditionalMarkers are the spans of src's markers outside its
+// actions, its tags (whose attribute values, alt="<!--[if mso]>…", would
+// have a marker's action stripped of its tags), its <style> and <script>
+// elements (where html/template keeps a comment and would escape a
+// marker's action as CSS or JavaScript) and its <title> and <textarea>
+// elements (whose text holds no comment), in order. It reads src once,
+// its actions blanked out ('{', which no marker holds), from one '<' to
+// the next, so that its cost grows with src's length alone (a 5 MB body
+// of many comments took 24 s when each marker was compared with each
+// action).
 func conditionalMarkers(src string) [][]int {
-	actions := templateActionRE.FindAllStringIndex(src, -1)
-	var out [][]int
-	for _, m := range conditionalRE.FindAllStringIndex(src, -1) {
-		inside := false
-		for _, a := range actions {
-			if m[0] < a[1] && a[0] < m[1] {
-				inside = true
-				break
-			}
-		}
-		if !inside {
-			out = append(out, m)
+	text := []byte(src)
+	for i, c := range text { // ASCII's case only: offsets stay src's
+		if 'A' <= c && c <= 'Z' {
+			text[i] = c + 'a' - 'A'
 		}
 	}
+	for _, a := range templateActionRE.FindAllStringIndex(src, -1) {
+		for i := a[0]; i < a[1]; i++ {
+			text[i] = '{'
+		}
+	}
+	var out [][]int
+	for i := 0; i < len(text); {
+		j := bytes.IndexByte(text[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		if m := markerRE.FindIndex(text[i:min(len(text), i+maxMarker)]); m != nil {
+			out = append(out, []int{i, i + m[1]})
+			i += m[1]
+			continue
+		}
+		i = pastTag(text, i)
+	}
 	return out
+}
+
+// pastTag is the offset in text (lower case) just past the tag at i, a
+// '<', its quoted attribute values read whole, and past the element's
+// end tag when it is a <style>, <script>, <title> or <textarea>; i+1
+// when no tag starts there, len(text) when it or its element never ends.
+func pastTag(text []byte, i int) int {
+	if i+1 >= len(text) || text[i+1] < 'a' || text[i+1] > 'z' {
+		return i + 1
+	}
+	name := i + 1
+	for name < len(text) && strings.IndexByte(" \t\r\n\f/>", text[name]) < 0 {
+		name++
+	}
+	end := i + 1
+	for quote := byte(0); end < len(text) && (quote != 0 || text[end] != '>'); end++ {
+		switch c := text[end]; {
+		case quote == 0 && (c == '"' || c == '\''):
+			quote = c
+		case c == quote:
+			quote = 0
+		}
+	}
+	if end == len(text) {
+		return end
+	}
+	switch tag := string(text[i+1 : name]); tag {
+	case "style", "script", "title", "textarea":
+		k := bytes.Index(text[end:], []byte("</"+tag))
+		if k < 0 {
+			return len(text)
+		}
+		return end + k + 2
+	}
+	return end + 1
 }
 
 // isOpening reports whether marker opens a conditional block.

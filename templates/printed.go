@@ -46,6 +46,21 @@ func (t *Template) Printed() []string {
 	return cols
 }
 
+// BlankPrinted lists the columns t prints (see printings) that are blank
+// in row where they print (their {{if}} columns filled): in template
+// order, each once; nil for none. A path "{{.dir}}/{{.file}}" that
+// cannot be read names the blank file column by it, not the filled dir
+// that its text "tickets/" holds.
+func (t *Template) BlankPrinted(row campaign.Row) []string {
+	var cols []string
+	for _, p := range t.printings() {
+		if isBlankCell(row.Values[p.column]) && p.runs(row) && !slices.Contains(cols, p.column) {
+			cols = append(cols, p.column)
+		}
+	}
+	return cols
+}
+
 // printings are the places t prints a column as it is, found by walking
 // its parse tree while dot is the row:
 //
@@ -94,6 +109,7 @@ type printWalk struct {
 	src  string          // t's source, its trimmed white space one line (joinTrimmed), its printed breaks lines (actionBreaks)
 	seen map[string]bool // templates called with the row, by name and guards
 	out  []printing
+	pre  *preIndex // of src, made at the first hole (holeLine)
 }
 
 // maxCalls bounds the templates one walk follows: calls under ever other
@@ -152,7 +168,10 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 	if w.t.name != "subject" && alone && !besideText(w.src, int(a.Pos), w.html) {
 		return
 	}
-	seen := holeLine(w.src, int(a.Pos), w.html, text)
+	if w.html && w.pre == nil {
+		w.pre = newPreIndex(w.src)
+	}
+	seen := holeLine(w.src, w.pre, int(a.Pos), w.html, text)
 	for _, c := range cols {
 		p := printing{column: c, guards: guards, seen: seen}
 		if !slices.ContainsFunc(w.out, func(q printing) bool { return q.column == c && slices.Equal(q.guards, guards) }) {

@@ -96,3 +96,20 @@ func TestSheetWarningsReusedSpool(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusColumnSuppressedQuiet: once the blocklisted rows are in the
+// campaign's suppress: file, as the warning says, check no longer warns
+// of them (it did at every command); the rows are skipped as suppressed.
+func TestStatusColumnSuppressedQuiet(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":         campaignYAML(1, "suppress: suppressed.txt"),
+		"body.txt":       "Hi {{.name}}\n",
+		"r.csv":          "email,name,status\nann@example.com,Ann,enabled\nbob@example.com,Bob,blocklisted\n",
+		"suppressed.txt": "bob@example.com # blocklisted in listmonk\n",
+	})
+	out, errOut, _ := runCLI(t, "check", filepath.Join(dir, "c.yaml"))
+	if strings.Contains(out, `column "status"`) || !strings.Contains(out, "send will skip 1 suppressed") {
+		t.Errorf("check: want no status warning and the row skipped as suppressed:\n%s---\n%s", out, errOut)
+	}
+}

@@ -103,6 +103,7 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 		if in.Suppress, err = campaign.LoadSuppression(c.Suppress); err != nil {
 			return nil, err
 		}
+		c.Recipients.Suppress = in.Suppress // its rows are warned of no more (a status column's)
 	}
 	if err := in.openSheet(ctx); err != nil {
 		return nil, err
