@@ -57,30 +57,41 @@ var fractionRE = regexp.MustCompile(`^(?:([#0?]+)(?: |\\ ))?[#0?]+/(?:([#0?]+)|(
 func findShownFormats(wb *excelize.File) map[int]shownFormat {
 	var found map[int]shownFormat
 	var shower *sectionShower
-	byID := map[int]shownFormat{} // each format parsed once, however many styles share it
+	byID := map[int]*shownFormat{} // each format parsed once, however many styles share it; nil: not one
 	eachStyleFormat(wb, func(i, id int, code string, custom bool) {
 		if !custom {
 			return
 		}
-		f, ok := byID[id]
-		if !ok {
-			if f, ok = parseShownFormat(code); !ok {
-				return
-			}
-			if f.cond != nil {
-				if shower == nil {
-					shower = newSectionShower()
-				}
-				f.cond.shower = shower
-			}
+		f, seen := byID[id]
+		if !seen {
+			f = parsedShownFormat(code, &shower)
 			byID[id] = f
+		}
+		if f == nil {
+			return
 		}
 		if found == nil {
 			found = make(map[int]shownFormat)
 		}
-		found[i] = f
+		found[i] = *f
 	})
 	return found
+}
+
+// parsedShownFormat is parseShownFormat's format of code, nil when none,
+// its conditions shown by *shower (made at the first that has any).
+func parsedShownFormat(code string, shower **sectionShower) *shownFormat {
+	f, ok := parseShownFormat(code)
+	if !ok {
+		return nil
+	}
+	if f.cond != nil {
+		if *shower == nil {
+			*shower = newSectionShower()
+		}
+		f.cond.shower = *shower
+	}
+	return &f
 }
 
 // parseShownFormat returns the shownFormat of a number format code; ok is
