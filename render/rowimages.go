@@ -61,7 +61,7 @@ func (r *Renderer) rowImage(i int, t *templates.Template, row campaign.Row, fb *
 		return nil, Attachment{}, err
 	}
 	if err := r.climbing(t, row, p); err != nil {
-		return nil, Attachment{}, err
+		return nil, Attachment{}, inImageWords(err)
 	}
 	b, named, err := r.att.resolve(p, !t.Const())
 	var typ string
@@ -69,7 +69,7 @@ func (r *Renderer) rowImage(i int, t *templates.Template, row campaign.Row, fb *
 		typ, err = imageOf(b, p, named)
 	}
 	if err != nil {
-		return nil, Attachment{}, r.rowErr(row, t.Column(row, p), fmt.Errorf("render: %s: %w", t.Name(), err))
+		return nil, Attachment{}, r.rowErr(row, t.Column(row, p), fmt.Errorf("render: %s: %w", t.Name(), inImageWords(err)))
 	}
 	c := *b // the cache's is shared by the rows
 	c.ctype, c.cid = typ, rowCID(b.name, b.sum, i, r.c.Name)
@@ -97,7 +97,7 @@ func imageOf(b *blob, p, full string) (string, error) {
 	if typ := imageType(head); typ != "" {
 		return typ, nil
 	}
-	return "", &AttachmentError{Path: full, err: fmt.Errorf("%w: %s is %s, by its bytes not a PNG, JPEG, GIF or WebP image: put the image's file there, or name it", ErrNotImage, quotePath(p), sizeWords(b.size))}
+	return "", &AttachmentError{Path: full, err: fmt.Errorf("%w: %s is %s, by its bytes not a PNG, JPEG, GIF or WebP image: save the image there as one of those, or write the path of such a file in the cell", ErrNotImage, quotePath(p), sizeWords(b.size))}
 }
 
 // imageType is the media type of an image file by its first bytes

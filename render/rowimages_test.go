@@ -300,3 +300,27 @@ func TestRowImageMarkerForged(t *testing.T) {
 		t.Errorf("a VIP: src values %q, %d inline parts; want the image", srcs, len(parts))
 	}
 }
+
+// TestRowImageWords: a row's inline image that was missing, a folder, or
+// climbed out of the folder was told in an attachment's words
+// ("attachment not readable", rev-user18), where the row attaches
+// nothing; now in an image's, still ErrAttachment and ErrAttachmentPath
+// to errors.Is; a file no image says what to write.
+func TestRowImageWords(t *testing.T) {
+	e := ticketCampaign(t, `<img src="cid:{{.qr_file}}">`+"\n", map[string]string{"qr/0042.png": qrPNG("42"), "qr/ticket.pdf": "%PDF-1.4\n%…\n"})
+	for value, want := range map[string]struct {
+		words string
+		is    error
+	}{
+		"qr/0043.png":   {`image not readable: "qr/0043.png": no such file`, ErrAttachment},
+		"qr":            {`image not readable: "qr" is not a regular file`, ErrAttachment},
+		"../x.png":      {`image path leaves the attachment folder: "../x.png" climbs`, ErrAttachmentPath},
+		"qr/ticket.pdf": {`not a PNG, JPEG, GIF or WebP image: save the image there as one of those, or write the path of such a file in the cell`, ErrNotImage},
+	} {
+		_, err := e.r.Render(row(7, "email", "ann@example.com", "qr_file", value))
+		re := rowErr(t, err)
+		if re.Column != "qr_file" || !strings.Contains(err.Error(), want.words) || strings.Contains(err.Error(), "attachment not") || strings.Contains(err.Error(), "attachment path") || !errors.Is(err, want.is) {
+			t.Errorf("%q: got %v (column %q), want column qr_file, %q in an image's words, errors.Is %v", value, err, re.Column, want.words, want.is)
+		}
+	}
+}
