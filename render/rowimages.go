@@ -36,7 +36,7 @@ func (r *Renderer) rowImages(row campaign.Row, fb *bytes.Buffer, m *Message) ([]
 	imgs := make([]*blob, len(r.set.Images))
 	var probs rowProblems
 	for i, t := range r.set.Images {
-		b, rec, err := r.rowImage(i, t, row, fb)
+		b, rec, err := r.rowImage(i, t, row, fb, m)
 		probs.add(err)
 		if b == nil {
 			continue
@@ -54,8 +54,9 @@ func (r *Renderer) rowImages(row campaign.Row, fb *bytes.Buffer, m *Message) ([]
 
 // rowImage resolves the i-th of rowImages, t its path's template: the
 // image under its Content-ID, and its record for Message.Images; nil
-// for an empty path.
-func (r *Renderer) rowImage(i int, t *templates.Template, row campaign.Row, fb *bytes.Buffer) (*blob, Attachment, error) {
+// for an empty path. The image is noted among m's files for its size
+// (Message.largest).
+func (r *Renderer) rowImage(i int, t *templates.Template, row campaign.Row, fb *bytes.Buffer, m *Message) (*blob, Attachment, error) {
 	p, err := r.value(t, row, fb)
 	if err != nil || p == "" {
 		return nil, Attachment{}, err
@@ -71,6 +72,7 @@ func (r *Renderer) rowImage(i int, t *templates.Template, row campaign.Row, fb *
 	if err != nil {
 		return nil, Attachment{}, r.rowErr(row, t.Column(row, p), fmt.Errorf("render: %s: %w", t.Name(), inImageWords(err)))
 	}
+	m.largest.note(p, "inline image", t.Column(row, p), b.size)
 	c := *b // the cache's is shared by the rows
 	c.ctype, c.cid = typ, rowCID(b.name, b.sum, i, r.c.Name)
 	return &c, Attachment{Name: b.name, Path: named, Size: b.size, ContentType: typ, SHA256: b.sum, ModTime: b.mtime}, nil

@@ -324,3 +324,22 @@ func TestRowImageWords(t *testing.T) {
 		}
 	}
 }
+
+// TestRowImageTooLarge: a message over max_message_size by the row's own
+// inline image (a school's photo badge of 1.5 MB under 2 MB, a third
+// larger in base64) was "message too large: the message is 2.1 MB"
+// with no column (rev-user18); it names the image, its size and its
+// column, where a campaign's own attachment, the largest, names none.
+func TestRowImageTooLarge(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"name": "tickets", "text": "", "html": "body.html", "max_message_size": "2KB", "attachments": `["slip.pdf"]`}),
+		map[string]string{"body.html": `<img src="cid:{{.qr_file}}">` + "\n", "qr/big.png": qrPNG(strings.Repeat("x", 1400)), "qr/small.png": qrPNG("1"), "slip.pdf": strings.Repeat("%", 1300)},
+		[]string{"email", "qr_file"})
+	_, err := e.r.Render(row(5, "email", "ann@example.com", "qr_file", "qr/big.png"))
+	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "qr_file" || !regexp.MustCompile(`the message is [\d.]+ KB with the inline image "qr/big.png" \(1\.\d KB as a file; base64 makes it a third larger\), over max_message_size \(2 KB\)`).MatchString(err.Error()) {
+		t.Errorf("got %v (column %q), want the image, its size and column qr_file", err, re.Column)
+	}
+	_, err = e.r.Render(row(6, "email", "bob@example.com", "qr_file", "qr/small.png"))
+	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "" || !strings.Contains(err.Error(), `with the attachment "slip.pdf" (1.3 KB as a file`) {
+		t.Errorf("got %v (column %q), want the campaign's slip.pdf named, no column", err, re.Column)
+	}
+}
