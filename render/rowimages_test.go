@@ -305,7 +305,8 @@ func TestRowImageMarkerForged(t *testing.T) {
 // climbed out of the folder was told in an attachment's words
 // ("attachment not readable", rev-user18), where the row attaches
 // nothing; now in an image's, still ErrAttachment and ErrAttachmentPath
-// to errors.Is; a file no image says what to write.
+// to errors.Is; a file no image says what to write, and so does a folder
+// (it was "not a regular file").
 func TestRowImageWords(t *testing.T) {
 	e := ticketCampaign(t, `<img src="cid:{{.qr_file}}">`+"\n", map[string]string{"qr/0042.png": qrPNG("42"), "qr/ticket.pdf": "%PDF-1.4\n%…\n"})
 	for value, want := range map[string]struct {
@@ -313,7 +314,7 @@ func TestRowImageWords(t *testing.T) {
 		is    error
 	}{
 		"qr/0043.png":   {`image not readable: "qr/0043.png": no such file`, ErrAttachment},
-		"qr":            {`image not readable: "qr" is not a regular file`, ErrAttachment},
+		"qr":            {`image not readable: "qr" is a folder: write the path of the file in it (qr/…)`, ErrAttachment},
 		"../x.png":      {`image path leaves the attachment folder: "../x.png" climbs`, ErrAttachmentPath},
 		"qr/ticket.pdf": {`not a PNG, JPEG, GIF or WebP image: save the image there as one of those, or write the path of such a file in the cell`, ErrNotImage},
 	} {
