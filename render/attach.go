@@ -155,6 +155,11 @@ func (a *attacher) read(p string, fromData bool) (b *blob, full string, err erro
 	if err != nil {
 		return nil, full, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
 	}
+	if fi.IsDir() {
+		// A cell naming the folder, not the file in it (rev-user18:
+		// "badges/year7" was "not a regular file").
+		return nil, full, fmt.Errorf("%w: %q is a folder: write the path of the file in it (%s/…)", ErrAttachment, p, strings.TrimRight(filepath.ToSlash(p), "/"))
+	}
 	if !fi.Mode().IsRegular() {
 		return nil, full, fmt.Errorf("%w: %q is not a regular file", ErrAttachment, p)
 	}

@@ -14,9 +14,8 @@ import (
 // problem named the filled dir, whose value the path holds); else on the
 // column whose value p holds (Template.Column).
 func (r *Renderer) unreadablePath(t *templates.Template, row campaign.Row, p string, err error) error {
-	err = fmt.Errorf("render: %s: %w", t.Name(), err)
 	if blank := t.BlankPrinted(row); len(blank) > 0 {
-		return r.rowErr(row, blank[0], fmt.Errorf("%w, as column %q is empty in this row", err, blank[0]))
+		return r.rowErr(row, blank[0], fmt.Errorf("render: %s: column %q is empty in this row, so the path reads %q; fill the cell in (%w)", t.Name(), blank[0], p, err))
 	}
-	return r.rowErr(row, t.Column(row, p), err)
+	return r.rowErr(row, t.Column(row, p), fmt.Errorf("render: %s: %w", t.Name(), err))
 }

@@ -23,8 +23,8 @@ func TestAttachmentBlankPart(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct{ tmpl, file, vip, col, says string }{
-		{`["{{.dir}}/{{.file}}"]`, "", "", "file", `"tickets/" is not a regular file, as column "file" is empty in this row`},
-		{`["{{.dir}}/{{.file}}.pdf"]`, " ", "", "file", `as column "file" is empty in this row`},
+		{`["{{.dir}}/{{.file}}"]`, "", "", "file", `column "file" is empty in this row, so the path reads "tickets/"; fill the cell in (attachment not readable: "tickets/" is a folder`},
+		{`["{{.dir}}/{{.file}}.pdf"]`, " ", "", "file", `column "file" is empty in this row, so the path reads "tickets/ .pdf"; fill the cell in`},
 		{`["{{.dir}}/{{.file}}"]`, "x-991.pdf", "", "file", `"tickets/x-991.pdf"`},
 		{`["{{.dir}}/{{if .vip}}vip-{{.vip}}-{{end}}{{.file}}"]`, "x-991.pdf", "", "file", `"tickets/x-991.pdf"`},
 	} {

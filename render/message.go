@@ -87,6 +87,9 @@ type Message struct {
 	// record keeps it, spool.Row.Unlinked); a note like Warnings, told of
 	// at once for the rows with it.
 	Unlinked *Unlinked
+	// largest is the largest file of the message, which its ErrTooLarge
+	// problem names.
+	largest largestFile
 
 	// Data is the whole message, headers and body, CRLF line endings.
 	Data []byte

@@ -743,14 +743,15 @@ func TestMessageSize(t *testing.T) {
 // TestMessageSizeWhole: a message whose attachments fit max_message_size
 // but not with the rest of the message was "message too large: 2304
 // bytes, over max_message_size (2048)", the bytes rev-user8 took out of
-// the attachments' problem (rev-eng9); it reads as that one does.
+// the attachments' problem (rev-eng9); it reads as that one does, and
+// names its largest file and that file's column (rev-user18).
 func TestMessageSizeWhole(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "max_message_size": "2KB"}),
 		map[string]string{"body.txt": "Hi\n", "a.bin": strings.Repeat("x", 1450)}, []string{"email", "file"})
 	_, err := e.r.Render(row(2, "email", "k@example.com", "file", "a.bin"))
-	const want = " KB, over max_message_size (2 KB): make its attachments (or inline images) smaller or send links to them instead; raise max_message_size only if"
-	if !errors.Is(err, ErrTooLarge) || !regexp.MustCompile(`message too large: the message is 2\.\d`+regexp.QuoteMeta(want)).MatchString(err.Error()) {
-		t.Errorf("got %v, want the message's size and %q", err, want)
+	const want = ` KB with the attachment "a.bin" (1.4 KB as a file; base64 makes it a third larger), over max_message_size (2 KB): make its attachments (or inline images) smaller or send links to them instead; raise max_message_size only if`
+	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "file" || !regexp.MustCompile(`message too large: the message is 2\.\d`+regexp.QuoteMeta(want)).MatchString(err.Error()) {
+		t.Errorf("got %v, want the message's size, its largest file, column file and %q", err, want)
 	}
 }
 

@@ -36,7 +36,7 @@ func (r *Renderer) rowImages(row campaign.Row, fb *bytes.Buffer, m *Message) ([]
 	imgs := make([]*blob, len(r.set.Images))
 	var probs rowProblems
 	for i, t := range r.set.Images {
-		b, rec, err := r.rowImage(i, t, row, fb)
+		b, rec, err := r.rowImage(i, t, row, fb, m)
 		probs.add(err)
 		if b == nil {
 			continue
@@ -54,14 +54,15 @@ func (r *Renderer) rowImages(row campaign.Row, fb *bytes.Buffer, m *Message) ([]
 
 // rowImage resolves the i-th of rowImages, t its path's template: the
 // image under its Content-ID, and its record for Message.Images; nil
-// for an empty path.
-func (r *Renderer) rowImage(i int, t *templates.Template, row campaign.Row, fb *bytes.Buffer) (*blob, Attachment, error) {
+// for an empty path. The image is noted among m's files for its size
+// (Message.largest).
+func (r *Renderer) rowImage(i int, t *templates.Template, row campaign.Row, fb *bytes.Buffer, m *Message) (*blob, Attachment, error) {
 	p, err := r.value(t, row, fb)
 	if err != nil || p == "" {
 		return nil, Attachment{}, err
 	}
 	if err := r.climbing(t, row, p); err != nil {
-		return nil, Attachment{}, err
+		return nil, Attachment{}, inImageWords(err)
 	}
 	b, named, err := r.att.resolve(p, !t.Const())
 	var typ string
@@ -69,8 +70,9 @@ func (r *Renderer) rowImage(i int, t *templates.Template, row campaign.Row, fb *
 		typ, err = imageOf(b, p, named)
 	}
 	if err != nil {
-		return nil, Attachment{}, r.rowErr(row, t.Column(row, p), fmt.Errorf("render: %s: %w", t.Name(), err))
+		return nil, Attachment{}, r.rowErr(row, t.Column(row, p), fmt.Errorf("render: %s: %w", t.Name(), inImageWords(err)))
 	}
+	m.largest.note(p, "inline image", t.Column(row, p), b.size)
 	c := *b // the cache's is shared by the rows
 	c.ctype, c.cid = typ, rowCID(b.name, b.sum, i, r.c.Name)
 	return &c, Attachment{Name: b.name, Path: named, Size: b.size, ContentType: typ, SHA256: b.sum, ModTime: b.mtime}, nil
@@ -97,7 +99,7 @@ func imageOf(b *blob, p, full string) (string, error) {
 	if typ := imageType(head); typ != "" {
 		return typ, nil
 	}
-	return "", &AttachmentError{Path: full, err: fmt.Errorf("%w: %s is %s, by its bytes not a PNG, JPEG, GIF or WebP image: put the image's file there, or name it", ErrNotImage, quotePath(p), sizeWords(b.size))}
+	return "", &AttachmentError{Path: full, err: fmt.Errorf("%w: %s is %s, by its bytes not a PNG, JPEG, GIF or WebP image: save the image there as one of those, or write the path of such a file in the cell", ErrNotImage, quotePath(p), sizeWords(b.size))}
 }
 
 // imageType is the media type of an image file by its first bytes

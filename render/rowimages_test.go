@@ -300,3 +300,47 @@ func TestRowImageMarkerForged(t *testing.T) {
 		t.Errorf("a VIP: src values %q, %d inline parts; want the image", srcs, len(parts))
 	}
 }
+
+// TestRowImageWords: a row's inline image that was missing, a folder, or
+// climbed out of the folder was told in an attachment's words
+// ("attachment not readable", rev-user18), where the row attaches
+// nothing; now in an image's, still ErrAttachment and ErrAttachmentPath
+// to errors.Is; a file no image says what to write, and so does a folder
+// (it was "not a regular file").
+func TestRowImageWords(t *testing.T) {
+	e := ticketCampaign(t, `<img src="cid:{{.qr_file}}">`+"\n", map[string]string{"qr/0042.png": qrPNG("42"), "qr/ticket.pdf": "%PDF-1.4\n%…\n"})
+	for value, want := range map[string]struct {
+		words string
+		is    error
+	}{
+		"qr/0043.png":   {`image not readable: "qr/0043.png": no such file`, ErrAttachment},
+		"qr":            {`image not readable: "qr" is a folder: write the path of the file in it (qr/…)`, ErrAttachment},
+		"../x.png":      {`image path leaves the attachment folder: "../x.png" climbs`, ErrAttachmentPath},
+		"qr/ticket.pdf": {`not a PNG, JPEG, GIF or WebP image: save the image there as one of those, or write the path of such a file in the cell`, ErrNotImage},
+	} {
+		_, err := e.r.Render(row(7, "email", "ann@example.com", "qr_file", value))
+		re := rowErr(t, err)
+		if re.Column != "qr_file" || !strings.Contains(err.Error(), want.words) || strings.Contains(err.Error(), "attachment not") || strings.Contains(err.Error(), "attachment path") || !errors.Is(err, want.is) {
+			t.Errorf("%q: got %v (column %q), want column qr_file, %q in an image's words, errors.Is %v", value, err, re.Column, want.words, want.is)
+		}
+	}
+}
+
+// TestRowImageTooLarge: a message over max_message_size by the row's own
+// inline image (a school's photo badge of 1.5 MB under 2 MB, a third
+// larger in base64) was "message too large: the message is 2.1 MB"
+// with no column (rev-user18); it names the image, its size and its
+// column, where a campaign's own attachment, the largest, names none.
+func TestRowImageTooLarge(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"name": "tickets", "text": "", "html": "body.html", "max_message_size": "2KB", "attachments": `["slip.pdf"]`}),
+		map[string]string{"body.html": `<img src="cid:{{.qr_file}}">` + "\n", "qr/big.png": qrPNG(strings.Repeat("x", 1400)), "qr/small.png": qrPNG("1"), "slip.pdf": strings.Repeat("%", 1300)},
+		[]string{"email", "qr_file"})
+	_, err := e.r.Render(row(5, "email", "ann@example.com", "qr_file", "qr/big.png"))
+	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "qr_file" || !regexp.MustCompile(`the message is [\d.]+ KB with the inline image "qr/big.png" \(1\.\d KB as a file; base64 makes it a third larger\), over max_message_size \(2 KB\)`).MatchString(err.Error()) {
+		t.Errorf("got %v (column %q), want the image, its size and column qr_file", err, re.Column)
+	}
+	_, err = e.r.Render(row(6, "email", "bob@example.com", "qr_file", "qr/small.png"))
+	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "" || !strings.Contains(err.Error(), `with the attachment "slip.pdf" (1.3 KB as a file`) {
+		t.Errorf("got %v (column %q), want the campaign's slip.pdf named, no column", err, re.Column)
+	}
+}

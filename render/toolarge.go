@@ -59,3 +59,31 @@ func sizeRounded(n int64, round func(float64) float64) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// largestFile is the largest file a message is made with, for its
+// ErrTooLarge problem: its path as the campaign or the cell writes it,
+// what it is ("attachment", "inline image"), the column whose cell named
+// it ("" for a file the campaign names) and its size. A message over
+// max_message_size by an image of the row's own was told with no
+// column (rev-user18).
+type largestFile struct {
+	path, what, col string
+	size            int64
+}
+
+// note makes f the file at p when it is larger than f's.
+func (f *largestFile) note(p, what, col string, size int64) {
+	if size > f.size {
+		*f = largestFile{path: p, what: what, col: col, size: size}
+	}
+}
+
+// words says f after "the message is 2.1 MB": " with the inline image
+// "badges/0006.png" (1.5 MB as a file; base64 makes it a third
+// larger)"; "" when the message has no file.
+func (f *largestFile) words() string {
+	if f.size == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" with the %s %s (%s as a file; base64 makes it a third larger)", f.what, quotePath(f.path), sizeWords(f.size))
+}

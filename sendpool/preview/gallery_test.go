@@ -128,11 +128,15 @@ func (m galleryTestMail) message(t testing.TB) *render.Message {
 			rw := multipart.NewWriter(&rel)
 			part(rw, textH("text/html"), htmlBody)
 			for _, f := range m.inline {
+				disp := "inline"
+				if f.name != "" {
+					disp = mime.FormatMediaType(disp, map[string]string{"filename": f.name})
+				}
 				part(rw, textproto.MIMEHeader{
 					"Content-Type":              {f.ctype},
 					"Content-Transfer-Encoding": {"base64"},
 					"Content-Id":                {"<" + f.cid + ">"},
-					"Content-Disposition":       {"inline"},
+					"Content-Disposition":       {disp},
 				}, b64(f.data))
 			}
 			rw.Close()
@@ -238,7 +242,8 @@ func galleryFixture(t *testing.T, remote string) (dir string, total int) {
 				`<img id="remote" src="` + remote + `/pixel.png" width="10" height="10" alt="pixel">` +
 				`<div id="bg" style="background-image:url('` + remote + `/bg.png');height:8px"></div>` +
 				`</div></body></html>`,
-			inline:      []galleryTestFile{{cid: "logo@acme.example", ctype: "image/png", data: logo}},
+			inline: []galleryTestFile{{cid: "logo@acme.example", ctype: "image/png", data: logo},
+				{name: "0042.png", cid: "0042.png~1.3fa9c2d1@acme", ctype: "image/png", data: logo}},
 			attachments: []galleryTestFile{{name: "invoice-2026-11.pdf", ctype: "application/pdf", data: pdf}},
 			unsubscribe: "<https://acme.example/unsub?u=alice>, <mailto:unsub@acme.example>",
 		},
@@ -543,6 +548,12 @@ func TestGalleryBrowser(t *testing.T) {
 		if !strings.Contains(heads, want) {
 			t.Errorf("message headers lack %q:\n%s", want, heads)
 		}
+	}
+	// A row's own inline image by its file name, not its Content-ID
+	// (rev-user18: "cid:0001.png~1.7d6f7c96@trip-2026"); one without a
+	// name by its cid:.
+	if got := galleryRun(ctx, t, "inline chips", chromedp.Text(chromedp.ID("m-attachments"))); !strings.Contains(got, "0042.png") || strings.Contains(got, "cid:0042.png~") || !strings.Contains(got, "cid:logo@acme.example") {
+		t.Errorf("inline images shown as %q, want 0042.png by its name and the logo by its cid:", got)
 	}
 	if got := galleryRun(ctx, t, "attachments", chromedp.Text(chromedp.ID("m-attachments"))); !strings.Contains(got, "invoice-2026-11.pdf") || !strings.Contains(got, "4.7 KB") {
 		t.Errorf("attachments shown as %q", got)

@@ -543,9 +543,13 @@
     }
     var inl = msg.inline || [];
     for (var n = 0; n < inl.length; n++) {
+      // An inline image by its file name when it has one (a row's own
+      // badge, 0042.png, whose Content-ID, 0042.png~1.3fa9c2d1@trip,
+      // told a user nothing: rev-user18), its cid: on hovering.
       var li2 = el('li', 'att inline');
-      li2.appendChild(el('span', 'att-name', 'cid:' + inl[n].cid));
-      li2.appendChild(el('span', 'att-size', inl[n].type + ' · ' + fmtSize(inl[n].size)));
+      li2.title = 'cid:' + inl[n].cid;
+      li2.appendChild(inl[n].name ? dataEl('span', 'att-name', inl[n].name) : el('span', 'att-name', 'cid:' + inl[n].cid));
+      li2.appendChild(el('span', 'att-size', 'inline ' + inl[n].type + ' · ' + fmtSize(inl[n].size)));
       chips.appendChild(li2);
     }
 
