@@ -183,12 +183,17 @@ func (l unsubLink) inText(text []byte) bool {
 }
 
 // sameURL reports whether href, a link's value as written in HTML (spaces
-// trimmed), is the URL want: as it is, or once character references
-// (&amp;) and percent-encoding (%2B for +, as html/template writes a
-// value in a query; '+' for a space in the query) are read on both
-// sides. Only an href that matches want up to a '&' or '%' a few bytes
-// before they part is read again: others cost a comparison.
+// trimmed), is the URL want: as it is, its scheme and host in any case
+// (RFC 3986 6.2.2.1: HTTPS://Acme.example/u is https://acme.example/u),
+// or once character references (&amp;) and percent-encoding (%2B for +,
+// as html/template writes a value in a query; '+' for a space in the
+// query) are read on both sides. Only an href that matches want up to a
+// '&' or '%' a few bytes before they part is read again: others cost a
+// comparison.
 func sameURL(href []byte, want string) bool {
+	if n := authorityEnd(want); n <= len(href) && equalFoldASCII(href[:n], want[:n]) {
+		href, want = href[n:], want[n:]
+	}
 	if string(href) == want {
 		return true
 	}
@@ -202,6 +207,35 @@ func sameURL(href []byte, want string) bool {
 	h, ok := readURL(html.UnescapeString(string(href)))
 	w, ok2 := readURL(want)
 	return ok && ok2 && h == w
+}
+
+// authorityEnd is the length of u's scheme and authority ("https://host:port"),
+// the part of a URL read without case; 0 when u has no "://".
+func authorityEnd(u string) int {
+	i := strings.Index(u, "://")
+	if i < 0 {
+		return 0
+	}
+	i += len("://")
+	if j := strings.IndexAny(u[i:], "/?#"); j >= 0 {
+		return i + j
+	}
+	return len(u)
+}
+
+// equalFoldASCII reports whether b and s are the same but for the case of
+// ASCII letters. It allocates nothing.
+func equalFoldASCII(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range len(b) {
+		x, y := b[i], s[i]
+		if x != y && (x|0x20 != y|0x20 || x|0x20 < 'a' || x|0x20 > 'z') {
+			return false
+		}
+	}
+	return true
 }
 
 // escapedNear reports whether s has a '&' or '%' at i or in the few
