@@ -204,6 +204,9 @@ func sameURL(href []byte, want string) bool {
 	if !escapedNear(href, i) && !escapedNear(want, i) {
 		return false
 	}
+	if ampEqual(href, want) {
+		return true // the href as HTML should write it, allocating nothing
+	}
 	h, ok := readURL(html.UnescapeString(string(href)))
 	w, ok2 := readURL(want)
 	return ok && ok2 && h == w
@@ -236,6 +239,23 @@ func equalFoldASCII(b []byte, s string) bool {
 		}
 	}
 	return true
+}
+
+// ampEqual reports whether href is want with each '&' written "&amp;" (or
+// left as it is), as HTML writes a URL's query. It allocates nothing.
+func ampEqual(href []byte, want string) bool {
+	i := 0
+	for j := 0; j < len(want); j++ {
+		if i < len(href) && href[i] == want[j] {
+			i++
+			if want[j] == '&' && bytes.HasPrefix(href[i:], []byte("amp;")) {
+				i += len("amp;")
+			}
+			continue
+		}
+		return false
+	}
+	return i == len(href)
 }
 
 // escapedNear reports whether s has a '&' or '%' at i or in the few
