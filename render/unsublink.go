@@ -166,10 +166,20 @@ func (l unsubLink) inHref(href []byte) bool {
 	return err == nil && strings.EqualFold(unq, l.target)
 }
 
-// inText reports whether the text body text holds l's target. It
-// allocates nothing (a []byte of the target would).
+// inText reports whether the text body text holds l's target: a URL as
+// it is, an address in any case (Unsubscribe@Acme.example, as a mailto:
+// href may write it). It allocates nothing (a []byte of the target
+// would).
 func (l unsubLink) inText(text []byte) bool {
 	n := len(l.target)
+	if l.mailto {
+		for i := 0; n > 0 && i+n <= len(text); i++ {
+			if equalFoldASCII(text[i:i+n], l.target) {
+				return true
+			}
+		}
+		return false
+	}
 	for i := 0; n > 0 && i+n <= len(text); i++ {
 		j := bytes.IndexByte(text[i:len(text)-n+1], l.target[0])
 		if j < 0 {

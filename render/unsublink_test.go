@@ -48,6 +48,8 @@ unsubscribe: {mailto: "mailto:unsubscribe@acme.example?subject=unsubscribe"}
 		{name: "another page", yaml: urlYAML, bodies: "html: body.html", html: `<a href="https://acme.example/preferences?id={{.id}}">Preferences</a>`, want: BodyHTML},
 		{name: "another row's link", yaml: urlYAML, bodies: "html: body.html", html: `<a href="https://acme.example/u?id=7&amp;list=news">x</a>`, want: BodyHTML},
 		{name: "mailto links", yaml: mailtoYAML, bodies: both, html: `<a href="mailto:Unsubscribe@acme.example?subject=stop">Unsubscribe</a>`, text: "Write to unsubscribe@acme.example\n", mailto: true},
+		{name: "mailto address in another case", yaml: mailtoYAML, bodies: "text: body.txt", text: "Write to Unsubscribe@ACME.example\n", mailto: true},
+		{name: "another address in the text", yaml: mailtoYAML, bodies: "text: body.txt", text: "Write to unsubscribe@acme.exampl\n", want: BodyText, mailto: true},
 		{name: "mailto missing", yaml: mailtoYAML, bodies: both, html: `<a href="https://acme.example/">Home</a>`, text: "Write to unsubscribe@acme.example\n", want: BodyHTML, mailto: true},
 		{name: "markdown links", yaml: urlYAML, bodies: "markdown: body.md", md: "Hi\n\n[Unsubscribe](https://acme.example/u?id={{.id}}&list=news)\n"},
 		{name: "markdown lacks it", yaml: urlYAML, bodies: "markdown: body.md", md: "Hi\n\n[Home](https://acme.example/)\n", want: BodyHTML | BodyText},
