@@ -166,10 +166,20 @@ func (l unsubLink) inHref(href []byte) bool {
 	return err == nil && strings.EqualFold(unq, l.target)
 }
 
-// inText reports whether the text body text holds l's target. It
-// allocates nothing (a []byte of the target would).
+// inText reports whether the text body text holds l's target: a URL as
+// it is, an address in any case (Unsubscribe@Acme.example, as a mailto:
+// href may write it). It allocates nothing (a []byte of the target
+// would).
 func (l unsubLink) inText(text []byte) bool {
 	n := len(l.target)
+	if l.mailto {
+		for i := 0; n > 0 && i+n <= len(text); i++ {
+			if equalFoldASCII(text[i:i+n], l.target) {
+				return true
+			}
+		}
+		return false
+	}
 	for i := 0; n > 0 && i+n <= len(text); i++ {
 		j := bytes.IndexByte(text[i:len(text)-n+1], l.target[0])
 		if j < 0 {
@@ -183,12 +193,17 @@ func (l unsubLink) inText(text []byte) bool {
 }
 
 // sameURL reports whether href, a link's value as written in HTML (spaces
-// trimmed), is the URL want: as it is, or once character references
-// (&amp;) and percent-encoding (%2B for +, as html/template writes a
-// value in a query; '+' for a space in the query) are read on both
-// sides. Only an href that matches want up to a '&' or '%' a few bytes
-// before they part is read again: others cost a comparison.
+// trimmed), is the URL want: as it is, its scheme and host in any case
+// (RFC 3986 6.2.2.1: HTTPS://Acme.example/u is https://acme.example/u),
+// or once character references (&amp;) and percent-encoding (%2B for +,
+// as html/template writes a value in a query; '+' for a space in the
+// query) are read on both sides. Only an href that matches want up to a
+// '&' or '%' a few bytes before they part is read again: others cost a
+// comparison.
 func sameURL(href []byte, want string) bool {
+	if n := authorityEnd(want); n <= len(href) && equalFoldASCII(href[:n], want[:n]) {
+		href, want = href[n:], want[n:]
+	}
 	if string(href) == want {
 		return true
 	}
@@ -199,9 +214,58 @@ func sameURL(href []byte, want string) bool {
 	if !escapedNear(href, i) && !escapedNear(want, i) {
 		return false
 	}
+	if ampEqual(href, want) {
+		return true // the href as HTML should write it, allocating nothing
+	}
 	h, ok := readURL(html.UnescapeString(string(href)))
 	w, ok2 := readURL(want)
 	return ok && ok2 && h == w
+}
+
+// authorityEnd is the length of u's scheme and authority ("https://host:port"),
+// the part of a URL read without case; 0 when u has no "://".
+func authorityEnd(u string) int {
+	i := strings.Index(u, "://")
+	if i < 0 {
+		return 0
+	}
+	i += len("://")
+	if j := strings.IndexAny(u[i:], "/?#"); j >= 0 {
+		return i + j
+	}
+	return len(u)
+}
+
+// equalFoldASCII reports whether b and s are the same but for the case of
+// ASCII letters. It allocates nothing.
+func equalFoldASCII(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range len(b) {
+		x, y := b[i], s[i]
+		if x != y && (x|0x20 != y|0x20 || x|0x20 < 'a' || x|0x20 > 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// ampEqual reports whether href is want with each '&' written "&amp;" (or
+// left as it is), as HTML writes a URL's query. It allocates nothing.
+func ampEqual(href []byte, want string) bool {
+	i := 0
+	for j := 0; j < len(want); j++ {
+		if i < len(href) && href[i] == want[j] {
+			i++
+			if want[j] == '&' && bytes.HasPrefix(href[i:], []byte("amp;")) {
+				i += len("amp;")
+			}
+			continue
+		}
+		return false
+	}
+	return i == len(href)
 }
 
 // escapedNear reports whether s has a '&' or '%' at i or in the few

@@ -59,9 +59,14 @@ func complaintLine(sent, complained int) string {
 func ComplaintOver(rate float64) bool { return rate >= ComplaintLimit }
 
 // percent is rate in percent to two places ("8.33%"), a rate above 0
-// never shown as "0.00%".
+// never shown as "0.00%", nor one under ComplaintLimit as the limit
+// ("0.29%" for 2 of 667, 0.2999%, not "0.30%": the line says it is
+// under).
 func percent(rate float64) string {
 	p := math.Round(rate*10000) / 100
+	if !ComplaintOver(rate) && math.Round(rate*10000) >= math.Round(ComplaintLimit*10000) {
+		p = math.Floor(rate*10000) / 100
+	}
 	if p == 0 && rate > 0 {
 		return "under 0.01%"
 	}
