@@ -15,7 +15,7 @@ import (
 
 // TestComplaintRate: once a complaint (an ARF report, RFC 5965) came
 // back, bounces, report, report.json and the page said "1 complained"
-// but never compared it with the 0.3% Gmail and Yahoo allow bulk senders
+// but never compared it with the 0.3% Gmail and Yahoo allow any sender
 // (rev-user16, moving a shop's newsletter from listmonk). Each gives the
 // rate among the messages delivered, 1 of 12 here, as a warning past
 // 0.3%, and says Gmail sends no complaint reports.
@@ -28,7 +28,7 @@ func TestComplaintRate(t *testing.T) {
 	camp, _, _, deliver := popBounces(t, "", sheet.String())
 	arf := strings.ReplaceAll(strings.ReplaceAll(arfReport, "MSGID", messageIDs(t, camp)["u03@example.org"]), "cid@example.org", "u03@example.org")
 	deliver(arf)
-	const want = "warning: complaint rate: 8.33% (1 complained of the 12 delivered), at or over the 0.3% Gmail and Yahoo allow bulk senders"
+	const want = "warning: complaint rate: 8.33% (1 complained of the 12 delivered), at or over the 0.3% Gmail and Yahoo allow any sender"
 	const gmail = "Gmail sends senders none"
 	out, errOut, code := runCLI(t, "bounces", camp)
 	if code == exitUnusable || !strings.Contains(out, "1 complained") || !strings.Contains(out, want) || !strings.Contains(out, gmail) {

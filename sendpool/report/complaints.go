@@ -8,7 +8,7 @@ import (
 	"github.com/tidings/tidings/sendpool"
 )
 
-// ComplaintLimit is the complaint rate Gmail and Yahoo hold bulk senders
+// ComplaintLimit is the complaint rate Gmail and Yahoo hold every sender
 // under (0.3%, of the complained among the messages delivered): past it
 // their mail goes to spam or is refused.
 const ComplaintLimit = 0.003
@@ -48,9 +48,9 @@ func complaintLine(sent, complained int) string {
 	rate, delivered := complaintRate(sent, complained)
 	line := fmt.Sprintf("complaint rate: %s (%d complained of the %d delivered), ", percent(rate), complained, delivered)
 	if ComplaintOver(rate) {
-		line = "warning: " + line + "at or over the 0.3% Gmail and Yahoo allow bulk senders: past it their mail goes to spam or is refused; put those who complained in the suppress: file and send only to those who asked for the mail."
+		line = "warning: " + line + "at or over the 0.3% Gmail and Yahoo allow any sender: past it their mail goes to spam or is refused; tidings bounces suppresses those who complained; send only to those who asked for the mail."
 	} else {
-		line += "under the 0.3% Gmail and Yahoo allow bulk senders (best kept under 0.1%)."
+		line += "under the 0.3% Gmail and Yahoo allow any sender (best kept under 0.1%)."
 	}
 	return line + " " + complaintSource
 }

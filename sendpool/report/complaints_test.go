@@ -14,7 +14,7 @@ func TestComplaintLine(t *testing.T) {
 		want             string
 	}{
 		{12, 0, ""},
-		{1999, 1, "complaint rate: 0.05% (1 complained of the 2000 delivered), under the 0.3% Gmail and Yahoo allow bulk senders (best kept under 0.1%). Counted from"},
+		{1999, 1, "complaint rate: 0.05% (1 complained of the 2000 delivered), under the 0.3% Gmail and Yahoo allow any sender (best kept under 0.1%). Counted from"},
 		{997, 3, "warning: complaint rate: 0.30% (3 complained of the 1000 delivered), at or over the 0.3%"},
 		{665, 2, "complaint rate: 0.29% (2 complained of the 667 delivered), under the 0.3%"},
 		{11, 1, "warning: complaint rate: 8.33% (1 complained of the 12 delivered), at or over"},
