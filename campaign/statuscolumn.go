@@ -16,10 +16,9 @@ type statusTally struct {
 	rows   map[string]int // rows by status value, lower case
 	first  map[string][]int
 	order  []string // the values in the order first met
-	// key and suppress are the sheet's key column and the campaign's
-	// suppression list (Recipients.Suppress): a row whose key it names
-	// is not counted, as send skips it (skipListed).
-	key      string
+	// suppress is the campaign's suppression list (Recipients.Suppress):
+	// a row whose every address it names is not counted, as send skips
+	// it (skipListed, allListed).
 	suppress *Suppression
 }
 
@@ -48,18 +47,40 @@ func newStatusTally(columns []string) *statusTally {
 	return &statusTally{}
 }
 
-// skipListed makes t pass over the rows whose key column (r.Key) the
-// suppression list (r.Suppress) names: they are not sent, so a sheet
+// allListed reports whether values hold an address (a cell with an '@')
+// and list names each of them. Send skips a row by its recipients, which
+// a cell that is no address (the key: an id, a name) does not tell, nor
+// which address cell the row goes to: the key's suppressed while the
+// To's column is not (to: '{{.work}}') is a row send mails. A row any of
+// whose addresses is not named is warned of: at worst a row send skips
+// (its Cc suppressed) is counted.
+func allListed(list *Suppression, values map[string]string) bool {
+	some := false
+	for _, v := range values {
+		if !strings.Contains(v, "@") {
+			continue
+		}
+		if _, ok := list.Match(v); !ok {
+			return false
+		}
+		some = true
+	}
+	return some
+}
+
+// skipListed makes t pass over the rows whose addresses the suppression
+// list (r.Suppress) all names: they are not sent, so a sheet
 // whose blocklisted rows are in the suppress: file, as the warning and
 // the README say to do, is warned of no more.
 func (t *statusTally) skipListed(r Recipients) {
 	if t != nil {
-		t.key, t.suppress = r.Key, r.Suppress
+		t.suppress = r.Suppress
 	}
 }
 
 // note counts row, whose values are values, when its status is one of
-// stoppedStatuses and the suppression list does not name its key.
+// stoppedStatuses, unless the suppression list names every address of
+// the row (allListed).
 func (t *statusTally) note(row int, values map[string]string) {
 	if t == nil || t.column == "" {
 		return
@@ -68,7 +89,7 @@ func (t *statusTally) note(row int, values map[string]string) {
 	if !stoppedStatuses[v] {
 		return
 	}
-	if _, listed := t.suppress.Match(values[t.key]); listed {
+	if t.suppress != nil && allListed(t.suppress, values) {
 		return
 	}
 	if t.rows[v] == 0 {

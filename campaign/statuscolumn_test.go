@@ -155,3 +155,33 @@ func TestStatusColumnSuppressed(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusColumnSuppressedByAddress: a row is left out of the warning
+// only when the suppression list names every address it holds, as send
+// skips rows by their recipients, not by the key: the key column's
+// address listed while the row goes to another column's (to:
+// '{{.work}}') is a row send mails, still warned of; a key that is no
+// address (a name) with the row's one address listed is not.
+func TestStatusColumnSuppressedByAddress(t *testing.T) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "suppressed.txt")
+	if err := os.WriteFile(list, []byte("ann@example.org\nBob@Example.org\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sup, err := LoadSuppression(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csvPath := filepath.Join(dir, "people.csv")
+	text := "name,email,work,status\nAnn,ann@example.org,ann@work.example,blocklisted\nBob,bob@example.org,,blocklisted\nCy,cy@example.org,,enabled\n"
+	if err := os.WriteFile(csvPath, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"email", "name"} {
+		want := `people.csv: column "status" says "blocklisted" in 1 row (2): `
+		got := readAllWarnings(t, Recipients{Path: csvPath, Key: key, Suppress: sup})
+		if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+			t.Errorf("key %s: warnings %q, want one starting %q", key, got, want)
+		}
+	}
+}

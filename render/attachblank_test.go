@@ -13,7 +13,10 @@ import (
 // column dir, filled, whose value the path holds; it names file and says
 // it is empty. A path that is not found with every column filled still
 // names the column whose value it holds, and a blank column within an
-// {{if}} that does not print is not blamed.
+// {{if}} that does not print is not blamed, nor one whose blank leaves
+// no empty part in the path ({{.file}}{{.vip}}.pdf, vip blank in most
+// rows: a file name mistyped; Template.Column names dir, its whole
+// value in the path).
 func TestAttachmentBlankPart(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "camp")
 	if err := os.MkdirAll(filepath.Join(dir, "tickets"), 0o755); err != nil {
@@ -27,6 +30,7 @@ func TestAttachmentBlankPart(t *testing.T) {
 		{`["{{.dir}}/{{.file}}.pdf"]`, " ", "", "file", `column "file" is empty in this row, so the path reads "tickets/ .pdf"; fill the cell in`},
 		{`["{{.dir}}/{{.file}}"]`, "x-991.pdf", "", "file", `"tickets/x-991.pdf"`},
 		{`["{{.dir}}/{{if .vip}}vip-{{.vip}}-{{end}}{{.file}}"]`, "x-991.pdf", "", "file", `"tickets/x-991.pdf"`},
+		{`["{{.dir}}/{{.file}}{{.vip}}.pdf"]`, "x-991", "", "dir", `"tickets/x-991.pdf": no such file`},
 	} {
 		r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": tt.tmpl}), "email", "dir", "file", "vip")
 		_, err := r.Render(row(7, "email", "k@example.com", "dir", "tickets", "file", tt.file, "vip", tt.vip))

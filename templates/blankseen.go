@@ -167,7 +167,8 @@ type preIndex struct {
 var preNames = [...]string{"pre", "textarea"}
 
 // newPreIndex finds src's pre and textarea tags, case aside (ASCII's
-// only, so that offsets stay src's).
+// only, so that offsets stay src's), white space or '>' after the name,
+// none in a comment (blankComments).
 func newPreIndex(src string) *preIndex {
 	lower := []byte(src)
 	for i, c := range lower {
@@ -175,6 +176,8 @@ func newPreIndex(src string) *preIndex {
 			lower[i] = c + 'a' - 'A'
 		}
 	}
+	blankComments(lower, "<!--", "-->")
+	blankComments(lower, "{{/*", "*/")
 	x := &preIndex{}
 	for n, name := range preNames {
 		for i := 0; ; {
@@ -183,7 +186,7 @@ func newPreIndex(src string) *preIndex {
 				break
 			}
 			i += k
-			if after := i + 1 + len(name); after < len(lower) && (lower[after] == '>' || lower[after] == ' ') {
+			if after := i + 1 + len(name); after < len(lower) && (lower[after] == '>' || isHTMLSpace(lower[after])) {
 				x.opens[n] = append(x.opens[n], i)
 			}
 			i++
@@ -198,6 +201,42 @@ func newPreIndex(src string) *preIndex {
 		}
 	}
 	return x
+}
+
+// blankComments writes spaces over the comments of b, from open to close
+// (a template's {{/* */}}, an HTML <!-- -->, but for Outlook's
+// conditional ones, <!--[if …]>, whose HTML Outlook shows), so that a
+// <pre> written in one is no element's; the offsets stay b's. An
+// unclosed comment runs to the end.
+func blankComments(b []byte, open, close string) {
+	for i := 0; ; {
+		k := bytes.Index(b[i:], []byte(open))
+		if k < 0 {
+			return
+		}
+		i += k
+		if bytes.HasPrefix(b[i+len(open):], []byte("[if ")) {
+			i += len(open)
+			continue
+		}
+		// From the open's third byte: <!--> and <!---> are empty comments.
+		end := bytes.Index(b[i+2:], []byte(close))
+		if end < 0 {
+			end = len(b)
+		} else {
+			end += i + 2 + len(close)
+		}
+		for j := i; j < end; j++ {
+			b[j] = ' '
+		}
+		i = end
+	}
+}
+
+// isHTMLSpace reports whether c is HTML's white space, which may follow a
+// tag's name.
+func isHTMLSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
 }
 
 // inPre reports whether offset pos of the HTML source x indexes stands

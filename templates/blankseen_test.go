@@ -13,7 +13,9 @@ import (
 // subject's first; printf's text kept, another column "…", a literal's
 // text, a trim marker's white space taken; in HTML without its tags, in
 // the paragraph or cell of the column, its source lines joined but in a
-// <pre>, where a reader sees them apart; a long line cut around the hole.
+// <pre> (its name followed by a line break too; not one written in a
+// comment; one in Outlook's conditional comment), where a reader sees
+// them apart; a long line cut around the hole.
 func TestBlankSeen(t *testing.T) {
 	long := "Liebe Mitglieder, wir laden herzlich zur Jahreshauptversammlung ein, und besonders Sie, {{.a}}, als Kassenwart des Vereins seit vielen Jahren.\n"
 	for _, c := range []struct {
@@ -35,6 +37,10 @@ func TestBlankSeen(t *testing.T) {
 		{"Hi", "<p>Titel</p>\nLiebe\n<b>{{.a}}</b>,\n{{if .b}}x{{end}}\n", true, "Liebe ,"},
 		{"Hi", "<p>Hallo</p>\n<PRE class=x>\nName:  {{.a}}\nKonto: {{.b}}\n</PRE>\n", true, "Name:"},
 		{"Hi", "<pre>Name:  {{.a}}\nKonto: {{.b}}\n</pre>\n<p>Gru\u00df\n{{.a}}\nEuer Verein</p>", true, "Name:"},
+		{"Hi", "<p>Hallo</p>\n<pre\n  class=x>\nName:  {{.a}}\nKonto: {{.b}}\n</pre >\n", true, "Name:"},
+		{"Hi", "<!-- <pre> --><!--[if !mso]><!--><p>Guten Tag {{.a}}\n{{.b}}, hier</p><!--<![endif]-->", true, "Guten Tag …, hier"},
+		{"Hi", "{{/* <pre> */}}<p>Guten Tag {{.a}}\n{{.b}}, hier</p>", true, "Guten Tag …, hier"},
+		{"Hi", "<!--[if mso]><pre>Name:  {{.a}}\nKonto: {{.b}}\n</pre><![endif]-->", true, "Name:"},
 		{"Hi", long, false, "…mlung ein, und besonders Sie, , als Kassenwart des Vereins s…"},
 		{"{{.a}}", "x", false, ""},
 	} {

@@ -107,7 +107,8 @@ func (g *globalOptions) printAside(bar barDrawer) (lp *linePrinter, end func()) 
 // add queues line (ending in a newline) to be written after those queued
 // before it, and reports true. It never waits for the writing. A progress
 // line replaces one queued before it that is still the last line queued;
-// a note past maxQueued bytes is counted instead (see linePrinter). Once
+// a note past maxQueued bytes, and every note after it until the queue
+// is written, is counted instead (see linePrinter). Once
 // Close is called it queues nothing and reports false: the caller writes
 // the line itself, after <-lp.done (what Close writes comes first).
 func (lp *linePrinter) add(line string, kind lineKind) bool {
@@ -119,7 +120,9 @@ func (lp *linePrinter) add(line string, kind lineKind) bool {
 	case kind == lineProgress && lp.progressAt >= 0 && lp.progressAt == len(lp.lines)-1:
 		lp.queued += len(line) - len(lp.lines[lp.progressAt])
 		lp.lines[lp.progressAt] = line
-	case kind == lineNote && lp.queued+len(line) > lp.maxQueued:
+	case kind == lineNote && (lp.droppedAt >= 0 || lp.queued+len(line) > lp.maxQueued):
+		// once one is dropped, so are those after it until the queue is
+		// taken: the line in their place says how many came there
 		if lp.dropped++; lp.droppedAt < 0 {
 			lp.droppedAt = len(lp.lines)
 			lp.lines = append(lp.lines, "") // droppedLine's, when taken

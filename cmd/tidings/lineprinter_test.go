@@ -59,3 +59,32 @@ func TestLinePrinterHoldsAtMost(t *testing.T) {
 		t.Errorf("the interrupt's words are not last: %q", text[max(0, len(text)-200):])
 	}
 }
+
+// TestLinePrinterDropsInOrder: once a note is not queued (past the
+// limit), a shorter one after it, which would fit, is not queued either
+// until the queue is written: the line saying how many were not shown
+// stands where they were said, not before a note said after some of them.
+func TestLinePrinterDropsInOrder(t *testing.T) {
+	r, w := io.Pipe() // each write waits for its read
+	lp := startLinePrinter(w, nil)
+	lp.mu.Lock()
+	lp.maxQueued = 100
+	lp.mu.Unlock()
+	long := "note: row 3: " + strings.Repeat("x", 150) + "\n"
+	for _, l := range []string{"note: row 2\n", long, "note: row 4\n"} {
+		if !lp.add(l, lineNote) {
+			t.Fatal("add refused before Close")
+		}
+	}
+	out := make(chan string)
+	go func() {
+		b, _ := io.ReadAll(r)
+		out <- string(b)
+	}()
+	lp.Close()
+	w.Close()
+	text := <-out
+	if strings.Contains(text, "row 4") || !strings.Contains(text, "note: 2 more lines not shown") {
+		t.Errorf("row 4, said after row 3 was not shown, is shown, or the count is not 2:\n%s", text)
+	}
+}
