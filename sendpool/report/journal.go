@@ -61,7 +61,7 @@ func FromJournal(r journal.Result) Row {
 // the journal's recipients (those the sheet has: journal.Marks) and the
 // journal's rows without a key.
 func Rebuild(ctx context.Context, c *campaign.Campaign, state *journal.State, describe func(error) string, variant func(campaign.Row) uint32, rep *Reporter) error {
-	b := &rebuild{state: state, rep: rep, describe: describe, variant: variant, keyless: map[int]journal.Result{}, dupes: journal.NewDeduperFor(state), placed: state.NewMarks()}
+	b := &rebuild{state: state, untried: newUntried(state), rep: rep, describe: describe, variant: variant, keyless: map[int]journal.Result{}, dupes: journal.NewDeduperFor(state), placed: state.NewMarks()}
 	defer b.dupes.Close()
 	facts, err := state.RowFacts()
 	if err != nil {
@@ -81,6 +81,7 @@ func Rebuild(ctx context.Context, c *campaign.Campaign, state *journal.State, de
 // rebuild is the state of Rebuild.
 type rebuild struct {
 	state    *journal.State
+	untried  *untried
 	rep      *Reporter
 	describe func(error) string
 	variant  func(campaign.Row) uint32 // nil: not known
@@ -148,9 +149,9 @@ func (b *rebuild) sheetRow(c *campaign.Campaign, row campaign.Row) error {
 		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: detail})
 	}
 	if norm != "" && b.placed.Mark(key) {
-		return addKeyed(b.state, b.rep, number, key, "", nil, nil, 0)
+		return addKeyed(b.untried, b.rep, number, key, "", nil, nil, 0)
 	}
-	return b.rep.AddRow(notTried(b.state, number, key, ""))
+	return b.rep.AddRow(b.untried.row(number, key, ""))
 }
 
 // addKeyed adds row number's line: the journal's line for key
@@ -162,9 +163,10 @@ func (b *rebuild) sheetRow(c *campaign.Campaign, row campaign.Row) error {
 // row fixed since (or another row with the key): not attempted too. A
 // failed or unknown line is marked NowSuppressed when supp (nil: not
 // known) names one of recipients. sum is the row's values' sum now
-// (render.Message.ValuesSum; 0: not known), for LineNow.
-func addKeyed(state *journal.State, rep *Reporter, number int, key, to string, recipients []string, supp *campaign.Suppression, sum uint32) error {
-	e, err := state.Entry(key)
+// (render.Message.ValuesSum; 0: not known), for LineNow. u holds the
+// journal (untried.state).
+func addKeyed(u *untried, rep *Reporter, number int, key, to string, recipients []string, supp *campaign.Suppression, sum uint32) error {
+	e, err := u.state.Entry(key)
 	if err != nil {
 		return err
 	}
@@ -172,10 +174,10 @@ func addKeyed(state *journal.State, rep *Reporter, number int, key, to string, r
 		if line, ok := LineNow(e, recipients, sum); ok && !(recipients != nil && line.Status == sendpool.StatusInvalid) {
 			line.Row, line.Key = number, key
 			line.MarkSuppressed(supp, recipients)
-			return rep.AddRow(untriedNow(state, line))
+			return rep.AddRow(u.now(line))
 		}
 	}
-	return rep.AddRow(notTried(state, number, key, to))
+	return rep.AddRow(u.row(number, key, to))
 }
 
 // LineOf is the report line of e, the journal's knowledge of a row's key,
@@ -212,49 +214,62 @@ func LineNow(e *journal.Entry, recipients []string, sum uint32) (line Row, ok bo
 // before it went out.
 const DeferredAnewNote = "; a corrected message: the one before it was sent"
 
-// untriedNow is line, the journal's line of a row, with the words of
-// the runs since: a row an interrupted or stopped run left untried
-// (sendpool.InterruptedUnsent, "run stopped: …"), which no run has tried
-// since, reads as notTried says now; after a send refused to start, as
-// rows have problems, while it is the last send, so does every line not
-// attempted, tried before or not, as that send's report gave it. A later run that tried messages and
-// was killed outright (or between two) left no words of its own, and the
-// rows it did not reach read "not tried yet", not the earlier run's
-// interrupt (rev-user13: report after a kill -9 said "the run was
-// interrupted" and its ending "interrupted").
-func untriedNow(state *journal.State, line Row) Row {
-	if line.Status != sendpool.StatusNotAttempted {
-		return line
-	}
-	d := line.Detail
-	left := sendpool.IsInterruptedUnsent(d) || sendpool.IsStopUnsent(d) && d == sendpool.StopCause(d)
-	refused, _ := state.Refused() // its report gave every row not attempted its words
-	if refused == "" && (line.Attempts > 0 || !left) {
-		return line
-	}
-	line.Detail = notTried(state, line.Row, line.Key, line.To).Detail
-	return line
-}
-
-// notTried is the line of a row no send has reached, whose To is to:
+// untried is the words of the journal's rows no send has reached, worked
+// out once a report (the journal does not change while it is rebuilt):
 // not tried yet, or, when the last send refused to start, as rows have
 // problems (journal.State.Refused), or else the latest run to try a
 // message was interrupted (journal.State.Interrupted) or stopped
 // (journal.State.Stopped), in the words that run's report gave the rows
 // it left (sendpool.RefusedUnsent, sendpool.InterruptedUnsent, "run
 // stopped: …").
-func notTried(state *journal.State, number int, key, to string) Row {
-	detail := sendpool.NotReached
+type untried struct {
+	state *journal.State
+	// refused: the last send refused to start; detail is the words.
+	refused bool
+	detail  string
+}
+
+// newUntried is the untried words of state.
+func newUntried(state *journal.State) *untried {
+	u := &untried{state: state, detail: sendpool.NotReached}
 	switch refused, _ := state.Refused(); {
 	case refused != "":
 		part, sent := state.RefusedPart()
-		detail = sendpool.RefusedAfter(part, sent, sendpool.StopCause(state.Stopped()))
+		u.refused, u.detail = true, sendpool.RefusedAfter(part, sent, sendpool.StopCause(state.Stopped()))
 	case state.Interrupted():
-		detail = sendpool.InterruptedUnsent
+		u.detail = sendpool.InterruptedUnsent
 	case state.Stopped() != "":
-		detail = state.Stopped()
+		u.detail = state.Stopped()
 	}
-	return Row{Recipient: Recipient{Row: number, Key: key, To: to}, Status: sendpool.StatusNotAttempted, Detail: detail}
+	return u
+}
+
+// row is the line of a row no send has reached, whose To is to.
+func (u *untried) row(number int, key, to string) Row {
+	return Row{Recipient: Recipient{Row: number, Key: key, To: to}, Status: sendpool.StatusNotAttempted, Detail: u.detail}
+}
+
+// now is line, the journal's line of a row, with the words of the runs
+// since: a row an interrupted or stopped run left untried
+// (sendpool.InterruptedUnsent, "run stopped: …"), which no run has tried
+// since, reads as row says now; after a send refused to start, as rows
+// have problems, while it is the last send, so does every line not
+// attempted, tried before or not, as that send's report gave it. A later
+// run that tried messages and was killed outright (or between two) left
+// no words of its own, and the rows it did not reach read "not tried
+// yet", not the earlier run's interrupt (rev-user13: report after a kill
+// -9 said "the run was interrupted" and its ending "interrupted").
+func (u *untried) now(line Row) Row {
+	if line.Status != sendpool.StatusNotAttempted {
+		return line
+	}
+	d := line.Detail
+	left := sendpool.IsInterruptedUnsent(d) || sendpool.IsStopUnsent(d) && d == sendpool.StopCause(d)
+	if !u.refused && (line.Attempts > 0 || !left) { // a refused send's report gave every row not attempted its words
+		return line
+	}
+	line.Detail = u.detail
+	return line
 }
 
 // RebuildFromSpool is Rebuild for a campaign whose spool has a generation
@@ -285,7 +300,7 @@ func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.Stat
 // send will: a row fixed since its invalid line is not attempted, one
 // broken since is invalid, and every row has its To.
 func RebuildFromRows(state *journal.State, supp *campaign.Suppression, facets []string, rep *Reporter, scan func(func(spool.Row) error) error) error {
-	inSheet := state.NewMarks()
+	inSheet, u := state.NewMarks(), newUntried(state)
 	err := scan(func(r spool.Row) error {
 		inSheet.Mark(r.Key)
 		line := Row{Recipient: Recipient{Row: r.Row, Key: r.Key, To: r.To}, Detail: r.DetailLine()}
@@ -298,13 +313,13 @@ func RebuildFromRows(state *journal.State, supp *campaign.Suppression, facets []
 			case err != nil:
 				return err
 			case went && r.Key != "" && !r.KeyReused:
-				return addKeyed(state, rep, r.Row, r.Key, r.To, r.Recipients, nil, 0)
+				return addKeyed(u, rep, r.Row, r.Key, r.To, r.Recipients, nil, 0)
 			}
 			line.Status = sendpool.StatusInvalid
 		case spool.KindDuplicate:
 			line.Status = sendpool.StatusDuplicate
 		default:
-			return addKeyed(state, rep, r.Row, r.Key, r.To, r.Recipients, supp, r.ValuesSum)
+			return addKeyed(u, rep, r.Row, r.Key, r.To, r.Recipients, supp, r.ValuesSum)
 		}
 		return rep.AddRow(line)
 	})
