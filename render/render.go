@@ -959,7 +959,7 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 	}
 	b := &st.msg
 	if int64(b.Len()) > r.maxSize {
-		return r.rowErr(row, m.largest.col, fmt.Errorf("render: %w: the message is %s%s, %s", ErrTooLarge, overWords(int64(b.Len()), r.maxSize), m.largest.words(), overMaxSize(r.maxSize, messageTooLarge)))
+		return r.rowErr(row, m.largest.column(row), fmt.Errorf("render: %w: the message is %s%s, %s", ErrTooLarge, overWords(int64(b.Len()), r.maxSize), m.largest.words(), overMaxSize(r.maxSize, messageTooLarge)))
 	}
 	m.Data = bytes.Clone(b.Bytes())
 	p.notes.tell(m)
@@ -1218,7 +1218,7 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 	var total int64
 	for i := range r.atts {
 		af := &r.atts[i]
-		b, named, p, col := af.b, af.path, "", ""
+		b, named, p := af.b, af.path, ""
 		if !af.fixed {
 			var err error
 			if p, err = r.value(af.t, row, fb); err != nil {
@@ -1227,7 +1227,6 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 			if p == "" {
 				continue
 			}
-			col = af.t.Column(row, p)
 			if err := r.climbing(af.t, row, p); err != nil {
 				return nil, err
 			}
@@ -1241,12 +1240,14 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 		// Listed before the size check: the spool notes the files of a
 		// row too large, so that one made smaller makes other inputs.
 		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: named, Size: b.size, ContentType: b.ctype, SHA256: b.sum, ModTime: b.mtime})
+		var made *templates.Template // the row's cell named it
 		if !af.fixed {
 			addFileSum(m, b.sum)
+			made = af.t
 		} else {
 			p = b.name
 		}
-		m.largest.note(p, "attachment", col, b.size)
+		m.largest.note(p, "attachment", made, b.size)
 		if total += int64(len(b.enc)); total > r.maxSize {
 			return nil, r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are %s encoded with %s (%s as a file; base64 makes it a third larger), %s",
 				ErrTooLarge, overWords(total, r.maxSize), b.name, sizeWords(b.size), overMaxSize(r.maxSize, fileTooLarge)))

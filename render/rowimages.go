@@ -72,7 +72,7 @@ func (r *Renderer) rowImage(i int, t *templates.Template, row campaign.Row, fb *
 	if err != nil {
 		return nil, Attachment{}, r.rowErr(row, t.Column(row, p), fmt.Errorf("render: %s: %w", t.Name(), inImageWords(err)))
 	}
-	m.largest.note(p, "inline image", t.Column(row, p), b.size)
+	m.largest.note(p, "inline image", t, b.size)
 	c := *b // the cache's is shared by the rows
 	c.ctype, c.cid = typ, rowCID(b.name, b.sum, i, r.c.Name)
 	return &c, Attachment{Name: b.name, Path: named, Size: b.size, ContentType: typ, SHA256: b.sum, ModTime: b.mtime}, nil

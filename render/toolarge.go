@@ -3,6 +3,9 @@ package render
 import (
 	"fmt"
 	"math"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/templates"
 )
 
 // Advice for overMaxSize: what to do about a file, or about a message
@@ -62,20 +65,32 @@ func sizeRounded(n int64, round func(float64) float64) string {
 
 // largestFile is the largest file a message is made with, for its
 // ErrTooLarge problem: its path as the campaign or the cell writes it,
-// what it is ("attachment", "inline image"), the column whose cell named
-// it ("" for a file the campaign names) and its size. A message over
-// max_message_size by an image of the row's own was told with no
-// column (rev-user18).
+// what it is ("attachment", "inline image"), the path template a row's
+// cell filled (nil for a file the campaign names) and its size. A
+// message over max_message_size by an image of the row's own was told
+// with no column (rev-user18).
 type largestFile struct {
-	path, what, col string
-	size            int64
+	path, what string
+	t          *templates.Template
+	size       int64
 }
 
-// note makes f the file at p when it is larger than f's.
-func (f *largestFile) note(p, what, col string, size int64) {
+// note makes f the file at p, made by t (nil: the campaign's own), when
+// it is larger than f's.
+func (f *largestFile) note(p, what string, t *templates.Template, size int64) {
 	if size > f.size {
-		*f = largestFile{path: p, what: what, col: col, size: size}
+		*f = largestFile{path: p, what: what, t: t, size: size}
 	}
+}
+
+// column is the column whose cell in row named f ("" for a file the
+// campaign names), worked out only for a message too large: most
+// messages are not.
+func (f *largestFile) column(row campaign.Row) string {
+	if f.t == nil {
+		return ""
+	}
+	return f.t.Column(row, f.path)
 }
 
 // words says f after "the message is 2.1 MB": " with the inline image
