@@ -13,8 +13,8 @@ import (
 // the last of those tries is due, for the progress line, and the results
 // of those the run ended without trying again (dropped), for the note
 // that takes their "retry … in 32s" back. Each notice and result costs a
-// logarithm of the waits' number (the bar redraws at each: 100,000
-// greylisted rows). The zero value is empty; it is not safe for
+// logarithm of the waits' number (100,000 greylisted rows each have a
+// notice and a result). The zero value is empty; it is not safe for
 // concurrent use (progress holds its lock).
 type retryWaits struct {
 	waiting map[int]retryWait // by row
@@ -31,11 +31,10 @@ type retryWait struct {
 	attempts int
 }
 
-// notice takes n into account; it reports whether n is of a message
-// that waits.
-func (w *retryWaits) notice(n sendpool.Notice) bool {
+// notice takes n into account (a notice of a message that waits).
+func (w *retryWaits) notice(n sendpool.Notice) {
 	if n.Kind != sendpool.NoticeRetry && n.Kind != sendpool.NoticeWait || n.Due.IsZero() {
-		return false
+		return
 	}
 	if w.waiting == nil {
 		w.waiting = map[int]retryWait{}
@@ -46,7 +45,6 @@ func (w *retryWaits) notice(n sendpool.Notice) bool {
 	} else {
 		heap.Push(&w.dues, rowDue{row: n.Row, due: n.Due})
 	}
-	return true
 }
 
 // compact rebuilds dues from waiting, dropping the ended waits.
@@ -58,19 +56,18 @@ func (w *retryWaits) compact() {
 	heap.Init(&w.dues)
 }
 
-// done takes the final result r into account; it reports whether r ends
-// a wait. A result with no try more than when its wait began is of a
-// message the run ended without trying again.
-func (w *retryWaits) done(r sendpool.Result) bool {
+// done takes the final result r into account (the end of a wait, when
+// r's message waited). A result with no try more than when its wait
+// began is of a message the run ended without trying again.
+func (w *retryWaits) done(r sendpool.Result) {
 	rw, ok := w.waiting[r.Row]
 	if !ok {
-		return false
+		return
 	}
 	delete(w.waiting, r.Row)
 	if r.Attempts <= rw.attempts {
 		w.dropped = append(w.dropped, r)
 	}
-	return true
 }
 
 // latest is when the last of the waiting tries is due, and how many
