@@ -2,10 +2,23 @@ package sendpool
 
 import "strings"
 
-// SeeStop points at the stop's reason, which says what to change: send
+// seeStop points at the stop's reason, which says what to change: send
 // prints it as its error, a report's summary line names it. A line that
-// gives the reason itself leaves it out (report's ending after a refusal).
-const SeeStop = " (see why the run stopped)"
+// gives the reason itself leaves it out (StopStands).
+const seeStop = " (see why the run stopped)"
+
+// StopStands says, of stop (StopCause's words), why the run stopped, the
+// words without "run stopped: ", and when its rows go (StopWhen, without
+// seeStop: the line gives the reason itself), for a line under a send
+// refused after it (a refusal's note, report's ending); "" and "" when
+// the stop does not hold the rows (a stop that passes as the run ends).
+func StopStands(stop string) (why, when string) {
+	when = StopWhen(stop)
+	if when == "" {
+		return "", ""
+	}
+	return strings.TrimPrefix(stop, stopUnsent), strings.TrimSuffix(when, seeStop)
+}
 
 // StopFix says what must change before a send sends the rows a run that
 // stopped for cause (StopCause's words, from send's report or from the
@@ -23,13 +36,13 @@ const SeeStop = " (see why the run stopped)"
 func StopFix(cause string) string {
 	switch StopKind(cause) {
 	case StopSettings:
-		return "the settings are fixed" + SeeStop
+		return "the settings are fixed" + seeStop
 	case StopUnreachable:
-		return "the server answers or the settings are fixed" + SeeStop
+		return "the server answers or the settings are fixed" + seeStop
 	case StopServerLacks:
-		return "those rows or the server are changed" + SeeStop
+		return "those rows or the server are changed" + seeStop
 	case StopBounceRate:
-		return "the list is cleaned of the addresses refused" + SeeStop
+		return "the list is cleaned of the addresses refused" + seeStop
 	}
 	return ""
 }

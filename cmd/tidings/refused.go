@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
@@ -108,9 +107,7 @@ func recordRefusal(ctx context.Context, g *globalOptions, st *sendStart, words, 
 // up), so that the rows, fixed, go only once it has: report's ending
 // says so too (sendpool.RefusedAfter). Nothing for any other stop.
 func printStopStands(w io.Writer, state *journal.State) {
-	stop := sendpool.StopCause(state.Stopped())
-	if when := sendpool.StopWhen(stop); when != "" {
-		fmt.Fprintf(w, "note: the run before this one stopped (%s): fixed, the rows left go only once %s\n",
-			strings.TrimPrefix(stop, "run stopped: "), strings.TrimSuffix(when, sendpool.SeeStop))
+	if why, when := sendpool.StopStands(sendpool.StopCause(state.Stopped())); when != "" {
+		fmt.Fprintf(w, "note: the run before this one stopped (%s): fixed, the rows left go only once %s\n", why, when)
 	}
 }

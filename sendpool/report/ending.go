@@ -2,7 +2,6 @@ package report
 
 import (
 	"cmp"
-	"strings"
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
@@ -182,10 +181,9 @@ func (s Summary) killedNext(again string) string {
 // (sendpool.StopWhen), a send before then stopping again; "" when they
 // name none.
 func (s Summary) refusedStopNext(again string) string {
-	stop := sendpool.RefusedStop(s.RefusedDetail)
-	if stop == "" {
+	why, when := sendpool.StopStands(sendpool.RefusedStop(s.RefusedDetail))
+	if when == "" {
 		return ""
 	}
-	why := strings.TrimPrefix(stop, "run stopped: ")
-	return "; and as the run before it stopped (" + clipWidth(why, 100) + "), " + again + " sends the rows left only once " + strings.TrimSuffix(sendpool.StopWhen(stop), sendpool.SeeStop)
+	return "; and as the run before it stopped (" + clipWidth(why, 100) + "), " + again + " sends the rows left only once " + when
 }
