@@ -51,11 +51,15 @@ func (s *State) lastSendRun() int {
 	return -1
 }
 
-// noteFinal counts r towards its run's final results (EndedShort): a
-// delivery's outcome, not a temporary one its run goes on with
-// (Result.Again) nor a decision made before delivery.
+// noteFinal counts r towards its run's final results (EndedShort).
 func (s *State) noteFinal(r *Result) {
-	if len(s.finals) > 0 && isDelivery(r.Status) && !r.Again {
+	if len(s.finals) > 0 && r.Final() {
 		s.finals[len(s.finals)-1]++
 	}
 }
+
+// Final reports whether r is a final result of its run, as EndedShort
+// counts them: a delivery's outcome, not a temporary one its run goes on
+// with (Result.Again) nor a decision made before delivery. The report
+// page counts a run's final results by it too.
+func (r *Result) Final() bool { return isDelivery(r.Status) && !r.Again }

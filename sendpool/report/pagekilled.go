@@ -1,9 +1,6 @@
 package report
 
-import (
-	"github.com/tidings/tidings/sendpool"
-	"github.com/tidings/tidings/sendpool/journal"
-)
+import "github.com/tidings/tidings/sendpool/journal"
 
 // sendRunEnd is what the page reads of how a send run (one with a key
 // column) ended, from its records: how many messages it set out to send
@@ -20,15 +17,9 @@ type sendRunEnd struct {
 const killedEarlierWords = "this run ended without recording how: it was killed outright (kill -9, the OOM killer) or its machine stopped; a later send went on"
 
 // noteFinal counts a result of the current send run towards its final
-// results, as journal.State.EndedShort counts them: a delivery's outcome,
-// not a temporary one its run goes on with (Result.Again), nor a
-// decision made before delivery.
+// results, as journal.State.EndedShort counts them (journal.Result.Final).
 func (e *sendRunEnd) noteFinal(run int, r *journal.Result) {
-	if run != e.n || r.Again {
-		return
-	}
-	switch r.Status {
-	case sendpool.StatusSent, sendpool.StatusFailed, sendpool.StatusDeferred, sendpool.StatusUnknown, sendpool.StatusNotAttempted:
+	if run == e.n && r.Final() {
 		e.finals++
 	}
 }
