@@ -94,7 +94,7 @@ func startLinePrinter(w io.Writer, bar barDrawer) *linePrinter {
 // and has errLine queue its lines there until end, which writes what is
 // queued and returns once it is written (errLine writes at once again).
 func (g *globalOptions) printAside(bar barDrawer) (lp *linePrinter, end func()) {
-	lp = startLinePrinter(g.stderr, bar)
+	lp = startLinePrinter(lockedStderr{g}, bar)
 	g.aside.Store(lp)
 	g.interrupt.setAside(lp) // an interrupt's words too
 	return lp, func() {

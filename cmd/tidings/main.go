@@ -287,11 +287,24 @@ type globalOptions struct {
 	// send shows its progress in lines there, as off a terminal: a
 	// bar drawn over it began each of its lines.
 	transcript bool
-	// errMu serializes the lines errLine writes.
+	// errMu serializes the lines errLine writes, and every write on
+	// stderr from goroutines of their own (lockedStderr).
 	errMu sync.Mutex
 	// aside, while a send delivers (newProgress), writes what errLine is
 	// given, from a goroutine of its own.
 	aside atomic.Pointer[linePrinter]
+}
+
+// lockedStderr writes on g's stderr under g.errMu: the printer's lines
+// (linePrinter) and --debug's transcript, written from the pool's
+// connections, would otherwise go into each other (and race on a test's
+// bytes.Buffer).
+type lockedStderr struct{ g *globalOptions }
+
+func (l lockedStderr) Write(p []byte) (int, error) {
+	l.g.errMu.Lock()
+	defer l.g.errMu.Unlock()
+	return l.g.stderr.Write(p)
 }
 
 // errLine writes a line of a to stderr, one at a time: the pool's notices

@@ -55,7 +55,7 @@ func smtpSettings(ctx context.Context, c *campaign.Campaign, debug bool, g *glob
 	}
 	smtp := smtpclient.ConfigFrom(c.SMTP, password)
 	if debug {
-		smtp.Debug, g.transcript = g.stderr, true
+		smtp.Debug, g.transcript = lockedStderr{g}, true
 	}
 	return smtp, nil
 }
