@@ -255,8 +255,10 @@ func TestRetryNoteCarriedWait(t *testing.T) {
 	srv := smtptest.NewServer(t, greylistSlow(""))
 	camp := retryCampaign(t, srv, "send: {concurrency: 1, retries: 1, retry_backoff: 1m, domains: {example.com: 1/m}}\n")
 	out, errOut, err := sendWith(camp, sendOptions{partTime: partTimeForTest})
-	if !strings.Contains(fmt.Sprint(err), "part 2 tried no message") {
-		t.Fatalf("send: %v, want part 2 to try none\n%s%s", err, out, errOut)
+	// Part 2 on a quiet machine; a later one when part 1's second ran out
+	// before row 2's first try (CI under load: part 3).
+	if !regexp.MustCompile(`part [2-9] tried no message`).MatchString(fmt.Sprint(err)) {
+		t.Fatalf("send: %v, want a part after the first to try none\n%s%s", err, out, errOut)
 	}
 	status := map[string]string{}
 	for _, r := range readReport(t, camp) {
