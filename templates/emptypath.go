@@ -92,8 +92,9 @@ func (s *Set) EmptyPaths(row campaign.Row) []string { return blankPaths(s.paths,
 // (rev-user17's tickets, each with its QR code).
 func (s *Set) EmptyImages(row campaign.Row) []string { return blankPaths(s.images, row) }
 
-// blankPaths lists the columns of paths blank in row where the path is
-// made (runs), each once, in their order; nil when none is.
+// blankPaths lists the columns of paths (places a column is printed)
+// blank in row where they print (runs), each once, in their order; nil
+// when none is. PrintedBlank and BlankPrinted list so too.
 func blankPaths(paths []printing, row campaign.Row) []string {
 	var blank []string
 	for _, p := range paths {

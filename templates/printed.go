@@ -51,15 +51,7 @@ func (t *Template) Printed() []string {
 // order, each once; nil for none. A path "{{.dir}}/{{.file}}" that
 // cannot be read names the blank file column by it, not the filled dir
 // that its text "tickets/" holds.
-func (t *Template) BlankPrinted(row campaign.Row) []string {
-	var cols []string
-	for _, p := range t.printings() {
-		if isBlankCell(row.Values[p.column]) && p.runs(row) && !slices.Contains(cols, p.column) {
-			cols = append(cols, p.column)
-		}
-	}
-	return cols
-}
+func (t *Template) BlankPrinted(row campaign.Row) []string { return blankPaths(t.printings(), row) }
 
 // printings are the places t prints a column as it is, found by walking
 // its parse tree while dot is the row:
@@ -416,15 +408,7 @@ func (s *Set) PrintsHoles() bool { return len(s.printed) > 0 }
 // (Template.Printed) that are blank in row (empty, or white space only)
 // where the template prints them for row (the columns of an {{if}} around
 // them filled), in the order the templates print them; nil when none is.
-func (s *Set) PrintedBlank(row campaign.Row) []string {
-	var blank []string
-	for _, p := range s.printed {
-		if isBlankCell(row.Values[p.column]) && !slices.Contains(blank, p.column) && p.runs(row) {
-			blank = append(blank, p.column)
-		}
-	}
-	return blank
-}
+func (s *Set) PrintedBlank(row campaign.Row) []string { return blankPaths(s.printed, row) }
 
 // BlankSeen is what a reader sees of the line where the subject or a body
 // first prints column as a hole (Template.Printed) when it is blank, the

@@ -440,8 +440,7 @@ func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	if err != nil {
 		return &unusableError{err}
 	}
-	rate, _ := sum.ComplaintRate()
-	if line := sum.ComplaintLine(); line != "" && (!g.quiet || report.ComplaintOver(rate)) {
+	if line := sum.ComplaintLine(); line != "" && (!g.quiet || sum.ComplaintsOver()) {
 		fmt.Fprintln(g.stdout, line) // --quiet: past the limit only
 	}
 	return nil

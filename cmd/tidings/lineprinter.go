@@ -197,6 +197,3 @@ func droppedLine(n, max int) string {
 	return fmt.Sprintf("note: %d more %s not shown: %s said while stderr was not read, past the %s held for it; report.csv has every row's outcome\n",
 		n, verbFor(n, "line", "lines"), verbFor(n, "it was", "they were"), byteSize(int64(max)))
 }
-
-// lineOf is the line fmt.Println writes of a.
-func lineOf(a ...any) string { return fmt.Sprintln(a...) }

@@ -314,7 +314,7 @@ func (l lockedStderr) Write(p []byte) (int, error) {
 // pool never waits for a terminal that does not read.
 func (g *globalOptions) errLine(a ...any) {
 	if lp := g.aside.Load(); lp != nil {
-		if lp.add(lineOf(a...), lineNote) {
+		if lp.add(fmt.Sprintln(a...), lineNote) {
 			return
 		}
 		<-lp.done // closing: the lines queued before this one come first

@@ -298,9 +298,7 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation, opts *Opti
 		}
 		pl.decider.noteOtherValues(r)
 		pl.unlinked.note(r)
-		if v.send && opts.SendsNone && r.Unspooled {
-			pl.Unspooled++
-		}
+		pl.countUnspooled(r, v, opts)
 		if (v.send || v.owed != nil) && !opts.SendsNone && pl.Spooled == 0 {
 			if err := pl.spooledFor(r); err != nil && !pl.partly(r, v, opts) {
 				return err
@@ -425,9 +423,7 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 		pl.account(r, v, problem)
 		later := opts.SpoolAtMost > 0 && pl.ToSend > toSend && toSend >= opts.SpoolAtMost
 		r.Unspooled = r.Kind == spool.KindMessage && (wentOut(v) || later)
-		if v.send && opts.SendsNone && r.Unspooled {
-			pl.Unspooled++
-		}
+		pl.countUnspooled(r, v, opts)
 		if err := spoolRow(w, r, m); err != nil {
 			return err
 		}
@@ -530,4 +526,13 @@ func cleanSpool(store *spool.Store, current *spool.Generation) error {
 		return fmt.Errorf("plan: cleaning the spool: %w", err)
 	}
 	return nil
+}
+
+// countUnspooled counts r, of verdict v, in Unspooled: a row send would
+// send whose message a run that sends none (opts.SendsNone) leaves out of
+// the spool.
+func (pl *Plan) countUnspooled(r spool.Row, v verdict, opts *Options) {
+	if v.send && opts.SendsNone && r.Unspooled {
+		pl.Unspooled++
+	}
 }

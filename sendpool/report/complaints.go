@@ -58,6 +58,16 @@ func complaintLine(sent, complained int) string {
 // ComplaintOver reports whether rate is at or over ComplaintLimit.
 func ComplaintOver(rate float64) bool { return rate >= ComplaintLimit }
 
+// ComplaintsOver reports whether some row complained and the complaint
+// rate is at or over ComplaintLimit (ComplaintLine then a warning).
+func (s Summary) ComplaintsOver() bool { return complaintsOver(s.Sent, s.Complained) }
+
+// complaintsOver is ComplaintsOver of sent and complained rows.
+func complaintsOver(sent, complained int) bool {
+	rate, _ := complaintRate(sent, complained)
+	return complained > 0 && ComplaintOver(rate)
+}
+
 // percent is rate in percent to two places ("8.33%"), a rate above 0
 // never shown as "0.00%", nor one under ComplaintLimit as the limit
 // ("0.29%" for 2 of 667, 0.2999%, not "0.30%": the line says it is
@@ -94,7 +104,5 @@ func (d *pageData) complaints() {
 		n[c.Status] = c.N
 	}
 	sent, complained := n[sendpool.StatusSent.String()], n[sendpool.StatusComplained.String()]
-	d.Complaints = complaintLine(sent, complained)
-	rate, _ := complaintRate(sent, complained)
-	d.ComplaintsOver = complained > 0 && ComplaintOver(rate)
+	d.Complaints, d.ComplaintsOver = complaintLine(sent, complained), complaintsOver(sent, complained)
 }
