@@ -500,6 +500,7 @@ type countedConn struct {
 	s         *Server
 	id        int
 	once      sync.Once
+	uncounted sync.Once
 	delivered int // guarded by s.mu
 
 	// wire parses a plaintext session (nil under TLS); hide lists EHLO
@@ -532,15 +533,22 @@ func (c *countedConn) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// uncount takes the connection out of the open count, once.
+func (c *countedConn) uncount() {
+	c.uncounted.Do(func() {
+		c.s.mu.Lock()
+		c.s.cur--
+		delete(c.s.open, c)
+		c.s.mu.Unlock()
+	})
+}
+
 // Close uncounts the connection before closing it, so a client that sees
 // the close and connects again is never counted twice.
 func (c *countedConn) Close() error {
 	var err error
 	c.once.Do(func() {
-		c.s.mu.Lock()
-		c.s.cur--
-		delete(c.s.open, c)
-		c.s.mu.Unlock()
+		c.uncount()
 		err = c.Conn.Close()
 		select {
 		case c.s.gone <- c.id:
@@ -598,7 +606,10 @@ func (se *session) Mail(from string, opts *smtp.MailOptions) error {
 	info := se.info()
 	if n := se.s.o.close421After; n > 0 && info.Delivered >= n {
 		// Reply and close, as servers do; the reply go-smtp writes for
-		// the returned error then fails on the closed connection.
+		// the returned error then fails on the closed connection. The
+		// connection leaves the count before its 421 is written: a
+		// client that reads it may connect again at once.
+		se.cc.uncount()
 		io.WriteString(se.c.Conn(), "421 4.7.0 too many messages on this connection, closing\r\n")
 		se.c.Conn().Close()
 		return Reply(421, "4.7.0", "closing")
