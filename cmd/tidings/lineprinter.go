@@ -9,21 +9,27 @@ import (
 
 // linePrinter writes to stderr, from a goroutine of its own, what is said
 // there while a send delivers: the pool's notices (warnings, retries,
-// reconnects), the progress lines, the Sent copies' warnings, and the
-// progress bar's redraws. Those who have news (the pool's workers and
-// dispatcher, the goroutine of the results) only queue it, so a terminal
-// that stops reading (Ctrl-S, a pager not scrolled, a stalled ssh link)
-// never holds up delivery: a worker that waited on it left its
-// connection idle, messages in flight, until the server timed it out.
+// reconnects), the progress lines, the Sent copies' warnings, --debug's
+// SMTP transcript (transcriptLines), and the progress bar's redraws.
+// Those who have news (the pool's workers and dispatcher, its
+// connections, the goroutine of the results) only queue it, so a
+// terminal that stops reading (Ctrl-S, a pager not scrolled, a stalled
+// ssh link) never holds up delivery: a worker that waited on it (or a
+// connection on its transcript) left its connection idle, messages in
+// flight, until the server timed it out.
 //
 // The queue grows while the terminal does not read (a hundred bytes or
 // so a retry note), and the printer catches up when it reads again, up to
 // maxQueued bytes: past them a note is not queued but counted, and one
 // line in its place says how many were not shown (a greylisting server
 // retrying 100,000 rows behind a stopped terminal would otherwise hold
-// 37 MB; report.csv has every row's outcome). An interrupt's words are
-// queued whatever the size. A progress line not yet written gives way to
-// the next one; the bar is drawn as it stands at most every barEvery.
+// 37 MB; report.csv has every row's outcome). A line of the transcript is
+// a note here, and that line says how many of those not shown were
+// transcript lines (a pipelined message's is some 300 bytes in 7 lines:
+// the limit holds about 27,000 messages' transcript). An interrupt's
+// words are queued whatever the size. A progress line not yet written
+// gives way to the next one; the bar is drawn as it stands at most every
+// barEvery.
 // Close writes everything queued, in order, before it returns.
 type linePrinter struct {
 	w io.Writer
@@ -44,9 +50,11 @@ type linePrinter struct {
 	// written, -1 when there is none; droppedAt that of the line saying
 	// how many notes (dropped) were not queued, -1 when none was dropped.
 	progressAt, droppedAt, dropped int
-	closing                        bool
-	wake                           chan struct{} // buffered 1
-	done                           chan struct{}
+	// droppedTranscript is how many of dropped are transcript lines.
+	droppedTranscript int
+	closing           bool
+	wake              chan struct{} // buffered 1
+	done              chan struct{}
 }
 
 // barDrawer is a progress bar the linePrinter draws: clear takes it off
@@ -67,9 +75,10 @@ const maxQueuedLines = 8 << 20
 type lineKind int
 
 const (
-	lineNote     lineKind = iota // a notice or warning: counted, not queued, past maxQueued
-	lineProgress                 // a progress line: replaces the one before it not yet written
-	lineUrgent                   // an interrupt's words: queued whatever the size
+	lineNote       lineKind = iota // a notice or warning: counted, not queued, past maxQueued
+	lineTranscript                 // a line of --debug's transcript: a note, counted apart
+	lineProgress                   // a progress line: replaces the one before it not yet written
+	lineUrgent                     // an interrupt's words: queued whatever the size
 )
 
 // startLinePrinter starts writing to w what is queued with add, and the
@@ -91,13 +100,18 @@ func startLinePrinter(w io.Writer, bar barDrawer) *linePrinter {
 }
 
 // printAside starts a linePrinter on g.stderr, drawing bar (nil: none),
-// and has errLine queue its lines there until end, which writes what is
-// queued and returns once it is written (errLine writes at once again).
+// and has errLine and the transcript (sayLine) queue their lines there
+// until end, which writes what is queued, with the transcript's line
+// held without its newline (transcriptLines.flush), and returns once it
+// is written (they write at once again).
 func (g *globalOptions) printAside(bar barDrawer) (lp *linePrinter, end func()) {
 	lp = startLinePrinter(lockedStderr{g}, bar)
 	g.aside.Store(lp)
 	g.interrupt.setAside(lp) // an interrupt's words too
 	return lp, func() {
+		if g.transcript != nil {
+			g.transcript.flush()
+		}
 		g.aside.CompareAndSwap(lp, nil)
 		g.interrupt.clearAside(lp)
 		lp.Close()
@@ -120,9 +134,12 @@ func (lp *linePrinter) add(line string, kind lineKind) bool {
 	case kind == lineProgress && lp.progressAt >= 0 && lp.progressAt == len(lp.lines)-1:
 		lp.queued += len(line) - len(lp.lines[lp.progressAt])
 		lp.lines[lp.progressAt] = line
-	case kind == lineNote && (lp.droppedAt >= 0 || lp.queued+len(line) > lp.maxQueued):
+	case (kind == lineNote || kind == lineTranscript) && (lp.droppedAt >= 0 || lp.queued+len(line) > lp.maxQueued):
 		// once one is dropped, so are those after it until the queue is
 		// taken: the line in their place says how many came there
+		if kind == lineTranscript {
+			lp.droppedTranscript++
+		}
 		if lp.dropped++; lp.droppedAt < 0 {
 			lp.droppedAt = len(lp.lines)
 			lp.lines = append(lp.lines, "") // droppedLine's, when taken
@@ -154,9 +171,9 @@ func (lp *linePrinter) run() {
 		lp.mu.Lock()
 		lines, closing := lp.lines, lp.closing
 		if lp.droppedAt >= 0 {
-			lines[lp.droppedAt] = droppedLine(lp.dropped, lp.maxQueued)
+			lines[lp.droppedAt] = droppedLine(lp.dropped, lp.droppedTranscript, lp.maxQueued)
 		}
-		lp.lines, lp.queued, lp.progressAt, lp.droppedAt, lp.dropped = nil, 0, -1, -1, 0
+		lp.lines, lp.queued, lp.progressAt, lp.droppedAt, lp.dropped, lp.droppedTranscript = nil, 0, -1, -1, 0, 0
 		lp.mu.Unlock()
 		lp.write(lines)
 		if closing {
@@ -192,8 +209,17 @@ func (lp *linePrinter) Close() {
 	<-lp.done
 }
 
-// droppedLine is the line in place of n notes not queued past max bytes.
-func droppedLine(n, max int) string {
-	return fmt.Sprintf("note: %d more %s not shown: %s said while stderr was not read, past the %s held for it; report.csv has every row's outcome\n",
-		n, verbFor(n, "line", "lines"), verbFor(n, "it was", "they were"), byteSize(int64(max)))
+// droppedLine is the line in place of n notes not queued past max bytes,
+// transcript of them lines of --debug's transcript.
+func droppedLine(n, transcript, max int) string {
+	of := ""
+	switch {
+	case transcript == 0:
+	case transcript == n:
+		of = verbFor(n, " (of the SMTP transcript)", " (all of the SMTP transcript)")
+	default:
+		of = fmt.Sprintf(" (%d of the SMTP transcript)", transcript)
+	}
+	return fmt.Sprintf("note: %d more %s not shown%s: %s said while stderr was not read, past the %s held for it; report.csv has every row's outcome\n",
+		n, verbFor(n, "line", "lines"), of, verbFor(n, "it was", "they were"), byteSize(int64(max)))
 }

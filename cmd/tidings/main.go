@@ -282,11 +282,11 @@ type globalOptions struct {
 	// interrupt is what an interrupt is said to do; nil in tests that
 	// call a run function.
 	interrupt *interruptWords
-	// transcript: --debug has the SMTP transcript written on stderr,
-	// a line at a time as the connections go (smtpSettings), so a
-	// send shows its progress in lines there, as off a terminal: a
-	// bar drawn over it began each of its lines.
-	transcript bool
+	// transcript, set by --debug (smtpSettings), writes the SMTP
+	// transcript on stderr, a line at a time as the connections go, so
+	// a send shows its progress in lines there, as off a terminal: a
+	// bar drawn over it began each of its lines. nil without --debug.
+	transcript *transcriptLines
 	// errMu serializes the lines errLine writes, and every write on
 	// stderr from goroutines of their own (lockedStderr).
 	errMu sync.Mutex
@@ -296,9 +296,9 @@ type globalOptions struct {
 }
 
 // lockedStderr writes on g's stderr under g.errMu: the printer's lines
-// (linePrinter) and --debug's transcript, written from the pool's
-// connections, would otherwise go into each other (and race on a test's
-// bytes.Buffer).
+// (linePrinter) and the lines written beside it (errLine's, --debug's
+// transcript's before and after the delivery) would otherwise go into
+// each other (and race on a test's bytes.Buffer).
 type lockedStderr struct{ g *globalOptions }
 
 func (l lockedStderr) Write(p []byte) (int, error) {
@@ -312,14 +312,18 @@ func (l lockedStderr) Write(p []byte) (int, error) {
 // must not be written into another (in tests stderr is a bytes.Buffer).
 // While a send delivers it only queues the line (g.aside), so that the
 // pool never waits for a terminal that does not read.
-func (g *globalOptions) errLine(a ...any) {
+func (g *globalOptions) errLine(a ...any) { g.sayLine(fmt.Sprintln(a...), lineNote) }
+
+// sayLine writes line (ending in a newline) to stderr as errLine does,
+// queued as kind (lineNote or lineTranscript) while a send delivers.
+func (g *globalOptions) sayLine(line string, kind lineKind) {
 	if lp := g.aside.Load(); lp != nil {
-		if lp.add(fmt.Sprintln(a...), lineNote) {
+		if lp.add(line, kind) {
 			return
 		}
 		<-lp.done // closing: the lines queued before this one come first
 	}
 	g.errMu.Lock()
 	defer g.errMu.Unlock()
-	fmt.Fprintln(g.stderr, a...)
+	io.WriteString(g.stderr, line)
 }

@@ -76,7 +76,7 @@ func newProgress(g *globalOptions, total int, clock progressClock) *progress {
 	var bar barDrawer
 	switch f, ok := rawFile(g.stderr); {
 	case g.quiet:
-	case ok && term.IsTerminal(int(f.Fd())) && !g.transcript:
+	case ok && term.IsTerminal(int(f.Fd())) && g.transcript == nil:
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(f),
 			progressbar.OptionSetDescription("sending"),

@@ -47,7 +47,7 @@ func poolConfig(ctx context.Context, c *campaign.Campaign, opts sendOptions, g *
 
 // smtpSettings are the campaign's smtp: settings with the password from
 // the environment (or a prompt), and the transcript on stderr with debug
-// (g.transcript then set).
+// (g.transcript then set: queued while a send delivers, transcriptLines).
 func smtpSettings(ctx context.Context, c *campaign.Campaign, debug bool, g *globalOptions) (smtpclient.Config, error) {
 	password, err := readPassword(ctx, c, g)
 	if err != nil {
@@ -55,7 +55,8 @@ func smtpSettings(ctx context.Context, c *campaign.Campaign, debug bool, g *glob
 	}
 	smtp := smtpclient.ConfigFrom(c.SMTP, password)
 	if debug {
-		smtp.Debug, g.transcript = lockedStderr{g}, true
+		g.transcript = &transcriptLines{g: g}
+		smtp.Debug = g.transcript
 	}
 	return smtp, nil
 }
