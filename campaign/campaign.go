@@ -91,8 +91,10 @@ type Recipients struct {
 	// whose cells in the OnlyBlank columns are blank (nothing, or white
 	// space only) and whose cells in the OnlyFilled columns are not. The
 	// other rows are left out as if not in the sheet (selectedSheet).
-	OnlyBlank  []string `yaml:"only_blank"`
-	OnlyFilled []string `yaml:"only_filled"`
+	// The digest leaves them out when empty: a campaign sent before
+	// they were added digests as it did.
+	OnlyBlank  []string `yaml:"only_blank" digest:"omitempty"`
+	OnlyFilled []string `yaml:"only_filled" digest:"omitempty"`
 	// Locale is the campaign's locale (its top-level locale:), which Parse
 	// copies here: the sheet is read, and the date and number functions
 	// write, as it says.

@@ -1,6 +1,8 @@
 package campaign
 
 import (
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -87,5 +89,36 @@ func TestLoadRowSelection(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), bad.msg) {
 			t.Errorf("%q: Load = %v, want an error with %q", bad.yaml, err, bad.msg)
 		}
+	}
+}
+
+// TestDigestWithoutSelection: a campaign that chooses no rows digests
+// without recipients.only_blank and only_filled, as it did before they
+// were added, so an upgraded tidings tells no "campaign.yaml changed since
+// an earlier send" of a file nobody touched (and renders no spool again);
+// one that chooses rows digests them.
+func TestDigestWithoutSelection(t *testing.T) {
+	text := func(r Recipients) string {
+		var b strings.Builder
+		newDigester(&b, "").value(reflect.ValueOf(r))
+		return b.String()
+	}
+	if got := text(Recipients{Path: "r.csv", Key: "email", OnlyBlank: []string{}}); strings.Contains(got, "Only") {
+		t.Errorf("no selection digested as %s, want no OnlyBlank or OnlyFilled in it", got)
+	}
+	if got := text(Recipients{Path: "r.csv", Key: "email", OnlyBlank: []string{"Bezahlt"}}); !strings.Contains(got, `OnlyBlank:[1:"Bezahlt";]`) || strings.Contains(got, "OnlyFilled") {
+		t.Errorf("only_blank: [Bezahlt] digested as %s, want OnlyBlank with Bezahlt and no OnlyFilled", got)
+	}
+	dir := t.TempDir()
+	plain, err := Parse([]byte(minimalCampaign), filepath.Join(dir, "c.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chosen, err := Parse([]byte(minimalCampaign+"  only_blank: [Bezahlt]\n"), filepath.Join(dir, "c.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.MessagesDigest() == chosen.MessagesDigest() {
+		t.Error("only_blank: [Bezahlt] left the campaign's digest as it was: a spool made for every row would be sent from")
 	}
 }
