@@ -99,17 +99,30 @@ func (s *selectedSheet) Next(ctx context.Context) (Row, error) {
 
 // chosen reports whether a row with values is one the selection keeps.
 func (s *selectedSheet) chosen(values map[string]string) bool {
-	for _, c := range s.blank {
-		if strings.TrimSpace(values[c]) != "" {
-			return false
+	return leftOutBy(s.blank, s.filled, values) == ""
+}
+
+// LeftOut says why recipients.only_blank or only_filled leave out a row
+// with values, naming the setting, the column and its cell; "" when the
+// row is chosen (or r chooses no rows). For a caller that read the row
+// from a sheet opened without the selection (tidings show --row N).
+func (r Recipients) LeftOut(values map[string]string) string {
+	return leftOutBy(r.OnlyBlank, r.OnlyFilled, values)
+}
+
+// leftOutBy is LeftOut of the columns blank and filled.
+func leftOutBy(blank, filled []string, values map[string]string) string {
+	for _, c := range blank {
+		if v := strings.TrimSpace(values[c]); v != "" {
+			return fmt.Sprintf("recipients.only_blank takes the rows whose %q is blank, and its cell holds %q", c, clipValue(v))
 		}
 	}
-	for _, c := range s.filled {
+	for _, c := range filled {
 		if strings.TrimSpace(values[c]) == "" {
-			return false
+			return fmt.Sprintf("recipients.only_filled takes the rows whose %q is filled, and its cell is blank", c)
 		}
 	}
-	return true
+	return ""
 }
 
 // Warnings returns the sheet's warnings and, once it was read to its end,

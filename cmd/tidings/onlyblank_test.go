@@ -14,9 +14,10 @@ import (
 // the members whose "Bezahlt" cell is still blank (recipients.only_blank),
 // a cell holding a space among them; check, preview and send say which
 // rows were left out and why; a member who pays before the next run is
-// left out then, and the run sends nothing again. Without the setting
-// there was no way to say it but a to: that came out empty, every paid
-// member a problem and the send refused.
+// left out then, and the run sends nothing again; show --row of a row
+// left out says why it has no message, not that the row is blank.
+// Without the setting there was no way to say it but a to: that came out
+// empty, every paid member a problem and the send refused.
 func TestReminderOnlyBlank(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t)
@@ -55,6 +56,10 @@ func TestReminderOnlyBlank(t *testing.T) {
 	}
 	if out, errOut, code := runCLI(t, "report", campaign); code != exitOK {
 		t.Errorf("report: code %d, want %d: a row sent and paid since is no row left unsent:\n%s%s", code, exitOK, out, errOut)
+	}
+	const why = `mitglieder.xlsx is no recipient of this campaign: recipients.only_blank takes the rows whose "Bezahlt" is blank, and its cell holds "ja"`
+	if out, errOut, code := runCLI(t, "show", campaign, "--row", "4"); code != exitSomeFailed || !strings.Contains(errOut, why) {
+		t.Errorf("show --row 4 (paid, never sent): code %d, want %d saying row 4 of %s:\n%s%s", code, exitSomeFailed, why, out, errOut)
 	}
 }
 
