@@ -87,6 +87,14 @@ type Recipients struct {
 	// values is: a row problem (strict, the default) or a duplicate
 	// (first).
 	Duplicates Duplicates `yaml:"duplicates"`
+	// OnlyBlank and OnlyFilled choose the rows that are recipients: those
+	// whose cells in the OnlyBlank columns are blank (nothing, or white
+	// space only) and whose cells in the OnlyFilled columns are not. The
+	// other rows are left out as if not in the sheet (selectedSheet).
+	// The digest leaves them out when empty: a campaign sent before
+	// they were added digests as it did.
+	OnlyBlank  []string `yaml:"only_blank" digest:"omitempty"`
+	OnlyFilled []string `yaml:"only_filled" digest:"omitempty"`
 	// Locale is the campaign's locale (its top-level locale:), which Parse
 	// copies here: the sheet is read, and the date and number functions
 	// write, as it says.
@@ -566,7 +574,7 @@ func (r *Recipients) validate() []error {
 			errs = append(errs, err) // it names the setting
 		}
 	}
-	return errs
+	return append(errs, r.validateSelection()...)
 }
 
 // Path resolves p against the campaign file's folder; "" stays "".

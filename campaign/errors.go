@@ -119,6 +119,10 @@ func (e badEncodingError) Error() string { return string(e) }
 // Unwrap makes it an ErrBadEncoding.
 func (e badEncodingError) Unwrap() error { return ErrBadEncoding }
 
+// ErrNoSelectColumn is carried inside a FileError: recipients.only_blank
+// or only_filled names a column the sheet has not.
+var ErrNoSelectColumn = errors.New("column to choose rows by not in the sheet")
+
 // Sentinel errors carried inside RowError and FileError.
 var (
 	ErrFieldCount  = errors.New("wrong number of fields")

@@ -113,7 +113,7 @@ func OpenSheet(ctx context.Context, r Recipients) (Sheet, error) {
 		s.Close()
 		return nil, &FileError{File: r.Path, Err: err}
 	}
-	return s, nil
+	return selectRows(s, r)
 }
 
 // SheetNote says which worksheet of a workbook s reads and which others
@@ -121,6 +121,9 @@ func OpenSheet(ctx context.Context, r Recipients) (Sheet, error) {
 // sheet "Summary" of people.xlsx (sheets: Summary, Subscribers, Notes); set
 // recipients.sheet. It is "" for a CSV file and a workbook of one sheet.
 func SheetNote(s Sheet) string {
+	if sel, ok := s.(*selectedSheet); ok {
+		s = sel.Sheet
+	}
 	x, ok := s.(*xlsxSheet)
 	if !ok || len(x.sheets) < 2 {
 		return ""

@@ -55,6 +55,7 @@ func errCode(err error) string {
 		{ErrLostLetter, "lost"},
 		{ErrNotXLSX, "notxlsx"},
 		{ErrNoKeyColumn, "nokey"},
+		{ErrNoSelectColumn, "noselect"},
 		{ErrNULChar, "nul"},
 		{ErrTooLong, "toolong"},
 	} {

@@ -72,6 +72,9 @@ func (d digester) write(v reflect.Value) {
 	case reflect.Struct:
 		fmt.Fprintf(d.w, "%s{", v.Type())
 		for i := range v.NumField() {
+			if omitted(v.Type().Field(i), v.Field(i)) {
+				continue
+			}
 			fmt.Fprintf(d.w, "%s:", v.Type().Field(i).Name)
 			d.value(v.Field(i))
 		}
@@ -152,4 +155,21 @@ func (d digester) scalar(v reflect.Value) {
 	default: // a function, channel or unsafe pointer
 		fmt.Fprintf(d.w, "%s set %t;", v.Kind(), !v.IsNil())
 	}
+}
+
+// omitted reports whether field f, of value v, is left out of the digest:
+// one tagged digest:"omitempty" while it is zero or empty. A setting added
+// later is so tagged, so that a campaign that does not write it keeps the
+// digest an earlier tidings gave it (no "changed since an earlier send",
+// no spool rendered again after an upgrade), while one that writes it
+// digests it.
+func omitted(f reflect.StructField, v reflect.Value) bool {
+	if f.Tag.Get("digest") != "omitempty" {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Slice, reflect.Map:
+		return v.Len() == 0
+	}
+	return v.IsZero()
 }

@@ -578,6 +578,11 @@ func sheetRowAt(ctx context.Context, c *campaign.Campaign, row int) (campaign.Ro
 			}
 			first, last = cmp.Or(first, n), max(last, n)
 		}
+		if errors.Is(err, io.EOF) || err == nil && r.Number > row {
+			if why := leftOutRow(ctx, c, row); why != "" {
+				return campaign.Row{}, fmt.Errorf("%w: row %d of %s is no recipient of this campaign: %s", errNotFound, row, displayPath(c.Recipients.Path), why)
+			}
+		}
 		switch {
 		case errors.Is(err, io.EOF):
 			return campaign.Row{}, fmt.Errorf("%w: %s has no row %d%s", errNotFound, displayPath(c.Recipients.Path), row, rowsSpan(first, last))
@@ -595,6 +600,35 @@ func sheetRowAt(ctx context.Context, c *campaign.Campaign, row int) (campaign.Ro
 			return campaign.Row{}, fmt.Errorf("%w: row %d of %s has no key (column %q)", errNotFound, row, displayPath(c.Recipients.Path), c.Recipients.Key)
 		}
 		return r, nil
+	}
+}
+
+// leftOutRow says why recipients.only_blank or only_filled leave out
+// sheet row row (campaign.Recipients.LeftOut), reading the sheet without
+// them; "" when the campaign chooses no rows, or the row is not there or
+// cannot be read.
+func leftOutRow(ctx context.Context, c *campaign.Campaign, row int) string {
+	if len(c.Recipients.OnlyBlank) == 0 && len(c.Recipients.OnlyFilled) == 0 {
+		return ""
+	}
+	all := c.Recipients
+	all.OnlyBlank, all.OnlyFilled = nil, nil
+	sheet, err := campaign.OpenSheet(ctx, all)
+	if err != nil {
+		return ""
+	}
+	defer sheet.Close()
+	for {
+		r, err := sheet.Next(ctx)
+		var re *campaign.RowError
+		switch {
+		case errors.As(err, &re):
+			continue
+		case err != nil || r.Number > row:
+			return ""
+		case r.Number == row:
+			return c.Recipients.LeftOut(r.Values)
+		}
 	}
 }
 

@@ -14,9 +14,11 @@ import (
 // copies (mailbox.sent_folder); nil when it does not, or when the folder
 // cannot be opened for now (the server cannot be reached, say): that is a
 // warning, delivery goes on, and the next send run makes the copies this
-// one could not. A folder the server does not have is a setting to fix:
-// the error, before anything is sent. The caller sets the copies' Journal
-// and calls closeFn.
+// one could not. A setting to fix (sentSettingWrong: a folder the server
+// does not have, a certificate this machine does not trust, a login the
+// server refuses), which no later run gets past either, is the error,
+// before anything is sent. The caller sets the copies' Journal and calls
+// closeFn.
 func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign, sending int, part runPart) (cfg *plan.SentCopies, closeFn func(), err error) {
 	m := c.Mailbox
 	if !m.Configured() || m.SentFolder == "" {
@@ -31,8 +33,7 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 		return nil, func() {}, nil
 	}
 	sent, err := mailbox.OpenSent(ctx, mc)
-	var fe *mailbox.FolderError
-	if errors.As(err, &fe) {
+	if sentSettingWrong(err) {
 		return nil, func() {}, fmt.Errorf("%s: %w; nothing was sent", displayPath(c.File), err)
 	}
 	if err != nil {
@@ -42,6 +43,21 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 	cfg = &plan.SentCopies{To: sent, Folder: m.SentFolder, One: m.SentCopies == campaign.SentCopiesOne,
 		Warn: func(err error) { g.errLine("warning:", err) }, Later: copiesLater(part)}
 	return cfg, func() { sent.Close(context.WithoutCancel(ctx)) }, nil
+}
+
+// sentSettingWrong reports whether err, of opening the Sent folder, is
+// one of the campaign's settings or its password: a folder the server
+// does not have, a TLS handshake that fails (a certificate not trusted:
+// mailbox.ca_file; a port that speaks no TLS: mailbox.security), a login
+// the server refuses, a password it would take only in clear. A server
+// that cannot be reached, or drops the connection, is none.
+func sentSettingWrong(err error) bool {
+	for _, e := range []error{mailbox.ErrNoFolder, mailbox.ErrTLS, mailbox.ErrNoStartTLS, mailbox.ErrLogin, mailbox.ErrInsecureAuth, mailbox.ErrIMAPOnly} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // printCopies says what went to the Sent folder in a run's part.

@@ -231,6 +231,31 @@ func TestSentCopyNoSuchFolder(t *testing.T) {
 	}
 }
 
+// TestSentCopySettingWrong: a Sent folder's mailbox whose certificate
+// this machine does not trust (a private server, mailbox.ca_file not set),
+// or whose login the server refuses, is a setting to fix, as a folder it
+// does not have is: send stops before anything is sent, saying what to
+// set. It warned and sent every message, exit 0, with no copy in the
+// folder, and every later run did the same.
+func TestSentCopySettingWrong(t *testing.T) {
+	t.Parallel()
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	srv := smtptest.NewServer(t)
+	for _, c := range []struct{ name, mailbox, want string }{
+		{"no ca_file", fmt.Sprintf("port: %d, security: tls, password_env: TIDINGS_SENT_PW", d.IMAPSPort), "for a private CA set mailbox.ca_file"},
+		{"password refused", fmt.Sprintf("port: %d, security: tls, password_env: TIDINGS_WALK_SMTP, ca_file: %s", d.IMAPSPort, d.CAFile), "refused"},
+	} {
+		camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, %s, username: %s, sent_folder: Sent}\n", c.mailbox, bounceUser))
+		out, errOut, code := runCLI(t, "send", "--yes", camp)
+		if code != exitUnusable || !strings.Contains(errOut, c.want) || !strings.Contains(errOut, "nothing was sent") {
+			t.Errorf("%s: code %d, want %d saying %q and nothing was sent:\n%s%s", c.name, code, exitUnusable, c.want, out, errOut)
+		}
+		if n := len(srv.Messages()); n != 0 {
+			t.Errorf("%s: %d messages sent", c.name, n)
+		}
+	}
+}
+
 // TestProbeMailbox: probe also logs in to the mailbox and checks the Sent
 // folder, as bounces and the Sent copy would: a folder the server does
 // not have is exit 2, named.

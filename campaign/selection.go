@@ -1,0 +1,164 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// maxLeftOutRows bounds the row numbers the left-out warning names.
+const maxLeftOutRows = 5
+
+// validateSelection checks recipients.only_blank and only_filled as
+// written: each names a column once, and no column is in both.
+func (r *Recipients) validateSelection() []error {
+	var errs []error
+	for _, s := range []struct {
+		name string
+		cols []string
+	}{{"recipients.only_blank", r.OnlyBlank}, {"recipients.only_filled", r.OnlyFilled}} {
+		for i, c := range s.cols {
+			switch {
+			case strings.TrimSpace(c) == "":
+				errs = append(errs, fmt.Errorf("%s: item %d is empty: write a column's header (%s: [Bezahlt])", s.name, i+1, s.name))
+			case slices.Contains(s.cols[:i], c):
+				errs = append(errs, fmt.Errorf("%s: %q is named twice; keep one", s.name, c))
+			}
+		}
+	}
+	for _, c := range r.OnlyBlank {
+		if strings.TrimSpace(c) != "" && slices.Contains(r.OnlyFilled, c) {
+			errs = append(errs, fmt.Errorf("recipients.only_blank and recipients.only_filled both name %q: no row would be left; keep it in one", c))
+		}
+	}
+	return errs
+}
+
+// selectedSheet is a Sheet that passes on only the rows recipients.only_blank
+// and only_filled choose; the rows it leaves out keep their numbers
+// counted, as blank rows do, and once the sheet is read to its end a
+// warning names them. A row with a problem (a *RowError, no Values) is
+// passed on as it is: its cells cannot tell.
+type selectedSheet struct {
+	Sheet
+	file          string
+	blank, filled []string
+	left          int   // rows left out so far
+	first         []int // the first of them, up to maxLeftOutRows
+	warning       string
+}
+
+// selectRows wraps s in a selectedSheet when r chooses rows, after checking
+// that the columns it names are the sheet's; s is returned as it is when
+// r chooses none. On error s is closed.
+func selectRows(s Sheet, r Recipients) (Sheet, error) {
+	if len(r.OnlyBlank) == 0 && len(r.OnlyFilled) == 0 {
+		return s, nil
+	}
+	cols := s.Columns()
+	for _, named := range [][]string{r.OnlyBlank, r.OnlyFilled} {
+		for _, c := range named {
+			if slices.Contains(cols, c) {
+				continue
+			}
+			setting := "recipients.only_blank"
+			if slices.Contains(r.OnlyFilled, c) {
+				setting = "recipients.only_filled"
+			}
+			err := fmt.Errorf("%w: %s names %q (columns: %s)", ErrNoSelectColumn, setting, c, strings.Join(cols, ", "))
+			if near := ClosestOrContaining(c, cols); near != "" {
+				err = fmt.Errorf("%w; did you mean %q?", err, near)
+			}
+			s.Close()
+			return nil, &FileError{File: r.Path, Err: err}
+		}
+	}
+	return &selectedSheet{Sheet: s, file: r.Path, blank: r.OnlyBlank, filled: r.OnlyFilled}, nil
+}
+
+// Next returns the next row the selection chooses (see Sheet.Next).
+func (s *selectedSheet) Next(ctx context.Context) (Row, error) {
+	for {
+		row, err := s.Sheet.Next(ctx)
+		if errors.Is(err, io.EOF) && s.left > 0 && s.warning == "" {
+			s.warning = s.leftOutWarning()
+		}
+		if err != nil || s.chosen(row.Values) {
+			return row, err
+		}
+		s.left++
+		if len(s.first) < maxLeftOutRows {
+			s.first = append(s.first, row.Number)
+		}
+	}
+}
+
+// chosen reports whether a row with values is one the selection keeps.
+func (s *selectedSheet) chosen(values map[string]string) bool {
+	return leftOutBy(s.blank, s.filled, values) == ""
+}
+
+// LeftOut says why recipients.only_blank or only_filled leave out a row
+// with values, naming the setting, the column and its cell; "" when the
+// row is chosen (or r chooses no rows). For a caller that read the row
+// from a sheet opened without the selection (tidings show --row N).
+func (r Recipients) LeftOut(values map[string]string) string {
+	return leftOutBy(r.OnlyBlank, r.OnlyFilled, values)
+}
+
+// leftOutBy is LeftOut of the columns blank and filled.
+func leftOutBy(blank, filled []string, values map[string]string) string {
+	for _, c := range blank {
+		if v := strings.TrimSpace(values[c]); v != "" {
+			return fmt.Sprintf("recipients.only_blank takes the rows whose %q is blank, and its cell holds %q", c, clipValue(v))
+		}
+	}
+	for _, c := range filled {
+		if strings.TrimSpace(values[c]) == "" {
+			return fmt.Sprintf("recipients.only_filled takes the rows whose %q is filled, and its cell is blank", c)
+		}
+	}
+	return ""
+}
+
+// Warnings returns the sheet's warnings and, once it was read to its end,
+// the one naming the rows the selection left out.
+func (s *selectedSheet) Warnings() []string {
+	w := s.Sheet.Warnings()
+	if s.warning == "" {
+		return w
+	}
+	return append(slices.Clip(w), s.warning)
+}
+
+// leftOutWarning names the rows left out and the setting that left them.
+func (s *selectedSheet) leftOutWarning() string {
+	rows := strings.ReplaceAll(strings.Trim(fmt.Sprint(s.first), "[]"), " ", ", ")
+	if more := s.left - len(s.first); more > 0 {
+		rows += fmt.Sprintf(" and %d more", more)
+	}
+	var why []string
+	if len(s.blank) > 0 {
+		why = append(why, fmt.Sprintf("recipients.only_blank: [%s] takes the rows whose %s blank", strings.Join(s.blank, ", "), columnsWord(s.blank)))
+	}
+	if len(s.filled) > 0 {
+		why = append(why, fmt.Sprintf("recipients.only_filled: [%s] takes the rows whose %s filled", strings.Join(s.filled, ", "), columnsWord(s.filled)))
+	}
+	return fmt.Sprintf("%s: %s left out, not recipients of this campaign (%s): %s", filepath.Base(s.file), rowCount(s.left), strings.Join(why, "; "), rows)
+}
+
+// columnsWord is `"Bezahlt" is` or `"A" and "B" are`.
+func columnsWord(cols []string) string {
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = fmt.Sprintf("%q", c)
+	}
+	if len(q) == 1 {
+		return q[0] + " is"
+	}
+	return JoinAnd(q) + " are"
+}
