@@ -231,7 +231,7 @@ func (r *previewRun) row(ctx context.Context, m *render.Message, err error) erro
 		m.Unsent() // as send tells of the rows it sends only, and check (runCheck)
 	}
 	r.warn.Add(m)
-	var warns []string // the row's warnings, for the gallery: none yet
+	warns := r.warn.rowWarnings(m) // the gallery shows them with the row
 	if !toSend || len(f.Journal.Owed) > 0 {
 		wrote, err := previewDone(ctx, r.w, r.finder, m, sentFate(f, toSend), full, warns)
 		r.sentBefore += btoi(wrote)
