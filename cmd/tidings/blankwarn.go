@@ -22,6 +22,8 @@ type blankCells struct {
 	seen    func(column string) string
 	columns []string
 	rows    map[string]*plan.RowList
+	// known are where and seen's words by column, worked out once (said).
+	known map[string][2]string
 }
 
 // add counts row for each of columns.
@@ -41,29 +43,51 @@ func (b *blankCells) add(row int, columns []string) {
 }
 
 // lines are the warnings, one a column, for the sheet as displayPath
-// shows it; the {{if}} they suggest names the column as a template can
-// (templates.Identifier: .First_Name for "First Name").
+// shows it (words).
 func (b *blankCells) lines(sheet string) []string {
 	var out []string
 	for _, c := range b.columns {
-		l := b.rows[c]
-		which := l.Join(", ")
-		rows := "row " + which
-		if l.N > 1 {
-			rows = fmt.Sprintf("%d rows (%s)", l.N, which)
-		}
-		where := "the subject or the body"
-		if b.where != nil {
-			where = b.where(c)
-		}
-		verb := "prints"
-		if strings.Contains(where, " and ") {
-			verb = "print"
-		}
-		out = append(out, fmt.Sprintf("warning: %s: column %q is empty in %s, which %s %s as it is%s: fill it in, or print it within {{if .%s}}…{{end}}",
-			sheet, c, rows, where, verb, b.seenNote(c), templates.Identifier(c)))
+		out = append(out, fmt.Sprintf("warning: %s: %s", sheet, b.words(c, b.rows[c])))
 	}
 	return out
+}
+
+// words is the warning of column c blank in rows, after "warning:
+// SHEET: ": what lines prints of the rows gathered, and of one row what
+// the preview gallery shows with it (rowWarnings). The {{if}} it
+// suggests names the column as a template can (templates.Identifier:
+// .First_Name for "First Name").
+func (b *blankCells) words(c string, rows *plan.RowList) string {
+	which := "row " + rows.Join(", ")
+	if rows.N > 1 {
+		which = fmt.Sprintf("%d rows (%s)", rows.N, rows.Join(", "))
+	}
+	where, seen := b.said(c)
+	verb := "prints"
+	if strings.Contains(where, " and ") {
+		verb = "print"
+	}
+	return fmt.Sprintf("column %q is empty in %s, which %s %s as it is%s: fill it in, or print it within {{if .%s}}…{{end}}",
+		c, which, where, verb, seen, templates.Identifier(c))
+}
+
+// said is where the templates print column c and the note of what a
+// reader sees (seenNote), each worked out once a column: the preview
+// asks for them row by row.
+func (b *blankCells) said(c string) (where, seen string) {
+	if s, ok := b.known[c]; ok {
+		return s[0], s[1]
+	}
+	where = "the subject or the body"
+	if b.where != nil {
+		where = b.where(c)
+	}
+	seen = b.seenNote(c)
+	if b.known == nil {
+		b.known = map[string][2]string{}
+	}
+	b.known[c] = [2]string{where, seen}
+	return where, seen
 }
 
 // seenNote is the example of what a reader sees, " (a reader sees

@@ -231,17 +231,18 @@ func (r *previewRun) row(ctx context.Context, m *render.Message, err error) erro
 		m.Unsent() // as send tells of the rows it sends only, and check (runCheck)
 	}
 	r.warn.Add(m)
+	warns := r.warn.rowWarnings(m) // the gallery shows them with the row
 	if !toSend || len(f.Journal.Owed) > 0 {
-		wrote, err := previewDone(ctx, r.w, r.finder, m, sentFate(f, toSend), full)
+		wrote, err := previewDone(ctx, r.w, r.finder, m, sentFate(f, toSend), full, warns)
 		r.sentBefore += btoi(wrote)
 		return err
 	}
 	if full {
-		r.w.Skipped(m, sendpool.StatusNotAttempted, fmt.Sprintf("no .eml: past --limit %d", r.opts.limit))
+		r.w.Skipped(m, sendpool.StatusNotAttempted, fmt.Sprintf("no .eml: past --limit %d", r.opts.limit), warns)
 		return nil
 	}
 	r.written++
-	return r.writes.add(ctx, m)
+	return r.writes.add(ctx, m, warns)
 }
 
 // previewFolder is the folder preview writes into: --out, or the state
@@ -286,18 +287,25 @@ func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written
 // writers write preview files on a few goroutines while the renderer goes
 // on: writing files is what preview spends its time on.
 type writers struct {
-	ch  chan *render.Message
+	ch  chan warnedMessage
 	wg  sync.WaitGroup
 	mu  sync.Mutex
 	err error // the first write error
 }
 
+// warnedMessage is a message for the writers, with its row's warnings
+// (messageWarnings.rowWarnings).
+type warnedMessage struct {
+	m     *render.Message
+	warns []string
+}
+
 func startWriters(ctx context.Context, w *preview.Writer) *writers {
-	ws := &writers{ch: make(chan *render.Message, 64)}
+	ws := &writers{ch: make(chan warnedMessage, 64)}
 	for range previewWriters {
 		ws.wg.Go(func() {
-			for m := range ws.ch {
-				if err := w.WriteMessage(ctx, m); err != nil {
+			for wm := range ws.ch {
+				if err := w.WriteMessage(ctx, wm.m, wm.warns); err != nil {
 					ws.mu.Lock()
 					ws.err = cmp.Or(ws.err, err)
 					ws.mu.Unlock()
@@ -308,10 +316,10 @@ func startWriters(ctx context.Context, w *preview.Writer) *writers {
 	return ws
 }
 
-// add hands m to a writer.
-func (ws *writers) add(ctx context.Context, m *render.Message) error {
+// add hands m, with its row's warnings, to a writer.
+func (ws *writers) add(ctx context.Context, m *render.Message, warns []string) error {
 	select {
-	case ws.ch <- m:
+	case ws.ch <- warnedMessage{m, warns}:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -348,7 +356,7 @@ func previewWentOut(ctx context.Context, state *journal.State, decider *plan.Dec
 	if err != nil || f.Send {
 		return false, false, err
 	}
-	wrote, err = previewDone(ctx, w, finder, m, f, full)
+	wrote, err = previewDone(ctx, w, finder, m, f, full, nil) // a row with a problem: none
 	return true, wrote, err
 }
 
@@ -359,7 +367,7 @@ func previewWentOut(ctx context.Context, state *journal.State, decider *plan.Dec
 func previewInvalid(w *preview.Writer, m *render.Message, problem error) {
 	text := problemText(problem)
 	if m != nil && m.To != "" {
-		w.Skipped(m, sendpool.StatusInvalid, text)
+		w.Skipped(m, sendpool.StatusInvalid, text, nil)
 		return
 	}
 	row, key := plan.RowOf(m, problem)
@@ -382,26 +390,27 @@ func btoi(b bool) int {
 // (past --limit), said as report says it once a bounce came back for it
 // (cameBack); any other (a duplicate, a suppressed address, a
 // permanent failure), or one whose message is not in the spool (or is in a
-// damaged part of it, which its line says), with its status and why.
-func previewDone(ctx context.Context, w *preview.Writer, finder *spool.Finder, m *render.Message, f plan.Fate, full bool) (wrote bool, err error) {
+// damaged part of it, which its line says), with its status and why; each
+// with warns, the row's warnings (preview.Row.Warnings).
+func previewDone(ctx context.Context, w *preview.Writer, finder *spool.Finder, m *render.Message, f plan.Fate, full bool, warns []string) (wrote bool, err error) {
 	e := f.Journal.Entry
 	shown := cameBack(f, m.Recipients)
 	if full || e == nil || e.LastAttempt == nil || f.Status != sendpool.StatusSent && f.Status != sendpool.StatusUnknown && f.Status != sendpool.StatusSending {
-		w.Skipped(m, shown.Status, shown.Detail)
+		w.Skipped(m, shown.Status, shown.Detail, warns)
 		return false, nil
 	}
 	sent, _, ok, err := finder.Find(ctx, e.Row, m.Key, e.Hash)
 	if errors.Is(err, spool.ErrCorrupt) {
-		w.Skipped(m, shown.Status, shown.Detail+"; the message that went out cannot be shown: "+err.Error())
+		w.Skipped(m, shown.Status, shown.Detail+"; the message that went out cannot be shown: "+err.Error(), warns)
 		return false, nil
 	}
 	if err != nil || !ok {
-		w.Skipped(m, shown.Status, shown.Detail)
+		w.Skipped(m, shown.Status, shown.Detail, warns)
 		return false, err
 	}
 	as := *sent.Message
 	as.Row = m.Row // where the recipient is in the sheet now
-	return true, w.WriteSent(ctx, &as, shown.Status, shown.Detail)
+	return true, w.WriteSent(ctx, &as, shown.Status, shown.Detail, warns)
 }
 
 // cameBack is f, the fate of a row whose message an earlier run handed

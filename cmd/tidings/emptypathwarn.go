@@ -3,46 +3,55 @@ package main
 import (
 	"fmt"
 
+	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/templates"
 )
 
-// noFileLines are the warnings of the rows whose blank cell emptied an
-// attachment's path (render.Message.NoFile), gathered in b by column, one
-// line a column for the sheet as displayPath shows it: their messages go
-// without the file, which a ticket or an invoice campaign must not do
-// unsaid (rev-user17); the {{if}} they suggest says a row has none on
-// purpose.
-func noFileLines(b *blankCells, sheet string) []string {
-	return blankPathLines(b, "goes", "go", func(c, rows, those, id string) string {
-		return fmt.Sprintf("warning: %s: column %q, an attachment's path, is empty in %s: %s without the file; fill it in, or write the path as {{if .%s}}{{.%s}}{{end}} for rows that have none on purpose",
-			sheet, c, rows, those, id, id)
-	})
+// pathWarning is the warning of a column whose blank cell empties a
+// file's path: say makes it, after "warning: SHEET: ", from the column,
+// its rows ("row 4", "3 rows (4, 9, 12)"), their messages and verb, one
+// or many ("its message goes", "their messages go"), and the column's
+// template identifier.
+type pathWarning struct {
+	one, many string
+	say       func(c, rows, those, id string) string
 }
 
-// noImageLines are noFileLines of the rows whose blank cell emptied the
-// path of an inline image of the row's own (render.Message.NoImage):
-// their messages go without it, a broken image where the body shows
-// it; the {{if}} they suggest goes around the <img>.
-func noImageLines(b *blankCells, sheet string) []string {
-	return blankPathLines(b, "shows", "show", func(c, rows, those, id string) string {
-		return fmt.Sprintf("warning: %s: column %q, an inline image's path (cid:), is empty in %s: %s a broken image there; fill it in, or write {{if .%s}}<img src=\"cid:{{.%s}}\">{{end}} in the HTML for rows that have none on purpose",
-			sheet, c, rows, those, id, id)
-	})
+// noFileWarning is the warning of the rows whose blank cell emptied an
+// attachment's path (render.Message.NoFile): their messages go without
+// the file, which a ticket or an invoice campaign must not do unsaid
+// (rev-user17); the {{if}} it suggests says a row has none on purpose.
+var noFileWarning = pathWarning{one: "goes", many: "go", say: func(c, rows, those, id string) string {
+	return fmt.Sprintf("column %q, an attachment's path, is empty in %s: %s without the file; fill it in, or write the path as {{if .%s}}{{.%s}}{{end}} for rows that have none on purpose",
+		c, rows, those, id, id)
+}}
+
+// noImageWarning is noFileWarning's of the rows whose blank cell emptied
+// the path of an inline image of the row's own (render.Message.NoImage):
+// their messages go without it, a broken image where the body shows it;
+// the {{if}} it suggests goes around the <img>.
+var noImageWarning = pathWarning{one: "shows", many: "show", say: func(c, rows, those, id string) string {
+	return fmt.Sprintf("column %q, an inline image's path (cid:), is empty in %s: %s a broken image there; fill it in, or write {{if .%s}}<img src=\"cid:{{.%s}}\">{{end}} in the HTML for rows that have none on purpose",
+		c, rows, those, id, id)
+}}
+
+// words is p's warning of column c, blank in rows: what lines prints of
+// the rows gathered, and of one row what the preview gallery shows with
+// it (rowWarnings).
+func (p pathWarning) words(c string, rows *plan.RowList) string {
+	which, those := "row "+rows.Join(", "), "its message "+p.one
+	if rows.N > 1 {
+		which, those = fmt.Sprintf("%d rows (%s)", rows.N, rows.Join(", ")), "their messages "+p.many
+	}
+	return p.say(c, which, those, templates.Identifier(c))
 }
 
-// blankPathLines is a line a column of b, each made by line from the
-// column, its rows ("row 4", "3 rows (4, 9, 12)"), their messages and
-// verb, one or many ("its message goes", "their messages go"), and the
-// column's template identifier.
-func blankPathLines(b *blankCells, one, many string, line func(c, rows, those, id string) string) []string {
+// lines are p's warnings of the rows gathered in b by column, one line a
+// column for the sheet as displayPath shows it.
+func (p pathWarning) lines(b *blankCells, sheet string) []string {
 	var out []string
 	for _, c := range b.columns {
-		l := b.rows[c]
-		rows, those := "row "+l.Join(", "), "its message "+one
-		if l.N > 1 {
-			rows, those = fmt.Sprintf("%d rows (%s)", l.N, l.Join(", ")), "their messages "+many
-		}
-		out = append(out, line(c, rows, those, templates.Identifier(c)))
+		out = append(out, fmt.Sprintf("warning: %s: %s", sheet, p.words(c, b.rows[c])))
 	}
 	return out
 }

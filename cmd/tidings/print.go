@@ -162,10 +162,10 @@ func (mw *messageWarnings) Done() {
 	for _, line := range mw.blank.lines(mw.file) {
 		fmt.Fprintln(mw.w, line)
 	}
-	for _, line := range noFileLines(&mw.noFile, mw.file) {
+	for _, line := range noFileWarning.lines(&mw.noFile, mw.file) {
 		fmt.Fprintln(mw.w, line)
 	}
-	for _, line := range noImageLines(&mw.noImage, mw.file) {
+	for _, line := range noImageWarning.lines(&mw.noImage, mw.file) {
 		fmt.Fprintln(mw.w, line)
 	}
 	for _, line := range mw.unlinked.lines(mw.file) {

@@ -15,11 +15,21 @@ func sharedUnsubscribeWarning(sheet string, rows plan.RowList, k int) string {
 	if rows.N == 0 {
 		return ""
 	}
-	const why = "with unsubscribe.one_click: the one-click link is the message's, so whichever of them clicks Unsubscribe unsubscribes them all; " +
-		"give each address a row of its own, or drop one_click"
 	if rows.N == 1 {
-		return fmt.Sprintf("warning: %s: row %s: to holds %d addresses %s", sheet, rows.Rows[0], k, why)
+		return fmt.Sprintf("warning: %s: row %s: %s", sheet, rows.Rows[0], sharedUnsubscribeWords(k))
 	}
 	which := rows.Join(", ")
-	return fmt.Sprintf("warning: %s: %d rows (%s): to holds several addresses %s", sheet, rows.N, which, why)
+	return fmt.Sprintf("warning: %s: %d rows (%s): to holds several addresses %s", sheet, rows.N, which, sharedUnsubscribeWhy)
+}
+
+// sharedUnsubscribeWhy is what sharedUnsubscribeWarning says of the
+// rows: why it warns, and what to do.
+const sharedUnsubscribeWhy = "with unsubscribe.one_click: the one-click link is the message's, so whichever of them clicks Unsubscribe unsubscribes them all; " +
+	"give each address a row of its own, or drop one_click"
+
+// sharedUnsubscribeWords is the warning of one row whose To holds k
+// addresses, after "warning: SHEET: row N: ": the line of a row alone, and
+// what the preview gallery shows with the row (rowWarnings).
+func sharedUnsubscribeWords(k int) string {
+	return fmt.Sprintf("to holds %d addresses %s", k, sharedUnsubscribeWhy)
 }

@@ -75,6 +75,8 @@ type galleryRow struct {
 	File        string              `json:"f,omitempty"`
 	Size        int                 `json:"z,omitempty"`
 	Attachments []galleryAttachment `json:"a,omitempty"`
+	// Warnings are the row's (Row.Warnings), shown as text.
+	Warnings []string `json:"wa,omitempty"`
 }
 
 // galleryAttachment names an attached file and its size in bytes.
@@ -94,7 +96,10 @@ type galleryMeta struct {
 	// soft-bounced or drew a complaint since (tidings bounces: Done is
 	// then that status, as the report gives it): not in Sent, but in a
 	// filter of their own.
-	CameBack  int `json:"cameBack"`
+	CameBack int `json:"cameBack"`
+	// Warned counts the rows with warnings, whatever their status: the
+	// Warnings filter's.
+	Warned    int `json:"warned"`
 	Chunks    int `json:"chunks"`
 	ChunkRows int `json:"chunkRows"`
 }
@@ -114,6 +119,7 @@ func galleryRowOf(r Row) galleryRow {
 	g := galleryRow{
 		Row: r.Row, Key: r.Key, To: r.To, Who: report.Who(r.To), Subject: r.Subject,
 		Problem: r.Problem, File: r.File, Size: r.Size, Addrs: strings.Join(r.Recipients, " "),
+		Warnings: r.Warnings,
 	}
 	switch {
 	case r.Status == "ok":
@@ -182,6 +188,9 @@ func newGalleryWriter(dir string) (*galleryWriter, error) {
 func (g *galleryWriter) add(r Row) error {
 	row := galleryRowOf(r)
 	g.meta.Total++
+	if len(row.Warnings) > 0 {
+		g.meta.Warned++
+	}
 	switch {
 	case row.Invalid:
 		g.meta.Invalid++

@@ -85,7 +85,7 @@ func TestGalleryNarrow(t *testing.T) {
 	m := galleryTestMail{row: 2, key: "long@example.org", fromName: "Acme News", fromAddr: "news@acme.example",
 		toName: long, toAddr: "long@example.org", subject: long, text: "Hello\r\n",
 		html: `<p>Hello</p><img src="http://127.0.0.1:9/pixel.png" alt="">`}.message(t) // a remote image: its toggle beside the widths
-	if err := w.WriteMessage(context.Background(), m); err != nil {
+	if err := w.WriteMessage(context.Background(), m, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {

@@ -27,7 +27,7 @@ func galleryAnnPage(t *testing.T) (str func(what, js string) string, problems fu
 	m := galleryTestMail{row: 2, key: "ann@example.org", fromName: "Acme News", fromAddr: "news@acme.example",
 		toName: "Lee, Ann", toAddr: "ann@example.org", subject: "Hello", text: "Hello\r\n"}.message(t)
 	m.To = `"Lee, Ann" <ann@example.org>` // as render writes it
-	if err := w.WriteMessage(context.Background(), m); err != nil {
+	if err := w.WriteMessage(context.Background(), m, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
@@ -108,7 +108,7 @@ func TestGalleryUnseenShown(t *testing.T) {
 		addr := fmt.Sprintf("r%d@example.org", i)
 		m := galleryTestMail{row: i + 2, key: addr, fromName: "Acme News", fromAddr: "news@acme.example",
 			toName: name, toAddr: addr, subject: "Hello", text: "Hello\r\n"}.message(t)
-		if err := w.WriteMessage(context.Background(), m); err != nil {
+		if err := w.WriteMessage(context.Background(), m, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

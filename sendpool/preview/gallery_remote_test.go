@@ -46,7 +46,7 @@ func TestGalleryPreconnect(t *testing.T) {
 		`<body><p id="hello">Hello</p><link rel="preconnect" href="` + host + `/body"></body></html>`
 	m := galleryTestMail{row: 2, key: "a@example.org", fromName: "Acme News", fromAddr: "news@acme.example",
 		toName: "Ann", toAddr: "a@example.org", subject: "Hello", text: "Hello\r\n", html: html}.message(t)
-	if err := w.WriteMessage(context.Background(), m); err != nil {
+	if err := w.WriteMessage(context.Background(), m, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {

@@ -32,14 +32,14 @@ func TestGallerySentBeforeWords(t *testing.T) {
 			toName: "Reader", toAddr: key, subject: "Digest", text: "Hello\r\n"}
 	}
 	ctx := context.Background()
-	if err := w.WriteSent(ctx, mail(2, "ann@example.org").message(t), sendpool.StatusSent, at); err != nil {
+	if err := w.WriteSent(ctx, mail(2, "ann@example.org").message(t), sendpool.StatusSent, at, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.WriteSent(ctx, mail(3, "bo@example.org").message(t), sendpool.StatusUnknown, "its delivery began at 2026-12-07T07:00:00+01:00, no final reply recorded"); err != nil {
+	if err := w.WriteSent(ctx, mail(3, "bo@example.org").message(t), sendpool.StatusUnknown, "its delivery began at 2026-12-07T07:00:00+01:00, no final reply recorded", nil); err != nil {
 		t.Fatal(err)
 	}
-	w.Skipped(mail(4, "cy@example.org").message(t), sendpool.StatusSent, at+"; the message that went out cannot be shown: spool: damaged")
-	w.Skipped(mail(5, "di@example.org").message(t), sendpool.StatusDuplicate, "duplicate of row 2")
+	w.Skipped(mail(4, "cy@example.org").message(t), sendpool.StatusSent, at+"; the message that went out cannot be shown: spool: damaged", nil)
+	w.Skipped(mail(5, "di@example.org").message(t), sendpool.StatusDuplicate, "duplicate of row 2", nil)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -81,11 +81,11 @@ func TestGalleryBouncedWords(t *testing.T) {
 		return galleryTestMail{row: row, key: key, fromName: "Acme News", fromAddr: "news@acme.example",
 			toName: "Reader", toAddr: key, subject: "Digest", text: "Hello\r\n"}
 	}
-	if err := w.WriteSent(context.Background(), mail(2, "ann@example.org").message(t), sendpool.StatusBounced, long); err != nil {
+	if err := w.WriteSent(context.Background(), mail(2, "ann@example.org").message(t), sendpool.StatusBounced, long, nil); err != nil {
 		t.Fatal(err)
 	}
 	const soft = "soft-bounce for bo@example.org, reported 2026-12-04T10:00:00Z: 452 4.2.2 mailbox full"
-	w.Skipped(mail(3, "bo@example.org").message(t), sendpool.StatusSoftBounce, soft+"; the message that went out cannot be shown: spool: damaged")
+	w.Skipped(mail(3, "bo@example.org").message(t), sendpool.StatusSoftBounce, soft+"; the message that went out cannot be shown: spool: damaged", nil)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -130,10 +130,10 @@ func TestGalleryMessageSaysBounced(t *testing.T) {
 			toName: "Reader", toAddr: key, subject: "Digest", text: "Hello\r\n"}
 	}
 	ctx := context.Background()
-	if err := w.WriteSent(ctx, mail(2, "ann@example.org").message(t), sendpool.StatusBounced, words); err != nil {
+	if err := w.WriteSent(ctx, mail(2, "ann@example.org").message(t), sendpool.StatusBounced, words, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.WriteSent(ctx, mail(3, "bo@example.org").message(t), sendpool.StatusSent, "already sent at 2026-12-04T09:00:00Z"); err != nil {
+	if err := w.WriteSent(ctx, mail(3, "bo@example.org").message(t), sendpool.StatusSent, "already sent at 2026-12-04T09:00:00Z", nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {

@@ -37,7 +37,7 @@ func TestGalleryListSubjectStart(t *testing.T) {
 		addr := fmt.Sprintf("r%d@example.org", i)
 		m := galleryTestMail{row: i + 2, key: addr, fromName: "Acme News", fromAddr: "news@acme.example",
 			toName: "Sara", toAddr: addr, subject: s.subject, text: "Hello\r\n"}.message(t)
-		if err := w.WriteMessage(context.Background(), m); err != nil {
+		if err := w.WriteMessage(context.Background(), m, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -287,7 +287,7 @@ func galleryFixture(t *testing.T, remote string) (dir string, total int) {
 	for i := len(mails) - 1; i >= 0; i-- {
 		m := mails[i].message(t)
 		wg.Go(func() {
-			if err := w.WriteMessage(ctx, m); err != nil {
+			if err := w.WriteMessage(ctx, m, nil); err != nil {
 				t.Error(err)
 			}
 		})
@@ -300,8 +300,8 @@ func galleryFixture(t *testing.T, remote string) (dir string, total int) {
 			subject: "Skipped digest", text: "Hello\r\n"}.message(t)
 	}
 	// Rows 132 and 133, after the last reader (row 131).
-	w.Skipped(skip(len(mails)+3, "TEXT-ONLY@example.com"), sendpool.StatusDuplicate, "duplicate of row 6")
-	w.Skipped(skip(len(mails)+4, "gone@blocked.example"), sendpool.StatusSuppressed, "gone@blocked.example is suppressed (@blocked.example)")
+	w.Skipped(skip(len(mails)+3, "TEXT-ONLY@example.com"), sendpool.StatusDuplicate, "duplicate of row 6", nil)
+	w.Skipped(skip(len(mails)+4, "gone@blocked.example"), sendpool.StatusSuppressed, "gone@blocked.example is suppressed (@blocked.example)", nil)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}

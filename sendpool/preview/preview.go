@@ -40,6 +40,13 @@ type Row struct {
 	Attachments []render.Attachment `csv:"-" json:"attachments,omitempty"`
 	Size        int                 `csv:"-" json:"size,omitempty"`
 	Recipients  []string            `csv:"-" json:"-"`
+	// Warnings are the row's warnings, each in the words the caller warns
+	// of it with (a column printed blank, an attachment's path left
+	// blank, a body without the row's unsubscribe link …): the gallery
+	// shows them with the row. Not in report.csv, whose columns stay
+	// those an earlier preview's had (what NewWriter knows a preview's
+	// report.csv by, and what a script reading it may count on).
+	Warnings []string `csv:"-" json:"warnings,omitempty"`
 }
 
 // Writer writes one .eml file per message into a folder and, on
@@ -119,15 +126,15 @@ func NewWriter(dir string) (*Writer, error) {
 func (w *Writer) Dir() string { return w.dir }
 
 // WriteMessage writes m as an .eml file, and the gallery's parsed copy
-// of it.
-func (w *Writer) WriteMessage(ctx context.Context, m *render.Message) error {
+// of it; warnings are the row's (Row.Warnings), nil for none.
+func (w *Writer) WriteMessage(ctx context.Context, m *render.Message, warnings []string) error {
 	name, err := w.writeFiles(ctx, m)
 	if err != nil {
 		return err
 	}
 	w.record(Row{
 		Recipient: recipientOf(m), Subject: m.Subject, Status: "ok",
-		File: name, Attachments: m.Attachments, Size: len(m.Data), Recipients: m.Recipients,
+		File: name, Attachments: m.Attachments, Size: len(m.Data), Recipients: m.Recipients, Warnings: warnings,
 	})
 	return nil
 }
@@ -150,15 +157,16 @@ func (w *Writer) writeFiles(ctx context.Context, m *render.Message) (string, err
 
 // WriteSent writes m, the message an earlier run handed to the server (as
 // the spool keeps it), as the row's .eml and the gallery's copy of it, with
-// status (sent, unknown) and detail.
-func (w *Writer) WriteSent(ctx context.Context, m *render.Message, status sendpool.Status, detail string) error {
+// status (sent, unknown) and detail, and the row's warnings (Row.Warnings;
+// nil for none).
+func (w *Writer) WriteSent(ctx context.Context, m *render.Message, status sendpool.Status, detail string, warnings []string) error {
 	name, err := w.writeFiles(ctx, m)
 	if err != nil {
 		return err
 	}
 	w.record(Row{
 		Recipient: recipientOf(m), Subject: m.Subject, Status: status.String(), Problem: detail,
-		File: name, Attachments: m.Attachments, Size: len(m.Data), Recipients: m.Recipients,
+		File: name, Attachments: m.Attachments, Size: len(m.Data), Recipients: m.Recipients, Warnings: warnings,
 	})
 	return nil
 }
@@ -167,10 +175,12 @@ func (w *Writer) WriteSent(ctx context.Context, m *render.Message, status sendpo
 // writes no .eml for it: status says why (StatusDuplicate,
 // StatusSuppressed, or an earlier run's StatusSent, StatusFailed or
 // StatusUnknown) and detail explains it (for a duplicate or suppressed
-// row, the detail send's report gives).
-func (w *Writer) Skipped(m *render.Message, status sendpool.Status, detail string) {
+// row, the detail send's report gives); warnings are the row's
+// (Row.Warnings; nil for none).
+func (w *Writer) Skipped(m *render.Message, status sendpool.Status, detail string, warnings []string) {
 	w.record(Row{
 		Recipient: recipientOf(m), Subject: m.Subject, Status: status.String(), Problem: detail, Recipients: m.Recipients,
+		Warnings: warnings,
 	})
 }
 

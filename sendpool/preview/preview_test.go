@@ -30,11 +30,11 @@ func TestPreviewSkippedRows(t *testing.T) {
 		return galleryTestMail{row: row, key: key, fromAddr: "news@acme.example", toName: "Reader", toAddr: key,
 			subject: "Digest", text: "Hello\r\n"}
 	}
-	if err := w.WriteMessage(context.Background(), mail(2, "ann@example.com").message(t)); err != nil {
+	if err := w.WriteMessage(context.Background(), mail(2, "ann@example.com").message(t), nil); err != nil {
 		t.Fatal(err)
 	}
-	w.Skipped(mail(3, "ANN@example.com").message(t), sendpool.StatusDuplicate, "duplicate of row 2")
-	w.Skipped(mail(4, "bob@blocked.example").message(t), sendpool.StatusSuppressed, "bob@blocked.example is suppressed (@blocked.example)")
+	w.Skipped(mail(3, "ANN@example.com").message(t), sendpool.StatusDuplicate, "duplicate of row 2", nil)
+	w.Skipped(mail(4, "bob@blocked.example").message(t), sendpool.StatusSuppressed, "bob@blocked.example is suppressed (@blocked.example)", nil)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestPreviewClearsEarlierMessages(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, row := range rows {
-			if err := w.WriteMessage(context.Background(), mail(row, fmt.Sprintf("r%d@example.com", row)).message(t)); err != nil {
+			if err := w.WriteMessage(context.Background(), mail(row, fmt.Sprintf("r%d@example.com", row)).message(t), nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -124,7 +124,7 @@ func TestPreviewClearsEarlierMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.WriteMessage(context.Background(), mail(3, "r3@example.com").message(t)); err != nil {
+	if err := w.WriteMessage(context.Background(), mail(3, "r3@example.com").message(t), nil); err != nil {
 		t.Fatal(err)
 	}
 	w.Abort()

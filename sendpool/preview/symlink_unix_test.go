@@ -65,7 +65,7 @@ func TestPreviewMessageRefusesLink(t *testing.T) {
 	}
 	m := galleryTestMail{row: 2, key: "ann@example.com", fromAddr: "news@acme.example", toAddr: "ann@example.com",
 		subject: "Digest", text: "Hello\r\n"}.message(t)
-	if err := w.WriteMessage(context.Background(), m); err == nil || !strings.Contains(err.Error(), link+" is a symbolic link") {
+	if err := w.WriteMessage(context.Background(), m, nil); err == nil || !strings.Contains(err.Error(), link+" is a symbolic link") {
 		t.Errorf("WriteMessage: %v, want the link refused by name", err)
 	}
 	if b, _ := os.ReadFile(victim); string(b) != "keep\n" {

@@ -26,7 +26,7 @@ func TestPreviewWroteKnowsEveryFile(t *testing.T) {
 	}
 	m := galleryTestMail{row: 2, key: "ann@example.com", fromAddr: "news@acme.example", toName: "Ann",
 		toAddr: "ann@example.com", subject: "Digest", text: "Hello\r\n"}
-	if err := w.WriteMessage(context.Background(), m.message(t)); err != nil {
+	if err := w.WriteMessage(context.Background(), m.message(t), nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {

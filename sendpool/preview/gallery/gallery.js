@@ -25,6 +25,7 @@
     page: 0,
     query: '',
     status: 'all',
+    warned: false,     // the Warnings filter: only rows with warnings
     selected: -1,      // index into rows
     tab: 'html',
     width: 'desktop',
@@ -140,6 +141,7 @@
       $('count-sent').textContent = fmtInt(meta.sent || 0);
       $('count-came-back').textContent = fmtInt(meta.cameBack || 0);
       $('count-invalid').textContent = fmtInt(meta.invalid);
+      $('count-warned').textContent = fmtInt(meta.warned || 0);
       updateSummary();
       if (meta.chunks > 0) {
         loadScript(chunkName(1), dataMissing);
@@ -217,6 +219,9 @@
     if (m.skipped > 0) {
       text += ' · ' + fmtInt(m.skipped) + ' skipped (send will not send them)';
     }
+    if (m.warned > 0) {
+      text += ' · ' + fmtInt(m.warned) + ' with warnings';
+    }
     if (state.rows.length < m.total) {
       text += ' · loading ' + fmtInt(state.rows.length) + '…';
     }
@@ -231,6 +236,7 @@
       var r = state.rows[i];
       var parts = [String(r.r), r.k || '', r.t || '', r.e || '', r.s || '', r.p || '', statusOf(r)];
       if (r.a) { for (var j = 0; j < r.a.length; j++) { parts.push(r.a[j].n); } }
+      if (r.wa) { parts.push.apply(parts, r.wa); }
       state.hay.push(parts.join('\n').toLowerCase());
     }
   }
@@ -245,11 +251,16 @@
   // Bounced (came-back), not Sent.
   function filterOf(r) { return r.x ? 'invalid' : r.n ? 'skipped' : r.d ? (wentOut(r.d) && r.d !== 'sent' ? 'came-back' : 'sent') : 'ok'; }
 
+  // warned reports whether list row r has warnings (r.wa: the words of
+  // preview's warning lines for the row).
+  function warned(r) { return !!(r.wa && r.wa.length); }
+
   var terms = [];
 
   function matches(i) {
     var r = state.rows[i];
     if (state.status !== 'all' && state.status !== filterOf(r)) { return false; }
+    if (state.warned && !warned(r)) { return false; }
     for (var t = 0; t < terms.length; t++) {
       if (state.hay[i].indexOf(terms[t]) < 0) { return false; }
     }
@@ -258,7 +269,7 @@
 
   function applyFilter() {
     terms = state.query.toLowerCase().split(/\s+/).filter(Boolean);
-    if (terms.length === 0 && state.status === 'all') {
+    if (terms.length === 0 && state.status === 'all' && !state.warned) {
       state.filtered = null;
     } else {
       if (!state.hay) { state.hay = []; addHay(0); }
@@ -388,6 +399,24 @@
     return to;
   }
 
+  // warnBadge is the badge of a row with warnings: how many, their words
+  // its title (the message's view shows them whole).
+  function warnBadge(r) {
+    var b = el('span', 'badge warn', r.wa.length === 1 ? 'warning' : r.wa.length + ' warnings');
+    b.title = r.wa.join('\n');
+    return b;
+  }
+
+  // fillWarnings lists r's warnings in ul, as text, each isolated
+  // (dataEl: a warning quotes a cell, a column's name); ul is hidden when
+  // r has none.
+  function fillWarnings(ul, r) {
+    clear(ul);
+    ul.hidden = !warned(r);
+    if (ul.hidden) { return; }
+    r.wa.forEach(function (w) { ul.appendChild(dataEl('li', null, w)); });
+  }
+
   function rowItem(i) {
     var r = state.rows[i];
     var li = el('li', 'row ' + filterOf(r));
@@ -402,6 +431,7 @@
     if (r.x) { top.appendChild(el('span', 'badge bad', 'invalid')); }
     if (r.n) { top.appendChild(el('span', 'badge skip', r.n)); }
     if (r.d) { top.appendChild(doneBadge(r)); }
+    if (warned(r)) { top.appendChild(warnBadge(r)); }
     b.appendChild(top);
 
     if (r.s) { b.appendChild(lineEl('div', 'row-subject', r.s)); }
@@ -480,6 +510,7 @@
       if (r.k) { $('iv-key').appendChild(shownEl('bdi', null, r.k)); }
       $('iv-problem').textContent = r.p || '';
       $('iv-problem').classList.toggle('skip', !!r.n);
+      fillWarnings($('iv-warnings'), r);
       return;
     }
     $('invalid-view').hidden = true;
@@ -498,6 +529,7 @@
       $('iv-key').textContent = 'Expected gallery/msg/' + id + '.js beside index.html.';
       $('iv-problem').textContent = '';
       $('iv-problem').classList.remove('skip');
+      fillWarnings($('iv-warnings'), r);
     });
   }
 
@@ -521,6 +553,7 @@
     statusLine(r);
     $('m-subject').textContent = header(msg, 'Subject') || '(no subject)';
     $('m-subject').dir = 'auto';
+    fillWarnings($('m-warnings'), r);
 
     var dl = $('m-headers');
     clear(dl);
@@ -770,6 +803,12 @@
     if (!b) { return; }
     state.status = b.dataset.status;
     press(this, b);
+    applyFilter();
+  });
+
+  $('warn-filter').addEventListener('click', function () {
+    state.warned = !state.warned;
+    this.setAttribute('aria-pressed', state.warned ? 'true' : 'false');
     applyFilter();
   });
 

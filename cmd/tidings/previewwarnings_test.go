@@ -1,0 +1,130 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/tidings/tidings/render/chromium"
+)
+
+// previewWarnRows are the warnings each row of the preview gallery's data
+// (gallery/rows-NNNN.js) carries, by sheet row.
+func previewWarnRows(t *testing.T, dir string) map[int][]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "gallery", "rows-0001.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []struct {
+		Row      int      `json:"r"`
+		Warnings []string `json:"wa"`
+	}
+	list := strings.TrimSuffix(strings.TrimPrefix(string(b), "tidings.rows(1,"), ");\n")
+	if err := json.Unmarshal([]byte(list), &rows); err != nil {
+		t.Fatalf("gallery/rows-0001.js: %v\n%s", err, b)
+	}
+	out := map[int][]string{}
+	for _, r := range rows {
+		out[r.Row] = r.Warnings
+	}
+	return out
+}
+
+// TestPreviewWarningsRows: preview warned of a column printed blank, an
+// attachment's path left blank, an address without a dot in its domain,
+// naming the rows, but the gallery showed nothing of it with those rows
+// (feat-gallerywarn). Each row's list entry carries its own warnings, in
+// the words of preview's warning lines (the rows named "row N"), nothing
+// for a row without, and report.csv keeps its columns.
+func TestPreviewWarningsRows(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(1, `subject: "Beitrag 2026, {{.Vorname}}"`, `attachments: ["{{.ticket}}"]`),
+		"body.txt": "Hallo {{.Vorname}},\n",
+		"t1.pdf":   "%PDF-1.4 one\n",
+		"r.csv": "email,name,Vorname,ticket\nuser000@example.com,Ann,Anna,t1.pdf\nuser001@example.com,Bo,,t1.pdf\n" +
+			"user002@example.com,Cy,Carla,\nuser003@example.com,Di,,\ndora@example,Dora,Dora,t1.pdf\n",
+	})
+	pv := filepath.Join(dir, "pv")
+	out, errOut, code := runCLI(t, "preview", "-o", pv, filepath.Join(dir, "c.yaml"))
+	if code != exitOK {
+		t.Fatalf("preview: %d\n%s%s", code, out, errOut)
+	}
+	blank := func(row string) string {
+		return `column "Vorname" is empty in ` + row + `, which the subject and body.txt print as it is (a reader sees "Beitrag 2026,"): fill it in, or print it within {{if .Vorname}}…{{end}}`
+	}
+	ticket := func(row, those string) string {
+		return `column "ticket", an attachment's path, is empty in ` + row + `: ` + those + ` without the file; fill it in, or write the path as {{if .ticket}}{{.ticket}}{{end}} for rows that have none on purpose`
+	}
+	const dotless = `dora@example: the domain "example" has no dot, so no mail server on the Internet takes mail for it (a dot, or an ending such as .com, left out?)`
+	// The lines preview printed: the same words, of the rows together.
+	for _, line := range []string{"r.csv: " + blank("2 rows (3, 5)"), "r.csv: " + ticket("2 rows (4, 5)", "their messages go"), "r.csv: row 6: " + dotless} {
+		if strings.Count(out, line) != 1 {
+			t.Errorf("preview printed no line\n%s\n%s%s", line, out, errOut)
+		}
+	}
+	want := map[int][]string{
+		3: {blank("row 3")},
+		4: {ticket("row 4", "its message goes")},
+		5: {blank("row 5"), ticket("row 5", "its message goes")},
+		6: {dotless},
+	}
+	got := previewWarnRows(t, pv)
+	for _, row := range []int{2, 3, 4, 5, 6} {
+		if !slices.Equal(got[row], want[row]) {
+			t.Errorf("row %d's warnings in the gallery\n got %q\nwant %q", row, got[row], want[row])
+		}
+	}
+	if recs := readCSV(t, filepath.Join(pv, "report.csv")); strings.Join(recs[0], ",") != "row,key,to,subject,status,problem" {
+		t.Errorf("preview's report.csv columns: %q", recs[0])
+	}
+}
+
+// TestPreviewWarningsGallery: in the preview gallery, opened in Chromium,
+// the row whose Vorname is blank, which the subject prints, has a warning
+// badge in the list and its message shows the words preview printed for
+// it; the Warnings filter, counting 1, lists that row alone.
+func TestPreviewWarningsGallery(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(1, `subject: "Hallo {{.Vorname}}, Ihr Beitrag 2026"`),
+		"body.txt": "Guten Tag,\n",
+		"r.csv":    "email,name,Vorname\nuser000@example.com,Ann,Anna\nuser001@example.com,Bo,\nuser002@example.com,Cy,Carla\n",
+	})
+	pv := filepath.Join(dir, "pv")
+	out, errOut, code := runCLI(t, "preview", "-o", pv, filepath.Join(dir, "c.yaml"))
+	const words = `column "Vorname" is empty in row 3, which the subject prints as it is (a reader sees "Hallo , Ihr Beitrag 2026"): fill it in, or print it within {{if .Vorname}}…{{end}}`
+	if code != exitOK || strings.Count(out, "r.csv: "+words+"\n") != 1 {
+		t.Fatalf("preview: %d, want the line\n%s\n%s%s", code, words, out, errOut)
+	}
+	b := chromium.Start(t, 60*time.Second, 1400, 900)
+	b.Do(t, "load index.html", chromedp.Navigate(chromium.FileURL(filepath.Join(pv, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	str := func(what, js string) string { return chromium.Get(t, b, what, chromedp.Evaluate[string](js)) }
+	const listed = `Array.from(document.querySelectorAll('#rows > li')).map(function (li) {
+		var w = li.querySelector('.badge.warn'); return li.querySelector('.row-num').textContent + (w ? ' ' + w.textContent : ''); }).join(', ')`
+	if got := str("list", listed); got != "2, 3 warning, 4" {
+		t.Errorf("the gallery's list: %q, want row 3 alone with a warning badge", got)
+	}
+	b.Do(t, "open row 3", chromedp.Click(`//ol[@id="rows"]//button[.//span[@class="row-num" and text()="3"]]`),
+		chromedp.Poll[chromedp.Void](`(document.getElementById('message').dataset.loaded || '').startsWith('000003-')`))
+	if got := str("row 3's warnings", `Array.from(document.querySelectorAll('#m-warnings li')).map(function (li) { return li.textContent; }).join('\n')`); got != words {
+		t.Errorf("row 3's message shows the warnings\n%q\nwant\n%q", got, words)
+	}
+	b.Do(t, "Warnings", chromedp.Evaluate[chromedp.Void](`document.getElementById('warn-filter').click()`))
+	if got := str("filtered", `document.getElementById('warn-filter').textContent.replace(/\s+/g, ' ').trim() + ': ' + `+listed); got != "Warnings 1: 3 warning" {
+		t.Errorf("the Warnings filter: %q, want \"Warnings 1: 3 warning\"", got)
+	}
+	for _, p := range b.Problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}
