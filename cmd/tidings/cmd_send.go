@@ -721,7 +721,8 @@ func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpoo
 	c := in.Campaign
 	held := plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}
 	run := newRun(c, opts.now(), runFlags(opts))
-	run.ResendUnknown, run.RetryFailed, run.ResendChanged = opts.resendUnknown, opts.retryFailed, opts.resendChanged
+	recordAgain(&run, againOf(pl, opts))
+	run.ResendChanged, run.RevisedToSend = opts.resendChanged, pl.RevisedToSend
 	run.KeyColumn, run.Facets, run.IDSalt, run.Via = c.Recipients.Key, in.Renderer.Facets(), in.IDSalt(), sendVia(c, *cfg)
 	run.ToSend = min(allow.N, pl.ToSend)
 	if held.Detail != "" {
@@ -1424,7 +1425,7 @@ func sendSettings(c *campaign.Campaign, opts sendOptions) report.Settings {
 }
 
 // lastSendSettings is sendSettings of the latest send run in runs (the
-// journal's), under the --rate and --concurrency it recorded (runFlags):
+// journal's), under the --rate and --concurrency it recorded (recordAgain):
 // the settings report's page shows, as that send's own page did; the
 // campaign's when no send ran.
 func lastSendSettings(c *campaign.Campaign, runs []journal.Run) report.Settings {
@@ -1440,23 +1441,11 @@ func lastSendSettings(c *campaign.Campaign, runs []journal.Run) report.Settings 
 }
 
 // runFlags are the flags of this run worth keeping in the journal's run
-// record (the report page shows them).
+// record that the next send does not carry on (--limit); recordAgain
+// adds those it does.
 func runFlags(opts sendOptions) map[string]string {
-	f := map[string]string{}
-	if opts.limit > 0 {
-		f["limit"] = strconv.Itoa(opts.limit)
-	}
-	if opts.rate != "" {
-		f["rate"] = opts.rate
-	}
-	if opts.concurrency > 0 {
-		f["concurrency"] = strconv.Itoa(opts.concurrency)
-	}
-	if opts.skipInvalid {
-		f["skip-invalid"] = "true"
-	}
-	if len(f) == 0 {
+	if opts.limit <= 0 {
 		return nil
 	}
-	return f
+	return map[string]string{"limit": strconv.Itoa(opts.limit)}
 }

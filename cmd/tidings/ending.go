@@ -54,7 +54,7 @@ func (e *sendEnd) fill(sum *report.Summary) {
 	}
 	sum.AgainRevised = revisedHeld(e.pl, e.allow)
 	sum.AgainAlso = againAlso(*sum, e.opts) + sum.AgainRevised
-	sum.Again = sendAgainCommand(e.c, e.pl, e.opts)
+	sum.Again = againCommand(e.c.File, againOf(e.pl, e.opts))
 	if sum.CapLeft == 0 {
 		sum.CapAfter = capAfter(next, e.opts.now())
 	}
@@ -87,14 +87,10 @@ func (e *sendEnd) ending(sum report.Summary) report.Ending {
 // send.daily_cap lets go at now), and returns the facts of the last
 // send's ending (report.EndFacts: a send refused to start included,
 // journal.State.Refused), with whether the cap lets none go and when it
-// lets the next (capHolds). The command has --skip-invalid while rows
-// are invalid, as a plain send refuses to start then, unless the last
-// send refused so: its advice is to fix them, or that.
+// lets the next (capHolds). The command is the one the last send's
+// summary gave (reportAgain).
 func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, now time.Time) (capped bool, next time.Time, facts report.EndFacts) {
-	sum.Again = "tidings send " + commandArg(c.File)
-	if words, _ := state.Refused(); sum.Invalid > 0 && words == "" {
-		sum.Again = "tidings send --skip-invalid " + commandArg(c.File)
-	}
+	sum.Again = againCommand(c.File, reportAgain(state, sum.Invalid))
 	held, heldFor := state.Held()
 	sum.Held(held, heldFor, state.Interrupted())
 	capped, next = capHolds(c, state, sum, now)
@@ -104,6 +100,25 @@ func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, 
 		facts.NoRun, facts.HeldFor = false, r.HeldFor
 	}
 	return capped, next, facts
+}
+
+// reportAgain are the flags of the command report names to send the
+// rest: those the last send that delivered ran with, as its summary gave
+// them (againOfRun: none when no send delivered); and --skip-invalid
+// while rows are invalid (invalid of them), as a plain send refuses to
+// start then, unless the last send refused so (journal.State.Refused):
+// its advice is to fix them, or that.
+func reportAgain(state *journal.State, invalid int) againFlags {
+	var a againFlags
+	if r, ok := lastDelivery(state); ok {
+		a = againOfRun(r)
+	}
+	if words, _ := state.Refused(); words != "" {
+		a.skipInvalid = false
+	} else if invalid > 0 {
+		a.skipInvalid = true
+	}
+	return a
 }
 
 // killedRunWords are the words of the end of the journal's (state's)

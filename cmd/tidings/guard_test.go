@@ -53,7 +53,7 @@ func TestBounceRateGuard(t *testing.T) {
 	if code != exitSomeFailed || !strings.Contains(errOut, "over send.max_bounce_rate") || len(srv.Messages()) != before || !strings.Contains(out, cleaned) {
 		t.Errorf("resumed: code %d, %d more messages\n%s%s", code, len(srv.Messages())-before, out, errOut)
 	}
-	if out, errOut, code = runCLI(t, "report", camp); code != exitSomeFailed || !strings.Contains(out, ": tidings send "+camp+cleaned) {
+	if out, errOut, code = runCLI(t, "report", camp); code != exitSomeFailed || !strings.Contains(out, ": tidings send --yes "+camp+cleaned) {
 		t.Errorf("report: code %d, want %q\n%s%s", code, cleaned, out, errOut)
 	}
 	// report's last line: neither a retry of the refused nor a send that

@@ -153,7 +153,7 @@ func TestReportRefusedAfterQuota(t *testing.T) {
 		t.Errorf("the refused send's page: %+v, want the quota's stop and when the rows go", e)
 	}
 	out, errOut, code := runCLI(t, "report", camp)
-	if code != exitSomeFailed || !strings.Contains(out, "last send: refused: 1 of 4 rows have problems; nothing was sent; fix them, or send the rest with --skip-invalid; and as the run before it stopped ("+stop+"), tidings send "+commandArg(camp)+" sends the rows left "+when+".\n") ||
+	if code != exitSomeFailed || !strings.Contains(out, "last send: refused: 1 of 4 rows have problems; nothing was sent; fix them, or send the rest with --skip-invalid; and as the run before it stopped ("+stop+"), tidings send --yes "+commandArg(camp)+" sends the rows left "+when+".\n") ||
 		!strings.HasSuffix(errOut, "send sends the not-attempted once the rows with problems are fixed and the server's quota resets (often a day)\n") {
 		t.Errorf("report: code %d\n%s%s", code, out, errOut)
 	}
