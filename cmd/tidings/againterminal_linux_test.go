@@ -12,9 +12,9 @@ import (
 
 // TestAgainWithoutYesOnTerminal: a send without --yes confirmed on a
 // terminal names the command that sends the rest without --yes (the next
-// asks again, as this one did), with the run's --rate, and tidings report
-// names the same, not the earlier cron send's --yes nor a plain command
-// without the rate.
+// asks again, as this one did), with the run's --rate, in its summary and
+// its closing line, and tidings report names the same, not the earlier
+// cron send's --yes nor a plain command without the rate.
 func TestAgainWithoutYesOnTerminal(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 6, "")
@@ -32,7 +32,12 @@ func TestAgainWithoutYesOnTerminal(t *testing.T) {
 	if want := limitedLine(again); exitCode(err) != exitSomeFailed || !strings.Contains(errOut.String(), "[y/N]") || len(srv.Messages()) != 3 || !strings.Contains(out.String(), want) {
 		t.Fatalf("send on a terminal, confirmed: %v, %d sent, want %q\n%s%s", err, len(srv.Messages()), want, &out, &errOut)
 	}
-	if rout, rerr, _ := runCLI(t, "report", camp); !strings.Contains(rout, notReachedLine(again)) || strings.Contains(rout, "--yes") {
-		t.Errorf("report: want %q, no --yes\n%s%s", notReachedLine(again), rout, rerr)
+	// The closing line too, send's and report's alike.
+	const closing = "run send --rate 100/s again for the not-attempted"
+	if !strings.Contains(err.Error(), closing) {
+		t.Errorf("send's error %q, want %q in it", err, closing)
+	}
+	if rout, rerr, _ := runCLI(t, "report", camp); !strings.Contains(rout, notReachedLine(again)) || !strings.Contains(rerr, closing) || strings.Contains(rout+rerr, "--yes") {
+		t.Errorf("report: want %q and %q, no --yes\n%s%s", notReachedLine(again), closing, rout, rerr)
 	}
 }

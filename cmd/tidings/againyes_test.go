@@ -92,3 +92,26 @@ func TestSendAgainQuotesRate(t *testing.T) {
 		t.Errorf("report: want %q\n%s%s", notReachedLine(again), rout, rerr)
 	}
 }
+
+// TestRefusalKeepsItsFlags: a send refused to start as rows have
+// problems records the flags it ran with, and a refusal in the same
+// words with other flags is written again: report's last line names the
+// command of the latest refusal (it named a plain "send", and a cron's
+// send --yes --rate 100/s that pasted it was refused off the terminal).
+func TestRefusalKeepsItsFlags(t *testing.T) {
+	t.Parallel()
+	camp, state := sentCampaign(t, 3)
+	setSheet(t, camp, readFile(t, filepath.Join(filepath.Dir(camp), "r.csv"))+"user009@example.com,New\nbad-address,Bad\n")
+	for i, args := range [][]string{{"--yes"}, {"--yes"}, {"--yes", "--rate", "100/s"}} {
+		if out, errOut, code := runCLI(t, append(append([]string{"send"}, args...), camp)...); code != exitSomeFailed {
+			t.Fatalf("refused send %v: code %d\n%s%s", args, code, out, errOut)
+		}
+		if got, want := strings.Count(readFile(t, filepath.Join(state, "journal.jsonl")), `"refused":"`), []int{1, 1, 2}[i]; got != want {
+			t.Errorf("after send %v: %d refusal lines in the journal, want %d", args, got, want)
+		}
+	}
+	out, errOut, code := runCLI(t, "report", camp)
+	if want := "; send --yes --rate 100/s sends the not-attempted once the rows with problems are fixed\n"; code != exitSomeFailed || !strings.HasSuffix(errOut, want) {
+		t.Errorf("report: code %d, want its last line to end %q\n%s%s", code, want, out, errOut)
+	}
+}

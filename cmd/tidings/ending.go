@@ -103,16 +103,13 @@ func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, 
 }
 
 // reportAgain are the flags of the command report names to send the
-// rest: those the last send that delivered ran with, as its summary gave
-// them (againOfRun: none when no send delivered); and --skip-invalid
-// while rows are invalid (invalid of them), as a plain send refuses to
-// start then, unless the last send refused so (journal.State.Refused):
-// its advice is to fix them, or that.
+// rest: those the last send ran with, as its summary gave them
+// (lastSendAgain); and --skip-invalid while rows are invalid (invalid of
+// them), as a plain send refuses to start then, unless the last send
+// refused so (journal.State.Refused): its advice is to fix them, or
+// that.
 func reportAgain(state *journal.State, invalid int) againFlags {
-	var a againFlags
-	if r, ok := lastDelivery(state); ok {
-		a = againOfRun(r)
-	}
+	a := lastSendAgain(state)
 	if words, _ := state.Refused(); words != "" {
 		a.skipInvalid = false
 	} else if invalid > 0 {

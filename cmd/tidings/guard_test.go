@@ -58,7 +58,7 @@ func TestBounceRateGuard(t *testing.T) {
 	}
 	// report's last line: neither a retry of the refused nor a send that
 	// would stop again.
-	if last := "; take the failed out of the list (the to column of report.csv's failed rows), or correct their addresses and use --retry-failed; run send again for the not-attempted once the list is cleaned of the addresses refused (see why the run stopped)\n"; !strings.HasSuffix(errOut, last) {
+	if last := "; take the failed out of the list (the to column of report.csv's failed rows), or correct their addresses and use --retry-failed; run send --yes again for the not-attempted once the list is cleaned of the addresses refused (see why the run stopped)\n"; !strings.HasSuffix(errOut, last) {
 		t.Errorf("report's last line does not end %q\n%s", last, errOut)
 	}
 	cleanList(t, camp, 500)

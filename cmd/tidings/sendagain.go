@@ -94,12 +94,32 @@ func againOfRun(run journal.Run) againFlags {
 	return a
 }
 
+// lastSendAgain are the againFlags of the journal's (state's) latest
+// send, one that delivered or one that refused to start as rows have
+// problems (as journal.State.Refused tells it): bounces' runs and test
+// sends do not count. None when no send ran.
+func lastSendAgain(state *journal.State) againFlags {
+	for i := len(state.Runs) - 1; i >= 0; i-- {
+		if r := state.Runs[i]; r.KeyColumn != "" || r.Refused != "" {
+			return againOfRun(r)
+		}
+	}
+	return againFlags{}
+}
+
 // againCommand is the command line that sends the rows a send left, for
 // the summaries (send's, report's: report.Summary.Again) and
-// report.json's ending to name: tidings send, the flags a, and the
+// report.json's ending to name: tidings, againVerb of a, and the
 // campaign file, each a word the shell reads back as it is.
 func againCommand(file string, a againFlags) string {
-	words := []string{"tidings", "send"}
+	return "tidings " + againVerb(a) + " " + commandArg(file)
+}
+
+// againVerb is againCommand's command and flags, for the lines that say
+// it after "run" ("run send --yes again for the not-attempted"): "send"
+// and the flags a has, in againCommand's order.
+func againVerb(a againFlags) string {
+	words := []string{"send"}
 	for _, f := range []struct {
 		on   bool
 		flag string
@@ -114,5 +134,5 @@ func againCommand(file string, a againFlags) string {
 	if a.concurrency > 0 {
 		words = append(words, "--concurrency", strconv.Itoa(a.concurrency))
 	}
-	return strings.Join(append(words, commandArg(file)), " ")
+	return strings.Join(words, " ")
 }
