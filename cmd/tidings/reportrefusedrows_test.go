@@ -152,6 +152,7 @@ func TestReportRefusedAfterQuota(t *testing.T) {
 	if e := readPageEnding(t, camp, true); e.Kind != report.EndRefused || !strings.Contains(e.Text, stop) || !strings.Contains(e.Text, when) {
 		t.Errorf("the refused send's page: %+v, want the quota's stop and when the rows go", e)
 	}
+	sent := readReportJSON(t, camp).Ending // its next named "the next send", report's the command
 	out, errOut, code := runCLI(t, "report", camp)
 	if code != exitSomeFailed || !strings.Contains(out, "last send: refused: 1 of 4 rows have problems; nothing was sent; fix them, or send the rest with --skip-invalid; and as the run before it stopped ("+stop+"), tidings send --yes "+commandArg(camp)+" sends the rows left "+when+".\n") ||
 		!strings.HasSuffix(errOut, "send --yes sends the not-attempted once the rows with problems are fixed and the server's quota resets (often a day)\n") {
@@ -164,6 +165,8 @@ func TestReportRefusedAfterQuota(t *testing.T) {
 	}
 	if e := readReportJSON(t, camp).Ending; e.Kind != report.EndRefused || !strings.Contains(e.Next, when) {
 		t.Errorf("report.json's ending: %+v", *e)
+	} else {
+		sameEnding(t, sent, e)
 	}
 	for _, script := range []bool{true, false} {
 		if e := readPageEnding(t, camp, script); !strings.Contains(e.Text, stop) || !strings.Contains(e.Text, when) {
