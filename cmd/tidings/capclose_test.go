@@ -34,19 +34,19 @@ func TestDailyCapRoomClosing(t *testing.T) {
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
 	for _, want := range []string{
 		"sends 1 of them now, the rest once daily_cap allows",
-		"daily_cap 3 reached: 4 remain, and it has room for 1 of them now (the rest as above); run send again to continue\n",
-		"run send again for the not-attempted: daily_cap lets 1 go now, the rest once it allows (above)\n",
+		"daily_cap 3 reached: 4 remain, and it has room for 1 of them now (the rest as above); run send --yes again to continue\n",
+		"run send --yes again for the not-attempted: daily_cap lets 1 go now, the rest once it allows (above)\n",
 	} {
 		if code != exitSomeFailed || !strings.Contains(out+errOut, want) || strings.Contains(out+errOut, "again then") || strings.Contains(errOut, "holds the not-attempted back") {
 			t.Errorf("send, a slot freed: %d, want %q\n%s%s", code, want, out, errOut)
 		}
 	}
-	if out, errOut, _ := runCLI(t, "report", camp); !strings.Contains(errOut, "run send again for the not-attempted: daily_cap lets 1 go now") {
+	if out, errOut, _ := runCLI(t, "report", camp); !strings.Contains(errOut, "run send --yes again for the not-attempted: daily_cap lets 1 go now") {
 		t.Errorf("report: want the cap's room in the closing line\n%s%s", out, errOut)
 	}
 	camp = sendCampaign(t, srv, 8, "send: {concurrency: 1, retry_backoff: 1ms, daily_cap: 3}\n")
 	out, errOut, _ = runCLI(t, "send", "--yes", "--limit", "1", camp)
-	if want := "tidings: not sent: 7 not-attempted; run send again for the not-attempted: daily_cap lets 2 go now, the rest once it allows (above)\n"; !strings.Contains(errOut, want) {
+	if want := "tidings: not sent: 7 not-attempted; run send --yes again for the not-attempted: daily_cap lets 2 go now, the rest once it allows (above)\n"; !strings.Contains(errOut, want) {
 		t.Errorf("send --limit 1: want %q\n%s%s", want, out, errOut)
 	}
 }

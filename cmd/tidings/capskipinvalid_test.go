@@ -22,7 +22,7 @@ func TestReportCapNextSkipsInvalid(t *testing.T) {
 		t.Fatalf("send: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 	out, errOut, code := runCLI(t, "report", camp)
-	want := "tidings send --skip-invalid " + commandArg(camp) + " sends them once the cap allows"
+	want := "tidings send --yes --skip-invalid " + commandArg(camp) + " sends them once the cap allows"
 	if code != exitSomeFailed || !strings.Contains(out, "3 not sent (daily_cap reached): "+want) {
 		t.Errorf("report: code %d, want %q\n%s%s", code, want, out, errOut)
 	}

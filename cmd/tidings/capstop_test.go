@@ -46,9 +46,9 @@ func TestDailyCapRoomStoppedRun(t *testing.T) {
 	}
 	out, errOut, code = runCLI(t, "report", camp)
 	for _, want := range []string{
-		"4 not sent (daily_cap reached): tidings send " + camp + " sends up to 2 of them now, the rest once daily_cap allows (after ",
-		"2 not sent (run stopped: server unreachable: the server refuses service: EHLO: 554 5.7.1 no service for you): tidings send " + camp + " sends up to 2 of them now, the rest once daily_cap allows (after ",
-		"tidings: not sent: 6 not-attempted; run send again for the not-attempted: daily_cap lets 2 go now, the rest once it allows (above)\n",
+		"4 not sent (daily_cap reached): tidings send --yes " + camp + " sends up to 2 of them now, the rest once daily_cap allows (after ",
+		"2 not sent (run stopped: server unreachable: the server refuses service: EHLO: 554 5.7.1 no service for you): tidings send --yes " + camp + " sends up to 2 of them now, the rest once daily_cap allows (after ",
+		"tidings: not sent: 6 not-attempted; run send --yes again for the not-attempted: daily_cap lets 2 go now, the rest once it allows (above)\n",
 	} {
 		if code != exitSomeFailed || !strings.Contains(out+errOut, want) {
 			t.Errorf("report: %d, want %q\n%s%s", code, want, out, errOut)

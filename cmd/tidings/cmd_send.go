@@ -192,7 +192,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	c := st.in.Campaign
 	allow := st.pl.Allow(opts.limit, c.Send.DailyCap, st.state, opts.now())
 	size := opts.partSizeAt(st.cfg.Rate)
-	printPlan(g, c, st.pl, st.cfg, allow, size)
+	printPlan(g, c, st.pl, st.cfg, allow, size, againVerb(againOf(st.pl, opts)))
 	if err := confirm(ctx, g, opts, allow.N, st.cfg, c); err != nil {
 		st.close()
 		return err
@@ -557,10 +557,11 @@ func printUnknown(g *globalOptions, unknown []report.Row, n int) {
 }
 
 // printPlan says what the run is about to do, in parts of size messages
-// (sendParts; 0: one part); under --quiet nothing, as the plan is neither
-// a problem nor the summary, which says what the run did (the daily_cap
-// line too).
-func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpool.Config, allow plan.Allowance, size int) {
+// (sendParts; 0: one part), and what sends the rows to send again it
+// holds back (again: againVerb); under --quiet nothing, as the plan is
+// neither a problem nor the summary, which says what the run did (the
+// daily_cap line too).
+func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpool.Config, allow plan.Allowance, size int, again string) {
 	if g.quiet {
 		return
 	}
@@ -575,7 +576,7 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 	if allow.N == 0 { // the summary says when the next slot opens
 		fmt.Fprintf(g.stdout, "%s: %s; %snothing to send now: daily_cap %d reached, %d still to send\n",
 			c.Name, report.Plural(pl.Rows, "row"), before, c.Send.DailyCap, pl.ToSend)
-		printRevisedHeld(g.stdout, pl, allow)
+		printRevisedHeld(g.stdout, pl, allow, again)
 		return
 	}
 	fmt.Fprintf(g.stdout, "%s: %s; %s%d to send now via %s as %s at %s with %s\n",
@@ -590,19 +591,20 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 		}
 		fmt.Fprintln(g.stdout, note)
 	}
-	printRevisedHeld(g.stdout, pl, allow)
+	printRevisedHeld(g.stdout, pl, allow, again)
 }
 
 // printRevisedHeld says how many of the rows to send again
 // (--resend-changed, listed before) come after those the run sends
 // (--limit, daily_cap): the list named them all as sent again. When the
 // run sends none (daily_cap used up), it says none goes now (rev-user17:
-// "sending again … the 2 rows" stood alone above "nothing to send now").
-func printRevisedHeld(w io.Writer, pl *plan.Plan, allow plan.Allowance) {
+// "sending again … the 2 rows" stood alone above "nothing to send now"),
+// and that again (againVerb: "send --yes --resend-changed") sends them.
+func printRevisedHeld(w io.Writer, pl *plan.Plan, allow plan.Allowance, again string) {
 	if allow.N == 0 { // RevisedWithin(0) counts them all
 		if n := pl.RevisedToSend; n > 0 {
-			fmt.Fprintf(w, "note: the %s to send again %s not go now (daily_cap): run send --resend-changed again once the next slot opens\n",
-				report.Plural(n, "row"), verbFor(n, "does", "do"))
+			fmt.Fprintf(w, "note: the %s to send again %s not go now (daily_cap): run %s again once the next slot opens\n",
+				report.Plural(n, "row"), verbFor(n, "does", "do"), again)
 		}
 		return
 	}
@@ -614,8 +616,8 @@ func printRevisedHeld(w io.Writer, pl *plan.Plan, allow plan.Allowance) {
 	if allow.Capped {
 		why = "daily_cap"
 	}
-	fmt.Fprintf(w, "note: %d of the rows to send again %s after the %s this run sends (%s): run send --resend-changed again for %s\n",
-		held, verbFor(held, "comes", "come"), report.Plural(allow.N, "message"), why, verbFor(held, "it", "them"))
+	fmt.Fprintf(w, "note: %d of the rows to send again %s after the %s this run sends (%s): run %s again for %s\n",
+		held, verbFor(held, "comes", "come"), report.Plural(allow.N, "message"), why, again, verbFor(held, "it", "them"))
 }
 
 // deliver sends the planned rows allowed now, journaled and reported, and
@@ -721,7 +723,8 @@ func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpoo
 	c := in.Campaign
 	held := plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}
 	run := newRun(c, opts.now(), runFlags(opts))
-	run.ResendUnknown, run.RetryFailed, run.ResendChanged = opts.resendUnknown, opts.retryFailed, opts.resendChanged
+	recordAgain(&run, againOf(pl, opts))
+	run.ResendChanged, run.RevisedToSend = opts.resendChanged, pl.RevisedToSend
 	run.KeyColumn, run.Facets, run.IDSalt, run.Via = c.Recipients.Key, in.Renderer.Facets(), in.IDSalt(), sendVia(c, *cfg)
 	run.ToSend = min(allow.N, pl.ToSend)
 	if held.Detail != "" {
@@ -876,7 +879,7 @@ func printSummary(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum *re
 	printReportLine(g, c, end.page, end.files)
 	printSpool(g, c, pl, allow.N == 0, next)
 	if end.quota {
-		line := "the server's sending quota is used up: the recipients not sent stay to send; run " + againVerb(opts) + " again once it resets (often a day)"
+		line := "the server's sending quota is used up: the recipients not sent stay to send; run " + againVerb(againOf(pl, opts)) + " again once it resets (often a day)"
 		if c.Send.DailyCap == 0 {
 			line += "; send.daily_cap keeps each day's sending under it"
 		} else {
@@ -885,7 +888,7 @@ func printSummary(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum *re
 		fmt.Fprintln(g.stdout, line)
 	}
 	if capLine {
-		fmt.Fprintln(g.stdout, capReachedLine(c.Send.DailyCap, pl.ToSend-allow.N, room, next, againVerb(opts)))
+		fmt.Fprintln(g.stdout, capReachedLine(c.Send.DailyCap, pl.ToSend-allow.N, room, next, againVerb(againOf(pl, opts))))
 	}
 }
 
@@ -995,15 +998,12 @@ func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan
 		}
 		return nil
 	case !sum.OK():
-		return notSent(sum, againVerb(opts), pl.ToSend == 0, allow.Capped && allow.N < pl.ToSend)
+		return notSent(sum, againVerb(againOf(pl, opts)), pl.ToSend == 0, allow.Capped && allow.N < pl.ToSend)
 	case refused:
 		return errSomeNotSent
 	case allow.N < pl.ToSend:
-		again := againVerb(opts)
-		if pl.RevisedToSend > 0 {
-			again += " --resend-changed" // some may be rows sent again
-		}
-		return &notSentError{fmt.Sprintf("%d of %s still to send; run %s again", pl.ToSend-allow.N, report.Plural(opts.part.done+pl.ToSend, "recipient"), again)}
+		// With --resend-changed while some may be rows sent again.
+		return &notSentError{fmt.Sprintf("%d of %s still to send; run %s again", pl.ToSend-allow.N, report.Plural(opts.part.done+pl.ToSend, "recipient"), againVerb(againOf(pl, opts)))}
 	}
 	return nil
 }
@@ -1218,18 +1218,9 @@ type notSentError struct{ text string }
 func (e *notSentError) Error() string        { return e.text }
 func (e *notSentError) Is(target error) bool { return target == errSomeNotSent }
 
-// againVerb is the command, after "run", that sends the rows a send run
-// with opts did not attempt: "send", or "send --retry-failed" when the
-// run sent failed rows again, which a plain send leaves failed.
-func againVerb(opts sendOptions) string {
-	if opts.retryFailed {
-		return "send --retry-failed"
-	}
-	return "send"
-}
-
 // notSent says which recipients are not sent and what to do about each
-// kind; again ("send", againVerb) sends the not-attempted, as many as
+// kind; again (againVerb: "send --yes", the command the summary names)
+// sends the deferred, the owed and the not-attempted, these as many as
 // daily_cap lets go now (sum.CapLeft; capped: it let none when sum has
 // no room noted), or, after a send refused to start as rows have
 // problems (sum.Refused), once those are fixed; nothingLeft: this run had
@@ -1241,7 +1232,7 @@ func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 		todo string
 	}{
 		{sendpool.StatusInvalid, "fix the rows named in the report"},
-		{sendpool.StatusDeferred, "run send again to retry the deferred"},
+		{sendpool.StatusDeferred, "run " + again + " again to retry the deferred"},
 		{sendpool.StatusFailed, failedTodo(sum)},
 		{sendpool.StatusUnknown, "--resend-unknown sends the unknown again (they may get two copies)"},
 		{sendpool.StatusNotAttempted, "run " + again + " again for the not-attempted"},
@@ -1271,7 +1262,7 @@ func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 	}
 	if sum.Owing > 0 {
 		parts = append(parts, report.Plural(sum.Owing, "message")+" to some recipients only")
-		todo = append(todo, "run send again to deliver to those the server deferred")
+		todo = append(todo, "run "+again+" again to deliver to those the server deferred")
 	}
 	if sum.Invalid > 0 && len(todo) > 1 {
 		// A send refuses a sheet with invalid rows unless told to skip them.
@@ -1424,7 +1415,7 @@ func sendSettings(c *campaign.Campaign, opts sendOptions) report.Settings {
 }
 
 // lastSendSettings is sendSettings of the latest send run in runs (the
-// journal's), under the --rate and --concurrency it recorded (runFlags):
+// journal's), under the --rate and --concurrency it recorded (recordAgain):
 // the settings report's page shows, as that send's own page did; the
 // campaign's when no send ran.
 func lastSendSettings(c *campaign.Campaign, runs []journal.Run) report.Settings {
@@ -1440,23 +1431,11 @@ func lastSendSettings(c *campaign.Campaign, runs []journal.Run) report.Settings 
 }
 
 // runFlags are the flags of this run worth keeping in the journal's run
-// record (the report page shows them).
+// record that the next send does not carry on (--limit); recordAgain
+// adds those it does.
 func runFlags(opts sendOptions) map[string]string {
-	f := map[string]string{}
-	if opts.limit > 0 {
-		f["limit"] = strconv.Itoa(opts.limit)
-	}
-	if opts.rate != "" {
-		f["rate"] = opts.rate
-	}
-	if opts.concurrency > 0 {
-		f["concurrency"] = strconv.Itoa(opts.concurrency)
-	}
-	if opts.skipInvalid {
-		f["skip-invalid"] = "true"
-	}
-	if len(f) == 0 {
+	if opts.limit <= 0 {
 		return nil
 	}
-	return f
+	return map[string]string{"limit": strconv.Itoa(opts.limit)}
 }

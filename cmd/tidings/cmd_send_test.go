@@ -625,7 +625,7 @@ func TestGoneUnknownAdvice(t *testing.T) {
 			return nil
 		})))
 	_, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitSomeFailed || !strings.Contains(errOut, "not sent: 1 deferred; run send again to retry the deferred") || strings.Contains(errOut, "unknown") {
+	if code != exitSomeFailed || !strings.Contains(errOut, "not sent: 1 deferred; run send --yes again to retry the deferred") || strings.Contains(errOut, "unknown") {
 		t.Errorf("exit %d:\n%s", code, errOut)
 	}
 }

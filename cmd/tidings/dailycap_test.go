@@ -269,7 +269,7 @@ func TestDailyCapSummaryOneLine(t *testing.T) {
 	out, _ = sendAt(t, camp, time.Time{})
 	capLine("a send with nothing to send", out, "tidings send --yes", time.Now())
 	rep, errOut, _ := runCLI(t, "report", camp)
-	capLine("report", rep+errOut, "tidings send", time.Now())
+	capLine("report", rep+errOut, "tidings send --yes", time.Now())
 	for _, r := range readReport(t, camp) {
 		if r["status"] == "not-attempted" && r["detail"] != "not tried yet: no send has reached this row" {
 			t.Errorf("report.csv's row %s: detail %q, want report's own", r["row"], r["detail"])
@@ -342,7 +342,7 @@ func TestDailyCapRoomSummary(t *testing.T) {
 	}
 	for _, tc := range []struct{ run, out, why, again string }{
 		{"send --limit 1", sent + sentErr, "not tried in this run: --limit 1", "tidings send --yes"},
-		{"report", rep + repErr, "not tried yet: no send has reached them", "tidings send"},
+		{"report", rep + repErr, "not tried yet: no send has reached them", "tidings send --yes"},
 	} {
 		want := fmt.Sprintf("\n7 not sent (%s): %s %s sends 2 of them now, the rest once daily_cap allows (after %s).\n", tc.why, tc.again, camp, capAfter(slot, time.Now()))
 		if !strings.Contains(tc.out, want) {

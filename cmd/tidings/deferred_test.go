@@ -144,7 +144,7 @@ func TestReportWhileSendRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, errOut, code := runCLI(t, "report", camp)
-	if code != exitSomeFailed || !strings.Contains(errOut, fmt.Sprintf("tidings send is running on this campaign (PID %d, since ", os.Getpid())) || strings.Contains(out+errOut, "run send again") {
+	if code != exitSomeFailed || !strings.Contains(errOut, fmt.Sprintf("tidings send is running on this campaign (PID %d, since ", os.Getpid())) || strings.Contains(out+errOut, "run send ") {
 		t.Errorf("report while locked: code %d\n%s%s", code, out, errOut)
 	}
 	// Nor does the line of the rows not sent ("tidings send t.yaml sends
@@ -176,7 +176,7 @@ func TestReportWhileSendRuns(t *testing.T) {
 	}
 	lock.Release()
 	out, errOut, code = runCLI(t, "report", camp)
-	if code != exitSomeFailed || !strings.Contains(out+errOut, "run send again") {
+	if code != exitSomeFailed || !strings.Contains(out+errOut, "run send --yes again") {
 		t.Errorf("report after: code %d\n%s%s", code, out, errOut)
 	}
 	for _, r := range readReport(t, camp) {

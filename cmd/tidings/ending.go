@@ -46,7 +46,7 @@ func (e *sendEnd) capRoom(notAttempted int) (capLine bool, room int, next time.T
 
 // fill notes in sum what the summary says beyond its rows' counts: what
 // the cap lets the next send send (report.Summary.CapRoom, CapAfter), the
-// rows it sends besides (AgainAlso) and its command (Again).
+// rows it sends besides (AgainAlso) and its command (Again, AgainVerb).
 func (e *sendEnd) fill(sum *report.Summary) {
 	_, room, next := e.capRoom(sum.NotAttempted)
 	if room > 0 {
@@ -54,7 +54,8 @@ func (e *sendEnd) fill(sum *report.Summary) {
 	}
 	sum.AgainRevised = revisedHeld(e.pl, e.allow)
 	sum.AgainAlso = againAlso(*sum, e.opts) + sum.AgainRevised
-	sum.Again = sendAgainCommand(e.c, e.pl, e.opts)
+	again := againOf(e.pl, e.opts)
+	sum.Again, sum.AgainVerb = againCommand(e.c.File, again), againVerb(again)
 	if sum.CapLeft == 0 {
 		sum.CapAfter = capAfter(next, e.opts.now())
 	}
@@ -87,14 +88,11 @@ func (e *sendEnd) ending(sum report.Summary) report.Ending {
 // send.daily_cap lets go at now), and returns the facts of the last
 // send's ending (report.EndFacts: a send refused to start included,
 // journal.State.Refused), with whether the cap lets none go and when it
-// lets the next (capHolds). The command has --skip-invalid while rows
-// are invalid, as a plain send refuses to start then, unless the last
-// send refused so: its advice is to fix them, or that.
+// lets the next (capHolds). The command is the one the last send's
+// summary gave (reportAgain).
 func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, now time.Time) (capped bool, next time.Time, facts report.EndFacts) {
-	sum.Again = "tidings send " + commandArg(c.File)
-	if words, _ := state.Refused(); sum.Invalid > 0 && words == "" {
-		sum.Again = "tidings send --skip-invalid " + commandArg(c.File)
-	}
+	again := reportAgain(state, sum.Invalid)
+	sum.Again, sum.AgainVerb = againCommand(c.File, again), againVerb(again)
 	held, heldFor := state.Held()
 	sum.Held(held, heldFor, state.Interrupted())
 	capped, next = capHolds(c, state, sum, now)
@@ -104,6 +102,22 @@ func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, 
 		facts.NoRun, facts.HeldFor = false, r.HeldFor
 	}
 	return capped, next, facts
+}
+
+// reportAgain are the flags of the command report names to send the
+// rest: those the last send ran with, as its summary gave them
+// (lastSendAgain); and --skip-invalid while rows are invalid (invalid of
+// them), as a plain send refuses to start then, unless the last send
+// refused so (journal.State.Refused): its advice is to fix them, or
+// that.
+func reportAgain(state *journal.State, invalid int) againFlags {
+	a := lastSendAgain(state)
+	if words, _ := state.Refused(); words != "" {
+		a.skipInvalid = false
+	} else if invalid > 0 {
+		a.skipInvalid = true
+	}
+	return a
 }
 
 // killedRunWords are the words of the end of the journal's (state's)

@@ -53,12 +53,12 @@ func TestBounceRateGuard(t *testing.T) {
 	if code != exitSomeFailed || !strings.Contains(errOut, "over send.max_bounce_rate") || len(srv.Messages()) != before || !strings.Contains(out, cleaned) {
 		t.Errorf("resumed: code %d, %d more messages\n%s%s", code, len(srv.Messages())-before, out, errOut)
 	}
-	if out, errOut, code = runCLI(t, "report", camp); code != exitSomeFailed || !strings.Contains(out, ": tidings send "+camp+cleaned) {
+	if out, errOut, code = runCLI(t, "report", camp); code != exitSomeFailed || !strings.Contains(out, ": tidings send --yes "+camp+cleaned) {
 		t.Errorf("report: code %d, want %q\n%s%s", code, cleaned, out, errOut)
 	}
 	// report's last line: neither a retry of the refused nor a send that
 	// would stop again.
-	if last := "; take the failed out of the list (the to column of report.csv's failed rows), or correct their addresses and use --retry-failed; run send again for the not-attempted once the list is cleaned of the addresses refused (see why the run stopped)\n"; !strings.HasSuffix(errOut, last) {
+	if last := "; take the failed out of the list (the to column of report.csv's failed rows), or correct their addresses and use --retry-failed; run send --yes again for the not-attempted once the list is cleaned of the addresses refused (see why the run stopped)\n"; !strings.HasSuffix(errOut, last) {
 		t.Errorf("report's last line does not end %q\n%s", last, errOut)
 	}
 	cleanList(t, camp, 500)

@@ -75,7 +75,7 @@ func TestInvalidAndDeferredAdvice(t *testing.T) {
 	camp := sendCampaign(t, deferringServer(t, "bob@example.com"), 0, "send: {concurrency: 1, retries: 0}\n")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\ncat@example.com,C\x01at\n"})
 	out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp)
-	if code != exitSomeFailed || !strings.Contains(errOut, "not sent: 1 invalid, 1 deferred; fix the rows named in the report (until then, send again with --skip-invalid); run send again to retry the deferred") {
+	if code != exitSomeFailed || !strings.Contains(errOut, "not sent: 1 invalid, 1 deferred; fix the rows named in the report (until then, send again with --skip-invalid); run send --yes --skip-invalid again to retry the deferred") {
 		t.Errorf("code %d\n%s%s", code, out, errOut)
 	}
 }

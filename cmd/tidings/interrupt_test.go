@@ -73,7 +73,7 @@ func TestInterruptFinishesInFlight(t *testing.T) {
 	if code != exitSomeFailed {
 		t.Fatalf("report: exit %d\n%s%s", code, reportOut, errOut)
 	}
-	oneLineUnsent(t, "report", reportOut, counts["not-attempted"], "tidings send "+commandArg(camp))
+	oneLineUnsent(t, "report", reportOut, counts["not-attempted"], "tidings send --yes --concurrency 1 "+commandArg(camp))
 	unsentAlike(t, "report", readReport(t, camp))
 	page, err := os.ReadFile(filepath.Join(filepath.Dir(camp), ".tidings", "t", report.PageDataDir, "rows-0001.js"))
 	if err != nil {

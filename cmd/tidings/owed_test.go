@@ -38,7 +38,7 @@ func TestSendResumesOnlyDeferredRecipients(t *testing.T) {
 		"r.csv": "email,name,cc\nann@example.com,Ann,boss@example.com\nbob@example.com,Bob,\n",
 	})
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitSomeFailed || !strings.Contains(out, "went to some recipients only: the server deferred the others; run send again to deliver to those only") {
+	if code != exitSomeFailed || !strings.Contains(out, "went to some recipients only: the server deferred the others; run send --yes again to deliver to those only") {
 		t.Fatalf("first run: code %d, want %d and a note\n%s%s", code, exitSomeFailed, out, errOut)
 	}
 	if srv.Received("ann@example.com") != 1 || srv.Received("boss@example.com") != 0 {
@@ -410,7 +410,7 @@ func TestOwedReportsAgree(t *testing.T) {
 				return nil
 			})
 		}, []stage{
-			{"sent", owed + "deferred (451 4.2.1 mailbox busy, try later); first delivery: OK", exitSomeFailed, "went to some recipients only: the server deferred the others; run send again to deliver to those only"},
+			{"sent", owed + "deferred (451 4.2.1 mailbox busy, try later); first delivery: OK", exitSomeFailed, "went to some recipients only: the server deferred the others; run send --yes again to deliver to those only"},
 		}},
 		{"refused", func(on *atomic.Bool) smtptest.Option {
 			return smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {

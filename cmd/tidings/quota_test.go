@@ -35,7 +35,7 @@ func TestQuotaStopsTheRun(t *testing.T) {
 	if code != exitUnusable {
 		t.Fatalf("first run: exit %d, want %d (stopped)\n%s", code, exitUnusable, out)
 	}
-	for _, want := range []string{"the server's sending quota is used up", "550 5.4.5 Daily user sending limit exceeded", "run send again once it resets", "send.daily_cap"} {
+	for _, want := range []string{"the server's sending quota is used up", "550 5.4.5 Daily user sending limit exceeded", "run send --yes again once it resets", "send.daily_cap"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("first run's output lacks %q:\n%s", want, out)
 		}
@@ -85,7 +85,7 @@ func TestQuotaAboveDailyCap(t *testing.T) {
 	}))
 	camp := sendCampaign(t, srv, 4, "send: {concurrency: 1, retry_backoff: 1ms, daily_cap: 100}\n")
 	out, code := sendAt(t, camp, time.Time{})
-	want := "run send again once it resets (often a day); send.daily_cap 100 did not keep the run under it (the account's other mail counts there too): set it lower"
+	want := "run send --yes again once it resets (often a day); send.daily_cap 100 did not keep the run under it (the account's other mail counts there too): set it lower"
 	if code != exitUnusable || !strings.Contains(out, want) {
 		t.Errorf("exit %d, want %d and %q:\n%s", code, exitUnusable, want, out)
 	}

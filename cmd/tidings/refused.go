@@ -50,6 +50,7 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 		return
 	}
 	reporter.NoteEnding(func(s report.Summary) report.Ending {
+		s.Again = againCommand(c.File, againOf(st.pl, opts)) // as report names it after (reportAgain)
 		return s.Ending(report.EndFacts{Refused: words, RefusedNext: next, Now: opts.now()})
 	})
 	rl := holdReport(setup, g, c, true)
@@ -79,15 +80,18 @@ func partsSent(state *journal.State, opts sendOptions) int {
 // sent, how they ended) and an older tidings reads it as a run that
 // delivers nothing. A refusal the journal's last send is already, in
 // the same words (journal.State.Refused: a cron retrying the send each
-// hour while the sheet is unfixed), is not written again: the journal
-// would grow a line a retry and say nothing more. Not written, it is
-// warned of on stderr.
+// hour while the sheet is unfixed), with the same flags (recordAgain:
+// what report's command to send the rest keeps), is not written again:
+// the journal would grow a line a retry and say nothing more. Not
+// written, it is warned of on stderr.
 func recordRefusal(ctx context.Context, g *globalOptions, st *sendStart, words, next string, sent int, opts sendOptions) {
-	if was, wasNext := st.state.Refused(); was == words && wasNext == next {
+	again := againOf(st.pl, opts)
+	if was, wasNext := st.state.Refused(); was == words && wasNext == next && lastSendAgain(st.state) == again {
 		return
 	}
 	c := st.in.Campaign
 	run := newRun(c, opts.now(), map[string]string{"command": "send"})
+	recordAgain(&run, again)
 	run.Refused, run.RefusedNext = words, next
 	if opts.part.n > 1 {
 		run.RefusedPart, run.PartsSent = opts.part.n, sent

@@ -53,7 +53,7 @@ func TestReportWhileRelayHeld(t *testing.T) {
 
 	const waits = "1 deferred, waiting for the send running now: it has not finished with them"
 	rout, _, code := runCLI(t, "report", camp)
-	if code != exitSomeFailed || !strings.Contains(rout, waits) || !strings.Contains(rout, "1 deferred: the server refused them for now; run send again") {
+	if code != exitSomeFailed || !strings.Contains(rout, waits) || !strings.Contains(rout, "1 deferred: the server refused them for now; run send --yes again") {
 		t.Errorf("report during the send: code %d\n%s", code, rout)
 	}
 	if r := rowByKey(t, camp, "b@refused.test"); r["status"] != "deferred" || !strings.HasPrefix(r["detail"], "waits for the send running now") || !strings.Contains(r["detail"], "Relay access denied") {

@@ -50,7 +50,7 @@ func TestReportJSONEndingKilled(t *testing.T) {
 	}
 	r := readReportJSON(t, camp)
 	if e := r.Ending; e.Kind != report.EndKilled || !strings.Contains(e.Words, "killed outright") ||
-		e.Next != "tidings send "+commandArg(camp)+" sends the 4 rows left; with --resend-unknown, also the 1 unknown row (which may arrive twice)" {
+		e.Next != "tidings send --yes --concurrency 1 "+commandArg(camp)+" sends the 4 rows left; with --resend-unknown, also the 1 unknown row (which may arrive twice)" {
 		t.Errorf("report after a send killed: ending %+v (%s)", *e, r.Summary.Counts())
 	}
 	if want := "last send: killed: " + r.Ending.Words + "; " + r.Ending.Next + ".\n"; !strings.Contains(out, want) { // fix-report2
@@ -75,10 +75,10 @@ func TestReportJSONEndingRowsAdded(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFiles(t, filepath.Dir(sheet), map[string]string{"r.csv": string(b) + "user008@example.com,New\nuser009@example.com,New\n"})
-	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed || !strings.Contains(out, "tidings send "+commandArg(camp)+" sends them") {
+	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed || !strings.Contains(out, "tidings send --yes "+commandArg(camp)+" sends them") {
 		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
 	}
-	if e := readReportJSON(t, camp).Ending; e.Kind != report.EndFinished || e.Next != "tidings send "+commandArg(camp)+" sends them" {
+	if e := readReportJSON(t, camp).Ending; e.Kind != report.EndFinished || e.Next != "tidings send --yes "+commandArg(camp)+" sends them" {
 		t.Errorf("rows added since: ending %+v", *e)
 	}
 }

@@ -130,7 +130,7 @@ func TestReportJSONEndingKilledBetween(t *testing.T) {
 			left := 30 - c.n
 			e := reportEnding(t, camp)
 			if e.Kind != report.EndKilled || !strings.Contains(e.Words, "killed outright") || !strings.Contains(e.Words, "between two messages") ||
-				e.Next != "tidings send "+commandArg(camp)+" sends the "+report.Plural(left, "row")+" left" {
+				e.Next != "tidings send --yes "+commandArg(camp)+" sends the "+report.Plural(left, "row")+" left" {
 				t.Errorf("report after a send killed %s messages: ending %+v", c.name, *e)
 			}
 			path := filepath.Join(filepath.Dir(camp), ".tidings", "t", render.StateJournal)
@@ -145,7 +145,7 @@ func TestReportJSONEndingKilledBetween(t *testing.T) {
 			if err := os.WriteFile(path, old, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if e := reportEnding(t, camp); e.Kind != report.EndFinished || e.Next != "tidings send "+commandArg(camp)+" sends them" {
+			if e := reportEnding(t, camp); e.Kind != report.EndFinished || e.Next != "tidings send --yes "+commandArg(camp)+" sends them" {
 				t.Errorf("an older journal: ending %+v, want finished as before", *e)
 			}
 		})
@@ -220,7 +220,7 @@ func TestReportJSONEndingInterruptedHeld(t *testing.T) {
 	if sent.Kind != report.EndInterrupted {
 		t.Errorf("the interrupted send's ending %+v", *sent)
 	}
-	if e := reportEnding(t, camp); e.Kind != report.EndInterrupted || e.Next != "tidings send "+commandArg(camp)+" sends them" {
+	if e := reportEnding(t, camp); e.Kind != report.EndInterrupted || e.Next != "tidings send --yes "+commandArg(camp)+" sends them" {
 		t.Errorf("report after a send interrupted while send.domains held its messages: ending %+v", *e)
 	}
 	// The row the interrupt was recorded on was never tried: a plain

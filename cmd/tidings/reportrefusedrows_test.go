@@ -83,7 +83,7 @@ func TestReportRefusedRowsSaySo(t *testing.T) {
 		}
 		last := map[string]string{"": "", "no answer": " and the server answers or the settings are fixed (see why the run stopped)",
 			"quota": " and the server's quota resets (often a day)"}[first]
-		if last := "send sends the not-attempted once the rows with problems are fixed" + last + "\n"; !strings.HasSuffix(errOut, last) {
+		if last := "send --yes sends the not-attempted once the rows with problems are fixed" + last + "\n"; !strings.HasSuffix(errOut, last) {
 			t.Errorf("stopped first %q: report's last line does not end %q:\n%s", first, last, errOut)
 		}
 		if line := "nothing has been sent for this campaign yet\n"; !stoppedFirst && !strings.HasPrefix(out, line) {
@@ -113,7 +113,7 @@ func TestReportRefusedAfterCap(t *testing.T) {
 		t.Fatalf("refused send: code %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code := runCLI(t, "report", camp)
-	if last := "send sends the not-attempted once the rows with problems are fixed and daily_cap's next slot opens (above)\n"; code != exitSomeFailed || !strings.HasSuffix(errOut, last) {
+	if last := "send --yes sends the not-attempted once the rows with problems are fixed and daily_cap's next slot opens (above)\n"; code != exitSomeFailed || !strings.HasSuffix(errOut, last) {
 		t.Errorf("report: code %d, its last line does not end %q:\n%s%s", code, last, out, errOut)
 	}
 }
@@ -152,9 +152,10 @@ func TestReportRefusedAfterQuota(t *testing.T) {
 	if e := readPageEnding(t, camp, true); e.Kind != report.EndRefused || !strings.Contains(e.Text, stop) || !strings.Contains(e.Text, when) {
 		t.Errorf("the refused send's page: %+v, want the quota's stop and when the rows go", e)
 	}
+	sent := readReportJSON(t, camp).Ending // its next named "the next send", report's the command
 	out, errOut, code := runCLI(t, "report", camp)
-	if code != exitSomeFailed || !strings.Contains(out, "last send: refused: 1 of 4 rows have problems; nothing was sent; fix them, or send the rest with --skip-invalid; and as the run before it stopped ("+stop+"), tidings send "+commandArg(camp)+" sends the rows left "+when+".\n") ||
-		!strings.HasSuffix(errOut, "send sends the not-attempted once the rows with problems are fixed and the server's quota resets (often a day)\n") {
+	if code != exitSomeFailed || !strings.Contains(out, "last send: refused: 1 of 4 rows have problems; nothing was sent; fix them, or send the rest with --skip-invalid; and as the run before it stopped ("+stop+"), tidings send --yes "+commandArg(camp)+" sends the rows left "+when+".\n") ||
+		!strings.HasSuffix(errOut, "send --yes sends the not-attempted once the rows with problems are fixed and the server's quota resets (often a day)\n") {
 		t.Errorf("report: code %d\n%s%s", code, out, errOut)
 	}
 	for _, r := range readReport(t, camp)[:3] {
@@ -164,6 +165,8 @@ func TestReportRefusedAfterQuota(t *testing.T) {
 	}
 	if e := readReportJSON(t, camp).Ending; e.Kind != report.EndRefused || !strings.Contains(e.Next, when) {
 		t.Errorf("report.json's ending: %+v", *e)
+	} else {
+		sameEnding(t, sent, e)
 	}
 	for _, script := range []bool{true, false} {
 		if e := readPageEnding(t, camp, script); !strings.Contains(e.Text, stop) || !strings.Contains(e.Text, when) {

@@ -164,7 +164,7 @@ func TestRetryNoteTakenBackAtStop(t *testing.T) {
 	}
 	// The summary's deferred line says when as well (it said "run send
 	// again to try them again", which the quota refuses until it resets).
-	if want := "1 deferred: the server refused them for now; run send again once the server's quota resets (often a day) to try them again.\n"; !strings.Contains(out+errOut, want) {
+	if want := "1 deferred: the server refused them for now; run send --yes again once the server's quota resets (often a day) to try them again.\n"; !strings.Contains(out+errOut, want) {
 		t.Errorf("the summary:\n%s%s\nwant %q", out, errOut, want)
 	}
 }

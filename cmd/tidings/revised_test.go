@@ -242,8 +242,8 @@ func TestRevisedResendLimited(t *testing.T) {
 	}
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n2,bob@example.com,Bob,21.00\n"})
 	out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", "--limit", "1", camp)
-	if code != exitSomeFailed || !strings.Contains(errOut, "1 of 2 recipients still to send; run send --resend-changed again") || len(srv.Messages()) != 3 ||
-		!strings.Contains(out, "note: 1 of the rows to send again comes after the 1 message this run sends (--limit): run send --resend-changed again for it") ||
+	if code != exitSomeFailed || !strings.Contains(errOut, "1 of 2 recipients still to send; run send --yes --resend-changed again") || len(srv.Messages()) != 3 ||
+		!strings.Contains(out, "note: 1 of the rows to send again comes after the 1 message this run sends (--limit): run send --yes --resend-changed again for it") ||
 		!strings.Contains(out, "1 row changed since its message went out, not sent again (listed above)") {
 		t.Errorf("send --resend-changed --limit 1: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
@@ -687,7 +687,7 @@ func TestRevisedResendCapped(t *testing.T) {
 		"c.yaml": strings.Replace(string(yaml), "send: {", "send: {daily_cap: 2, ", 1),
 	})
 	out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp)
-	const want = "note: the 2 rows to send again do not go now (daily_cap): run send --resend-changed again once the next slot opens"
+	const want = "note: the 2 rows to send again do not go now (daily_cap): run send --yes --resend-changed again once the next slot opens"
 	if code != exitSomeFailed || len(srv.Messages()) != 2 || !strings.Contains(out, "nothing to send now: daily_cap 2 reached") || !strings.Contains(out, want) {
 		t.Errorf("send --resend-changed, cap used up: code %d, %d messages, want %q\n%s%s", code, len(srv.Messages()), want, out, errOut)
 	}

@@ -5,39 +5,134 @@ import (
 	"strings"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 )
 
-// sendAgainCommand is the command line that sends the rows an
-// interrupted run left, for the summary to name: tidings send and the
-// campaign file, with the flags of this run that the next needs to go on
-// as it went (--yes for a script, --skip-invalid past rows with problems,
+// againFlags are the flags of a send that the command sending the rows
+// it left (againCommand) carries on, for the next to go on as it went:
+// --yes for a script (a send confirmed on a terminal had none, and the
+// next asks again), --skip-invalid past rows with problems,
 // --retry-failed and --resend-unknown, without which the failed or
 // unknown rows it had yet to send again stay so, --rate and
-// --concurrency, --resend-changed while it sends corrected rows). --limit
-// is left out: the run's count would start again.
-func sendAgainCommand(c *campaign.Campaign, pl *plan.Plan, opts sendOptions) string {
-	words := []string{"tidings", "send"}
-	if opts.yes {
-		words = append(words, "--yes")
+// --concurrency, --resend-changed while it sends corrected rows. --limit
+// is left out: the run's count would start again. send's summary takes
+// them from the run's options (againOf), report's from the journal's
+// record of the last send (againOfRun), which the send wrote from the
+// same (recordAgain): one command for both.
+type againFlags struct {
+	yes, skipInvalid, retryFailed, resendUnknown, resendChanged bool
+	// rate is --rate as given ("" when not), concurrency --concurrency
+	// (0 when not).
+	rate        string
+	concurrency int
+}
+
+// againOf are the againFlags of a send run with opts over pl:
+// --resend-changed only while pl sends rows again as changed.
+func againOf(pl *plan.Plan, opts sendOptions) againFlags {
+	return againFlags{
+		yes: opts.yes, skipInvalid: opts.skipInvalid,
+		retryFailed: opts.retryFailed, resendUnknown: opts.resendUnknown,
+		resendChanged: opts.resendChanged && pl.RevisedToSend > 0,
+		rate:          opts.rate, concurrency: opts.concurrency,
 	}
-	if opts.skipInvalid {
-		words = append(words, "--skip-invalid")
+}
+
+// recordAgain notes a in run, the journal's record of the send run
+// they are of, where againOfRun reads them back: --yes and
+// --skip-invalid as its Flags' "yes" and "skip-invalid" ("true"), --rate
+// and --concurrency as their "rate" and "concurrency" (which the report
+// page's settings read too: lastSendSettings), --retry-failed and
+// --resend-unknown as its own fields. --resend-changed is the run's
+// ResendChanged with the rows it sends again as changed
+// (journal.Run.RevisedToSend), which the caller records. Only these
+// flags' values: no path, no secret.
+func recordAgain(run *journal.Run, a againFlags) {
+	if a.yes {
+		setFlag(run, "yes", "true")
 	}
-	if opts.retryFailed {
-		words = append(words, "--retry-failed")
+	if a.skipInvalid {
+		setFlag(run, "skip-invalid", "true")
 	}
-	if opts.resendUnknown {
-		words = append(words, "--resend-unknown")
+	if a.rate != "" {
+		setFlag(run, "rate", a.rate)
 	}
-	if opts.resendChanged && pl.RevisedToSend > 0 {
-		words = append(words, "--resend-changed")
+	if a.concurrency > 0 {
+		setFlag(run, "concurrency", strconv.Itoa(a.concurrency))
 	}
-	if opts.rate != "" {
-		words = append(words, "--rate", opts.rate)
+	run.RetryFailed, run.ResendUnknown = a.retryFailed, a.resendUnknown
+}
+
+// setFlag sets run's Flags' name to value.
+func setFlag(run *journal.Run, name, value string) {
+	if run.Flags == nil {
+		run.Flags = map[string]string{}
 	}
-	if opts.concurrency > 0 {
-		words = append(words, "--concurrency", strconv.Itoa(opts.concurrency))
+	run.Flags[name] = value
+}
+
+// againOfRun are the againFlags of the send run whose journal record is
+// run (recordAgain): a flag the record does not have was not given (a
+// journal of an older tidings, which recorded no "yes" nor the rows sent
+// again as changed, gives no --yes nor --resend-changed), and a --rate
+// or --concurrency the campaign's settings would refuse is left out.
+func againOfRun(run journal.Run) againFlags {
+	a := againFlags{
+		yes: run.Flags["yes"] == "true", skipInvalid: run.Flags["skip-invalid"] == "true",
+		retryFailed: run.RetryFailed, resendUnknown: run.ResendUnknown,
+		resendChanged: run.ResendChanged && run.RevisedToSend > 0,
 	}
-	return strings.Join(append(words, commandArg(c.File)), " ")
+	if r := run.Flags["rate"]; r != "" {
+		if _, err := campaign.ParseRate(r); err == nil {
+			a.rate = r
+		}
+	}
+	if n, err := strconv.Atoi(run.Flags["concurrency"]); err == nil && n > 0 {
+		a.concurrency = n
+	}
+	return a
+}
+
+// lastSendAgain are the againFlags of the journal's (state's) latest
+// send, one that delivered or one that refused to start as rows have
+// problems (as journal.State.Refused tells it): bounces' runs and test
+// sends do not count. None when no send ran.
+func lastSendAgain(state *journal.State) againFlags {
+	for i := len(state.Runs) - 1; i >= 0; i-- {
+		if r := state.Runs[i]; r.KeyColumn != "" || r.Refused != "" {
+			return againOfRun(r)
+		}
+	}
+	return againFlags{}
+}
+
+// againCommand is the command line that sends the rows a send left, for
+// the summaries (send's, report's: report.Summary.Again) and
+// report.json's ending to name: tidings, againVerb of a, and the
+// campaign file, each a word the shell reads back as it is.
+func againCommand(file string, a againFlags) string {
+	return "tidings " + againVerb(a) + " " + commandArg(file)
+}
+
+// againVerb is againCommand's command and flags, for the lines that say
+// it after "run" ("run send --yes again for the not-attempted"): "send"
+// and the flags a has, in againCommand's order.
+func againVerb(a againFlags) string {
+	words := []string{"send"}
+	for _, f := range []struct {
+		on   bool
+		flag string
+	}{{a.yes, "--yes"}, {a.skipInvalid, "--skip-invalid"}, {a.retryFailed, "--retry-failed"}, {a.resendUnknown, "--resend-unknown"}, {a.resendChanged, "--resend-changed"}} {
+		if f.on {
+			words = append(words, f.flag)
+		}
+	}
+	if a.rate != "" {
+		words = append(words, "--rate", journal.ShellWord(a.rate))
+	}
+	if a.concurrency > 0 {
+		words = append(words, "--concurrency", strconv.Itoa(a.concurrency))
+	}
+	return strings.Join(words, " ")
 }

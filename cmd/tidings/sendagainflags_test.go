@@ -105,7 +105,7 @@ func TestLimitRetryFailed(t *testing.T) {
 	// The command's error (the last line a script logs) said "run send
 	// again for the not-attempted", and a plain send leaves the row
 	// failed: it names the flag (rev-final5).
-	if want := "not sent: 1 not-attempted; run send --retry-failed again for the not-attempted"; err == nil || err.Error() != want {
+	if want := "not sent: 1 not-attempted; run send --yes --retry-failed again for the not-attempted"; err == nil || err.Error() != want {
 		t.Errorf("send --retry-failed --limit 2's error: %v, want %q", err, want)
 	}
 }
@@ -121,10 +121,10 @@ func TestCappedRetryFailed(t *testing.T) {
 	if exitCode(err) != 1 || len(srv.Messages()) != 2 {
 		t.Fatalf("send --retry-failed under daily_cap 2: %v, %d sent\n%s%s", err, len(srv.Messages()), out, errOut)
 	}
-	if !strings.Contains(out, "; run send --retry-failed again then to continue\n") || strings.Contains(out, "run send again") {
+	if !strings.Contains(out, "; run send --yes --retry-failed again then to continue\n") || strings.Contains(out, "run send --yes again") {
 		t.Errorf("summary: want the last line to name send --retry-failed:\n%s", out)
 	}
-	if want := "run send --retry-failed again once the next slot opens"; !strings.Contains(err.Error(), want) {
+	if want := "run send --yes --retry-failed again once the next slot opens"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q, want %q in it", err, want)
 	}
 }
@@ -158,7 +158,7 @@ func TestQuotaRetryFailed(t *testing.T) {
 	if exitCode(err) != exitUnusable || len(srv.Messages()) != 1 {
 		t.Fatalf("send --retry-failed: %v, %d sent\n%s%s", err, len(srv.Messages()), out, errOut)
 	}
-	if !strings.Contains(out, "run send --retry-failed again once it resets") {
+	if !strings.Contains(out, "run send --yes --retry-failed again once it resets") {
 		t.Errorf("summary: want send --retry-failed named:\n%s", out)
 	}
 }

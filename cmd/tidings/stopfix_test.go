@@ -65,7 +65,7 @@ func TestStopForSettingsSaysFixFirst(t *testing.T) {
 				t.Errorf("report: no line saying it sends them once %s\n%s%s", tc.once, out, errOut)
 			}
 			// Its last line too: not "run send again", which would stop again.
-			if last := "run send again for the not-attempted once " + tc.once + " (see why the run stopped)\n"; !strings.HasSuffix(errOut, last) {
+			if last := "run send --yes again for the not-attempted once " + tc.once + " (see why the run stopped)\n"; !strings.HasSuffix(errOut, last) {
 				t.Errorf("report's last line does not end %q\n%s", last, errOut)
 			}
 		})

@@ -80,7 +80,15 @@ type Run struct {
 	// ResendChanged is send --resend-changed: the run sends again the
 	// rows whose values changed since their message went out.
 	ResendChanged bool `json:"resend_changed,omitempty"`
-	// Flags holds any other settings worth recording (limit, rate, …).
+	// RevisedToSend counts the rows the run set out to send again as
+	// changed since their message went (with ResendChanged; 0 when none,
+	// and in journals of an older tidings): the command that sends what
+	// it left has --resend-changed while it is not 0.
+	RevisedToSend int `json:"revised_to_send,omitempty"`
+	// Flags holds any other settings worth recording (limit, rate, …),
+	// "yes" and "skip-invalid" "true" when given; a flag not there was
+	// not given (or the journal is an older tidings', which did not
+	// record "yes").
 	Flags map[string]string `json:"flags,omitempty"`
 	// KeyColumn is the sheet column whose values are the keys of the
 	// run's records (recipients.key); empty in runs that deliver nothing

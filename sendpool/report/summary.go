@@ -66,7 +66,11 @@ type Summary struct {
 	Interrupted int `json:"-"`
 	// Again is the command that sends the Interrupted rows, as the text
 	// names it ("tidings send campaign.yaml"); "the next send" when empty.
-	Again string `json:"-"`
+	// AgainVerb is its command and flags, for the lines that say it after
+	// "run" ("send --yes": "run send --yes again to try them again");
+	// "send" when empty.
+	Again     string `json:"-"`
+	AgainVerb string `json:"-"`
 	// Limited counts the not-attempted rows a run held back past its
 	// --limit (detail sendpool.LimitUnsent, LimitDetail's): in
 	// NotAttempted too, but not in Problems: one line, as Interrupted.
@@ -350,7 +354,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "%d deferred, waiting for the send running now: it has not finished with them (a retry, or a refusal to relay it holds until it knows whether the server relays for it); run report again when it ends.\n", s.RunHolds)
 	}
 	if n := s.Deferred - s.RunHolds; n > 0 {
-		fmt.Fprintf(&b, "%d deferred: the server refused them for now; run send again%s to try them again.\n", n, s.deferredWhen())
+		fmt.Fprintf(&b, "%d deferred: the server refused them for now; run %s again%s to try them again.\n", n, cmp.Or(s.AgainVerb, "send"), s.deferredWhen())
 	}
 	if s.Unknown > 0 {
 		fmt.Fprintf(&b, "%d unknown: the message went and the server's reply never came (a lost connection, a crash or a second Ctrl-C: the detail says which); they may or may not have arrived and are not re-sent automatically (send --resend-unknown does).\n", s.Unknown)
@@ -366,7 +370,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 			s.RelayFailed, them(s.RelayFailed), s.RelaySome, them(s.RelayFailed))
 	}
 	if s.Owing > 0 {
-		fmt.Fprintf(&b, "%s to some recipients only: the server deferred the others; run send again to deliver to those only.\n", Plural(s.Owing, "message")+" went")
+		fmt.Fprintf(&b, "%s to some recipients only: the server deferred the others; run %s again to deliver to those only.\n", Plural(s.Owing, "message")+" went", cmp.Or(s.AgainVerb, "send"))
 	}
 	writeNotSent(&b, s.Interrupted, "the run was interrupted", s.then(s.Interrupted, s.sends(s.Interrupted, false)))
 	writeNotSent(&b, s.Limited, s.LimitDetail, s.then(s.Limited, s.sends(s.Limited, false)))
