@@ -100,10 +100,11 @@ func startLinePrinter(w io.Writer, bar barDrawer) *linePrinter {
 }
 
 // printAside starts a linePrinter on g.stderr, drawing bar (nil: none),
-// and has errLine and the transcript (sayLine) queue their lines there
-// until end, which writes what is queued, with the transcript's line
-// held without its newline (transcriptLines.flush), and returns once it
-// is written (they write at once again).
+// and has errLine, the transcript (sayLine) and an interrupt's words
+// queue their lines there until end, which writes what is queued, with
+// the transcript's line held without its newline (transcriptLines.flush),
+// and returns once it is written (they write at once again). What is
+// said while end writes waits for it (add refuses it), and comes after.
 func (g *globalOptions) printAside(bar barDrawer) (lp *linePrinter, end func()) {
 	lp = startLinePrinter(lockedStderr{g}, bar)
 	g.aside.Store(lp)
@@ -112,9 +113,9 @@ func (g *globalOptions) printAside(bar barDrawer) (lp *linePrinter, end func()) 
 		if g.transcript != nil {
 			g.transcript.flush()
 		}
+		lp.Close()
 		g.aside.CompareAndSwap(lp, nil)
 		g.interrupt.clearAside(lp)
-		lp.Close()
 	}
 }
 
