@@ -35,14 +35,7 @@ func TestInterruptsStderrNotRead(t *testing.T) {
 	const n = 100 // their retry notes fill the pipe many times over
 	srv := smtptest.NewServer(t, deferOnce())
 	camp := sendCampaign(t, srv, n, "send: {concurrency: 1, retries: 3, retry_backoff: 1ms}\n")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if _, err := unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, os.Getpagesize()); err != nil {
-		t.Fatal(err)
-	}
+	r, w := pagePipe(t)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "send", "--yes", camp)
@@ -91,14 +84,7 @@ func TestInterruptsStderrNotRead(t *testing.T) {
 // they came out amid notes said minutes before, ahead of most of them.
 func TestInterruptWordsAfterQueuedLines(t *testing.T) {
 	t.Parallel()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if _, err := unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, os.Getpagesize()); err != nil {
-		t.Fatal(err)
-	}
+	r, w := pagePipe(t)
 	words := &interruptWords{}
 	words.delivering()
 	g := &globalOptions{stdout: io.Discard, stderr: w, stdin: strings.NewReader(""), abort: context.Background(), interrupt: words}
@@ -159,14 +145,7 @@ func TestWordsWhileQueueEnds(t *testing.T) {
 // unless the words and the line come after every note.
 func wordsAfterQueue(t *testing.T) bool {
 	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if _, err := unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, os.Getpagesize()); err != nil {
-		t.Fatal(err)
-	}
+	r, w := pagePipe(t)
 	words := &interruptWords{}
 	words.delivering()
 	g := &globalOptions{stdout: io.Discard, stderr: w, stdin: strings.NewReader(""), abort: context.Background(), interrupt: words}
