@@ -10,7 +10,8 @@ import (
 // linePrinter writes to stderr, from a goroutine of its own, what is said
 // there while a send delivers: the pool's notices (warnings, retries,
 // reconnects), the progress lines, the Sent copies' warnings, --debug's
-// SMTP transcript (transcriptLines), and the progress bar's redraws.
+// SMTP transcript (transcriptLines), and the progress bar's redraws; and
+// bounces --debug's IMAP or POP3 transcript while it reads the mailbox.
 // Those who have news (the pool's workers and dispatcher, its
 // connections, the goroutine of the results) only queue it, so a
 // terminal that stops reading (Ctrl-S, a pager not scrolled, a stalled
@@ -217,9 +218,9 @@ func droppedLine(n, transcript, max int) string {
 	switch {
 	case transcript == 0:
 	case transcript == n:
-		of = verbFor(n, " (of the SMTP transcript)", " (all of the SMTP transcript)")
+		of = verbFor(n, " (of the --debug transcript)", " (all of the --debug transcript)")
 	default:
-		of = fmt.Sprintf(" (%d of the SMTP transcript)", transcript)
+		of = fmt.Sprintf(" (%d of the --debug transcript)", transcript)
 	}
 	return fmt.Sprintf("note: %d more %s not shown%s: %s said while stderr was not read, past the %s held for it; report.csv has every row's outcome\n",
 		n, verbFor(n, "line", "lines"), of, verbFor(n, "it was", "they were"), byteSize(int64(max)))
