@@ -163,21 +163,7 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if err != nil {
 		return err
 	}
-	mctx, cancel := context.WithTimeoutCause(ctx, opts.maxTime, &mailbox.RunLimit{Limit: opts.maxTime, Setting: "--max-time"})
-	defer cancel()
-	mb, err := openMailbox(mctx, cfg)
-	if err != nil {
-		return err
-	}
-	sum, err := processMailbox(mctx, g, c, lock, state, mb, cfg.ExchangeLimit(), loadReadMemory(g, c), opts)
-	// Over POP3 the deletions happen at the end of the session: closing
-	// is part of the work, and its failure is reported.
-	if cerr := mb.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil && sum != nil && sum.Processed > 0 {
-		err = &unusableError{fmt.Errorf("ending the mailbox session, which removes the reports: %w", cerr)}
-		sum.Processed = 0
-	}
-	g.interrupt.afterWords(ctx) // what an interrupted run says follows the interrupt's words
-	disposeStopped(ctx, cfg, sum, err)
+	sum, err := readMailbox(ctx, g, c, lock, state, cfg, opts)
 	if sum != nil {
 		printBounces(g, c, sum, opts)
 	}
@@ -250,16 +236,49 @@ func bouncesCampaign(path string, opts bouncesOptions) (*campaign.Campaign, erro
 }
 
 // bouncesMailboxConfig is the campaign's mailbox settings for bounces
-// (mailboxConfig, with the transcript under --debug).
+// (mailboxConfig, with the transcript under --debug: g.transcript then
+// set, queued while readMailbox reads).
 func bouncesMailboxConfig(ctx context.Context, g *globalOptions, c *campaign.Campaign, opts bouncesOptions) (mailbox.Config, error) {
 	cfg, err := mailboxConfig(ctx, g, c)
 	if err != nil {
 		return cfg, err
 	}
 	if opts.debug {
-		cfg.Debug = g.stderr
+		g.transcript = &transcriptLines{g: g}
+		cfg.Debug = g.transcript
 	}
 	return cfg, nil
+}
+
+// readMailbox logs in to the campaign's mailbox and processes it
+// (processMailbox) within --max-time, ends the session, and moves or
+// deletes what a stopped run read (disposeStopped). It returns the
+// summary (nil when the login failed) and the error that stopped the
+// run. Under --debug the transcript is queued meanwhile (printAside), so
+// that a stderr that does not read never holds up the session: it
+// waited mid-command, past the command's bounds (a report then counted
+// unreadable) and past --max-time.
+func readMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign, lock *journal.Lock, state *journal.State, cfg mailbox.Config, opts bouncesOptions) (*bounces.Summary, error) {
+	if g.transcript != nil {
+		_, endAside := g.printAside(nil)
+		defer endAside()
+	}
+	mctx, cancel := context.WithTimeoutCause(ctx, opts.maxTime, &mailbox.RunLimit{Limit: opts.maxTime, Setting: "--max-time"})
+	defer cancel()
+	mb, err := openMailbox(mctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := processMailbox(mctx, g, c, lock, state, mb, cfg.ExchangeLimit(), loadReadMemory(g, c), opts)
+	// Over POP3 the deletions happen at the end of the session: closing
+	// is part of the work, and its failure is reported.
+	if cerr := mb.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil && sum != nil && sum.Processed > 0 {
+		err = &unusableError{fmt.Errorf("ending the mailbox session, which removes the reports: %w", cerr)}
+		sum.Processed = 0
+	}
+	g.interrupt.afterWords(ctx) // what an interrupted run says follows the interrupt's words
+	disposeStopped(ctx, cfg, sum, err)
+	return sum, err
 }
 
 // openMailbox logs in to the campaign's mailbox, on a session that

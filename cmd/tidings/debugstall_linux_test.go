@@ -1,20 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -32,37 +24,7 @@ func TestSendDebugStderrNotRead(t *testing.T) {
 	const n = 60
 	srv := smtptest.NewServer(t, smtptest.WithAuth(testUser, testSecret))
 	camp := authCampaign(t, srv, n, "security: none")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A page: the transcript of a few messages fills it.
-	if _, err := unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, os.Getpagesize()); err != nil {
-		t.Fatal(err)
-	}
-	g := &globalOptions{stdout: w, stderr: w, stdin: strings.NewReader(""), abort: context.Background()}
-	done := make(chan error, 1)
-	go func() {
-		done <- runSend(context.Background(), sendOptions{yes: true, debug: true, progress: progressClock{tick: make(chan time.Time)}}, g, camp)
-		w.Close()
-	}()
-	var said bytes.Buffer
-	read := make(chan struct{})
-	start := func() { // the reader comes at last
-		go func() {
-			io.Copy(&said, r)
-			close(read)
-		}()
-	}
-	var once sync.Once
-	t.Cleanup(func() { once.Do(start); <-read; r.Close() }) // a send stuck on the pipe ends
-	waitFor(t, func() bool { return len(srv.Messages()) == n && allSent(t, camp, n) })
-	once.Do(start)
-	if err := <-done; err != nil {
-		t.Fatalf("send: %v", err)
-	}
-	<-read
-	text := said.String()
+	text := sendStderrNotRead(t, srv, camp, n, sendOptions{debug: true})
 	lc := newLeakChecker()
 	lc.outputs = append(lc.outputs, "send --debug\n"+text)
 	lc.check(t, []string{filepath.Dir(camp)}, srv)

@@ -10,7 +10,8 @@ import (
 // linePrinter writes to stderr, from a goroutine of its own, what is said
 // there while a send delivers: the pool's notices (warnings, retries,
 // reconnects), the progress lines, the Sent copies' warnings, --debug's
-// SMTP transcript (transcriptLines), and the progress bar's redraws.
+// SMTP transcript (transcriptLines), and the progress bar's redraws; and
+// bounces --debug's IMAP or POP3 transcript while it reads the mailbox.
 // Those who have news (the pool's workers and dispatcher, its
 // connections, the goroutine of the results) only queue it, so a
 // terminal that stops reading (Ctrl-S, a pager not scrolled, a stalled
@@ -100,10 +101,11 @@ func startLinePrinter(w io.Writer, bar barDrawer) *linePrinter {
 }
 
 // printAside starts a linePrinter on g.stderr, drawing bar (nil: none),
-// and has errLine and the transcript (sayLine) queue their lines there
-// until end, which writes what is queued, with the transcript's line
-// held without its newline (transcriptLines.flush), and returns once it
-// is written (they write at once again).
+// and has errLine, the transcript (sayLine) and an interrupt's words
+// queue their lines there until end, which writes what is queued, with
+// the transcript's line held without its newline (transcriptLines.flush),
+// and returns once it is written (they write at once again). What is
+// said while end writes waits for it (add refuses it), and comes after.
 func (g *globalOptions) printAside(bar barDrawer) (lp *linePrinter, end func()) {
 	lp = startLinePrinter(lockedStderr{g}, bar)
 	g.aside.Store(lp)
@@ -112,9 +114,9 @@ func (g *globalOptions) printAside(bar barDrawer) (lp *linePrinter, end func()) 
 		if g.transcript != nil {
 			g.transcript.flush()
 		}
+		lp.Close()
 		g.aside.CompareAndSwap(lp, nil)
 		g.interrupt.clearAside(lp)
-		lp.Close()
 	}
 }
 
@@ -216,9 +218,9 @@ func droppedLine(n, transcript, max int) string {
 	switch {
 	case transcript == 0:
 	case transcript == n:
-		of = verbFor(n, " (of the SMTP transcript)", " (all of the SMTP transcript)")
+		of = verbFor(n, " (of the --debug transcript)", " (all of the --debug transcript)")
 	default:
-		of = fmt.Sprintf(" (%d of the SMTP transcript)", transcript)
+		of = fmt.Sprintf(" (%d of the --debug transcript)", transcript)
 	}
 	return fmt.Sprintf("note: %d more %s not shown%s: %s said while stderr was not read, past the %s held for it; report.csv has every row's outcome\n",
 		n, verbFor(n, "line", "lines"), of, verbFor(n, "it was", "they were"), byteSize(int64(max)))

@@ -282,10 +282,13 @@ type globalOptions struct {
 	// interrupt is what an interrupt is said to do; nil in tests that
 	// call a run function.
 	interrupt *interruptWords
-	// transcript, set by --debug (smtpSettings), writes the SMTP
-	// transcript on stderr, a line at a time as the connections go, so
-	// a send shows its progress in lines there, as off a terminal: a
-	// bar drawn over it began each of its lines. nil without --debug.
+	// transcript, set by --debug (smtpSettings; bounces'
+	// bouncesMailboxConfig), says the SMTP (IMAP, POP3) transcript on
+	// stderr a whole line at a time: queued on the printer while a send
+	// delivers or bounces reads the mailbox (printAside), written at
+	// once otherwise (probe). A send then shows its progress in lines,
+	// as off a terminal: a bar drawn over the transcript began each of
+	// its lines. nil without --debug.
 	transcript *transcriptLines
 	// errMu serializes the lines errLine writes, and every write on
 	// stderr from goroutines of their own (lockedStderr).

@@ -35,14 +35,7 @@ func TestInterruptsStderrNotRead(t *testing.T) {
 	const n = 100 // their retry notes fill the pipe many times over
 	srv := smtptest.NewServer(t, deferOnce())
 	camp := sendCampaign(t, srv, n, "send: {concurrency: 1, retries: 3, retry_backoff: 1ms}\n")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if _, err := unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, os.Getpagesize()); err != nil {
-		t.Fatal(err)
-	}
+	r, w := pagePipe(t)
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "send", "--yes", camp)
@@ -91,14 +84,7 @@ func TestInterruptsStderrNotRead(t *testing.T) {
 // they came out amid notes said minutes before, ahead of most of them.
 func TestInterruptWordsAfterQueuedLines(t *testing.T) {
 	t.Parallel()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if _, err := unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, os.Getpagesize()); err != nil {
-		t.Fatal(err)
-	}
+	r, w := pagePipe(t)
 	words := &interruptWords{}
 	words.delivering()
 	g := &globalOptions{stdout: io.Discard, stderr: w, stdin: strings.NewReader(""), abort: context.Background(), interrupt: words}
@@ -135,4 +121,74 @@ func TestInterruptWordsAfterQueuedLines(t *testing.T) {
 	if len(lines) != n+1 || lines[n] != words.onSignal() {
 		t.Errorf("want the %d notes, then %q; got:\n%s", n, words.onSignal(), out.String())
 	}
+}
+
+// TestWordsWhileQueueEnds: what is said while the printer's queue is
+// being written out at the delivery's end, on a stderr that lags behind
+// (an interrupt's words, a connection's last transcript line), comes
+// after the lines queued before it: the queue was let go before it was
+// written, so those lines went to stderr beside it, ahead of most of it.
+// Whether they got ahead was up to the scheduler (about half the time
+// here), so the test ends a queue ten times.
+func TestWordsWhileQueueEnds(t *testing.T) {
+	t.Parallel()
+	for range 10 {
+		if !wordsAfterQueue(t) {
+			break
+		}
+	}
+}
+
+// wordsAfterQueue queues many pages of notes for a pipe not read, says an
+// interrupt's words and writes a transcript line while the queue is
+// being written out, then reads the pipe; it fails t, reporting false,
+// unless the words and the line come after every note.
+func wordsAfterQueue(t *testing.T) bool {
+	t.Helper()
+	r, w := pagePipe(t)
+	words := &interruptWords{}
+	words.delivering()
+	g := &globalOptions{stdout: io.Discard, stderr: w, stdin: strings.NewReader(""), abort: context.Background(), interrupt: words}
+	g.transcript = &transcriptLines{g: g}
+	lp, end := g.printAside(nil)
+	const n = 200 // many pages of notes
+	for i := range n {
+		g.errLine(fmt.Sprintf("note: row %d: not accepted for user%03d@example.com (451 4.7.1 greylisted, try later); retry 1 of 3 in 1s", i+2, i))
+	}
+	ended := make(chan struct{})
+	go func() { // the delivery ends: its queue is written out
+		end()
+		close(ended)
+	}()
+	waitFor(t, func() bool {
+		lp.mu.Lock()
+		defer lp.mu.Unlock()
+		return lp.closing
+	})
+	said := make(chan struct{})
+	words.sayOnSignal(w, said)
+	const last = "[c1] S: 221 2.0.0 Bye"
+	wrote := make(chan struct{})
+	go func() { // a connection's last line
+		fmt.Fprintln(g.transcript, last)
+		close(wrote)
+	}()
+	var out bytes.Buffer
+	read := make(chan struct{})
+	go func() { // the terminal started again
+		io.Copy(&out, r)
+		close(read)
+	}()
+	<-said
+	<-wrote
+	<-ended
+	w.Close()
+	<-read
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != n+2 || !strings.HasPrefix(lines[n-1], fmt.Sprintf("note: row %d:", n+1)) ||
+		!(lines[n] == words.onSignal() && lines[n+1] == last || lines[n] == last && lines[n+1] == words.onSignal()) {
+		t.Errorf("want the %d notes, then %q and %q; got:\n%s", n, words.onSignal(), last, out.String())
+		return false
+	}
+	return true
 }

@@ -42,19 +42,33 @@ func TestSendStderrNotRead(t *testing.T) {
 		return nil
 	}))
 	camp := sendCampaign(t, srv, n, "send: {concurrency: 1, retries: 3, retry_backoff: 1ms}\n")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
+	said := sendStderrNotRead(t, srv, camp, n, sendOptions{})
+	notes := regexp.MustCompile(`(?m)^note: row \d+: not accepted for (\S+) \(451 4\.7\.1 greylisted, try later\); retry 1 of 3 in \S+$`).FindAllStringSubmatch(said, -1)
+	var got []string
+	for _, m := range notes {
+		got = append(got, m[1])
 	}
-	// A page: the notes of a few dozen rows fill it (64 KiB would take
-	// hundreds).
-	if _, err := unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, os.Getpagesize()); err != nil {
-		t.Fatal(err)
+	if want := strings.Join(deferred, "\n"); strings.Join(got, "\n") != want || len(deferred) != n {
+		t.Errorf("the retry notes name\n%s\nwant the %d rows the server deferred, in its order:\n%s\nall said:\n%s", strings.Join(got, "\n"), n, want, said)
 	}
+	if last, summary := strings.LastIndex(said, "note: row "), strings.Index(said, "recipients: "); summary < last {
+		t.Errorf("the summary is not after the notes:\n%s", said)
+	}
+}
+
+// sendStderrNotRead runs send --yes with opts (its progress lines never
+// due) on camp, whose stdout and stderr are a pipe of a page (pagePipe)
+// that nobody reads until srv has the n messages and camp's journal
+// records them sent; it returns all the pipe had, once the send ended.
+// A send that waits on the pipe fails t (waitFor's time runs out).
+func sendStderrNotRead(t *testing.T, srv *smtptest.Server, camp string, n int, opts sendOptions) string {
+	t.Helper()
+	r, w := pagePipe(t)
 	g := &globalOptions{stdout: w, stderr: w, stdin: strings.NewReader(""), abort: context.Background()}
+	opts.yes, opts.progress = true, progressClock{tick: make(chan time.Time)}
 	done := make(chan error, 1)
 	go func() {
-		done <- runSend(context.Background(), sendOptions{yes: true, progress: progressClock{tick: make(chan time.Time)}}, g, camp)
+		done <- runSend(context.Background(), opts, g, camp)
 		w.Close()
 	}()
 	var said bytes.Buffer
@@ -66,24 +80,29 @@ func TestSendStderrNotRead(t *testing.T) {
 		}()
 	}
 	var once sync.Once
-	t.Cleanup(func() { once.Do(start); <-read; r.Close() }) // a send stuck on the pipe ends
+	t.Cleanup(func() { once.Do(start); <-read }) // a send stuck on the pipe ends
 	waitFor(t, func() bool { return len(srv.Messages()) == n && allSent(t, camp, n) })
 	once.Do(start)
 	if err := <-done; err != nil {
 		t.Fatalf("send: %v", err)
 	}
 	<-read
-	notes := regexp.MustCompile(`(?m)^note: row \d+: not accepted for (\S+) \(451 4\.7\.1 greylisted, try later\); retry 1 of 3 in \S+$`).FindAllStringSubmatch(said.String(), -1)
-	var got []string
-	for _, m := range notes {
-		got = append(got, m[1])
+	return said.String()
+}
+
+// pagePipe is a pipe that holds a page (64 KiB would take hundreds of
+// lines to fill), both ends closed when t ends.
+func pagePipe(t *testing.T) (r, w *os.File) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if want := strings.Join(deferred, "\n"); strings.Join(got, "\n") != want || len(deferred) != n {
-		t.Errorf("the retry notes name\n%s\nwant the %d rows the server deferred, in its order:\n%s\nall said:\n%s", strings.Join(got, "\n"), n, want, said.String())
+	t.Cleanup(func() { r.Close(); w.Close() })
+	if _, err := unix.FcntlInt(w.Fd(), unix.F_SETPIPE_SZ, os.Getpagesize()); err != nil {
+		t.Fatal(err)
 	}
-	if last, summary := strings.LastIndex(said.String(), "note: row "), strings.Index(said.String(), "recipients: "); summary < last {
-		t.Errorf("the summary is not after the notes:\n%s", said.String())
-	}
+	return r, w
 }
 
 // allSent reports whether the journal of camp (sendCampaign's, read as

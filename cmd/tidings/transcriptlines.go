@@ -5,11 +5,12 @@ import (
 	"sync"
 )
 
-// transcriptLines is where --debug's SMTP transcript goes (smtpSettings):
-// g's stderr, a whole line at a time, queued on the linePrinter while a
-// send delivers (sayLine), so that a connection never waits for a
-// terminal that does not read: it waited mid-session, a message in
-// flight, until the server timed the connection out. Past the printer's
+// transcriptLines is where --debug's transcript goes (smtpSettings; for
+// bounces, bouncesMailboxConfig): g's stderr, a whole line at a time,
+// queued on the linePrinter while a send delivers or bounces reads the
+// mailbox (sayLine), so that a connection never waits for a terminal
+// that does not read: it waited mid-session, a message in flight, until
+// the server timed the connection out. Past the printer's
 // limit its lines are counted, not queued, as notes are (linePrinter).
 // Before and after the delivery (the probe, the summary) the lines are
 // written at once, as errLine writes.
@@ -17,8 +18,9 @@ import (
 // A write may hold part of a line or several lines: a line is said once
 // its newline has come, and what is left without one is said by flush.
 // The connections' writes come one at a time with whole lines
-// (smtpclient writes each under a lock of its own), so a part held is
-// the start of the next line of the same connection. Safe for concurrent
+// (smtpclient writes each under a lock of its own, and so do the
+// mailbox's sessions), so a part held is the start of the next line of
+// the same connection. Safe for concurrent
 // use.
 type transcriptLines struct {
 	g *globalOptions

@@ -89,13 +89,13 @@ func TestTranscriptPastLimit(t *testing.T) {
 		shownLines, last = shownLines+1, n
 	}
 	dropped, droppedLines := 0, 0
-	for _, m := range regexp.MustCompile(`(?m)^note: (\d+) more lines? not shown(?: \((\d+|all|) ?of the SMTP transcript\))?: (?:it was|they were) said while stderr was not read, past the 16.0 KB held for it; report.csv has every row's outcome$`).FindAllStringSubmatch(text, -1) {
+	for _, m := range regexp.MustCompile(`(?m)^note: (\d+) more lines? not shown(?: \((\d+|all|) ?of the --debug transcript\))?: (?:it was|they were) said while stderr was not read, past the 16.0 KB held for it; report.csv has every row's outcome$`).FindAllStringSubmatch(text, -1) {
 		n, _ := strconv.Atoi(m[1])
 		dropped += n
 		switch k, err := strconv.Atoi(m[2]); {
 		case err == nil:
 			droppedLines += k
-		case strings.Contains(m[0], "SMTP transcript"):
+		case strings.Contains(m[0], "--debug transcript"):
 			droppedLines += n
 		}
 	}
