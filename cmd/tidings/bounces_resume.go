@@ -16,11 +16,12 @@ import (
 // mailbox (bounces.Memory, in its state folder), for this run to skip
 // (one that moves or deletes the reports: what was left in the mailbox as
 // no report). A file it cannot read is warned of and the mailbox read
-// from its first message.
+// from its first message; the warning, said once the session has logged
+// in, is queued behind its --debug transcript (errLine).
 func loadReadMemory(g *globalOptions, c *campaign.Campaign) *bounces.Memory {
 	mem, err := bounces.LoadMemory(c.StateDir)
 	if err != nil {
-		fmt.Fprintf(g.stderr, "warning: %v; this run reads every message (recording nothing twice)\n", err)
+		g.errLine(fmt.Sprintf("warning: %v; this run reads every message (recording nothing twice)", err))
 	}
 	return mem
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/tidings/tidings/sendpool/bounces"
 )
 
 // TestBouncesDebugStderrNotRead: bounces --debug whose stderr nobody
@@ -20,7 +22,36 @@ import (
 // transcript, the login redacted, and stdout the run's summary.
 func TestBouncesDebugStderrNotRead(t *testing.T) {
 	t.Parallel()
+	text := bouncesDebugStderrNotRead(t, false)
+	if !strings.Contains(text, "C: PASS [redacted]") || strings.Contains(text, bouncePass) || !strings.Contains(text, "C: QUIT") {
+		t.Errorf("stderr has not the transcript, its login redacted, whole:\n%s", text)
+	}
+}
+
+// TestBouncesDebugMemoryWarningQueued: the warning that bounces.read
+// cannot be read, said after the login, is queued behind the login's
+// transcript lines, not written at once on a stderr that does not read
+// (where it held up the run, the session logged in).
+func TestBouncesDebugMemoryWarningQueued(t *testing.T) {
+	t.Parallel()
+	text := bouncesDebugStderrNotRead(t, true)
+	login, warn := strings.Index(text, "C: PASS [redacted]"), strings.Index(text, "warning: bounces: ")
+	if login < 0 || warn < login {
+		t.Errorf("the warning of bounces.read does not follow the login's transcript:\n%s", text)
+	}
+}
+
+// bouncesDebugStderrNotRead runs bounces --debug on four reports with
+// stderr a pipe full from the start and read only once the run has
+// recorded them (damaged: bounces.read holding what cannot be read), and
+// returns what stderr said after the filler.
+func bouncesDebugStderrNotRead(t *testing.T, damaged bool) string {
 	camp, _, _, deliver := popBounces(t, "", "")
+	if damaged {
+		if err := os.WriteFile(filepath.Join(filepath.Dir(camp), ".tidings", "t", bounces.ReadFile), []byte("not a bounces.read\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var reports []string
 	for _, r := range mailboxReports(messageIDs(t, camp)) {
 		reports = append(reports, string(r))
@@ -57,7 +88,5 @@ func TestBouncesDebugStderrNotRead(t *testing.T) {
 	if exitCode(err) != exitSomeFailed || !strings.Contains(out.String(), "4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 4 new)") {
 		t.Errorf("bounces --debug: %v\n%s", err, out.String())
 	}
-	if !strings.Contains(text, "C: PASS [redacted]") || strings.Contains(text, bouncePass) || !strings.Contains(text, "C: QUIT") {
-		t.Errorf("stderr has not the transcript, its login redacted, whole:\n%s", text)
-	}
+	return text
 }

@@ -434,6 +434,7 @@ func (s *Server) CloseIdle() {
 	}
 	s.mu.Unlock()
 	for _, c := range conns {
+		c.uncount() // before the 421, as With421After's
 		io.WriteString(c.Conn, "421 4.4.2 idle timeout, closing\r\n")
 		c.Close()
 	}
