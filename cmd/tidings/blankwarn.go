@@ -46,24 +46,32 @@ func (b *blankCells) add(row int, columns []string) {
 func (b *blankCells) lines(sheet string) []string {
 	var out []string
 	for _, c := range b.columns {
-		l := b.rows[c]
-		which := l.Join(", ")
-		rows := "row " + which
-		if l.N > 1 {
-			rows = fmt.Sprintf("%d rows (%s)", l.N, which)
-		}
-		where := "the subject or the body"
-		if b.where != nil {
-			where = b.where(c)
-		}
-		verb := "prints"
-		if strings.Contains(where, " and ") {
-			verb = "print"
-		}
+		rows, where, verb := b.told(c)
 		out = append(out, fmt.Sprintf("warning: %s: column %q is empty in %s, which %s %s as it is%s: fill it in, or print it within {{if .%s}}…{{end}}",
 			sheet, c, rows, where, verb, b.seenNote(c), templates.Identifier(c)))
 	}
 	return out
+}
+
+// told is what a warning tells of column: its rows ("row 4", "3 rows
+// (4, 9, 12)"), where it is printed ("the subject and body.txt") and the
+// verb that goes with that ("print", or "prints" of one).
+func (b *blankCells) told(column string) (rows, where, verb string) {
+	l := b.rows[column]
+	which := l.Join(", ")
+	rows = "row " + which
+	if l.N > 1 {
+		rows = fmt.Sprintf("%d rows (%s)", l.N, which)
+	}
+	where = "the subject or the body"
+	if b.where != nil {
+		where = b.where(column)
+	}
+	verb = "prints"
+	if strings.Contains(where, " and ") {
+		verb = "print"
+	}
+	return rows, where, verb
 }
 
 // seenNote is the example of what a reader sees, " (a reader sees
