@@ -1,5 +1,7 @@
 package render
 
+import "github.com/tidings/tidings/templates"
+
 // Message is one recipient's rendered message, ready for delivery. Data is
 // the complete RFC 5322 message with CRLF line endings. A Message is not
 // modified after Render returns it and may be shared between goroutines.
@@ -70,6 +72,12 @@ type Message struct {
 	// sees "Dear ," or ", your receipt". A note like Warnings, kept apart
 	// so that the rows with it are told of by column.
 	Blank []string
+	// Padded lists the columns the subject or a body prints as they are,
+	// not trimmed, whose cell in the row has white space at its start or
+	// end that the reader sees (templates.Set.PrintedPadded): "Hallo
+	// Anna," of " Anna", each with the line its reader sees. A note
+	// like Blank, told of by column.
+	Padded []templates.PaddedCell
 	// NoFile lists the columns whose blank cell empties an attachment's
 	// path, the column alone outside an {{if}} of it
 	// (templates.Set.EmptyPaths): the message goes without that file. A
@@ -129,12 +137,12 @@ func (m *Message) ColumnSums() []uint16 {
 	return fold16(m.sums)
 }
 
-// Unsent drops m's notes (Warnings, SharedUnsubscribe, Blank, NoFile,
-// NoImage and Unlinked) for a row not sent now (sent before, a duplicate, suppressed): no reader
+// Unsent drops m's notes (Warnings, SharedUnsubscribe, Blank, Padded,
+// NoFile, NoImage and Unlinked) for a row not sent now (sent before, a duplicate, suppressed): no reader
 // sees the message as rendered, so a note on it asks nothing of anyone.
 // What is told of the rows a run sends is the same whether their
 // messages are rendered or read from a spool (Renderer.Notes for those
 // only).
 func (m *Message) Unsent() {
-	m.Warnings, m.SharedUnsubscribe, m.Blank, m.NoFile, m.NoImage, m.Unlinked = nil, 0, nil, nil, nil, nil
+	m.Warnings, m.SharedUnsubscribe, m.Blank, m.Padded, m.NoFile, m.NoImage, m.Unlinked = nil, 0, nil, nil, nil, nil, nil
 }

@@ -6,11 +6,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/templates"
 )
 
 // Notes is what Render tells of row besides its message, worked out
 // without rendering it: a Message with Row, Key, Recipients, Warnings,
-// SharedUnsubscribe, Blank, NoFile and NoImage filled as Render fills them (both by
+// SharedUnsubscribe, Blank, Padded, NoFile and NoImage filled as Render fills them (both by
 // notesOf), the warnings in the same order, and nothing else (no Data).
 // It runs the To, Cc, Bcc and subject templates and looks at the row's
 // values, not at the bodies, for a row whose message was made before
@@ -41,11 +42,12 @@ func (r *Renderer) Notes(row campaign.Row) (*Message, error) {
 }
 
 // rowNotes are a row's notes: what Message.Warnings, SharedUnsubscribe,
-// Blank, NoFile and NoImage hold.
+// Blank, Padded, NoFile and NoImage hold.
 type rowNotes struct {
 	warnings []string
 	shared   int
 	blank    []string
+	padded   []templates.PaddedCell
 	noFile   []string
 	noImage  []string
 }
@@ -66,13 +68,13 @@ func (r *Renderer) notesOf(row campaign.Row, to []mailbox, recipients []string, 
 	if w := r.tabWarning(row); w != "" {
 		warnings = append(warnings, w)
 	}
-	return rowNotes{warnings: warnings, shared: r.sharedUnsubscribe(to), blank: r.set.PrintedBlank(row), noFile: r.set.EmptyPaths(row), noImage: r.set.EmptyImages(row)}
+	return rowNotes{warnings: warnings, shared: r.sharedUnsubscribe(to), blank: r.set.PrintedBlank(row), padded: r.set.PrintedPadded(row), noFile: r.set.EmptyPaths(row), noImage: r.set.EmptyImages(row)}
 }
 
 // tell sets m's notes to n: the one place in this package that does, but
 // for Message.Unsent, which drops them.
 func (n rowNotes) tell(m *Message) {
-	m.Warnings, m.SharedUnsubscribe, m.Blank, m.NoFile, m.NoImage = n.warnings, n.shared, n.blank, n.noFile, n.noImage
+	m.Warnings, m.SharedUnsubscribe, m.Blank, m.Padded, m.NoFile, m.NoImage = n.warnings, n.shared, n.blank, n.padded, n.noFile, n.noImage
 }
 
 // subjectWarnings are the warnings of a subject that is too long to show

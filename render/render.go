@@ -1800,3 +1800,7 @@ func (r *Renderer) PrintedIn(column string) string { return r.set.PrintedIn(colu
 // BlankSeen is what a reader sees of the line where column is first
 // printed as a hole when it is blank (templates.Set.BlankSeen): "Hallo ,".
 func (r *Renderer) BlankSeen(column string) string { return r.set.BlankSeen(column) }
+
+// PaddedIn names where the subject and the bodies print column as it is,
+// not trimmed (templates.Set.PaddedIn): "the subject and body.txt".
+func (r *Renderer) PaddedIn(column string) string { return r.set.PaddedIn(column) }

@@ -24,6 +24,13 @@ const maxSeen = 60
 // cut and entities read. Longer than maxSeen characters, it is the part
 // around the hole, "…" marking what is cut.
 func holeLine(src string, pre *preIndex, pos int, isHTML bool, printed string) string {
+	return blankSeen(holedLine(src, pre, pos, isHTML, printed), isHTML)
+}
+
+// holedLine is holeLine's line before it is cut to maxSeen characters:
+// the hole mark where the blank value stands, HTML's tags cut and its
+// entities read but its white space as written; "" for a pos outside src.
+func holedLine(src string, pre *preIndex, pos int, isHTML bool, printed string) string {
 	if pos < 0 || pos > len(src) {
 		return ""
 	}
@@ -36,8 +43,18 @@ func holeLine(src string, pre *preIndex, pos int, isHTML bool, printed string) s
 	}
 	line := strings.ReplaceAll(seenText(src[start:end], pos-start, printed), string(filler), "")
 	if isHTML {
-		// White space collapses as a browser shows it, across the hole.
-		line = strings.Join(strings.Fields(html.UnescapeString(cutBetween(line, "<", ">"))), " ")
+		line = html.UnescapeString(cutBetween(line, "<", ">"))
+	}
+	return line
+}
+
+// blankSeen is what a reader sees of line, a holedLine, when the value
+// at its hole mark is blank: in HTML its white space collapsed as a
+// browser shows it, across the hole; cut to maxSeen characters around
+// the hole (clipAround).
+func blankSeen(line string, isHTML bool) string {
+	if isHTML {
+		line = strings.Join(strings.Fields(line), " ")
 		line = strings.Replace(line, " "+string(hole)+" ", " "+string(hole), 1)
 	}
 	return clipAround(strings.TrimSpace(line))

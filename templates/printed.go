@@ -19,6 +19,14 @@ type printing struct {
 	// seen is what a reader sees of the line when the column is blank
 	// (holeLine): "Hallo ," for "Hallo {{.Vorname}},".
 	seen string
+	// place is the line with the mark of where the value goes (holedLine),
+	// and what kind of template prints it: what paddedSeen shows of a
+	// value with white space at its ends.
+	place place
+	// trimmed tells that the place prints the value trimmed ({{trim
+	// .name}}, {{.name | trim | title}}): white space at its ends does
+	// not show.
+	trimmed bool
 }
 
 // runs reports whether the place prints for row: every guard is filled.
@@ -102,6 +110,10 @@ type printWalk struct {
 	seen map[string]bool // templates called with the row, by name and guards
 	out  []printing
 	pre  *preIndex // of src, made at the first hole (holeLine)
+	// trims are the columns the action being walked prints trimmed.
+	trims []string
+	// places counts the places of out by column and guards (see keep).
+	places map[string]int
 }
 
 // maxCalls bounds the templates one walk follows: calls under ever other
@@ -152,6 +164,7 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 	if w.html && inTag(w.t.source, int(a.Pos)) {
 		return
 	}
+	w.trims = w.trims[:0]
 	cols, text := w.pipe(a.Pipe, dot)
 	if len(cols) == 0 {
 		return
@@ -163,13 +176,38 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 	if w.html && w.pre == nil {
 		w.pre = newPreIndex(w.src)
 	}
-	seen := holeLine(w.src, w.pre, int(a.Pos), w.html, text)
+	pl := w.place(int(a.Pos), text)
+	seen := blankSeen(pl.line, w.html)
 	for _, c := range cols {
-		p := printing{column: c, guards: guards, seen: seen}
-		if !slices.ContainsFunc(w.out, func(q printing) bool { return q.column == c && slices.Equal(q.guards, guards) }) {
-			w.out = append(w.out, p)
-		}
+		w.keep(printing{column: c, guards: guards, seen: seen, place: pl, trimmed: slices.Contains(w.trims, c)})
 	}
+}
+
+// maxPrintPlaces is how many places of a column under the same guards a walk
+// keeps: the first (what a blank cell's warning tells of) and others on
+// other lines or printed otherwise, where white space at a value's ends
+// may show (paddedSeen), up to this many.
+const maxPrintPlaces = 8
+
+// keep adds p to the walk's printings unless one like it is there: the
+// same column, guards, line and trimming, or maxPrintPlaces of its column and
+// guards. The first of a column and guards comes first, as before places
+// were kept: Printed, BlankSeen and printedColumns take that one.
+func (w *printWalk) keep(p printing) {
+	if slices.ContainsFunc(w.out, func(q printing) bool {
+		return q.column == p.column && slices.Equal(q.guards, p.guards) && q.trimmed == p.trimmed && q.place == p.place
+	}) {
+		return
+	}
+	if w.places == nil {
+		w.places = map[string]int{}
+	}
+	key := p.column + "\x00" + strings.Join(p.guards, "\x00")
+	if w.places[key] >= maxPrintPlaces {
+		return
+	}
+	w.places[key]++
+	w.out = append(w.out, p)
 }
 
 // pipe is the columns p, an action's pipeline or a parenthesized one
@@ -188,6 +226,9 @@ func (w *printWalk) pipe(p *parse.PipeNode, dot bool) (cols []string, text strin
 	kept, more := keepsBlank(p.Cmds[1:])
 	if !kept {
 		return nil, ""
+	}
+	if slices.ContainsFunc(p.Cmds[1:], func(c *parse.CommandNode) bool { return isIdent(c.Args[0], "trim") }) {
+		w.trims = append(w.trims, cols...)
 	}
 	return cols, text + more
 }
@@ -215,15 +256,20 @@ func (w *printWalk) command(cmd *parse.CommandNode, dot bool) (cols []string, te
 		}
 		return cols, text
 	}
+	trims := false
 	if len(args) == 2 {
 		if id, ok := args[0].(*parse.IdentifierNode); ok && blankKeeping(id.Ident) {
-			args = args[1:]
+			args, trims = args[1:], id.Ident == "trim"
 		}
 	}
 	if len(args) != 1 {
 		return nil, ""
 	}
-	return w.arg(args[0], dot)
+	cols, text = w.arg(args[0], dot)
+	if trims {
+		w.trims = append(w.trims, cols...)
+	}
+	return cols, text
 }
 
 // arg is the columns n, a command's argument, prints as holes: a column,
@@ -382,22 +428,26 @@ func defaulted(pipe *parse.PipeNode) bool {
 	return false
 }
 
-// printedColumns collects the printings of the subject and the bodies:
-// what a reader sees of a blank cell ("Dear ," in the text, ", your
-// receipt" as the subject), each place once.
-func (s *Set) printedColumns() []printing {
-	var out []printing
+// printedColumns collects the printings of the subject and the bodies,
+// walking each once: printed, what a reader sees of a blank cell ("Dear
+// ," in the text, ", your receipt" as the subject), each column and
+// guards once; padded, every place kept that prints a column not
+// trimmed, where white space at a value's ends may show (PrintedPadded).
+func (s *Set) printedColumns() (printed, padded []printing) {
 	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
 		if t == nil {
 			continue
 		}
 		for _, p := range t.printings() {
-			if !slices.ContainsFunc(out, func(q printing) bool { return q.column == p.column && slices.Equal(q.guards, p.guards) }) {
-				out = append(out, p)
+			if !slices.ContainsFunc(printed, func(q printing) bool { return q.column == p.column && slices.Equal(q.guards, p.guards) }) {
+				printed = append(printed, p)
+			}
+			if !p.trimmed {
+				padded = append(padded, p)
 			}
 		}
 	}
-	return out
+	return printed, padded
 }
 
 // PrintsHoles reports whether the subject or a body prints a column as a
@@ -439,9 +489,21 @@ func (s *Set) BlankSeen(column string) string {
 // body.html"; "the subject or the body" when
 // none does (a column the set does not print so).
 func (s *Set) PrintedIn(column string) string {
+	return s.printedIn(column, func(printing) bool { return true })
+}
+
+// PaddedIn is PrintedIn of the places that print column not trimmed
+// (see PrintedPadded), for a warning about its cells with white space
+// at their ends: a subject "{{trim .name}}" is not named.
+func (s *Set) PaddedIn(column string) string {
+	return s.printedIn(column, func(p printing) bool { return !p.trimmed })
+}
+
+// printedIn is PrintedIn of the printings keep keeps.
+func (s *Set) printedIn(column string, keep func(printing) bool) string {
 	var where []string
 	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
-		if t == nil || !slices.Contains(t.Printed(), column) {
+		if t == nil || !slices.ContainsFunc(t.printings(), func(p printing) bool { return p.column == column && keep(p) }) {
 			continue
 		}
 		if t == s.Subject || t.file == "" {

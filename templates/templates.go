@@ -387,6 +387,7 @@ type Set struct {
 	used    []string
 	dated   []string
 	printed []printing // printedColumns
+	padded  []printing // printedColumns
 	paths   []printing // pathColumns
 	images  []printing // imagePaths
 	// warnings are the compiler's notes that stop nothing (checkNumberIDs).
@@ -553,7 +554,7 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 	}
 	s.used = s.usedColumns()
 	s.dated = s.datedColumns()
-	s.printed = s.printedColumns()
+	s.printed, s.padded = s.printedColumns()
 	s.paths = s.pathColumns()
 	s.images = s.imagePaths()
 	s.warnings = cp.warns

@@ -58,15 +58,7 @@ func (b *blankCells) lines(sheet string) []string {
 // suggests names the column as a template can (templates.Identifier:
 // .First_Name for "First Name").
 func (b *blankCells) words(c string, rows *plan.RowList) string {
-	which := "row " + rows.Join(", ")
-	if rows.N > 1 {
-		which = fmt.Sprintf("%d rows (%s)", rows.N, rows.Join(", "))
-	}
-	where, seen := b.said(c)
-	verb := "prints"
-	if strings.Contains(where, " and ") {
-		verb = "print"
-	}
+	which, where, verb, seen := b.told(c, rows)
 	return fmt.Sprintf("column %q is empty in %s, which %s %s as it is%s: fill it in, or print it within {{if .%s}}…{{end}}",
 		c, which, where, verb, seen, templates.Identifier(c))
 }
@@ -88,6 +80,23 @@ func (b *blankCells) said(c string) (where, seen string) {
 	}
 	b.known[c] = [2]string{where, seen}
 	return where, seen
+}
+
+// told is what a warning tells of column c in rows: the rows ("row 4",
+// "3 rows (4, 9, 12)"), where it is printed ("the subject and body.txt"),
+// the verb that goes with that ("print", or "prints" of one) and the note
+// of what a reader sees (said).
+func (b *blankCells) told(c string, rows *plan.RowList) (which, where, verb, seen string) {
+	which = "row " + rows.Join(", ")
+	if rows.N > 1 {
+		which = fmt.Sprintf("%d rows (%s)", rows.N, rows.Join(", "))
+	}
+	where, seen = b.said(c)
+	verb = "prints"
+	if strings.Contains(where, " and ") {
+		verb = "print"
+	}
+	return which, where, verb, seen
 }
 
 // seenNote is the example of what a reader sees, " (a reader sees

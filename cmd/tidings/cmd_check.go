@@ -420,6 +420,7 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 	pass.warn = newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
 	pass.warn.blank.where = in.Renderer.PrintedIn
 	pass.warn.blank.seen = in.Renderer.BlankSeen
+	pass.warn.padded.where = in.Renderer.PaddedIn
 	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
 	sheetWarn.First()
 	if err := in.Renderer.Each(ctx, in.Sheet, plan.Workers(), pass.row); err != nil {

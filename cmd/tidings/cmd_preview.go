@@ -139,6 +139,7 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 		probs: newProblemPrinter(g.stdout, math.MaxInt)} // every row: the gallery shows them all too
 	r.warn.blank.where = in.Renderer.PrintedIn
 	r.warn.blank.seen = in.Renderer.BlankSeen
+	r.warn.padded.where = in.Renderer.PaddedIn
 	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
 	sheetWarn.First()
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {

@@ -379,6 +379,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
 	warn.blank.where = in.Renderer.PrintedIn
 	warn.blank.seen = in.Renderer.BlankSeen
+	warn.padded.where = in.Renderer.PaddedIn
 	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
 	sheetWarn.First() // before the rows' warnings and problems, which it may explain
 	pl, err := preflightPlan(ctx, in, state, opts, rate, warn)

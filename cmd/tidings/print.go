@@ -110,6 +110,9 @@ type messageWarnings struct {
 	shared  plan.RowList
 	sharedK int
 	blank   blankCells
+	// padded are the rows whose cell the subject or a body prints with
+	// white space at its ends (render.Message.Padded), by column.
+	padded paddedCells
 	// noFile are the rows whose attachment's path a blank cell emptied
 	// (render.Message.NoFile), by column.
 	noFile blankCells
@@ -137,6 +140,7 @@ func (mw *messageWarnings) Add(m *render.Message) {
 		}
 	}
 	mw.blank.add(m.Row, m.Blank)
+	mw.padded.add(m)
 	mw.noFile.add(m.Row, m.NoFile)
 	mw.noImage.add(m.Row, m.NoImage)
 	mw.unlinked.add(m.Row, m.Unlinked)
@@ -150,8 +154,9 @@ func (mw *messageWarnings) Add(m *render.Message) {
 
 // Done says how many warnings were not shown, which rows share a
 // one-click unsubscribe link among several To addresses, which print
-// a blank cell as it is, which go without an attachment, and which
-// have a body without a link to their unsubscribe target.
+// a blank cell as it is, which a cell with white space at its ends,
+// which go without an attachment, and which have a body without a link
+// to their unsubscribe target.
 func (mw *messageWarnings) Done() {
 	if mw.n > mw.limit {
 		fmt.Fprintf(mw.w, "(%d more warnings about messages not shown)\n", mw.n-mw.limit)
@@ -160,6 +165,9 @@ func (mw *messageWarnings) Done() {
 		fmt.Fprintln(mw.w, line)
 	}
 	for _, line := range mw.blank.lines(mw.file) {
+		fmt.Fprintln(mw.w, line)
+	}
+	for _, line := range mw.padded.lines(mw.file) {
 		fmt.Fprintln(mw.w, line)
 	}
 	for _, line := range noFileWarning.lines(&mw.noFile, mw.file) {

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/templates"
+)
+
+// paddedCells gathers, by column, the rows whose cell the subject or a
+// body prints as it is with white space at its start or end that a
+// reader sees (render.Message.Padded): "Hallo  Anna," of a cell " Anna",
+// or "Ölfa   Müller" of "Ölfa  ", which the sheet hides. The line a
+// reader sees is the first row's (render.Message.Padded's Seen).
+type paddedCells struct {
+	blankCells
+	first map[string]string // column: what the first row's reader sees
+}
+
+// add counts m's padded columns.
+func (p *paddedCells) add(m *render.Message) {
+	if len(m.Padded) == 0 {
+		return
+	}
+	if p.first == nil {
+		p.first = map[string]string{}
+		p.seen = func(c string) string { return p.first[c] }
+	}
+	cols := make([]string, 0, len(m.Padded))
+	for _, c := range m.Padded {
+		if _, ok := p.first[c.Column]; !ok {
+			p.first[c.Column] = c.Seen
+		}
+		cols = append(cols, c.Column)
+	}
+	p.blankCells.add(m.Row, cols)
+}
+
+// lines are the warnings, one a column, for the sheet as displayPath
+// shows it: the values are printed as the sheet holds them (README:
+// "values as the sheet shows them"), so the fix is the user's, in the
+// sheet or with trim in the template.
+func (p *paddedCells) lines(sheet string) []string {
+	var out []string
+	for _, c := range p.columns {
+		rows, where, verb, note := p.told(c, p.rows[c])
+		if names := spaceNames(p.first[c]); names != "" && note != "" {
+			note = strings.TrimSuffix(note, ")") + "; " + names + ")"
+		}
+		out = append(out, fmt.Sprintf("warning: %s: column %q has spaces before or after its text in %s, which %s %s as it is%s: take the spaces out of the cells, or print it as {{trim .%s}}",
+			sheet, c, rows, where, verb, note, templates.Identifier(c)))
+	}
+	return out
+}
+
+// spaceNames names the white space that seen, a line of a padded cell,
+// holds and the warning's quotes show as an escape ("\u00a0"), which
+// would leave the reader a puzzle: "\u00a0 is a no-break space, …";
+// "" when it holds none.
+func spaceNames(seen string) string {
+	var names []string
+	for _, s := range []struct{ r, name string }{
+		{"\t", `\t is a tab`},
+		{"\u00a0", `\u00a0 is a no-break space, which a copy from a web page brings and Excel's TRIM leaves`},
+		{"\u3000", `\u3000 is the full-width space of Chinese and Japanese text`},
+	} {
+		if strings.Contains(seen, s.r) {
+			names = append(names, s.name)
+		}
+	}
+	return strings.Join(names, "; ")
+}
