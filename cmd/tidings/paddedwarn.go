@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/templates"
 )
 
@@ -25,7 +26,6 @@ func (p *paddedCells) add(m *render.Message) {
 	}
 	if p.first == nil {
 		p.first = map[string]string{}
-		p.seen = func(c string) string { return p.first[c] }
 	}
 	cols := make([]string, 0, len(m.Padded))
 	for _, c := range m.Padded {
@@ -38,20 +38,34 @@ func (p *paddedCells) add(m *render.Message) {
 }
 
 // lines are the warnings, one a column, for the sheet as displayPath
-// shows it: the values are printed as the sheet holds them (README:
-// "values as the sheet shows them"), so the fix is the user's, in the
-// sheet or with trim in the template.
+// shows it (words, with the first row's line): the values are printed as
+// the sheet holds them (README: "values as the sheet shows them"), so the
+// fix is the user's, in the sheet or with trim in the template.
 func (p *paddedCells) lines(sheet string) []string {
 	var out []string
 	for _, c := range p.columns {
-		rows, where, verb, note := p.told(c, p.rows[c])
-		if names := spaceNames(p.first[c]); names != "" && note != "" {
-			note = strings.TrimSuffix(note, ")") + "; " + names + ")"
-		}
-		out = append(out, fmt.Sprintf("warning: %s: column %q has spaces before or after its text in %s, which %s %s as it is%s: take the spaces out of the cells, or print it as {{trim .%s}}",
-			sheet, c, rows, where, verb, note, templates.Identifier(c)))
+		out = append(out, fmt.Sprintf("warning: %s: %s", sheet, p.words(c, p.rows[c], p.first[c])))
 	}
 	return out
+}
+
+// words is the warning of column c padded in rows, after "warning:
+// SHEET: ", whose reader sees the line seen ("": not known, and no
+// example given): what lines prints of the rows gathered, and of one row,
+// with its own line, what the preview gallery shows with it
+// (rowWarnings).
+func (p *paddedCells) words(c string, rows *plan.RowList, seen string) string {
+	which, where, verb, _ := p.told(c, rows)
+	note := ""
+	if seen != "" {
+		note = fmt.Sprintf(" (a reader sees %q", seen)
+		if names := spaceNames(seen); names != "" {
+			note += "; " + names
+		}
+		note += ")"
+	}
+	return fmt.Sprintf("column %q has spaces before or after its text in %s, which %s %s as it is%s: take the spaces out of the cells, or print it as {{trim .%s}}",
+		c, which, where, verb, note, templates.Identifier(c))
 }
 
 // spaceNames names the white space that seen, a line of a padded cell,

@@ -128,3 +128,35 @@ func TestPreviewWarningsGallery(t *testing.T) {
 		t.Errorf("browser reported %s", p)
 	}
 }
+
+// TestPreviewWarningsPadded: a row whose printed cell has spaces at its
+// ends has the padded-cell warning in the gallery, with what its own
+// reader sees, while the line preview printed of the rows together shows
+// the first row's.
+func TestPreviewWarningsPadded(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(1, `subject: "Beitrag 2026"`),
+		"body.txt": "Hallo {{.Vorname}}, willkommen.\n",
+		"r.csv":    "email,name,Vorname\nuser000@example.com,Ann,Anna  \nuser001@example.com,Bo,Bo\nuser002@example.com,Cy, Carla\n",
+	})
+	pv := filepath.Join(dir, "pv")
+	out, errOut, code := runCLI(t, "preview", "-o", pv, filepath.Join(dir, "c.yaml"))
+	if code != exitOK {
+		t.Fatalf("preview: %d\n%s%s", code, out, errOut)
+	}
+	padded := func(rows, seen string) string {
+		return `column "Vorname" has spaces before or after its text in ` + rows + `, which body.txt prints as it is (a reader sees "` + seen + `"): take the spaces out of the cells, or print it as {{trim .Vorname}}`
+	}
+	if line := "r.csv: " + padded("2 rows (2, 4)", "Hallo Anna  , willkommen."); strings.Count(out+errOut, line) != 1 {
+		t.Errorf("preview printed no line\n%s\n%s%s", line, out, errOut)
+	}
+	got := previewWarnRows(t, pv)
+	want := map[int][]string{2: {padded("row 2", "Hallo Anna  , willkommen.")}, 4: {padded("row 4", "Hallo  Carla, willkommen.")}}
+	for _, row := range []int{2, 3, 4} {
+		if !slices.Equal(got[row], want[row]) {
+			t.Errorf("row %d's warnings in the gallery\n got %q\nwant %q", row, got[row], want[row])
+		}
+	}
+}

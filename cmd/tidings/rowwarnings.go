@@ -23,6 +23,9 @@ func (mw *messageWarnings) rowWarnings(m *render.Message) []string {
 	for _, c := range m.Blank {
 		out = append(out, mw.blank.words(c, row))
 	}
+	for _, c := range m.Padded {
+		out = append(out, mw.padded.words(c.Column, row, c.Seen))
+	}
 	for _, c := range m.NoFile {
 		out = append(out, noFileWarning.words(c, row))
 	}
