@@ -15,7 +15,7 @@ const hole = '\x01'
 const maxSeen = 60
 
 // holeLine is what a reader sees of the line holding the action at pos of
-// src (printWalk's source: its trimmed and printed line breaks lines;
+// l's source (printWalk's: its trimmed and printed line breaks lines;
 // pre its newPreIndex)
 // when the action's columns are blank: the line's text with that action
 // printing printed (what it prints besides them: printf's text), a string
@@ -23,16 +23,17 @@ const maxSeen = 60
 // nothing; in HTML, within the tags that break the line (htmlLine), tags
 // cut and entities read. Longer than maxSeen characters, it is the part
 // around the hole, "…" marking what is cut.
-func holeLine(src string, pre *preIndex, pos int, isHTML bool, printed string) string {
+func holeLine(l *srcLines, pre *preIndex, pos int, isHTML bool, printed string) string {
+	src := l.src
 	if pos < 0 || pos > len(src) {
 		return ""
 	}
-	start, end := lineAround(src, pos, false)
+	start, end := l.lineAround(pos, false)
 	if isHTML {
 		if !pre.inPre(pos) {
 			start, end = htmlJoined(src, start, end)
 		}
-		start, end = htmlLine(src, start, pos, end)
+		start, end = l.htmlLine(start, pos, end)
 	}
 	line := strings.ReplaceAll(seenText(src[start:end], pos-start, printed), string(filler), "")
 	if isHTML {

@@ -96,12 +96,13 @@ func (t *Template) printings() []printing {
 
 // printWalk walks a template for printings.
 type printWalk struct {
-	t    *Template
-	html bool
-	src  string          // t's source, its trimmed white space one line (joinTrimmed), its printed breaks lines (actionBreaks)
-	seen map[string]bool // templates called with the row, by name and guards
-	out  []printing
-	pre  *preIndex // of src, made at the first hole (holeLine)
+	t     *Template
+	html  bool
+	src   string          // t's source, its trimmed white space one line (joinTrimmed), its printed breaks lines (actionBreaks)
+	seen  map[string]bool // templates called with the row, by name and guards
+	out   []printing
+	pre   *preIndex // of src, made at the first hole (holeLine)
+	lines *srcLines // of src, made at the first printing action
 }
 
 // maxCalls bounds the templates one walk follows: calls under ever other
@@ -157,18 +158,24 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 		return
 	}
 	alone := strings.TrimSpace(text) == "" && len(slices.Compact(slices.Sorted(slices.Values(cols)))) == 1
-	if w.t.name != "subject" && alone && !besideText(w.src, int(a.Pos), w.html) {
+	if w.lines == nil {
+		w.lines = newSrcLines(w.src)
+	}
+	if w.t.name != "subject" && alone && !besideText(w.lines, int(a.Pos), w.html) {
 		return
 	}
-	if w.html && w.pre == nil {
-		w.pre = newPreIndex(w.src)
-	}
-	seen := holeLine(w.src, w.pre, int(a.Pos), w.html, text)
+	seen, read := "", false
 	for _, c := range cols {
-		p := printing{column: c, guards: guards, seen: seen}
-		if !slices.ContainsFunc(w.out, func(q printing) bool { return q.column == c && slices.Equal(q.guards, guards) }) {
-			w.out = append(w.out, p)
+		if slices.ContainsFunc(w.out, func(q printing) bool { return q.column == c && slices.Equal(q.guards, guards) }) {
+			continue // told by its first place's line
 		}
+		if !read {
+			if w.html && w.pre == nil {
+				w.pre = newPreIndex(w.src)
+			}
+			seen, read = holeLine(w.lines, w.pre, int(a.Pos), w.html, text), true
+		}
+		w.out = append(w.out, printing{column: c, guards: guards, seen: seen})
 	}
 }
 
