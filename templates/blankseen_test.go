@@ -112,3 +112,20 @@ func TestPrintedHolesOneLine(t *testing.T) {
 		t.Errorf("holes: %q, want %q", seen, want)
 	}
 }
+
+// TestPrintedWalkedOnce: the places a blank cell leaves a hole are found
+// when the set is compiled, not again for each warning that names them
+// (PrintedIn, BlankSeen, asked for every blank column: half a second
+// each for a 4.7 MB body).
+func TestPrintedWalkedOnce(t *testing.T) {
+	s := compilePrinted(t, "x", builderBody(50_000), true)
+	for name, f := range map[string]func(){
+		"PrintedIn": func() { s.PrintedIn("a") },
+		"BlankSeen": func() { s.BlankSeen("d") },
+		"Printed":   func() { s.HTML.Printed() },
+	} {
+		if n := testing.AllocsPerRun(5, f); n > 20 {
+			t.Errorf("%s allocates %v times: the body walked again", name, n)
+		}
+	}
+}

@@ -61,6 +61,10 @@ type Template struct {
 	again *rerun
 	text  *texttemplate.Template
 	html  *htmltemplate.Template
+	// holes are the subject's and the bodies' printings, walked once by
+	// Compile (walked) for every row and warning that asks.
+	holes  []printing
+	walked bool
 }
 
 // Name is the campaign key the template comes from: "from", "subject",
@@ -553,6 +557,7 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 	}
 	s.used = s.usedColumns()
 	s.dated = s.datedColumns()
+	s.walkPrintings()
 	s.printed = s.printedColumns()
 	s.paths = s.pathColumns()
 	s.images = s.imagePaths()
