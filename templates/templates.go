@@ -673,7 +673,12 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 			return nil
 		}
 		var kept func(int) htmltemplate.HTML
-		if src, kept = keepConditionalComments(src); kept != nil {
+		var unkept *conditionalError
+		if src, kept, unkept = keepConditionalComments(src); unkept != nil {
+			cp.errs = append(cp.errs, cp.conditionalError(t, unkept))
+			return nil
+		}
+		if kept != nil {
 			fm[conditionalFunc] = kept
 		}
 		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(fm).Parse(src)
