@@ -2,6 +2,7 @@ package templates
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -53,6 +54,36 @@ func TestRowImageRefs(t *testing.T) {
 	var fe *campaign.FileError
 	if !errors.As(err, &fe) || fe.Line != 2 || !errors.Is(err, ErrImageRef) {
 		t.Errorf("a reference over two lines: got %v, want ErrImageRef at body.html:2", err)
+	}
+}
+
+// TestRowImageRefShort: a reference too short to hold the mark of its
+// image among the body's many different ones (cid:{{.}}, 5 characters,
+// after 1,000 others) was told "an inline image's path is written on one
+// line", which it was; it is an error at its line and column naming the
+// limit and what to write.
+func TestRowImageRefShort(t *testing.T) {
+	var body strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&body, "<img src=\"cid:qr/{{.no}}-%d.png\">\n", i)
+	}
+	body.WriteString("<p>x</p><img src=\"cid:{{.}}\">\n")
+	s, err := compileHTML(t, body.String())
+	var fe *campaign.FileError
+	if !errors.As(err, &fe) || !errors.Is(err, ErrImageRefShort) || fe.Line != 1001 || fe.Column != 19 {
+		t.Fatalf("got %v, want ErrImageRefShort at body.html:1001:19", err)
+	}
+	for _, want := range []string{"inline image cid:{{.}}: ", "names 1000 different ones before it", "a reference of 5 characters after cid: can be only among the first 1000", "write it with spaces inside its braces, which reads the same: cid:{{ . }}"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%v lacks %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "written on one line") {
+		t.Errorf("%v says the reference is not on one line", err)
+	}
+
+	if s, err = compileHTML(t, strings.Replace(body.String(), "{{.}}", "{{ .qr }}", 1)); err != nil || len(s.Images) != 1001 {
+		t.Errorf("written longer: %v, %d images; want 1001", err, len(s.Images))
 	}
 }
 

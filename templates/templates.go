@@ -572,8 +572,9 @@ type compiler struct {
 	sheetNote string // campaign.SheetNote, for unknown columns
 	lines     map[string]int
 	errs      []error
-	warns     []string    // Set.Warnings
-	images    []*Template // Set.Images (rowImages)
+	warns     []string       // Set.Warnings
+	images    []*Template    // Set.Images (rowImages)
+	imageOf   map[string]int // the index in images of a path's text
 	breaks    map[*Template]lineIndex
 }
 
