@@ -136,6 +136,41 @@ func TestRowImageDot(t *testing.T) {
 	}
 }
 
+// TestRowImageCallData: an image named in a {{define}}d template whose
+// call gives it other data than the row ({{template "qr" .qr}} of
+// <img src="cid:{{.}}">, every row then refused for a file named after
+// the whole row, map[email:…]; {{template "qr" .}} within {{with .name}}
+// or {{range}}, the path read from the row without a word) was not
+// followed by the walk for dot: an error at the image's line naming the
+// call's, also through a second template; called with the row ($, or .
+// where dot is the row), or reading $, none.
+func TestRowImageCallData(t *testing.T) {
+	def := "{{define \"qr\"}}\n<img src=\"cid:{{.}}\">{{end}}\n"
+	defQR := "{{define \"qr\"}}\n<img src=\"cid:{{.qr}}\">{{end}}\n"
+	for _, tc := range []struct {
+		body       string
+		line, call int
+	}{
+		{def + "<p>Hi</p>\n{{template \"qr\" .qr}}\n", 2, 4},
+		{defQR + "<p>Hi</p>\n{{with .name}}{{template \"qr\" .}}{{end}}\n", 2, 4},
+		{defQR + "{{range split \",\" .no}}\n{{template \"qr\" .}}{{end}}\n", 2, 4},
+		{defQR + "{{define \"card\"}}{{template \"qr\" $}}{{end}}\n{{template \"card\" .name}}\n", 2, 4},
+		{defQR + "{{template \"qr\" $}}{{with $}}{{template \"qr\" .}}{{end}}{{template \"qr\" .}}\n", 0, 0},
+		{defQR + "{{define \"card\"}}{{template \"qr\" $}}{{end}}\n{{template \"card\" $}}\n", 0, 0},
+		{"{{define \"qr\"}}<img src=\"cid:{{$.qr}}\">{{end}}{{template \"qr\" .name}}\n", 0, 0},
+	} {
+		_, err := compileHTML(t, tc.body)
+		var fe *campaign.FileError
+		switch {
+		case tc.line == 0 && err != nil:
+			t.Errorf("%q: %v, want no error", tc.body, err)
+		case tc.line > 0 && (!errors.As(err, &fe) || fe.Line != tc.line || !errors.Is(err, ErrImageCallData) ||
+			!strings.Contains(err.Error(), fmt.Sprintf("(the template called at line %d)", tc.call))):
+			t.Errorf("%q: got %v, want ErrImageCallData at body.html:%d naming line %d", tc.body, err, tc.line, tc.call)
+		}
+	}
+}
+
 // TestRowImageCommented: an <img> commented out (<!-- … -->), which
 // html/template drops, still had its file looked for in every row, a
 // row naming none that is there a problem, though no message shows it:
