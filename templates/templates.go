@@ -572,10 +572,10 @@ type compiler struct {
 	sheetNote string // campaign.SheetNote, for unknown columns
 	lines     map[string]int
 	errs      []error
-	warns     []string       // Set.Warnings
-	images    []*Template    // Set.Images (rowImages)
-	imageOf   map[string]int // the index in images of a path's text
-	breaks    map[*Template]lineIndex
+	warns     []string                // Set.Warnings
+	images    []*Template             // Set.Images (rowImages)
+	imageOf   map[string]int          // the index in images of a path's text
+	breaks    map[*Template]lineIndex // each template's line breaks (line)
 }
 
 // inline compiles a one-line template from the campaign file. Trailing line
