@@ -66,11 +66,16 @@ func indexCIDFold(src string, from int) int {
 }
 
 // startsValue reports whether the text at k of src starts an attribute
-// value or a link: after '=' or '(', a quote and white space between.
+// value or a link: after '=', CSS's "url(" or Markdown's "](", a quote
+// and white space between; not the text's "(CID: 4711)".
 func startsValue(src string, k int) bool {
 	before := strings.TrimRight(src[:k], " \t\r\n")
 	before = strings.TrimRight(strings.TrimRight(before, `"'`), " \t\r\n")
-	return strings.HasSuffix(before, "=") || strings.HasSuffix(before, "(")
+	if strings.HasSuffix(before, "=") || strings.HasSuffix(before, "](") {
+		return true
+	}
+	n := len(before) - len("url(")
+	return n >= 0 && strings.EqualFold(before[n:], "url(")
 }
 
 // refLength is how long the reference at the start of s is: up to a

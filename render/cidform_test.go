@@ -13,7 +13,8 @@ import (
 // Markdown ![QR](Cid:logo.png) too) inlined no image, and every reader
 // saw it broken, without a word; it is an error at its line and column
 // saying what to write. cid:{{ .qr_file }} is the row's image, and a
-// "cid: " in the text, or naming nothing, is no reference.
+// "cid: " or "(CID: 4711)" in the text, or one naming nothing, is no
+// reference.
 func TestCIDForm(t *testing.T) {
 	for _, tc := range []struct {
 		body, want string
@@ -41,7 +42,7 @@ func TestCIDForm(t *testing.T) {
 		t.Errorf("Markdown: got %v, want an error at body.md:3:12 saying write cid:logo.png", err)
 	}
 
-	e := ticketCampaign(t, "<p>Your cid: {{.qr_file}}, cid:</p><img src=\"cid: \"><img src=\"cid:{{ .qr_file }}\">\n",
+	e := ticketCampaign(t, "<p>Your cid: {{.qr_file}}, cid: (CID: 4711)</p><img src=\"cid: \"><img src=\"cid:{{ .qr_file }}\">\n",
 		map[string]string{"qr/0042.png": qrPNG("42")})
 	srcs, parts, _ := rowImageParts(t, e, row(2, "email", "ann@example.com", "qr_file", "qr/0042.png"))
 	if len(srcs) != 2 || len(parts) != 1 || parts["<"+strings.TrimPrefix(srcs[1], "cid:")+">"].body == nil {
