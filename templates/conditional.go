@@ -144,6 +144,10 @@ func conditionalMarkers(src string) [][]int {
 			break
 		}
 		i += j
+		if i+1 < len(text) && text[i+1] != '!' { // every marker starts "<!"
+			i = pastTag(text, i)
+			continue
+		}
 		if m := markerRE.FindIndex(text[i:min(len(text), i+maxMarker)]); m != nil {
 			out = append(out, []int{i, i + m[1]})
 			i += m[1]
