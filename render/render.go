@@ -501,6 +501,7 @@ func inlineImages(t *templates.Template, idRight string, rowRefs bool) ([]*blob,
 		out = append(out, b)
 	}
 	errs = append(errs, unreadCIDErrors(t.File(), src, rowRefs)...)
+	errs = append(errs, cidFormErrors(t.File(), src)...)
 	return out, errors.Join(errs...)
 }
 

@@ -63,7 +63,7 @@ func (cp *compiler) checkArgTypes(t *Template, calls []call) {
 		}
 		if msg := badArgument(ft, c, fm); msg != "" {
 			cp.errs = append(cp.errs, &campaign.FileError{
-				File: t.file, Line: cp.line(t, c.tree, c.node),
+				File: t.file, Line: cp.line(t, c.node),
 				Err: fmt.Errorf("templates: %s: {{%s}}: %w: %s; tidings help templates shows each function",
 					t.name, c.node, ErrFuncArgType, msg),
 			})

@@ -8,38 +8,32 @@ import (
 	"unicode/utf8"
 )
 
-// hole marks, in a line holeLine builds, where the blank column stood.
+// hole marks, in a line holedLine builds, where the blank column stood.
 const hole = '\x01'
 
 // maxSeen is how many characters of a line a blank-cell warning shows.
 const maxSeen = 60
 
-// holeLine is what a reader sees of the line holding the action at pos of
-// src (printWalk's source: its trimmed and printed line breaks lines;
-// pre its newPreIndex)
-// when the action's columns are blank: the line's text with that action
-// printing printed (what it prints besides them: printf's text), a string
-// literal its text, another action that prints a word "…", and the rest
-// nothing; in HTML, within the tags that break the line (htmlLine), tags
-// cut and entities read. Longer than maxSeen characters, it is the part
-// around the hole, "…" marking what is cut.
-func holeLine(src string, pre *preIndex, pos int, isHTML bool, printed string) string {
-	return blankSeen(holedLine(src, pre, pos, isHTML, printed), isHTML)
-}
-
-// holedLine is holeLine's line before it is cut to maxSeen characters:
-// the hole mark where the blank value stands, HTML's tags cut and its
-// entities read but its white space as written; "" for a pos outside src.
-func holedLine(src string, pre *preIndex, pos int, isHTML bool, printed string) string {
+// holedLine is the line holding the action at pos of l's source
+// (printWalk's: its trimmed and printed line breaks lines; pre its
+// newPreIndex) as it prints when the action's columns are blank: the
+// line's text with that action printing printed (what it prints besides
+// them: printf's text) and the hole mark where the blank value stands, a
+// string literal its text, another action that prints a word "…", and
+// the rest nothing; in HTML, within the tags that break the line
+// (htmlLine), tags cut and entities read but white space as written; ""
+// for a pos outside src. What a reader sees of it is blankSeen's.
+func holedLine(l *srcLines, pre *preIndex, pos int, isHTML bool, printed string) string {
+	src := l.src
 	if pos < 0 || pos > len(src) {
 		return ""
 	}
-	start, end := lineAround(src, pos, false)
+	start, end := l.lineAround(pos, false)
 	if isHTML {
 		if !pre.inPre(pos) {
 			start, end = htmlJoined(src, start, end)
 		}
-		start, end = htmlLine(src, start, pos, end)
+		start, end = l.htmlLine(start, pos, end)
 	}
 	line := strings.ReplaceAll(seenText(src[start:end], pos-start, printed), string(filler), "")
 	if isHTML {
@@ -61,7 +55,7 @@ func blankSeen(line string, isHTML bool) string {
 }
 
 // seenText is line as it prints with the action around at, an offset in
-// line, printing printed and a hole mark (see holeLine), each trim
+// line, printing printed and a hole mark (see holedLine), each trim
 // marker taking the white space beside it.
 func seenText(line string, at int, printed string) string {
 	var b strings.Builder
@@ -93,7 +87,7 @@ func writeText(b *strings.Builder, s string, trimmed bool) {
 }
 
 // actionSeen is what the action whose text between its braces is body
-// prints in a line holeLine shows: printed and the hole mark for the
+// prints in a line holedLine shows: printed and the hole mark for the
 // action with the blank column, a literal's text, "…" for another word.
 func actionSeen(body string, blank bool, printed string) string {
 	if blank {

@@ -32,7 +32,7 @@ func (cp *compiler) checkCalls(t *Template, calls []call) {
 			takes = fmt.Sprintf("%d to %d", least, most)
 		}
 		cp.errs = append(cp.errs, &campaign.FileError{
-			File: t.file, Line: cp.line(t, c.tree, c.node),
+			File: t.file, Line: cp.line(t, c.node),
 			Err: fmt.Errorf("templates: %s: {{%s}}: %w: %s takes %s, this call gives %d%s; tidings help templates shows each function",
 				t.name, c.node, ErrFuncArgs, usage(c.name), takes, c.args, cp.argsHint(c)),
 		})

@@ -28,7 +28,7 @@ func (cp *compiler) checkComparisons(t *Template, calls []call) {
 		}
 		if msg := badComparison(c, fm); msg != "" {
 			cp.errs = append(cp.errs, &campaign.FileError{
-				File: t.file, Line: cp.line(t, c.tree, c.node),
+				File: t.file, Line: cp.line(t, c.node),
 				Err: fmt.Errorf("templates: %s: {{%s}}: %w: %s", t.name, c.node, ErrFuncArgType, msg),
 			})
 		}

@@ -2,10 +2,14 @@ package templates
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	htmltemplate "html/template"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // Outlook's conditional comments (<!--[if mso]>…<![endif]-->, and the
@@ -34,17 +38,29 @@ const maxMarker = 256
 // */}}), whose text is never a marker.
 var templateActionRE = regexp.MustCompile(`(?s)\{\{/\*.*?\*/\}\}|\{\{.*?\}\}`)
 
+// ErrConditionalKept is wrapped by the FileError of an Outlook
+// conditional comment marker that cannot be kept: see
+// keepConditionalComments.
+var ErrConditionalKept = errors.New("too many different Outlook conditional comments to keep them all")
+
 // keepConditionalComments returns src with each pair of conditional
 // comment markers outside actions, an opening one followed by its closing
 // one, replaced by an action of the same length on the same line (so that
 // every line and column a problem names stays the source's), and the
 // function that action calls; a nil function and src itself when there
 // are none. A marker with no partner is left as written: made to print,
-// a lone opening one would hide the rest of the message.
-func keepConditionalComments(src string) (string, func(int) htmltemplate.HTML) {
+// a lone opening one would hide the rest of the message. Markers written
+// alike share their number, so that any number of them is kept; a
+// marker too short to hold the number of a new one ({{_c 10000}} is 12
+// bytes, "<!--[if a]>" 11: past 10,000 different ones written before it)
+// is returned as unkept, whose text and offset a *conditionalError
+// gives, and then nothing is: dropped, Outlook would show the whole
+// message at its own width.
+func keepConditionalComments(src string) (string, func(int) htmltemplate.HTML, *conditionalError) {
 	found := conditionalMarkers(src)
 	var b strings.Builder
 	var markers []string
+	numbers := map[string]int{}
 	last := 0
 	for i := 0; i+1 < len(found); i++ {
 		open, shut := src[found[i][0]:found[i][1]], src[found[i+1][0]:found[i+1][1]]
@@ -52,22 +68,51 @@ func keepConditionalComments(src string) (string, func(int) htmltemplate.HTML) {
 			continue
 		}
 		for _, m := range [][]int{found[i], found[i+1]} {
-			call := "{{" + conditionalFunc + " " + strconv.Itoa(len(markers))
-			if len(call)+2 > m[1]-m[0] {
-				return src, nil // past 100,000 markers: no room
+			text := src[m[0]:m[1]]
+			n, ok := numbers[text]
+			if !ok {
+				n = len(markers)
+			}
+			call := "{{" + conditionalFunc + " " + strconv.Itoa(n)
+			if len(call)+2 > len(text) {
+				return src, nil, &conditionalError{offset: m[0], marker: text, different: n}
+			}
+			if !ok {
+				numbers[text] = n
+				markers = append(markers, text)
 			}
 			b.WriteString(src[last:m[0]])
-			b.WriteString(call + strings.Repeat(" ", m[1]-m[0]-len(call)-2) + "}}")
-			markers = append(markers, src[m[0]:m[1]])
+			b.WriteString(call + strings.Repeat(" ", len(text)-len(call)-2) + "}}")
 			last = m[1]
 		}
 		i++
 	}
 	if markers == nil {
-		return src, nil
+		return src, nil, nil
 	}
 	b.WriteString(src[last:])
-	return b.String(), func(n int) htmltemplate.HTML { return htmltemplate.HTML(markers[n]) }
+	return b.String(), func(n int) htmltemplate.HTML { return htmltemplate.HTML(markers[n]) }, nil
+}
+
+// conditionalError is a marker keepConditionalComments cannot keep: its
+// offset in the source, its text, and how many different ones come
+// before it.
+type conditionalError struct {
+	offset    int
+	marker    string
+	different int
+}
+
+// conditionalError is e as the FileError of t, at its line and column.
+func (cp *compiler) conditionalError(t *Template, e *conditionalError) error {
+	line := t.line + strings.Count(t.source[:e.offset], "\n")
+	most := 1
+	for range len(e.marker) - len("{{"+conditionalFunc+" }}") {
+		most *= 10
+	}
+	return &campaign.FileError{File: t.file, Line: line, Column: cp.column(t, e.offset), Err: fmt.Errorf(
+		"templates: %s: %q: %w: it differs from the %d written before it, and one of its length (%d characters) is kept only among the first %d different ones; write it as one of those is written (the same condition), or with a longer condition",
+		t.name, e.marker, ErrConditionalKept, e.different, len(e.marker), most)}
 }
 
 // conditionalMarkers are the spans of src's markers outside its
@@ -99,6 +144,10 @@ func conditionalMarkers(src string) [][]int {
 			break
 		}
 		i += j
+		if i+1 < len(text) && text[i+1] != '!' { // every marker starts "<!"
+			i = pastTag(text, i)
+			continue
+		}
 		if m := markerRE.FindIndex(text[i:min(len(text), i+maxMarker)]); m != nil {
 			out = append(out, []int{i, i + m[1]})
 			i += m[1]

@@ -25,7 +25,7 @@ func (cp *compiler) checkDateLayouts(t *Template, calls []call) {
 		}
 		if why := cmp.Or(layoutProblem(s.Text), localLiteral(s.Text, cp.c.Recipients.Locale)); why != "" {
 			cp.errs = append(cp.errs, &campaign.FileError{
-				File: t.file, Line: cp.line(t, c.tree, c.node),
+				File: t.file, Line: cp.line(t, c.node),
 				Err: fmt.Errorf("templates: %s: {{%s}}: %w: date: %s", t.name, c.node, ErrFuncArgType, why),
 			})
 		}

@@ -27,7 +27,7 @@ var halfOpenRE = regexp.MustCompile(`\{[ \t]*\.([\p{L}_][\p{L}\p{N}_]*)[ \t]*\}\
 func (cp *compiler) checkHalfOpen(t *Template, text []colRef) {
 	for _, tn := range text {
 		for _, m := range halfOpenRE.FindAllStringSubmatchIndex(tn.name, -1) {
-			line := cp.line(t, tn.tree, tn.node)
+			line := cp.line(t, tn.node)
 			if line > 0 {
 				line += strings.Count(tn.name[:m[0]], "\n")
 			}

@@ -27,7 +27,7 @@ var jinjaRE = regexp.MustCompile(`\{%[-+]?\s*([^%{}\n]{1,200}?)\s*[-+]?%\}|\{#[-
 // own text nodes, at its line, with the text/template form to write.
 func (cp *compiler) checkJinja(t *Template, text []colRef) {
 	for _, tn := range text {
-		cp.jinjaIn(t, tn.name, cp.line(t, tn.tree, tn.node), int(tn.node.Position()))
+		cp.jinjaIn(t, tn.name, cp.line(t, tn.node), int(tn.node.Position()))
 	}
 }
 

@@ -60,7 +60,11 @@ func (cp *compiler) layout(key, path string) *Template {
 	src := string(data)
 	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src, layout: true, max: int64(cp.c.MaxMessageSize)}
 	fm := templateFuncs(campaign.Recipients{}, t.max)
-	src, kept := keepConditionalComments(src)
+	src, kept, unkept := keepConditionalComments(src)
+	if unkept != nil {
+		cp.errs = append(cp.errs, cp.conditionalError(t, unkept))
+		return nil
+	}
 	if kept != nil {
 		fm[conditionalFunc] = kept
 	}

@@ -34,7 +34,7 @@ func (cp *compiler) checkMergeFields(t *Template, text []colRef) {
 			if col == "" {
 				continue
 			}
-			line := cp.line(t, tn.tree, tn.node)
+			line := cp.line(t, tn.node)
 			if line > 0 {
 				line += strings.Count(tn.name[:m[0]], "\n")
 			}

@@ -22,7 +22,7 @@ func (cp *compiler) checkNumberPlaces(t *Template, calls []call) {
 			continue
 		}
 		cp.errs = append(cp.errs, &campaign.FileError{
-			File: t.file, Line: cp.line(t, c.tree, c.node),
+			File: t.file, Line: cp.line(t, c.node),
 			Err: fmt.Errorf("templates: %s: {{%s}}: %w: %s", t.name, c.node, ErrFuncArgType, why),
 		})
 	}

@@ -33,7 +33,7 @@ func (cp *compiler) checkNumberIDs(t *Template, calls []call) {
 		if c.piped != nil {
 			action = c.piped.String() + " | " + action
 		}
-		w := (&campaign.FileError{File: t.file, Line: cp.line(t, c.tree, c.node), Err: fmt.Errorf(
+		w := (&campaign.FileError{File: t.file, Line: cp.line(t, c.node), Err: fmt.Errorf(
 			"templates: %s: {{%s}}: column %q reads as a year or a number that names something (a customer number, a postcode), and under locale %s number groups its thousands: %s as %q; print it as it is (%s), or keep number if the column holds amounts",
 			t.name, action, col, cp.c.Recipients.Locale, idExample(col), groupThousands(idExample(col), cp.c.Recipients.Decimal, group), fieldOf(col))}).Error()
 		if !slices.Contains(cp.warns, w) {

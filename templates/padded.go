@@ -52,7 +52,7 @@ func (w *printWalk) place(pos int, printed string) place {
 	case w.t.name == "markdown":
 		kind = inMarkdown
 	}
-	return place{line: holedLine(w.src, w.pre, pos, w.html, printed), kind: kind, printf: printed != ""}
+	return place{line: holedLine(w.lines, w.pre, pos, w.html, printed), kind: kind, printf: printed != ""}
 }
 
 // isPadded reports whether v, a cell's value that is not blank, starts

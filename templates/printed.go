@@ -17,7 +17,7 @@ type printing struct {
 	column string
 	guards []string
 	// seen is what a reader sees of the line when the column is blank
-	// (holeLine): "Hallo ," for "Hallo {{.Vorname}},".
+	// (holedLine, blankSeen): "Hallo ," for "Hallo {{.Vorname}},".
 	seen string
 	// place is the line with the mark of where the value goes (holedLine),
 	// and what kind of template prints it: what paddedSeen shows of a
@@ -91,6 +91,9 @@ func (t *Template) BlankPrinted(row campaign.Row) []string { return blankPaths(t
 // a body written on one line: see htmlLine). The subject is one line a reader sees whole:
 // there every such column is a place.
 func (t *Template) printings() []printing {
+	if t.walked {
+		return t.holes
+	}
 	w := &printWalk{t: t, src: actionBreaks(joinTrimmed(t.source)), seen: map[string]bool{}}
 	switch {
 	case t.html != nil && t.html.Tree != nil:
@@ -104,12 +107,13 @@ func (t *Template) printings() []printing {
 
 // printWalk walks a template for printings.
 type printWalk struct {
-	t    *Template
-	html bool
-	src  string          // t's source, its trimmed white space one line (joinTrimmed), its printed breaks lines (actionBreaks)
-	seen map[string]bool // templates called with the row, by name and guards
-	out  []printing
-	pre  *preIndex // of src, made at the first hole (holeLine)
+	t     *Template
+	html  bool
+	src   string          // t's source, its trimmed white space one line (joinTrimmed), its printed breaks lines (actionBreaks)
+	seen  map[string]bool // templates called with the row, by name and guards
+	out   []printing
+	pre   *preIndex // of src, made at the first hole (holedLine, blankSeen)
+	lines *srcLines // of src, made at the first printing action
 	// trims are the columns the action being walked prints trimmed.
 	trims []string
 	// places counts the places of out by column and guards (see keep).
@@ -170,8 +174,14 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 		return
 	}
 	alone := strings.TrimSpace(text) == "" && len(slices.Compact(slices.Sorted(slices.Values(cols)))) == 1
-	if w.t.name != "subject" && alone && !besideText(w.src, int(a.Pos), w.html) {
+	if w.lines == nil {
+		w.lines = newSrcLines(w.src)
+	}
+	if w.t.name != "subject" && alone && !besideText(w.lines, int(a.Pos), w.html) {
 		return
+	}
+	if w.kept(cols, guards) {
+		return // each told by places enough
 	}
 	if w.html && w.pre == nil {
 		w.pre = newPreIndex(w.src)
@@ -208,6 +218,19 @@ func (w *printWalk) keep(p printing) {
 	}
 	w.places[key]++
 	w.out = append(w.out, p)
+}
+
+// kept reports whether each of cols has maxPrintPlaces places under
+// guards already: an action printing them adds none (keep), and its line
+// is not read.
+func (w *printWalk) kept(cols, guards []string) bool {
+	g := strings.Join(guards, "\x00")
+	for _, c := range cols {
+		if w.places[c+"\x00"+g] < maxPrintPlaces {
+			return false
+		}
+	}
+	return true
 }
 
 // pipe is the columns p, an action's pipeline or a parenthesized one
@@ -428,10 +451,22 @@ func defaulted(pipe *parse.PipeNode) bool {
 	return false
 }
 
-// printedColumns collects the printings of the subject and the bodies,
-// walking each once: printed, what a reader sees of a blank cell ("Dear
-// ," in the text, ", your receipt" as the subject), each column and
-// guards once; padded, every place kept that prints a column not
+// walkPrintings walks the subject and the bodies for their printings
+// once, before s is shared: Printed, BlankPrinted, BlankSeen and
+// PrintedIn, asked for each blank column and row, then walk none (a 4.7
+// MB body took half a second a walk).
+func (s *Set) walkPrintings() {
+	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
+		if t != nil {
+			t.holes, t.walked = t.printings(), true
+		}
+	}
+}
+
+// printedColumns collects the printings of the subject and the bodies
+// (walkPrintings' walk): printed, what a reader sees of a blank cell
+// ("Dear ," in the text, ", your receipt" as the subject), each column
+// and guards once; padded, every place kept that prints a column not
 // trimmed, where white space at a value's ends may show (PrintedPadded).
 func (s *Set) printedColumns() (printed, padded []printing) {
 	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
@@ -464,7 +499,7 @@ func (s *Set) PrintedBlank(row campaign.Row) []string { return blankPaths(s.prin
 // first prints column as a hole (Template.Printed) when it is blank, the
 // subject first: "Hallo ," for "Hallo {{.Vorname}},", the line's other
 // columns written "…", HTML without its tags, Markdown without its marks
-// (see holeLine, markdownPlain); "" when none
+// (see holedLine, blankSeen, markdownPlain); "" when none
 // prints it so, or the line is the column alone (a subject "{{.title}}").
 func (s *Set) BlankSeen(column string) string {
 	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {

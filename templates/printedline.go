@@ -5,23 +5,23 @@ import (
 	"strings"
 )
 
-// besideText reports whether the action at pos of src (a node's Pos: inside
-// its {{…}}) shares its source line with text a reader sees: anything but
+// besideText reports whether the action at pos of l's source (a node's
+// Pos: inside its {{…}}) shares its source line with text a reader sees: anything but
 // white space outside the line's {{…}} actions, or another action there
 // that prints a word (printsWord), and in an HTML template outside its
 // <…> tags too, and within the tags that break the line or set an
 // element apart (htmlLine: a paragraph, a table cell, <br>).
 // "Dear {{.name}}," and "{{.first}} {{.last}}" are beside text; a
 // {{.note}} or <p>{{.note}}</p> line of its own is not: a blank there
-// leaves an empty line or element, not a hole in a sentence. src is a
+// leaves an empty line or element, not a hole in a sentence. l's is a
 // template's source as joinTrimmed gives it, so that the line is the one
 // the message prints, and actionBreaks' lines.
-func besideText(src string, pos int, html bool) bool {
-	if pos < 0 || pos > len(src) {
+func besideText(l *srcLines, pos int, html bool) bool {
+	if pos < 0 || pos > len(l.src) {
 		return true // not known: as if beside text
 	}
-	start, end := lineAround(src, pos, html)
-	text := strings.ReplaceAll(otherActions(src[start:end], pos-start), string(filler), "")
+	start, end := l.lineAround(pos, html)
+	text := strings.ReplaceAll(otherActions(l.src[start:end], pos-start), string(filler), "")
 	if html {
 		text = cutBetween(text, "<", ">")
 	}
@@ -97,36 +97,6 @@ func otherActions(line string, at int) string {
 	return b.String()
 }
 
-// htmlLine narrows src[start:end], an HTML source line holding offset
-// pos, to the part a reader sees as one line with pos: that between the
-// tags that break it, or start or end an element of their own
-// (breakTags: <br>, </p><p>, <td>), nearest pos on either side.
-func htmlLine(src string, start, pos, end int) (int, int) {
-	from, to := start, end
-	for k := start; k < end; {
-		lt := strings.IndexByte(src[k:end], '<')
-		if lt < 0 {
-			break
-		}
-		lt += k
-		gt := strings.IndexByte(src[lt:end], '>')
-		if gt < 0 {
-			break
-		}
-		gt += lt
-		if breakTag(src[lt+1 : gt]) {
-			if gt < pos {
-				from = gt + 1
-			} else if lt > pos {
-				to = lt
-				break
-			}
-		}
-		k = gt + 1
-	}
-	return from, to
-}
-
 // breakTag reports whether tag, the text between a tag's < and >, opens
 // or closes one of breakTags.
 func breakTag(tag string) bool {
@@ -197,20 +167,3 @@ func joinTrimmed(src string) string {
 // isTrimSpace reports whether c is white space a trim marker takes out,
 // as text/template's lexer has it.
 func isTrimSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
-
-// lineAround is where the line of src holding pos (0 to len(src)) starts
-// and ends: from the newline before pos to the one after it, or, in HTML
-// (html), within the tags that break the line there (htmlLine).
-func lineAround(src string, pos int, html bool) (start, end int) {
-	start = strings.LastIndexByte(src[:pos], '\n') + 1
-	end = strings.IndexByte(src[pos:], '\n')
-	if end < 0 {
-		end = len(src)
-	} else {
-		end += pos
-	}
-	if html {
-		start, end = htmlLine(src, start, pos, end)
-	}
-	return start, end
-}

@@ -81,7 +81,7 @@ func (cp *compiler) checkPrintf(t *Template, calls []call) {
 			f.msg += " (a value piped in with | counts as the last)"
 		}
 		cp.errs = append(cp.errs, &campaign.FileError{
-			File: t.file, Line: cp.line(t, c.tree, c.node),
+			File: t.file, Line: cp.line(t, c.node),
 			Err: fmt.Errorf("templates: %s: {{%s}}: %w: %s; tidings help templates shows printf's verbs", t.name, c.node, f.kind, f.msg),
 		})
 	}

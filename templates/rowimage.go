@@ -3,7 +3,6 @@ package templates
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -15,6 +14,12 @@ import (
 // row's own (<img src="cid:{{.qr_file}}">) whose reference cannot be
 // read: one written over more than one line.
 var ErrImageRef = errors.New("an inline image's path is written on one line")
+
+// ErrImageRefShort is wrapped by the FileError of an inline image of
+// each row's own whose reference is too short to hold its mark
+// (RowImageMarker) among the body's many different ones: see
+// imageIndex.
+var ErrImageRefShort = errors.New("too many different inline images for this one's reference")
 
 // ImageRef is where an HTML body names an inline image of each row's own:
 // the text after "cid:", from Start to End in the body's source, holds a
@@ -31,6 +36,7 @@ type ImageRef struct {
 // A "cid:NAME" without one is a file beside the body (render's).
 func RowImageRefs(src string) []ImageRef {
 	var refs []ImageRef
+	line, counted := 1, 0
 	for i := 0; ; {
 		j := strings.Index(src[i:], "cid:")
 		if j < 0 {
@@ -39,7 +45,9 @@ func RowImageRefs(src string) []ImageRef {
 		start := i + j + len("cid:")
 		end, action := refEnd(src, start)
 		if action {
-			refs = append(refs, ImageRef{Start: start, End: end, Line: 1 + strings.Count(src[:start], "\n")})
+			line += strings.Count(src[counted:start], "\n")
+			counted = start
+			refs = append(refs, ImageRef{Start: start, End: end, Line: line})
 		}
 		i = max(end, start)
 	}
@@ -128,11 +136,14 @@ func (cp *compiler) rowImages(html *Template) (src string, ok bool) {
 	var b strings.Builder
 	last, ok := 0, true
 	for _, ref := range refs {
-		if slices.ContainsFunc(comments, func(c []int) bool { return c[0] <= ref.Start && ref.Start < c[1] }) {
+		for len(comments) > 0 && comments[0][1] <= ref.Start {
+			comments = comments[1:] // the refs and comments ascend
+		}
+		if len(comments) > 0 && comments[0][0] <= ref.Start {
 			continue
 		}
 		text := src[ref.Start:ref.End]
-		i := cp.imageIndex(html, text, ref.Line)
+		i := cp.imageIndex(html, ref)
 		if i < 0 {
 			ok = false
 			continue
@@ -145,26 +156,71 @@ func (cp *compiler) rowImages(html *Template) (src string, ok bool) {
 	return b.String(), ok
 }
 
-// imageIndex is the index in cp.images of the path template text, the
-// reference after "cid:" at line of html's file, compiled once a text; -1
-// when it cannot be (the problem noted).
-func (cp *compiler) imageIndex(html *Template, text string, line int) int {
-	for i, t := range cp.images {
-		if t.source == text {
-			return i
-		}
+// imageIndex is the index in cp.images of the path template of ref, a
+// reference in html's source, compiled once a text; -1 when it cannot be
+// (the problem noted). The reference must have room for its mark,
+// RowImageMarker: NUL, the index and NUL, so that a reference of n bytes
+// can be only among the first 10^(n-2) different ones (cid:{{.}}, 5
+// bytes: 1,000; cid:{{.a}}: 10,000).
+func (cp *compiler) imageIndex(html *Template, ref ImageRef) int {
+	text := html.source[ref.Start:ref.End]
+	if i, ok := cp.imageOf[text]; ok {
+		return i
 	}
 	name := "inline image cid:" + text
-	if strings.ContainsAny(text, "\r\n") || len(RowImageMarker(len(cp.images), len(text))) > len(text) {
-		cp.errs = append(cp.errs, &campaign.FileError{File: html.file, Line: line, Err: fmt.Errorf("templates: html: %s: %w", clipLine(name), ErrImageRef)})
+	if strings.ContainsAny(text, "\r\n") {
+		cp.errs = append(cp.errs, &campaign.FileError{File: html.file, Line: ref.Line, Err: fmt.Errorf("templates: html: %s: %w", clipLine(name), ErrImageRef)})
 		return -1
 	}
-	t := cp.inlineAt(name, text, html.file, line)
+	if len(RowImageMarker(len(cp.images), len(text))) > len(text) {
+		cp.errs = append(cp.errs, &campaign.FileError{File: html.file, Line: ref.Line, Column: cp.column(html, ref.Start-len("cid:")), Err: fmt.Errorf(
+			"templates: html: %s: %w: the body names %d different ones before it, and a reference of %d characters after cid: can be only among the first %d; %s",
+			clipLine(name), ErrImageRefShort, len(cp.images), len(text), markerRoom(len(text)), longerRef(text))})
+		return -1
+	}
+	t := cp.inlineAt(name, text, html.file, ref.Line)
 	if t == nil || !cp.slashedPath(t) {
 		return -1
 	}
+	if cp.imageOf == nil {
+		cp.imageOf = map[string]int{}
+	}
+	cp.imageOf[text] = len(cp.images)
 	cp.images = append(cp.images, t)
 	return len(cp.images) - 1
+}
+
+// markerRoom is how many different images a reference n bytes long can
+// be among (see imageIndex).
+func markerRoom(n int) int {
+	room := 1
+	for range n - 2 {
+		room *= 10
+	}
+	return room
+}
+
+// longerRef is what to write for the reference text that has no room
+// for its mark: its first action with spaces inside its braces, which
+// reads the same ({{.}} is {{ . }}), each byte more making room for ten
+// times as many.
+func longerRef(text string) string {
+	i := strings.Index(text, "{{")
+	j := strings.Index(text, "}}")
+	if i < 0 || j < i+2 {
+		return "write it longer"
+	}
+	inner := text[i+2 : j]
+	if !strings.HasPrefix(inner, "-") && !strings.HasPrefix(inner, " ") {
+		inner = " " + inner
+	}
+	if !strings.HasSuffix(inner, "-") && !strings.HasSuffix(inner, " ") {
+		inner += " "
+	}
+	if len(inner) == j-i-2 {
+		return "write it longer (spaces inside its braces read the same)"
+	}
+	return "write it with spaces inside its braces, which reads the same: cid:" + clipLine(text[:i]+"{{"+inner+"}}"+text[j+2:])
 }
 
 // commentSpans are the spans of src's HTML comments, <!-- to --> (or the
@@ -180,8 +236,11 @@ func commentSpans(src string) [][]int {
 			return out
 		}
 		start := i + j
-		if k := slices.IndexFunc(markers, func(m []int) bool { return m[0] == start }); k >= 0 {
-			i = markers[k][1]
+		for len(markers) > 0 && markers[0][0] < start {
+			markers = markers[1:] // the markers ascend
+		}
+		if len(markers) > 0 && markers[0][0] == start {
+			i = markers[0][1]
 			continue
 		}
 		end := len(src)

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -56,6 +57,36 @@ func TestRowImageRefs(t *testing.T) {
 	}
 }
 
+// TestRowImageRefShort: a reference too short to hold the mark of its
+// image among the body's many different ones (cid:{{.}}, 5 characters,
+// after 1,000 others) was told "an inline image's path is written on one
+// line", which it was; it is an error at its line and column naming the
+// limit and what to write.
+func TestRowImageRefShort(t *testing.T) {
+	var body strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&body, "<img src=\"cid:qr/{{.no}}-%d.png\">\n", i)
+	}
+	body.WriteString("<p>x</p><img src=\"cid:{{.}}\">\n")
+	s, err := compileHTML(t, body.String())
+	var fe *campaign.FileError
+	if !errors.As(err, &fe) || !errors.Is(err, ErrImageRefShort) || fe.Line != 1001 || fe.Column != 19 {
+		t.Fatalf("got %v, want ErrImageRefShort at body.html:1001:19", err)
+	}
+	for _, want := range []string{"inline image cid:{{.}}: ", "names 1000 different ones before it", "a reference of 5 characters after cid: can be only among the first 1000", "write it with spaces inside its braces, which reads the same: cid:{{ . }}"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%v lacks %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "written on one line") {
+		t.Errorf("%v says the reference is not on one line", err)
+	}
+
+	if s, err = compileHTML(t, strings.Replace(body.String(), "{{.}}", "{{ .qr }}", 1)); err != nil || len(s.Images) != 1001 {
+		t.Errorf("written longer: %v, %d images; want 1001", err, len(s.Images))
+	}
+}
+
 // TestEmptyImages: a blank cell empties the path of the row's image where
 // the body shows it to every row, or within {{if}} of another filled
 // column: noted; within {{if}} of its own column, or {{else}}, not.
@@ -101,6 +132,41 @@ func TestRowImageDot(t *testing.T) {
 			t.Errorf("%q: %v, want no error", body, err)
 		case line > 0 && (!errors.As(err, &fe) || fe.Line != line || !errors.Is(err, ErrImageDot)):
 			t.Errorf("%q: got %v, want ErrImageDot at body.html:%d", body, err, line)
+		}
+	}
+}
+
+// TestRowImageCallData: an image named in a {{define}}d template whose
+// call gives it other data than the row ({{template "qr" .qr}} of
+// <img src="cid:{{.}}">, every row then refused for a file named after
+// the whole row, map[email:…]; {{template "qr" .}} within {{with .name}}
+// or {{range}}, the path read from the row without a word) was not
+// followed by the walk for dot: an error at the image's line naming the
+// call's, also through a second template; called with the row ($, or .
+// where dot is the row), or reading $, none.
+func TestRowImageCallData(t *testing.T) {
+	def := "{{define \"qr\"}}\n<img src=\"cid:{{.}}\">{{end}}\n"
+	defQR := "{{define \"qr\"}}\n<img src=\"cid:{{.qr}}\">{{end}}\n"
+	for _, tc := range []struct {
+		body       string
+		line, call int
+	}{
+		{def + "<p>Hi</p>\n{{template \"qr\" .qr}}\n", 2, 4},
+		{defQR + "<p>Hi</p>\n{{with .name}}{{template \"qr\" .}}{{end}}\n", 2, 4},
+		{defQR + "{{range split \",\" .no}}\n{{template \"qr\" .}}{{end}}\n", 2, 4},
+		{defQR + "{{define \"card\"}}{{template \"qr\" $}}{{end}}\n{{template \"card\" .name}}\n", 2, 4},
+		{defQR + "{{template \"qr\" $}}{{with $}}{{template \"qr\" .}}{{end}}{{template \"qr\" .}}\n", 0, 0},
+		{defQR + "{{define \"card\"}}{{template \"qr\" $}}{{end}}\n{{template \"card\" $}}\n", 0, 0},
+		{"{{define \"qr\"}}<img src=\"cid:{{$.qr}}\">{{end}}{{template \"qr\" .name}}\n", 0, 0},
+	} {
+		_, err := compileHTML(t, tc.body)
+		var fe *campaign.FileError
+		switch {
+		case tc.line == 0 && err != nil:
+			t.Errorf("%q: %v, want no error", tc.body, err)
+		case tc.line > 0 && (!errors.As(err, &fe) || fe.Line != tc.line || !errors.Is(err, ErrImageCallData) ||
+			!strings.Contains(err.Error(), fmt.Sprintf("(the template called at line %d)", tc.call))):
+			t.Errorf("%q: got %v, want ErrImageCallData at body.html:%d naming line %d", tc.body, err, tc.line, tc.call)
 		}
 	}
 }

@@ -15,67 +15,133 @@ import (
 // row: see rowDotErrors.
 var ErrImageDot = errors.New("an inline image's path is made from the row, not from the dot of a {{range}} or {{with}} around it: write $ for the row (cid:{{$.qr_file}})")
 
+// ErrImageCallData is wrapped by the FileError of an inline image of each
+// row's own whose path reads dot where the HTML body names it in a
+// template a {{template}} call gives other data than the row ({{template
+// "qr" .qr_file}} of <img src="cid:{{.}}">): see rowDotErrors.
+var ErrImageCallData = errors.New("an inline image's path is made from the row, not from the data a {{template}} call gives the template it is in: write $ for the row (cid:{{$.qr_file}}), or call the template with the row ({{template \"NAME\" $}})")
+
 // rowDotErrors are the errors of the inline images of each row's own
 // (images, Set.Images) whose path reads dot where html, the HTML body
-// (compiled), names one where dot is not the row: within a {{range}}, or
-// a {{with}} of anything but the row. A path is made from the row
-// whatever dot is at its place, so {{with .qr_file}}<img
-// src="cid:{{.}}">{{end}} looked for a file named after the whole row
-// (map[email:… qr_file:…]), in every row. Each error is at the line of
-// the place.
+// (compiled), names one where dot is not the row: within a {{range}}, a
+// {{with}} of anything but the row, or a {{define}}d template called with
+// other data ({{template "qr" .qr_file}}), followed from the body's
+// calls. A path is made from the row whatever dot is at its place, so
+// {{with .qr_file}}<img src="cid:{{.}}">{{end}} looked for a file named
+// after the whole row (map[email:… qr_file:…]), in every row. Each error
+// is at the line of the place, and names the call's.
 func rowDotErrors(html *Template, images []*Template) []error {
 	if html == nil || html.html == nil || html.html.Tree == nil {
 		return nil
 	}
 	var errs []error
+	lines := newLineIndex(html.source)
 	for i, t := range images {
 		if t.text == nil || !listReadsDot(t.text.Tree.Root) {
 			continue
 		}
-		pos := markerOffDot(html.html.Tree.Root, true, RowImageMarker(i, len(t.source)))
+		w := &dotWalk{t: html, marker: RowImageMarker(i, len(t.source)), seen: map[string]bool{}}
+		pos, call := w.off(html.html.Tree.Root, true, true, -1)
 		if pos < 0 {
 			continue
 		}
-		line := 1 + strings.Count(html.source[:min(pos, len(html.source))], "\n")
-		errs = append(errs, &campaign.FileError{File: html.file, Line: line, Err: fmt.Errorf("templates: html: %s: %w", clipLine(t.name), ErrImageDot)})
+		err := fmt.Errorf("templates: html: %s: %w", clipLine(t.name), ErrImageDot)
+		if call >= 0 {
+			err = fmt.Errorf("templates: html: %s (the template called at line %d): %w", clipLine(t.name), lines.lineOf(call), ErrImageCallData)
+		}
+		errs = append(errs, &campaign.FileError{File: html.file, Line: lines.lineOf(min(pos, len(html.source))), Err: err})
 	}
 	return errs
 }
 
-// markerOffDot is the position in the body's source of the first place
-// in l that writes marker where dot is not the row (dot tells whether it
-// is at l); -1 when there is none.
-func markerOffDot(l *parse.ListNode, dot bool, marker string) int {
-	if l == nil {
-		return -1
-	}
-	for _, n := range l.Nodes {
-		pos := -1
-		switch n := n.(type) {
-		case *parse.TextNode:
-			if i := strings.Index(string(n.Text), marker); !dot && i >= 0 {
-				pos = int(n.Pos) + i
-			}
-		case *parse.IfNode:
-			pos = firstPos(markerOffDot(n.List, dot, marker), markerOffDot(n.ElseList, dot, marker))
-		case *parse.WithNode:
-			pos = firstPos(markerOffDot(n.List, dot && passesRow(n.Pipe, dot), marker), markerOffDot(n.ElseList, dot, marker))
-		case *parse.RangeNode:
-			pos = firstPos(markerOffDot(n.List, false, marker), markerOffDot(n.ElseList, dot, marker))
-		}
-		if pos >= 0 {
-			return pos
-		}
-	}
-	return -1
+// dotWalk looks in the HTML body t, from its root through the templates
+// it calls, for the first place that writes marker where dot is not the
+// row.
+type dotWalk struct {
+	t      *Template
+	marker string
+	seen   map[string]bool // templates walked, by name and whether their data is the row
 }
 
-// firstPos is the smaller of two positions, -1 meaning none.
-func firstPos(a, b int) int {
-	if a < 0 || b >= 0 && b < a {
-		return b
+// off is the position in the body's source of the first place in l that
+// writes the marker where dot is not the row, -1 when there is none; dot
+// and dollar tell whether dot and $ are the row at l, call is where the
+// {{template}} call that gave l's template other data than the row
+// stands (-1: none). call is that of the place found.
+func (w *dotWalk) off(l *parse.ListNode, dot, dollar bool, call int) (pos, at int) {
+	if l == nil {
+		return -1, -1
 	}
-	return a
+	for _, n := range l.Nodes {
+		pos, at = -1, -1
+		switch n := n.(type) {
+		case *parse.TextNode:
+			if i := strings.Index(string(n.Text), w.marker); !dot && i >= 0 {
+				pos, at = int(n.Pos)+i, call
+			}
+		case *parse.IfNode:
+			pos, at = w.branch(n.List, dot, n.ElseList, dot, dollar, call)
+		case *parse.WithNode:
+			pos, at = w.branch(n.List, givesRow(n.Pipe, dot, dollar), n.ElseList, dot, dollar, call)
+		case *parse.RangeNode:
+			pos, at = w.branch(n.List, false, n.ElseList, dot, dollar, call)
+		case *parse.TemplateNode:
+			pos, at = w.call(n, dot, dollar, call)
+		}
+		if pos >= 0 {
+			return pos, at
+		}
+	}
+	return -1, -1
+}
+
+// call is off in the template n calls, once for each name and data.
+func (w *dotWalk) call(n *parse.TemplateNode, dot, dollar bool, call int) (pos, at int) {
+	row := givesRow(n.Pipe, dot, dollar)
+	if !row && call < 0 {
+		call = int(n.Pos)
+	}
+	// html/template renames a template it escapes in another context
+	// ("x$htmltemplate_stateAttr…"); its nodes are those of x.
+	name, _, _ := strings.Cut(n.Name, "$htmltemplate_")
+	key := fmt.Sprint(name, row)
+	if w.seen[key] || len(w.seen) >= maxCalls {
+		return -1, -1
+	}
+	w.seen[key] = true
+	tree := w.t.lookup(name)
+	if tree == nil {
+		return -1, -1
+	}
+	return w.off(tree.Root, row, row, call)
+}
+
+// givesRow reports whether p, a {{with}}'s or a {{template}} call's
+// pipeline, is the row: dot where dot is, $ where $ is (in a template
+// called with other data, $ is that data).
+func givesRow(p *parse.PipeNode, dot, dollar bool) bool {
+	if p == nil || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	switch a := p.Cmds[0].Args[0].(type) {
+	case *parse.DotNode:
+		return dot
+	case *parse.VariableNode:
+		return len(a.Ident) == 1 && a.Ident[0] == "$" && dollar
+	}
+	return false
+}
+
+// branch is off of a block's list, where dot is the row as listDot
+// tells, and of its {{else}} list, where as dot does: the place first in
+// the source.
+func (w *dotWalk) branch(list *parse.ListNode, listDot bool, elseList *parse.ListNode, dot, dollar bool, call int) (pos, at int) {
+	p, pc := w.off(list, listDot, dollar, call)
+	q, qc := w.off(elseList, dot, dollar, call)
+	if p < 0 || q >= 0 && q < p {
+		return q, qc
+	}
+	return p, pc
 }
 
 // listReadsDot reports whether the template l reads dot where dot is its

@@ -61,6 +61,10 @@ type Template struct {
 	again *rerun
 	text  *texttemplate.Template
 	html  *htmltemplate.Template
+	// holes are the subject's and the bodies' printings, walked once by
+	// Compile (walked) for every row and warning that asks.
+	holes  []printing
+	walked bool
 }
 
 // Name is the campaign key the template comes from: "from", "subject",
@@ -554,6 +558,7 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 	}
 	s.used = s.usedColumns()
 	s.dated = s.datedColumns()
+	s.walkPrintings()
 	s.printed, s.padded = s.printedColumns()
 	s.paths = s.pathColumns()
 	s.images = s.imagePaths()
@@ -568,8 +573,10 @@ type compiler struct {
 	sheetNote string // campaign.SheetNote, for unknown columns
 	lines     map[string]int
 	errs      []error
-	warns     []string    // Set.Warnings
-	images    []*Template // Set.Images (rowImages)
+	warns     []string                // Set.Warnings
+	images    []*Template             // Set.Images (rowImages)
+	imageOf   map[string]int          // the index in images of a path's text
+	breaks    map[*Template]lineIndex // each template's line breaks (line)
 }
 
 // inline compiles a one-line template from the campaign file. Trailing line
@@ -610,14 +617,14 @@ func (cp *compiler) inlineAt(key, src, file string, line int) *Template {
 			// As a tab in a cell the subject reads (render's
 			// rowSubject): a space, told once.
 			if !tabbed {
-				cp.warns = append(cp.warns, (&campaign.FileError{File: t.file, Line: cp.line(t, tn.tree, tn.node),
+				cp.warns = append(cp.warns, (&campaign.FileError{File: t.file, Line: cp.line(t, tn.node),
 					Err: fmt.Errorf("templates: subject: %q holds a tab, which the subject shows as a space", tn.name)}).Error())
 			}
 			tabbed, text = true, strings.ReplaceAll(text, "\t", " ")
 		}
 		if strings.IndexFunc(text, isControl) >= 0 {
 			cp.errs = append(cp.errs, &campaign.FileError{
-				File: t.file, Line: cp.line(t, tn.tree, tn.node),
+				File: t.file, Line: cp.line(t, tn.node),
 				Err: fmt.Errorf("templates: %s: %w: %q (a header is one line)", key, ErrLineBreak, tn.name),
 			})
 			return nil
@@ -668,7 +675,12 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 			return nil
 		}
 		var kept func(int) htmltemplate.HTML
-		if src, kept = keepConditionalComments(src); kept != nil {
+		var unkept *conditionalError
+		if src, kept, unkept = keepConditionalComments(src); unkept != nil {
+			cp.errs = append(cp.errs, cp.conditionalError(t, unkept))
+			return nil
+		}
+		if kept != nil {
 			fm[conditionalFunc] = kept
 		}
 		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(fm).Parse(src)
@@ -693,7 +705,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 			if errors.As(err, &he) && he.ErrorCode != htmltemplate.ErrorCode(0) {
 				line := he.Line
 				if line == 0 && he.Node != nil {
-					line = cp.line(t, (*parse.Tree)(nil), he.Node)
+					line = cp.line(t, he.Node)
 				}
 				if he.ErrorCode == htmltemplate.ErrEndContext {
 					words, at := endContext(he.Description, src)
@@ -753,7 +765,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	cp.checkMergeFields(t, w.text)
 	for _, r := range w.swapped {
 		cp.errs = append(cp.errs, &campaign.FileError{
-			File: t.file, Line: cp.line(t, r.tree, r.node),
+			File: t.file, Line: cp.line(t, r.node),
 			Err: fmt.Errorf("templates: %s: %w: {{%s}} passes the date first; write {{date %q VALUE}}", t.name, ErrDateArgs, r.node, r.name),
 		})
 	}
@@ -811,7 +823,7 @@ func (cp *compiler) unknownColumn(t *Template, r colRef) error {
 		note = "; " + cp.sheetNote
 	}
 	return &campaign.FileError{
-		File: t.file, Line: cp.line(t, r.tree, r.node),
+		File: t.file, Line: cp.line(t, r.node),
 		Err: fmt.Errorf("templates: %s: %w: %q%s (columns: %s)%s", t.name, ErrUnknownColumn, r.name, hint, cp.names.list(cp.columns), note),
 	}
 }
@@ -828,23 +840,23 @@ func garbledColumn(name string, columns []string) string {
 	return ""
 }
 
-// line maps the position of node n in tree to a line of t's file.
-func (cp *compiler) line(t *Template, tree *parse.Tree, n parse.Node) int {
+// line maps the position of node n, of one of t's parse trees, to a line
+// of t's file: every tree parsed from t reads t's source (or one of the
+// same lines, rowImages' and keepConditionalComments'), whose line breaks
+// are indexed once (cp.breaks).
+func (cp *compiler) line(t *Template, n parse.Node) int {
 	if t.line == 0 || n == nil {
 		return t.line
 	}
-	loc, _ := tree.ErrorContext(n)
-	// loc is "name:line:col"; the name never holds a colon followed by
-	// digits, so take the last two fields.
-	parts := strings.Split(loc, ":")
-	if len(parts) < 3 {
-		return t.line
+	x, ok := cp.breaks[t]
+	if !ok {
+		x = newLineIndex(t.source)
+		if cp.breaks == nil {
+			cp.breaks = map[*Template]lineIndex{}
+		}
+		cp.breaks[t] = x
 	}
-	l, err := strconv.Atoi(parts[len(parts)-2])
-	if err != nil {
-		return t.line
-	}
-	return t.line + l - 1
+	return t.line + x.lineOf(int(n.Position())) - 1
 }
 
 var parseErrRE = regexp.MustCompile(`(?s)^template: .*?:(\d+): (.*)$`)

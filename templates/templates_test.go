@@ -17,7 +17,7 @@ import (
 
 // load writes a campaign file and its other files into a temporary folder
 // and loads it.
-func load(t *testing.T, yaml string, files map[string]string) *campaign.Campaign {
+func load(t testing.TB, yaml string, files map[string]string) *campaign.Campaign {
 	t.Helper()
 	dir := t.TempDir()
 	for name, body := range files {
