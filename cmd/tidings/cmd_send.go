@@ -723,8 +723,7 @@ func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpoo
 	c := in.Campaign
 	held := plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}
 	run := newRun(c, opts.now(), runFlags(opts))
-	recordAgain(&run, againOf(pl, opts))
-	run.ResendChanged, run.RevisedToSend = opts.resendChanged, pl.RevisedToSend
+	recordAgain(&run, pl, opts)
 	run.KeyColumn, run.Facets, run.IDSalt, run.Via = c.Recipients.Key, in.Renderer.Facets(), in.IDSalt(), sendVia(c, *cfg)
 	run.ToSend = min(allow.N, pl.ToSend)
 	if held.Detail != "" {

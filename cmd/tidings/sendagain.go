@@ -39,16 +39,18 @@ func againOf(pl *plan.Plan, opts sendOptions) againFlags {
 	}
 }
 
-// recordAgain notes a in run, the journal's record of the send run
-// they are of, where againOfRun reads them back: --yes and
-// --skip-invalid as its Flags' "yes" and "skip-invalid" ("true"), --rate
-// and --concurrency as their "rate" and "concurrency" (which the report
-// page's settings read too: lastSendSettings), --retry-failed and
-// --resend-unknown as its own fields. --resend-changed is the run's
-// ResendChanged with the rows it sends again as changed
-// (journal.Run.RevisedToSend), which the caller records. Only these
-// flags' values: no path, no secret.
-func recordAgain(run *journal.Run, a againFlags) {
+// recordAgain notes in run, the journal's record of a send run with opts
+// over pl (one that delivers, or one refused to start as rows have
+// problems), its againFlags (againOf), where againOfRun reads them back:
+// --yes and --skip-invalid as its Flags' "yes" and "skip-invalid"
+// ("true"), --rate and --concurrency as their "rate" and "concurrency"
+// (which the report page's settings read too: lastSendSettings),
+// --retry-failed, --resend-unknown and --resend-changed as its own
+// fields, the last with the rows it sends again as changed
+// (journal.Run.RevisedToSend). Only these flags' values: no path, no
+// secret.
+func recordAgain(run *journal.Run, pl *plan.Plan, opts sendOptions) {
+	a := againOf(pl, opts)
 	if a.yes {
 		setFlag(run, "yes", "true")
 	}
@@ -62,6 +64,7 @@ func recordAgain(run *journal.Run, a againFlags) {
 		setFlag(run, "concurrency", strconv.Itoa(a.concurrency))
 	}
 	run.RetryFailed, run.ResendUnknown = a.retryFailed, a.resendUnknown
+	run.ResendChanged, run.RevisedToSend = opts.resendChanged, pl.RevisedToSend
 }
 
 // setFlag sets run's Flags' name to value.
