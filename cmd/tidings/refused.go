@@ -50,7 +50,7 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 		return
 	}
 	reporter.NoteEnding(func(s report.Summary) report.Ending {
-		s.Again = againCommand(c.File, againOf(st.pl, opts)) // as report names it after (reportAgain)
+		noteAgain(&s, c.File, againOf(st.pl, opts)) // as report names it after (reportAgain)
 		return s.Ending(report.EndFacts{Refused: words, RefusedNext: next, Now: opts.now()})
 	})
 	rl := holdReport(setup, g, c, true)

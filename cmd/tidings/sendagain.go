@@ -7,6 +7,7 @@ import (
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/sendpool/report"
 )
 
 // againFlags are the flags of a send that the command sending the rows
@@ -116,6 +117,16 @@ func lastSendAgain(state *journal.State) againFlags {
 // campaign file, each a word the shell reads back as it is.
 func againCommand(file string, a againFlags) string {
 	return "tidings " + againVerb(a) + " " + commandArg(file)
+}
+
+// noteAgain notes in sum the command that sends the rest, the flags a
+// and the campaign file (againCommand), as the summary's lines and
+// report.json's ending name it: whole (report.Summary.Again), after
+// "run" (AgainVerb) and with --resend-unknown (AgainUnknown).
+func noteAgain(sum *report.Summary, file string, a againFlags) {
+	sum.Again, sum.AgainVerb = againCommand(file, a), againVerb(a)
+	a.resendUnknown = true
+	sum.AgainUnknown = againCommand(file, a)
 }
 
 // againVerb is againCommand's command and flags, for the lines that say
