@@ -99,16 +99,12 @@ func againOfRun(run journal.Run) againFlags {
 }
 
 // lastSendAgain are the againFlags of the journal's (state's) latest
-// send, one that delivered or one that refused to start as rows have
-// problems (as journal.State.Refused tells it): bounces' runs and test
-// sends do not count. None when no send ran.
+// send (journal.State.LastSend: one that delivered or one that refused
+// to start as rows have problems; bounces' runs and test sends do not
+// count). None when no send ran.
 func lastSendAgain(state *journal.State) againFlags {
-	for i := len(state.Runs) - 1; i >= 0; i-- {
-		if r := state.Runs[i]; r.KeyColumn != "" || r.Refused != "" {
-			return againOfRun(r)
-		}
-	}
-	return againFlags{}
+	r, _ := state.LastSend()
+	return againOfRun(r)
 }
 
 // againCommand is the command line that sends the rows a send left, for
