@@ -115,3 +115,37 @@ func TestRefusalKeepsItsFlags(t *testing.T) {
 		t.Errorf("report: code %d, want its last line to end %q\n%s%s", code, want, out, errOut)
 	}
 }
+
+// TestRefusalKeepsResendChanged: a send --yes --resend-changed refused
+// to start as a row has a problem, while a corrected row waits to go
+// again, recorded its --yes but not its --resend-changed, so the next
+// refusal's flags never matched the one recorded: a cron retrying it
+// each hour wrote a refusal line to the journal each time, where one
+// with the same words and flags is written once. The refusal records
+// --resend-changed as a send does: one line for both, and report's
+// ending is the refused send's.
+func TestRefusalKeepsResendChanged(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n2,bob@example.com,Bob,20.00\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	setSheet(t, camp, "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n2,bob@example.com,Bob,20.00\n3,bad-address,Bad,5.00\n")
+	for range 2 {
+		if out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp); code != exitSomeFailed {
+			t.Fatalf("refused send: code %d\n%s%s", code, out, errOut)
+		}
+	}
+	journal := readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "journal.jsonl"))
+	if n := strings.Count(journal, `"refused":"`); n != 1 {
+		t.Errorf("%d refusal lines in the journal after two refusals in the same words and flags, want 1:\n%s", n, journal)
+	}
+	refused := readReportJSON(t, camp).Ending
+	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed {
+		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
+	}
+	if rep := readReportJSON(t, camp).Ending; rep != refused && (rep.Kind != refused.Kind || rep.Next != refused.Next) {
+		t.Errorf("report.json's ending: report's %+v, the refused send's %+v", rep, refused)
+	}
+}

@@ -216,7 +216,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		if running {
 			return &notSentError{runningWords(holder) + ": the report shows it as far as it got; run report again when it ends"}
 		}
-		return notSent(sum, againVerb(reportAgain(state, sum.Invalid)), false, capped)
+		return notSent(sum, reportAgain(state, sum.Invalid), false, capped)
 	}
 	return nil
 }

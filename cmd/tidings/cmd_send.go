@@ -724,8 +724,7 @@ func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpoo
 	c := in.Campaign
 	held := plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}
 	run := newRun(c, opts.now(), runFlags(opts))
-	recordAgain(&run, againOf(pl, opts))
-	run.ResendChanged, run.RevisedToSend = opts.resendChanged, pl.RevisedToSend
+	recordAgain(&run, pl, opts)
 	run.KeyColumn, run.Facets, run.IDSalt, run.Via = c.Recipients.Key, in.Renderer.Facets(), in.IDSalt(), sendVia(c, *cfg)
 	run.ToSend = min(allow.N, pl.ToSend)
 	if held.Detail != "" {
@@ -999,7 +998,7 @@ func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan
 		}
 		return nil
 	case !sum.OK():
-		return notSent(sum, againVerb(againOf(pl, opts)), pl.ToSend == 0, allow.Capped && allow.N < pl.ToSend)
+		return notSent(sum, againOf(pl, opts), pl.ToSend == 0, allow.Capped && allow.N < pl.ToSend)
 	case refused:
 		return errSomeNotSent
 	case allow.N < pl.ToSend:
@@ -1220,13 +1219,16 @@ func (e *notSentError) Error() string        { return e.text }
 func (e *notSentError) Is(target error) bool { return target == errSomeNotSent }
 
 // notSent says which recipients are not sent and what to do about each
-// kind; again (againVerb: "send --yes", the command the summary names)
-// sends the deferred, the owed and the not-attempted, these as many as
-// daily_cap lets go now (sum.CapLeft; capped: it let none when sum has
-// no room noted), or, after a send refused to start as rows have
-// problems (sum.Refused), once those are fixed; nothingLeft: this run had
-// nothing to send.
-func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
+// kind; the command with the flags a (againVerb: "send --yes", the
+// command the summary names) sends the deferred, the owed and the
+// not-attempted, these as many as daily_cap lets go now (sum.CapLeft;
+// capped: it let none when sum has no room noted), or, after a send
+// refused to start as rows have problems (sum.Refused), once those are
+// fixed; the advice to fix invalid rows adds that until then a send
+// needs --skip-invalid, unless that command has it already; nothingLeft:
+// this run had nothing to send.
+func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
+	again := againVerb(a)
 	var parts, todo []string
 	for _, k := range []struct {
 		st   sendpool.Status
@@ -1265,7 +1267,7 @@ func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 		parts = append(parts, report.Plural(sum.Owing, "message")+" to some recipients only")
 		todo = append(todo, "run "+again+" again to deliver to those the server deferred")
 	}
-	if sum.Invalid > 0 && len(todo) > 1 {
+	if sum.Invalid > 0 && len(todo) > 1 && !a.skipInvalid {
 		// A send refuses a sheet with invalid rows unless told to skip them.
 		todo[0] += " (until then, send again with --skip-invalid)"
 	}

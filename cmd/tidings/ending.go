@@ -46,7 +46,7 @@ func (e *sendEnd) capRoom(notAttempted int) (capLine bool, room int, next time.T
 
 // fill notes in sum what the summary says beyond its rows' counts: what
 // the cap lets the next send send (report.Summary.CapRoom, CapAfter), the
-// rows it sends besides (AgainAlso) and its command (Again, AgainVerb).
+// rows it sends besides (AgainAlso) and its command (noteAgain).
 func (e *sendEnd) fill(sum *report.Summary) {
 	_, room, next := e.capRoom(sum.NotAttempted)
 	if room > 0 {
@@ -54,8 +54,7 @@ func (e *sendEnd) fill(sum *report.Summary) {
 	}
 	sum.AgainRevised = revisedHeld(e.pl, e.allow)
 	sum.AgainAlso = againAlso(*sum, e.opts) + sum.AgainRevised
-	again := againOf(e.pl, e.opts)
-	sum.Again, sum.AgainVerb = againCommand(e.c.File, again), againVerb(again)
+	noteAgain(sum, e.c.File, againOf(e.pl, e.opts))
 	if sum.CapLeft == 0 {
 		sum.CapAfter = capAfter(next, e.opts.now())
 	}
@@ -91,8 +90,7 @@ func (e *sendEnd) ending(sum report.Summary) report.Ending {
 // lets the next (capHolds). The command is the one the last send's
 // summary gave (reportAgain).
 func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, now time.Time) (capped bool, next time.Time, facts report.EndFacts) {
-	again := reportAgain(state, sum.Invalid)
-	sum.Again, sum.AgainVerb = againCommand(c.File, again), againVerb(again)
+	noteAgain(sum, c.File, reportAgain(state, sum.Invalid))
 	held, heldFor := state.Held()
 	sum.Held(held, heldFor, state.Interrupted())
 	capped, next = capHolds(c, state, sum, now)

@@ -50,7 +50,7 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 		return
 	}
 	reporter.NoteEnding(func(s report.Summary) report.Ending {
-		s.Again = againCommand(c.File, againOf(st.pl, opts)) // as report names it after (reportAgain)
+		noteAgain(&s, c.File, againOf(st.pl, opts)) // as report names it after (reportAgain)
 		return s.Ending(report.EndFacts{Refused: words, RefusedNext: next, Now: opts.now()})
 	})
 	rl := holdReport(setup, g, c, true)
@@ -85,13 +85,12 @@ func partsSent(state *journal.State, opts sendOptions) int {
 // the journal would grow a line a retry and say nothing more. Not
 // written, it is warned of on stderr.
 func recordRefusal(ctx context.Context, g *globalOptions, st *sendStart, words, next string, sent int, opts sendOptions) {
-	again := againOf(st.pl, opts)
-	if was, wasNext := st.state.Refused(); was == words && wasNext == next && lastSendAgain(st.state) == again {
+	if was, wasNext := st.state.Refused(); was == words && wasNext == next && lastSendAgain(st.state) == againOf(st.pl, opts) {
 		return
 	}
 	c := st.in.Campaign
 	run := newRun(c, opts.now(), map[string]string{"command": "send"})
-	recordAgain(&run, again)
+	recordAgain(&run, st.pl, opts)
 	run.Refused, run.RefusedNext = words, next
 	if opts.part.n > 1 {
 		run.RefusedPart, run.PartsSent = opts.part.n, sent

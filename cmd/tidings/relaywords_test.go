@@ -34,7 +34,7 @@ func TestNotSentRelayMixed(t *testing.T) {
 	if sum.RelayFailed != 2 {
 		t.Errorf("RelayFailed %d, want 2", sum.RelayFailed)
 	}
-	err := notSent(sum, "send", false, false)
+	err := notSent(sum, againFlags{}, false, false)
 	want := `not sent: 4 failed; --retry-failed tries the failed again, but the 2 the server would not relay to go only once you have its administrator allow that account to relay to them, or use one that may`
 	if err == nil || err.Error() != want {
 		t.Errorf("notSent = %v, want %q", err, want)

@@ -58,6 +58,57 @@ func TestReportJSONEndingKilled(t *testing.T) {
 	}
 }
 
+// TestReportKilledResendUnknown: a send --yes --resend-unknown killed
+// outright with a message at the server left that row unknown, and
+// report's ending named --resend-unknown twice: "tidings send --yes
+// --resend-unknown c.yaml sends the 4 rows left; with --resend-unknown,
+// also the 1 unknown row", and for the unknown row alone "tidings send
+// --yes --resend-unknown c.yaml --resend-unknown sends …". The command
+// has it once, and says it sends the unknown rows too.
+func TestReportKilledResendUnknown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		rows int
+		next string // after the command
+	}{
+		{5, " sends the 4 rows left and again the 1 unknown row (which may arrive twice)"},
+		{1, " sends the 1 unknown row (which may arrive twice) again"},
+	} {
+		t.Run(fmt.Sprint(tc.rows), func(t *testing.T) {
+			gate := make(chan struct{})
+			srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+			defer close(gate)
+			camp := sendCampaign(t, srv, tc.rows, "")
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+			defer cancel()
+			run := startBinarySend(ctx, t, bin, "--yes", "--resend-unknown", "--concurrency", "1", camp)
+			select {
+			case <-srv.Held(): // the first message's body is at the server
+			case <-ctx.Done():
+				t.Fatal("no message reached the server")
+			}
+			if err := run.cmd.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			run.wait()
+			out, errOut, code := runCLI(t, "report", camp)
+			if code != exitSomeFailed {
+				t.Fatalf("report: code %d\n%s%s", code, out, errOut)
+			}
+			want := "tidings send --yes --resend-unknown --concurrency 1 " + commandArg(camp) + tc.next
+			if e := readReportJSON(t, camp).Ending; e.Kind != report.EndKilled || e.Next != want {
+				t.Errorf("report after a send --resend-unknown killed: next %q, want %q", e.Next, want)
+			}
+		})
+	}
+}
+
 // TestReportJSONEndingRowsAdded: rows added to the sheet after a send of
 // every row are left to the next send, as report's summary says
 // ("tidings send c.yaml sends them"), where report.json's ending, kind

@@ -7,6 +7,7 @@ import (
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/sendpool/report"
 )
 
 // againFlags are the flags of a send that the command sending the rows
@@ -39,16 +40,18 @@ func againOf(pl *plan.Plan, opts sendOptions) againFlags {
 	}
 }
 
-// recordAgain notes a in run, the journal's record of the send run
-// they are of, where againOfRun reads them back: --yes and
-// --skip-invalid as its Flags' "yes" and "skip-invalid" ("true"), --rate
-// and --concurrency as their "rate" and "concurrency" (which the report
-// page's settings read too: lastSendSettings), --retry-failed and
-// --resend-unknown as its own fields. --resend-changed is the run's
-// ResendChanged with the rows it sends again as changed
-// (journal.Run.RevisedToSend), which the caller records. Only these
-// flags' values: no path, no secret.
-func recordAgain(run *journal.Run, a againFlags) {
+// recordAgain notes in run, the journal's record of a send run with opts
+// over pl (one that delivers, or one refused to start as rows have
+// problems), its againFlags (againOf), where againOfRun reads them back:
+// --yes and --skip-invalid as its Flags' "yes" and "skip-invalid"
+// ("true"), --rate and --concurrency as their "rate" and "concurrency"
+// (which the report page's settings read too: lastSendSettings),
+// --retry-failed, --resend-unknown and --resend-changed as its own
+// fields, the last with the rows it sends again as changed
+// (journal.Run.RevisedToSend). Only these flags' values: no path, no
+// secret.
+func recordAgain(run *journal.Run, pl *plan.Plan, opts sendOptions) {
+	a := againOf(pl, opts)
 	if a.yes {
 		setFlag(run, "yes", "true")
 	}
@@ -62,6 +65,7 @@ func recordAgain(run *journal.Run, a againFlags) {
 		setFlag(run, "concurrency", strconv.Itoa(a.concurrency))
 	}
 	run.RetryFailed, run.ResendUnknown = a.retryFailed, a.resendUnknown
+	run.ResendChanged, run.RevisedToSend = opts.resendChanged, pl.RevisedToSend
 }
 
 // setFlag sets run's Flags' name to value.
@@ -95,16 +99,12 @@ func againOfRun(run journal.Run) againFlags {
 }
 
 // lastSendAgain are the againFlags of the journal's (state's) latest
-// send, one that delivered or one that refused to start as rows have
-// problems (as journal.State.Refused tells it): bounces' runs and test
-// sends do not count. None when no send ran.
+// send (journal.State.LastSend: one that delivered or one that refused
+// to start as rows have problems; bounces' runs and test sends do not
+// count). None when no send ran.
 func lastSendAgain(state *journal.State) againFlags {
-	for i := len(state.Runs) - 1; i >= 0; i-- {
-		if r := state.Runs[i]; r.KeyColumn != "" || r.Refused != "" {
-			return againOfRun(r)
-		}
-	}
-	return againFlags{}
+	r, _ := state.LastSend()
+	return againOfRun(r)
 }
 
 // againCommand is the command line that sends the rows a send left, for
@@ -113,6 +113,16 @@ func lastSendAgain(state *journal.State) againFlags {
 // campaign file, each a word the shell reads back as it is.
 func againCommand(file string, a againFlags) string {
 	return "tidings " + againVerb(a) + " " + commandArg(file)
+}
+
+// noteAgain notes in sum the command that sends the rest, the flags a
+// and the campaign file (againCommand), as the summary's lines and
+// report.json's ending name it: whole (report.Summary.Again), after
+// "run" (AgainVerb) and with --resend-unknown (AgainUnknown).
+func noteAgain(sum *report.Summary, file string, a againFlags) {
+	sum.Again, sum.AgainVerb = againCommand(file, a), againVerb(a)
+	a.resendUnknown = true
+	sum.AgainUnknown = againCommand(file, a)
 }
 
 // againVerb is againCommand's command and flags, for the lines that say

@@ -44,10 +44,12 @@
 // A send that refuses to start, as rows have problems, writes a run
 // line alone, with its words ("refused", "refused_next"; a later part of
 // a send in parts also "refused_part" and "parts_sent": [State.RefusedPart]), no key column
-// and "flags":{"command":"send"}: how the last send ended
+// and "flags":{"command":"send"}, with the flags it ran with recorded
+// as a delivering run's are ("yes" and "rate" in "flags",
+// "resend_changed" and "revised_to_send", …): how the last send ended
 // ([State.Refused]), which an older tidings, ignoring the fields, reads
-// as a run that delivers nothing. A refusal in the words of the one the
-// journal ends on already is not written again.
+// as a run that delivers nothing. A refusal in the words and with the
+// flags of the one the journal ends on already is not written again.
 //
 // Three more record types come from other commands, each in a run of its
 // own: "feedback" (tidings bounces: a bounce, complaint or unsubscribe

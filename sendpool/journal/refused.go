@@ -28,14 +28,21 @@ func (s *State) RefusedPart() (part, sent int) {
 // refusedRun is the run of the journal's latest send when it refused to
 // start (Refused), nil otherwise.
 func (s *State) refusedRun() *Run {
-	for i := len(s.Runs) - 1; i >= 0; i-- {
-		r := &s.Runs[i]
-		switch {
-		case r.Refused != "":
-			return r
-		case r.KeyColumn != "":
-			return nil
-		}
+	if r, ok := s.LastSend(); ok && r.Refused != "" {
+		return &r
 	}
 	return nil
+}
+
+// LastSend returns the record of the journal's latest send: a run that
+// delivers (one with a KeyColumn) or one refused to start as rows have
+// problems (Run.Refused); bounces' runs and test sends' between do not
+// count. ok is false when no send ran.
+func (s *State) LastSend() (run Run, ok bool) {
+	for i := len(s.Runs) - 1; i >= 0; i-- {
+		if r := s.Runs[i]; r.KeyColumn != "" || r.Refused != "" {
+			return r, true
+		}
+	}
+	return Run{}, false
 }

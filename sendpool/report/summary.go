@@ -68,9 +68,12 @@ type Summary struct {
 	// names it ("tidings send campaign.yaml"); "the next send" when empty.
 	// AgainVerb is its command and flags, for the lines that say it after
 	// "run" ("send --yes": "run send --yes again to try them again");
-	// "send" when empty.
-	Again     string `json:"-"`
-	AgainVerb string `json:"-"`
+	// "send" when empty. AgainUnknown is the command that sends the
+	// rest and the unknown rows again (Again with --resend-unknown: Again
+	// itself when it has it); Again and " --resend-unknown" when empty.
+	Again        string `json:"-"`
+	AgainVerb    string `json:"-"`
+	AgainUnknown string `json:"-"`
 	// Limited counts the not-attempted rows a run held back past its
 	// --limit (detail sendpool.LimitUnsent, LimitDetail's): in
 	// NotAttempted too, but not in Problems: one line, as Interrupted.
