@@ -150,3 +150,40 @@ func TestGalleryWarnings(t *testing.T) {
 		t.Errorf("browser reported %s", p)
 	}
 }
+
+// TestGalleryWarningsLeftToRight: a warning is tidings' words, an English
+// sentence, whatever cell it quotes first: one that begins with an
+// address in Arabic letters (a domain without a dot) was laid out right
+// to left, its bullet on the right and the address torn from its domain
+// across the line ("… takes mail@داود" for "داود@مثال: the domain …"). Each
+// warning reads left to right, still isolated from the page around it.
+func TestGalleryWarningsLeftToRight(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "preview")
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const words = `داود@مثال: the domain "مثال" has no dot, so no mail server on the Internet takes mail for it (a dot, or an ending such as .com, left out?)`
+	m := galleryTestMail{row: 2, key: "k2", fromAddr: "news@acme.example", toName: "Reader", toAddr: "r2@example.com",
+		subject: "Hallo", text: "Hallo\r\n"}
+	if err := w.WriteMessage(context.Background(), m.message(t), []string{words}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, problems := galleryNewBrowser(t, 60*time.Second)
+	galleryDo(ctx, t, "load index.html",
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	galleryOpenRow(ctx, t, 2, true)
+	const laid = `(function () { var li = document.querySelector('#m-warnings li');
+		return li.textContent === ` + "`" + words + "`" + ` ? getComputedStyle(li).direction + ' ' + getComputedStyle(li).unicodeBidi : 'words: ' + li.textContent; })()`
+	if got := galleryRun(ctx, t, "the warning's direction", chromedp.Evaluate[string](laid)); got != "ltr isolate" {
+		t.Errorf("the warning beginning with an Arabic address is laid out %q, want \"ltr isolate\"", got)
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}

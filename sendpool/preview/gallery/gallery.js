@@ -407,14 +407,21 @@
     return b;
   }
 
-  // fillWarnings lists r's warnings in ul, as text, each isolated
-  // (dataEl: a warning quotes a cell, a column's name); ul is hidden when
-  // r has none.
+  // fillWarnings lists r's warnings in ul, as text, each isolated (a
+  // warning quotes a cell, a column's name) and laid out left to right:
+  // tidings' words, an English sentence, even where the cell it quotes
+  // first is in a right-to-left script (dir=auto took that cell's
+  // direction: "داود@مثال: the domain …" read right to left). ul is hidden
+  // when r has none.
   function fillWarnings(ul, r) {
     clear(ul);
     ul.hidden = !warned(r);
     if (ul.hidden) { return; }
-    r.wa.forEach(function (w) { ul.appendChild(dataEl('li', null, w)); });
+    r.wa.forEach(function (w) {
+      var li = el('li', null, w);
+      li.dir = 'ltr';
+      ul.appendChild(li);
+    });
   }
 
   function rowItem(i) {
