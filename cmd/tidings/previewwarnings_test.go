@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,7 +16,7 @@ import (
 )
 
 // previewWarnRows are the warnings each row of the preview gallery's data
-// (gallery/rows-NNNN.js) carries, by sheet row.
+// (gallery/rows-0001.js) carries, by sheet row.
 func previewWarnRows(t *testing.T, dir string) map[int][]string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, "gallery", "rows-0001.js"))
@@ -23,16 +24,23 @@ func previewWarnRows(t *testing.T, dir string) map[int][]string {
 		t.Fatal(err)
 	}
 	var rows []struct {
-		Row      int      `json:"r"`
-		Warnings []string `json:"wa"`
+		Row    int   `json:"r"`
+		WarnAt []int `json:"wa"` // in words, the chunk's warnings each once
 	}
-	list := strings.TrimSuffix(strings.TrimPrefix(string(b), "tidings.rows(1,"), ");\n")
-	if err := json.Unmarshal([]byte(list), &rows); err != nil {
+	var words []string
+	args := "[" + strings.TrimSuffix(strings.TrimPrefix(string(b), "tidings.rows("), ");\n") + "]"
+	var call []json.RawMessage
+	if err := json.Unmarshal([]byte(args), &call); err != nil || len(call) != 3 {
+		t.Fatalf("gallery/rows-0001.js is not tidings.rows(1, ROWS, WORDS): %v\n%s", err, b)
+	}
+	if err := errors.Join(json.Unmarshal(call[1], &rows), json.Unmarshal(call[2], &words)); err != nil {
 		t.Fatalf("gallery/rows-0001.js: %v\n%s", err, b)
 	}
 	out := map[int][]string{}
 	for _, r := range rows {
-		out[r.Row] = r.Warnings
+		for _, k := range r.WarnAt {
+			out[r.Row] = append(out[r.Row], words[k])
+		}
 	}
 	return out
 }
