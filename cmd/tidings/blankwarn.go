@@ -58,17 +58,13 @@ func (b *blankCells) lines(sheet string) []string {
 // suggests names the column as a template can (templates.Identifier:
 // .First_Name for "First Name").
 func (b *blankCells) words(c string, rows *plan.RowList) string {
-	which := "row " + rows.Join(", ")
-	if rows.N > 1 {
-		which = fmt.Sprintf("%d rows (%s)", rows.N, rows.Join(", "))
-	}
 	where, seen := b.said(c)
 	verb := "prints"
 	if strings.Contains(where, " and ") {
 		verb = "print"
 	}
 	return fmt.Sprintf("column %q is empty in %s, which %s %s as it is%s: fill it in, or print it within {{if .%s}}…{{end}}",
-		c, which, where, verb, seen, templates.Identifier(c))
+		c, rowsNamed(rows), where, verb, seen, templates.Identifier(c))
 }
 
 // said is where the templates print column c and the note of what a
