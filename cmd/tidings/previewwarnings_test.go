@@ -5,7 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -134,5 +136,71 @@ func TestPreviewWarningsGallery(t *testing.T) {
 	}
 	for _, p := range b.Problems() {
 		t.Errorf("browser reported %s", p)
+	}
+}
+
+// TestPreviewWarningsEveryKind: each kind of warning preview prints about
+// a row (a subject over the length clients show, a dotless domain, a To
+// shared under one_click, a column printed blank, an attachment's and an
+// inline image's path left blank, a body without the unsubscribe link),
+// here one row each, reaches that row in the gallery in the words of its
+// line, and the gallery has no other: a kind the lines tell and the
+// gallery not (messageWarnings.rowWarnings left behind) fails here.
+func TestPreviewWarningsEveryKind(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	long := strings.Repeat("Anna", 50) // the subject, 206 characters, over render.SubjectWarnLength
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": campaignYAML(1, `to: '{{.emails}}'`, `subject: "Hallo {{.Vorname}}"`, `html: body.html`, `attachments: ["{{.ticket}}"]`,
+			`recipients: {path: r.csv, key: id}`, `unsubscribe: {url: "https://example.com/u?id={{.id}}", one_click: true}`),
+		"body.txt":  "Hallo\nhttps://example.com/u?id={{.id}}\n",
+		"body.html": `<p>Hallo</p><img src="cid:{{.qr}}" alt="QR">{{if .link}}<a href="https://example.com/u?id={{.id}}">Unsubscribe</a>{{end}}` + "\n",
+		"t1.pdf":    "%PDF-1.4 one\n",
+		"q.png":     ticketPNG("1"),
+		"r.csv": "id,emails,Vorname,ticket,qr,link\n" +
+			"1,a@example.com,Anna,t1.pdf,q.png,y\n" +
+			"2,b@example.com,,t1.pdf,q.png,y\n" +
+			"3,c@example.com,Anna,,q.png,y\n" +
+			"4,d@example.com,Anna,t1.pdf,,y\n" +
+			`5,"e@example.com, f@example.com",Anna,t1.pdf,q.png,y` + "\n" +
+			"6,g@example.com,Anna,t1.pdf,q.png,\n" +
+			"7,h@example,Anna,t1.pdf,q.png,y\n" +
+			"8,i@example.com," + long + ",t1.pdf,q.png,y\n",
+	})
+	pv := filepath.Join(dir, "pv")
+	out, errOut, code := runCLI(t, "preview", "-o", pv, filepath.Join(dir, "c.yaml"))
+	if code != exitOK {
+		t.Fatalf("preview: %d\n%s%s", code, out, errOut)
+	}
+	got := previewWarnRows(t, pv)
+	leading := regexp.MustCompile(`^row (\d+): (.*)$`)
+	within := regexp.MustCompile(`\bin row (\d+)\b`)
+	lines := 0
+	for line := range strings.Lines(out) {
+		_, words, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "r.csv: ")
+		if !ok || !strings.HasPrefix(line, "warning: ") {
+			continue
+		}
+		lines++
+		var row string
+		if m := leading.FindStringSubmatch(words); m != nil {
+			row, words = m[1], m[2]
+		} else if m := within.FindStringSubmatch(words); m != nil {
+			row = m[1]
+		} else {
+			t.Errorf("a warning naming no single row: %s", line)
+			continue
+		}
+		n, _ := strconv.Atoi(row)
+		if !slices.Contains(got[n], words) {
+			t.Errorf("row %s's warnings in the gallery %q lack the words of its line\n%s", row, got[n], words)
+		}
+	}
+	shown := 0
+	for _, w := range got {
+		shown += len(w)
+	}
+	if lines != 7 || shown != lines {
+		t.Errorf("preview printed %d warnings of a row (want 7, one a kind) and the gallery has %d\n%s%s", lines, shown, out, errOut)
 	}
 }
