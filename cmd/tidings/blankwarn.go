@@ -87,10 +87,7 @@ func (b *blankCells) said(c string) (where, seen string) {
 // the verb that goes with that ("print", or "prints" of one) and the note
 // of what a reader sees (said).
 func (b *blankCells) told(c string, rows *plan.RowList) (which, where, verb, seen string) {
-	which = "row " + rows.Join(", ")
-	if rows.N > 1 {
-		which = fmt.Sprintf("%d rows (%s)", rows.N, rows.Join(", "))
-	}
+	which = rowsNamed(rows)
 	where, seen = b.said(c)
 	verb = "prints"
 	if strings.Contains(where, " and ") {

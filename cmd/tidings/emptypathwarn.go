@@ -39,11 +39,11 @@ var noImageWarning = pathWarning{one: "shows", many: "show", say: func(c, rows, 
 // the rows gathered, and of one row what the preview gallery shows with
 // it (rowWarnings).
 func (p pathWarning) words(c string, rows *plan.RowList) string {
-	which, those := "row "+rows.Join(", "), "its message "+p.one
+	those := "its message " + p.one
 	if rows.N > 1 {
-		which, those = fmt.Sprintf("%d rows (%s)", rows.N, rows.Join(", ")), "their messages "+p.many
+		those = "their messages " + p.many
 	}
-	return p.say(c, which, those, templates.Identifier(c))
+	return p.say(c, rowsNamed(rows), those, templates.Identifier(c))
 }
 
 // lines are p's warnings of the rows gathered in b by column, one line a

@@ -2,9 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +18,7 @@ import (
 )
 
 // previewWarnRows are the warnings each row of the preview gallery's data
-// (gallery/rows-NNNN.js) carries, by sheet row.
+// (gallery/rows-0001.js) carries, by sheet row.
 func previewWarnRows(t *testing.T, dir string) map[int][]string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, "gallery", "rows-0001.js"))
@@ -23,16 +26,23 @@ func previewWarnRows(t *testing.T, dir string) map[int][]string {
 		t.Fatal(err)
 	}
 	var rows []struct {
-		Row      int      `json:"r"`
-		Warnings []string `json:"wa"`
+		Row    int   `json:"r"`
+		WarnAt []int `json:"wa"` // in words, the chunk's warnings each once
 	}
-	list := strings.TrimSuffix(strings.TrimPrefix(string(b), "tidings.rows(1,"), ");\n")
-	if err := json.Unmarshal([]byte(list), &rows); err != nil {
+	var words []string
+	args := "[" + strings.TrimSuffix(strings.TrimPrefix(string(b), "tidings.rows("), ");\n") + "]"
+	var call []json.RawMessage
+	if err := json.Unmarshal([]byte(args), &call); err != nil || len(call) != 3 {
+		t.Fatalf("gallery/rows-0001.js is not tidings.rows(1, ROWS, WORDS): %v\n%s", err, b)
+	}
+	if err := errors.Join(json.Unmarshal(call[1], &rows), json.Unmarshal(call[2], &words)); err != nil {
 		t.Fatalf("gallery/rows-0001.js: %v\n%s", err, b)
 	}
 	out := map[int][]string{}
 	for _, r := range rows {
-		out[r.Row] = r.Warnings
+		for _, k := range r.WarnAt {
+			out[r.Row] = append(out[r.Row], words[k])
+		}
 	}
 	return out
 }
@@ -126,6 +136,72 @@ func TestPreviewWarningsGallery(t *testing.T) {
 	}
 	for _, p := range b.Problems() {
 		t.Errorf("browser reported %s", p)
+	}
+}
+
+// TestPreviewWarningsEveryKind: each kind of warning preview prints about
+// a row (a subject over the length clients show, a dotless domain, a To
+// shared under one_click, a column printed blank, an attachment's and an
+// inline image's path left blank, a body without the unsubscribe link),
+// here one row each, reaches that row in the gallery in the words of its
+// line, and the gallery has no other: a kind the lines tell and the
+// gallery not (messageWarnings.rowWarnings left behind) fails here.
+func TestPreviewWarningsEveryKind(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	long := strings.Repeat("Anna", 50) // the subject, 206 characters, over render.SubjectWarnLength
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": campaignYAML(1, `to: '{{.emails}}'`, `subject: "Hallo {{.Vorname}}"`, `html: body.html`, `attachments: ["{{.ticket}}"]`,
+			`recipients: {path: r.csv, key: id}`, `unsubscribe: {url: "https://example.com/u?id={{.id}}", one_click: true}`),
+		"body.txt":  "Hallo\nhttps://example.com/u?id={{.id}}\n",
+		"body.html": `<p>Hallo</p><img src="cid:{{.qr}}" alt="QR">{{if .link}}<a href="https://example.com/u?id={{.id}}">Unsubscribe</a>{{end}}` + "\n",
+		"t1.pdf":    "%PDF-1.4 one\n",
+		"q.png":     ticketPNG("1"),
+		"r.csv": "id,emails,Vorname,ticket,qr,link\n" +
+			"1,a@example.com,Anna,t1.pdf,q.png,y\n" +
+			"2,b@example.com,,t1.pdf,q.png,y\n" +
+			"3,c@example.com,Anna,,q.png,y\n" +
+			"4,d@example.com,Anna,t1.pdf,,y\n" +
+			`5,"e@example.com, f@example.com",Anna,t1.pdf,q.png,y` + "\n" +
+			"6,g@example.com,Anna,t1.pdf,q.png,\n" +
+			"7,h@example,Anna,t1.pdf,q.png,y\n" +
+			"8,i@example.com," + long + ",t1.pdf,q.png,y\n",
+	})
+	pv := filepath.Join(dir, "pv")
+	out, errOut, code := runCLI(t, "preview", "-o", pv, filepath.Join(dir, "c.yaml"))
+	if code != exitOK {
+		t.Fatalf("preview: %d\n%s%s", code, out, errOut)
+	}
+	got := previewWarnRows(t, pv)
+	leading := regexp.MustCompile(`^row (\d+): (.*)$`)
+	within := regexp.MustCompile(`\bin row (\d+)\b`)
+	lines := 0
+	for line := range strings.Lines(out) {
+		_, words, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "r.csv: ")
+		if !ok || !strings.HasPrefix(line, "warning: ") {
+			continue
+		}
+		lines++
+		var row string
+		if m := leading.FindStringSubmatch(words); m != nil {
+			row, words = m[1], m[2]
+		} else if m := within.FindStringSubmatch(words); m != nil {
+			row = m[1]
+		} else {
+			t.Errorf("a warning naming no single row: %s", line)
+			continue
+		}
+		n, _ := strconv.Atoi(row)
+		if !slices.Contains(got[n], words) {
+			t.Errorf("row %s's warnings in the gallery %q lack the words of its line\n%s", row, got[n], words)
+		}
+	}
+	shown := 0
+	for _, w := range got {
+		shown += len(w)
+	}
+	if lines != 7 || shown != lines {
+		t.Errorf("preview printed %d warnings of a row (want 7, one a kind) and the gallery has %d\n%s%s", lines, shown, out, errOut)
 	}
 }
 

@@ -66,6 +66,15 @@ func problemWords(err error) []string {
 	return words
 }
 
+// rowsNamed names the rows of l as a warning about them does: "row 4",
+// or "3 rows (4, 9, 12)" and "7 rows (2, 3, 4, 5, 6 and 2 more)".
+func rowsNamed(l *plan.RowList) string {
+	if l.N > 1 {
+		return fmt.Sprintf("%d rows (%s)", l.N, l.Join(", "))
+	}
+	return "row " + l.Join(", ")
+}
+
 // moreRows is "1 more row" or "5 more rows".
 func moreRows(n int) string {
 	return fmt.Sprintf("%d more %s", n, verbFor(n, "row", "rows"))

@@ -38,12 +38,7 @@ func (u *unlinkedRows) add(row int, note *render.Unlinked) {
 func (u *unlinkedRows) lines(sheet string) []string {
 	var out []string
 	for _, note := range u.order {
-		l := u.rows[note]
-		which := "row " + l.Rows[0]
-		if l.N > 1 {
-			which = fmt.Sprintf("%d rows (%s)", l.N, l.Join(", "))
-		}
-		out = append(out, fmt.Sprintf("warning: %s: %s: %s", sheet, which, note.Text))
+		out = append(out, fmt.Sprintf("warning: %s: %s: %s", sheet, rowsNamed(u.rows[note]), note.Text))
 	}
 	return out
 }

@@ -15,11 +15,11 @@ func sharedUnsubscribeWarning(sheet string, rows plan.RowList, k int) string {
 	if rows.N == 0 {
 		return ""
 	}
-	if rows.N == 1 {
-		return fmt.Sprintf("warning: %s: row %s: %s", sheet, rows.Rows[0], sharedUnsubscribeWords(k))
+	words := sharedUnsubscribeWords(k)
+	if rows.N > 1 {
+		words = "to holds several addresses " + sharedUnsubscribeWhy
 	}
-	which := rows.Join(", ")
-	return fmt.Sprintf("warning: %s: %d rows (%s): to holds several addresses %s", sheet, rows.N, which, sharedUnsubscribeWhy)
+	return fmt.Sprintf("warning: %s: %s: %s", sheet, rowsNamed(&rows), words)
 }
 
 // sharedUnsubscribeWhy is what sharedUnsubscribeWarning says of the

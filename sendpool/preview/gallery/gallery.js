@@ -2,7 +2,8 @@
 // beside the .eml files and opened from disk (file://).
 //
 // Data arrives as scripts (browsers refuse fetch() of local files):
-// gallery/rows.js calls tidings.meta, gallery/rows-NNNN.js call tidings.rows,
+// gallery/rows.js calls tidings.meta, gallery/rows-NNNN.js call tidings.rows
+// (the chunk's rows, and its warnings each once, which a row's wa names),
 // gallery/msg/<id>.js call tidings.message when a message is opened.
 //
 // Everything from a recipient row is untrusted. The DOM is built with
@@ -150,10 +151,15 @@
       }
     },
 
-    rows: function (n, list) {
+    rows: function (n, list, words) {
       if (n !== state.loadedChunks + 1) { return; }
       var start = state.rows.length;
-      for (var i = 0; i < list.length; i++) { state.rows.push(list[i]); }
+      for (var i = 0; i < list.length; i++) {
+        // A row's warnings, by their place in the chunk's words: rows
+        // that share one share its string.
+        if (list[i].wa) { list[i].wa = list[i].wa.map(function (k) { return words[k]; }); }
+        state.rows.push(list[i]);
+      }
       state.loadedChunks = n;
       if (n === 1) {
         // Page 1 first, on its own; then the rest, downloaded in parallel.
@@ -236,9 +242,25 @@
       var r = state.rows[i];
       var parts = [String(r.r), r.k || '', r.t || '', r.e || '', r.s || '', r.p || '', statusOf(r)];
       if (r.a) { for (var j = 0; j < r.a.length; j++) { parts.push(r.a[j].n); } }
-      if (r.wa) { parts.push.apply(parts, r.wa); }
       state.hay.push(parts.join('\n').toLowerCase());
     }
+  }
+
+  // lowered holds each warning lower-cased, once for all the rows that
+  // have it: a row's hay leaves its warnings out, where a copy a row of a
+  // warning every row has took more memory than the rest of the list.
+  var lowered = new Map();
+
+  // warnsHave reports whether one of list row r's warnings holds term t,
+  // lower-cased.
+  function warnsHave(r, t) {
+    if (!r.wa) { return false; }
+    for (var k = 0; k < r.wa.length; k++) {
+      var low = lowered.get(r.wa[k]);
+      if (low === undefined) { low = r.wa[k].toLowerCase(); lowered.set(r.wa[k], low); }
+      if (low.indexOf(t) >= 0) { return true; }
+    }
+    return false;
   }
 
   // statusOf is a list row's status: ok (a message to send), invalid, the
@@ -262,7 +284,7 @@
     if (state.status !== 'all' && state.status !== filterOf(r)) { return false; }
     if (state.warned && !warned(r)) { return false; }
     for (var t = 0; t < terms.length; t++) {
-      if (state.hay[i].indexOf(terms[t]) < 0) { return false; }
+      if (state.hay[i].indexOf(terms[t]) < 0 && !warnsHave(r, terms[t])) { return false; }
     }
     return true;
   }
@@ -407,14 +429,21 @@
     return b;
   }
 
-  // fillWarnings lists r's warnings in ul, as text, each isolated
-  // (dataEl: a warning quotes a cell, a column's name); ul is hidden when
-  // r has none.
+  // fillWarnings lists r's warnings in ul, as text, each isolated (a
+  // warning quotes a cell, a column's name) and laid out left to right:
+  // tidings' words, an English sentence, even where the cell it quotes
+  // first is in a right-to-left script (dir=auto took that cell's
+  // direction: "داود@مثال: the domain …" read right to left). ul is hidden
+  // when r has none.
   function fillWarnings(ul, r) {
     clear(ul);
     ul.hidden = !warned(r);
     if (ul.hidden) { return; }
-    r.wa.forEach(function (w) { ul.appendChild(dataEl('li', null, w)); });
+    r.wa.forEach(function (w) {
+      var li = el('li', null, w);
+      li.dir = 'ltr';
+      ul.appendChild(li);
+    });
   }
 
   function rowItem(i) {
