@@ -239,6 +239,10 @@ func (t *Template) rowError(row campaign.Row, err error) *campaign.RowError {
 	} else if errors.As(err, &bad) {
 		// The message quotes the email escaped (%q): look for it as is.
 		col = t.Column(row, bad.email)
+	} else if indexPastEnd(msg) {
+		if col = t.actionColumn(msg); col == "" {
+			col = t.Column(row, msg)
+		}
 	} else if col = t.Column(row, msg); col == "" {
 		col = t.blankIn(row, msg)
 	}
@@ -343,6 +347,9 @@ var callRE = regexp.MustCompile(`(?s)^error calling (\w+): (.*)$`)
 var execPrefixRE = regexp.MustCompile(`^template: [^\n]*?: executing "[^"]*" at <.*?>: `)
 
 func (e *execError) Error() string {
+	if raw := e.err.Error(); indexPastEnd(raw) {
+		return fmt.Sprintf("templates: %s (%s): %s", e.name, e.loc, indexPastEndMessage(raw))
+	}
 	msg := execPrefixRE.ReplaceAllString(e.err.Error(), "")
 	if m := callRE.FindStringSubmatch(msg); m != nil {
 		// "error calling date: templates: date: …" → "date: …"

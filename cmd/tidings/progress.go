@@ -49,6 +49,10 @@ type progress struct {
 	// stop is closed by Close to end the line writer, which closes
 	// stopped; both are nil without lines.
 	stop, stopped chan struct{}
+	// part is which part of a run in parts this delivery is (the zero
+	// value: a run in one part); its lines then name the part and the
+	// whole run's count and time left beside the part's.
+	part runPart
 }
 
 // progressEvery is how often the plain progress line is printed.
@@ -69,10 +73,18 @@ type progressClock struct {
 // g.stderr, and has g's errLine queue its lines for the same writer until
 // Close. The caller calls Close when the run ends.
 func newProgress(g *globalOptions, total int, clock progressClock) *progress {
+	return newPartProgress(g, total, clock, runPart{})
+}
+
+// newPartProgress is newProgress for a delivery of total messages that is
+// part of a run in parts (sendParts): its lines say "part 2: 5/1500 …"
+// and, beside the part's, the whole run's count and time left, which the
+// plan's estimate ("about 1h03m") told.
+func newPartProgress(g *globalOptions, total int, clock progressClock, part runPart) *progress {
 	if clock.now == nil {
 		clock.now = time.Now
 	}
-	p := &progress{total: total, started: clock.now(), now: clock.now}
+	p := &progress{total: total, started: clock.now(), now: clock.now, part: part}
 	var bar barDrawer
 	switch f, ok := rawFile(g.stderr); {
 	case g.quiet:
@@ -126,8 +138,8 @@ func (p *progress) writeLines(tick <-chan time.Time, stopTicker func()) {
 func (p *progress) line(now time.Time) string {
 	elapsed := now.Sub(p.started)
 	var b strings.Builder
-	fmt.Fprintf(&b, "progress: %d/%s done, %d not sent, %s so far",
-		p.done, report.Plural(p.total, "message"), p.failed, roughDuration(elapsed))
+	fmt.Fprintf(&b, "progress: %s%d/%s done, %d not sent, %s so far",
+		p.partName(), p.done, report.Plural(p.total, "message"), p.failed, roughDuration(elapsed))
 	if p.done == 0 || elapsed <= 0 {
 		b.WriteString(p.noConnection(now))
 		if due, n := p.waits.latest(); n > 0 && p.redial.IsZero() {
@@ -146,8 +158,36 @@ func (p *progress) line(now time.Time) string {
 	} else if left > 0 {
 		eta := time.Duration(float64(elapsed) / float64(p.done) * float64(left))
 		b.WriteString(p.timeLeft(now, eta))
+		b.WriteString(p.wholeRun(elapsed))
 	}
 	return b.String()
+}
+
+// partName is "part 2: " for a delivery that is part of a run in parts,
+// "" for a run in one part.
+func (p *progress) partName() string {
+	if !p.inParts() {
+		return ""
+	}
+	return fmt.Sprintf("part %d: ", p.part.n)
+}
+
+// inParts reports whether the delivery is one of several parts of its run:
+// a first part with parts after it, or a later one.
+func (p *progress) inParts() bool { return p.part.more || p.part.n > 1 }
+
+// wholeRun words, for a part of a run in parts whose later parts have
+// messages still to send, the whole run's count and its time left at the
+// rate so far ("" otherwise): a part's own time left ("about 49m50s left"
+// of 1500) read as the run's has the run end 13 minutes before the plan's
+// estimate said. The caller holds p.mu, with p.done > 0.
+func (p *progress) wholeRun(elapsed time.Duration) string {
+	done := p.part.done + p.done
+	if !p.inParts() || p.part.total-done <= p.total-p.done {
+		return ""
+	}
+	eta := time.Duration(float64(elapsed) / float64(p.done) * float64(p.part.total-done))
+	return fmt.Sprintf("; the whole run: %d/%d done, about %s left", done, p.part.total, roughDuration(eta))
 }
 
 // timeLeft words the time left as of now: eta, the rest at the rate so

@@ -365,3 +365,33 @@ func TestProgressRedialWhileOthersSend(t *testing.T) {
 	}
 	p.Close()
 }
+
+// TestProgressPartOfRun: a run in parts (1,900 messages at 30/min, in
+// parts of 1,500) shows, beside its part's count and time left, that the
+// line is of a part and the whole run's: "5/1500 …, about 49m50s left"
+// alone read as the run's, which the plan had said takes about 1h03m.
+func TestProgressPartOfRun(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		part runPart
+		n    int
+		want string
+	}{
+		{runPart{n: 1, total: 1900, more: true}, 1500, "progress: part 1: 5/1500 messages done, 0 not sent, 10s so far, 30.0 msg/min, about 49m50s left; the whole run: 5/1900 done, about 1h03m left"},
+		{runPart{n: 2, done: 1500, total: 1900}, 400, "progress: part 2: 5/400 messages done, 0 not sent, 10s so far, 30.0 msg/min, about 13m10s left"},
+		{runPart{n: 1, total: 40}, 40, "progress: 5/40 messages done, 0 not sent, 10s so far, 30.0 msg/min, about 1m10s left"},
+	} {
+		w := newProgressLines()
+		tick := make(chan time.Time)
+		p := newPartProgress(&globalOptions{stderr: w}, c.n, progressClock{tick: tick, now: func() time.Time { return t0 }}, c.part)
+		for range 5 {
+			p.Add(sendpool.Result{Status: sendpool.StatusSent})
+		}
+		tick <- t0.Add(10 * time.Second)
+		if got := w.next(t); got != c.want {
+			t.Errorf("part %+v:\n got %q\nwant %q", c.part, got, c.want)
+		}
+		p.Close()
+	}
+}
