@@ -16,9 +16,9 @@ import (
 // warning, delivery goes on, and the next send run makes the copies this
 // one could not. A setting to fix (sentSettingWrong: a folder the server
 // does not have, a certificate this machine does not trust, a login the
-// server refuses), which no later run gets past either, is the error,
-// before anything is sent. The caller sets the copies' Journal and calls
-// closeFn.
+// server refuses; or the password not in the environment), which no
+// later run gets past either, is the error, before anything is sent. The
+// caller sets the copies' Journal and calls closeFn.
 func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign, sending int, part runPart) (cfg *plan.SentCopies, closeFn func(), err error) {
 	m := c.Mailbox
 	if !m.Configured() || m.SentFolder == "" {
@@ -28,9 +28,11 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 		fmt.Fprintln(g.stderr, "warning:", warn)
 	}
 	mc, err := mailboxConfig(ctx, g, c)
-	if err != nil {
-		fmt.Fprintf(g.stderr, "warning: no copies in %s this run (%s): %v\n", m.SentFolder, copiesLater(part), err)
-		return nil, func() {}, nil
+	if errors.Is(err, errInterrupted) {
+		return nil, func() {}, err
+	}
+	if err != nil { // the password not in the environment
+		return nil, func() {}, fmt.Errorf("%s: %w; nothing was sent", displayPath(c.File), err)
 	}
 	sent, err := mailbox.OpenSent(ctx, mc)
 	if sentSettingWrong(err) {

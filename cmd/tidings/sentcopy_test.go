@@ -256,6 +256,26 @@ func TestSentCopySettingWrong(t *testing.T) {
 	}
 }
 
+// TestSentCopyNoPassword: a Sent folder's mailbox whose password is not
+// in the environment (mailbox.password_env names a variable not set, no
+// terminal to ask at) is a setting to fix, as a refused login is: send
+// stops before anything is sent, naming the variable. It warned and sent
+// every message with no copy in the folder, and every later run did the
+// same.
+func TestSentCopyNoPassword(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: tls, username: %s, password_env: TIDINGS_SENT_PW_NOT_SET, sent_folder: Sent}\n",
+		srv.Port, bounceUser))
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "TIDINGS_SENT_PW_NOT_SET is empty") || !strings.Contains(errOut, "nothing was sent") {
+		t.Errorf("code %d, want %d naming the variable and nothing was sent:\n%s%s", code, exitUnusable, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("%d messages sent", n)
+	}
+}
+
 // TestProbeMailbox: probe also logs in to the mailbox and checks the Sent
 // folder, as bounces and the Sent copy would: a folder the server does
 // not have is exit 2, named.
