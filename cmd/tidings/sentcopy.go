@@ -52,9 +52,13 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 // does not have, a TLS handshake that fails (a certificate not trusted:
 // mailbox.ca_file; a port that speaks no TLS: mailbox.security), a login
 // the server refuses, a password it would take only in clear. A server
-// that cannot be reached, or drops the connection, is none.
+// that cannot be reached, or drops the connection (during the TLS
+// handshake too), is none.
 func sentSettingWrong(err error) bool {
-	for _, e := range []error{mailbox.ErrNoFolder, mailbox.ErrTLS, mailbox.ErrNoStartTLS, mailbox.ErrLogin, mailbox.ErrInsecureAuth, mailbox.ErrIMAPOnly} {
+	if te := (*mailbox.TLSError)(nil); errors.As(err, &te) {
+		return te.Lasting()
+	}
+	for _, e := range []error{mailbox.ErrNoFolder, mailbox.ErrLogin, mailbox.ErrInsecureAuth, mailbox.ErrIMAPOnly} {
 		if errors.Is(err, e) {
 			return true
 		}

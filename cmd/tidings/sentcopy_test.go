@@ -256,6 +256,39 @@ func TestSentCopySettingWrong(t *testing.T) {
 	}
 }
 
+// TestSentCopyHandshakeCut: a Sent folder's mailbox that drops the
+// connection during the TLS handshake (a server restarting, or at its
+// connection limit) cannot be reached for now, as a refused connection:
+// send warns and delivers, the next run makes the copies. It stopped the
+// send, exit 2, "nothing was sent", as for a certificate not trusted.
+func TestSentCopyHandshakeCut(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: tls, username: %s, password_env: TIDINGS_SENT_PW, sent_folder: Sent}\n",
+		l.Addr().(*net.TCPAddr).Port, bounceUser))
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(errOut, "warning: no copies in Sent this run (the next send run makes them)") {
+		t.Errorf("code %d, want %d and a warning:\n%s%s", code, exitOK, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 3 {
+		t.Errorf("%d messages sent, want 3", n)
+	}
+}
+
 // TestSentCopyNoPassword: a Sent folder's mailbox whose password is not
 // in the environment (mailbox.password_env names a variable not set, no
 // terminal to ask at) is a setting to fix, as a refused login is: send

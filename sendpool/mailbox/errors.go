@@ -192,6 +192,15 @@ func (e *TLSError) Unwrap() error { return e.Err }
 // Is makes errors.Is(err, ErrTLS) true.
 func (e *TLSError) Is(target error) bool { return target == ErrTLS }
 
+// Lasting reports whether e is a failure every later try meets too, a
+// setting to fix: a certificate that does not verify, a peer that speaks
+// no TLS or ends the handshake with an alert, STARTTLS not offered or
+// refused. A connection dropped, or no answer in time, during the
+// handshake is not: it may pass.
+func (e *TLSError) Lasting() bool {
+	return e.Err == nil || errors.Is(e.Err, ErrNoStartTLS) || isTLSFailure(e.Err)
+}
+
 // FolderError is a folder the server does not have. errors.Is(err,
 // ErrNoFolder) is true for it.
 type FolderError struct {
