@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -287,6 +288,64 @@ func TestSentCopyHandshakeCut(t *testing.T) {
 	if n := len(srv.Messages()); n != 3 {
 		t.Errorf("%d messages sent, want 3", n)
 	}
+}
+
+// TestSentCopyLoginUnavailable: a Sent folder's mailbox that answers the
+// login NO [UNAVAILABLE] (RFC 5530: a temporary failure, Dovecot's
+// "Temporary authentication failure" while its password database is
+// down) did not refuse the login: send warns and delivers, the next run
+// makes the copies. It stopped the send, exit 2, as a wrong password.
+func TestSentCopyLoginUnavailable(t *testing.T) {
+	t.Parallel()
+	port := scriptedIMAP(t, func(tag, command string) string {
+		if command == "LOGIN" {
+			return tag + " NO [UNAVAILABLE] Temporary authentication failure. [host:2027-01-05 10:00:00]"
+		}
+		return "* CAPABILITY IMAP4rev1\r\n" + tag + " OK done"
+	})
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_SENT_PW, sent_folder: Sent}\n",
+		port, bounceUser))
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(errOut, "warning: no copies in Sent this run (the next send run makes them)") || !strings.Contains(errOut, "Temporary authentication failure") {
+		t.Errorf("code %d, want %d and a warning with the server's words:\n%s%s", code, exitOK, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 3 {
+		t.Errorf("%d messages sent, want 3", n)
+	}
+}
+
+// scriptedIMAP listens on a port of 127.0.0.1 where each connection is
+// greeted with the IMAP capabilities and each command answered with what
+// reply gives for its tag and name (upper case), until the client goes.
+func scriptedIMAP(t *testing.T, reply func(tag, command string) string) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				fmt.Fprint(c, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
+				lines := bufio.NewScanner(c)
+				for lines.Scan() {
+					f := strings.Fields(lines.Text())
+					if len(f) < 2 {
+						return
+					}
+					fmt.Fprint(c, reply(f[0], strings.ToUpper(f[1]))+"\r\n")
+				}
+			}()
+		}
+	}()
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 // TestSentCopyNoPassword: a Sent folder's mailbox whose password is not
