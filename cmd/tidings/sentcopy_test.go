@@ -297,7 +297,7 @@ func TestSentCopyHandshakeCut(t *testing.T) {
 // makes the copies. It stopped the send, exit 2, as a wrong password.
 func TestSentCopyLoginUnavailable(t *testing.T) {
 	t.Parallel()
-	port := scriptedIMAP(t, func(tag, command string) string {
+	port := scriptedIMAP(t, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready", func(tag, command string) string {
 		if command == "LOGIN" {
 			return tag + " NO [UNAVAILABLE] Temporary authentication failure. [host:2027-01-05 10:00:00]"
 		}
@@ -316,9 +316,10 @@ func TestSentCopyLoginUnavailable(t *testing.T) {
 }
 
 // scriptedIMAP listens on a port of 127.0.0.1 where each connection is
-// greeted with the IMAP capabilities and each command answered with what
-// reply gives for its tag and name (upper case), until the client goes.
-func scriptedIMAP(t *testing.T, reply func(tag, command string) string) int {
+// greeted with greeting and each command answered with what reply gives
+// for its tag and name (upper case), until the client goes; with a nil
+// reply the connection is closed after the greeting.
+func scriptedIMAP(t *testing.T, greeting string, reply func(tag, command string) string) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -333,7 +334,10 @@ func scriptedIMAP(t *testing.T, reply func(tag, command string) string) int {
 			}
 			go func() {
 				defer c.Close()
-				fmt.Fprint(c, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
+				fmt.Fprint(c, greeting+"\r\n")
+				if reply == nil {
+					return
+				}
 				lines := bufio.NewScanner(c)
 				for lines.Scan() {
 					f := strings.Fields(lines.Text())
@@ -346,6 +350,26 @@ func scriptedIMAP(t *testing.T, reply func(tag, command string) string) int {
 		}
 	}()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestSentCopyGreetedBye: a Sent folder's mailbox (security: starttls)
+// that greets with BYE (too many connections, shutting down) refuses
+// this session, not the campaign's settings: send warns and delivers, the
+// next run makes the copies, as with security: tls. It stopped the send,
+// exit 2, as a server without STARTTLS.
+func TestSentCopyGreetedBye(t *testing.T) {
+	t.Parallel()
+	port := scriptedIMAP(t, "* BYE Too many connections", nil)
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: starttls, username: %s, password_env: TIDINGS_SENT_PW, sent_folder: Sent}\n",
+		port, bounceUser))
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(errOut, "warning: no copies in Sent this run (the next send run makes them)") || !strings.Contains(errOut, "Too many connections") {
+		t.Errorf("code %d, want %d and a warning with the server's words:\n%s%s", code, exitOK, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 3 {
+		t.Errorf("%d messages sent, want 3", n)
+	}
 }
 
 // TestSentCopyNoPassword: a Sent folder's mailbox whose password is not
