@@ -372,6 +372,25 @@ func TestSentCopyGreetedBye(t *testing.T) {
 	}
 }
 
+// TestSentCopyPOP3Port: a Sent folder's mailbox.port where a POP3 server
+// answers is a setting to fix, as a folder the server has not: send stops
+// before anything is sent, saying what to set. It warned and sent every
+// message with no copy, and every later run did the same.
+func TestSentCopyPOP3Port(t *testing.T) {
+	t.Parallel()
+	port := scriptedIMAP(t, "+OK Dovecot ready.", nil)
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_SENT_PW, sent_folder: Sent}\n",
+		port, bounceUser))
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "is a POP3 server, not IMAP") || !strings.Contains(errOut, "nothing was sent") {
+		t.Errorf("code %d, want %d naming the protocol and nothing was sent:\n%s%s", code, exitUnusable, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("%d messages sent", n)
+	}
+}
+
 // TestSentCopyNoPassword: a Sent folder's mailbox whose password is not
 // in the environment (mailbox.password_env names a variable not set, no
 // terminal to ask at) is a setting to fix, as a refused login is: send
