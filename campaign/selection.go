@@ -110,6 +110,14 @@ func (r Recipients) LeftOut(values map[string]string) string {
 	return leftOutBy(r.OnlyBlank, r.OnlyFilled, values)
 }
 
+// Unselected is r without its row selection (only_blank, only_filled):
+// a sheet opened with it passes on every row, for a caller that tells a
+// row left out (LeftOut) from one the sheet has not.
+func (r Recipients) Unselected() Recipients {
+	r.OnlyBlank, r.OnlyFilled = nil, nil
+	return r
+}
+
 // leftOutBy is LeftOut of the columns blank and filled.
 func leftOutBy(blank, filled []string, values map[string]string) string {
 	for _, c := range blank {

@@ -611,9 +611,7 @@ func leftOutRow(ctx context.Context, c *campaign.Campaign, row int) string {
 	if len(c.Recipients.OnlyBlank) == 0 && len(c.Recipients.OnlyFilled) == 0 {
 		return ""
 	}
-	all := c.Recipients
-	all.OnlyBlank, all.OnlyFilled = nil, nil
-	sheet, err := campaign.OpenSheet(ctx, all)
+	sheet, err := campaign.OpenSheet(ctx, c.Recipients.Unselected())
 	if err != nil {
 		return ""
 	}

@@ -91,3 +91,34 @@ func writeMembers(t *testing.T, path string, paid map[string]any) {
 		t.Fatal(err)
 	}
 }
+
+// TestReminderTestRowLeftOut: send --test --rows of a row the reminder
+// leaves out (recipients.only_blank) says why it has no message, as show
+// --row does, and a row past the sheet's last names the sheet's last row,
+// not the last one chosen. It said "row 4 is not in mitglieder.xlsx (its
+// last row is 3)" of a sheet of five rows.
+func TestReminderTestRowLeftOut(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeMembers(t, filepath.Join(dir, "mitglieder.xlsx"), map[string]any{"C2": "03.02.2027", "C4": "ja", "C5": "ja"})
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": campaignYAML(srv.Port,
+			`recipients: {path: mitglieder.xlsx, sheet: Mitglieder, key: E-Mail, only_blank: [Bezahlt]}`,
+			`to: '{{.E_Mail}}'`, `subject: "Erinnerung: Beitrag 2027, {{.Vorname}}"`),
+		"body.txt": "Liebe/r {{.Vorname}}, bitte überweisen Sie den Beitrag.\n",
+	})
+	campaign := filepath.Join(dir, "c.yaml")
+	for _, c := range []struct{ rows, want string }{
+		{"4", `mitglieder.xlsx is no recipient of this campaign: recipients.only_blank takes the rows whose "Bezahlt" is blank, and its cell holds "ja"`},
+		{"7", `mitglieder.xlsx (its last row is 5)`},
+	} {
+		out, errOut, code := runCLI(t, "send", "--yes", "--test", "me@example.com", "--rows", c.rows, campaign)
+		if code != exitUnusable || !strings.Contains(errOut, c.want) {
+			t.Errorf("send --test --rows %s: code %d, want %d saying %s:\n%s%s", c.rows, code, exitUnusable, c.want, out, errOut)
+		}
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("%d messages sent", n)
+	}
+}
