@@ -96,7 +96,9 @@ func writeMembers(t *testing.T, path string, paid map[string]any) {
 // leaves out (recipients.only_blank) says why it has no message, as show
 // --row does, and a row past the sheet's last names the sheet's last row,
 // not the last one chosen. It said "row 4 is not in mitglieder.xlsx (its
-// last row is 3)" of a sheet of five rows.
+// last row is 3)" of a sheet of five rows. A row whose Bezahlt formula
+// was never calculated is a problem, as in a real send, not a test
+// message made as if the cell were blank.
 func TestReminderTestRowLeftOut(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t)
@@ -109,16 +111,40 @@ func TestReminderTestRowLeftOut(t *testing.T) {
 		"body.txt": "Liebe/r {{.Vorname}}, bitte überweisen Sie den Beitrag.\n",
 	})
 	campaign := filepath.Join(dir, "c.yaml")
-	for _, c := range []struct{ rows, want string }{
-		{"4", `mitglieder.xlsx is no recipient of this campaign: recipients.only_blank takes the rows whose "Bezahlt" is blank, and its cell holds "ja"`},
-		{"7", `mitglieder.xlsx (its last row is 5)`},
+	uncalculated(t, filepath.Join(dir, "mitglieder.xlsx"), "C3", "VLOOKUP(B3,Zahlungen!A:B,2,FALSE)")
+	for _, c := range []struct {
+		rows string
+		code int
+		want string
+	}{
+		{"3", exitSomeFailed, `row 3, column "Bezahlt": campaign: cell C3 holds the formula =VLOOKUP(B3,Zahlungen!A:B,2,FALSE), never calculated`},
+		{"4", exitUnusable, `mitglieder.xlsx is no recipient of this campaign: recipients.only_blank takes the rows whose "Bezahlt" is blank, and its cell holds "ja"`},
+		{"7", exitUnusable, `mitglieder.xlsx (its last row is 5)`},
 	} {
 		out, errOut, code := runCLI(t, "send", "--yes", "--test", "me@example.com", "--rows", c.rows, campaign)
-		if code != exitUnusable || !strings.Contains(errOut, c.want) {
-			t.Errorf("send --test --rows %s: code %d, want %d saying %s:\n%s%s", c.rows, code, exitUnusable, c.want, out, errOut)
+		if code != c.code || !strings.Contains(out+errOut, c.want) {
+			t.Errorf("send --test --rows %s: code %d, want %d saying %s:\n%s%s", c.rows, code, c.code, c.want, out, errOut)
 		}
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("%d messages sent", n)
+	}
+}
+
+// uncalculated writes formula into cell of the workbook at path's sheet
+// "Mitglieder" with no value saved, as a program that does not calculate
+// leaves it.
+func uncalculated(t *testing.T, path, cell, formula string) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.SetCellFormula("Mitglieder", cell, formula); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
 	}
 }
