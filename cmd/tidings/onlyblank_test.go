@@ -148,3 +148,38 @@ func uncalculated(t *testing.T, path, cell, formula string) {
 		t.Fatal(err)
 	}
 }
+
+// TestReminderMergedPaid: a "Bezahlt" cell merged over the rows of a
+// family who paid together gives each row its value, so each is left
+// out; as for a column a template reads, check says the cells are merged
+// and which rows take the value. It said nothing of it: only the rows
+// left out were named, not why three rows took one cell.
+func TestReminderMergedPaid(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	sheet := filepath.Join(dir, "mitglieder.xlsx")
+	writeMembers(t, sheet, map[string]any{"C2": "ja"})
+	f, err := excelize.OpenFile(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.MergeCell("Mitglieder", "C2", "C4"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": campaignYAML(srv.Port,
+			`recipients: {path: mitglieder.xlsx, sheet: Mitglieder, key: E-Mail, only_blank: [Bezahlt]}`,
+			`to: '{{.E_Mail}}'`, `subject: "Erinnerung: Beitrag 2027, {{.Vorname}}"`),
+		"body.txt": "Liebe/r {{.Vorname}}, bitte überweisen Sie den Beitrag.\n",
+	})
+	out, errOut, code := runCLI(t, "check", filepath.Join(dir, "c.yaml"))
+	const merged = `mitglieder.xlsx: sheet "Mitglieder": cells C2:C4 are merged: rows 2–4 each take its value`
+	if code != exitOK || !strings.Contains(out+errOut, merged) || !strings.Contains(out+errOut, "3 rows left out") {
+		t.Errorf("check: code %d, want %d saying %s:\n%s%s", code, exitOK, merged, out, errOut)
+	}
+}
