@@ -48,8 +48,9 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 }
 
 // sentSettingWrong reports whether err, of opening the Sent folder, is
-// one of the campaign's settings or its password: a folder the server
-// does not have, a TLS handshake that fails (a certificate not trusted:
+// one of the campaign's settings or its password: a setting that cannot
+// work (a mailbox.ca_file not read, say), a folder the server does not
+// have, a TLS handshake that fails (a certificate not trusted:
 // mailbox.ca_file; a port that speaks no TLS: mailbox.security), a port
 // where a POP3 server answers, a login the server refuses, a password it
 // would take only in clear. A server that cannot be reached, or drops
@@ -58,7 +59,7 @@ func sentSettingWrong(err error) bool {
 	if te := (*mailbox.TLSError)(nil); errors.As(err, &te) {
 		return te.Lasting()
 	}
-	for _, e := range []error{mailbox.ErrNoFolder, mailbox.ErrWrongProtocol, mailbox.ErrLogin, mailbox.ErrInsecureAuth, mailbox.ErrIMAPOnly} {
+	for _, e := range []error{mailbox.ErrConfig, mailbox.ErrNoFolder, mailbox.ErrWrongProtocol, mailbox.ErrLogin, mailbox.ErrInsecureAuth, mailbox.ErrIMAPOnly} {
 		if errors.Is(err, e) {
 			return true
 		}

@@ -391,6 +391,31 @@ func TestSentCopyPOP3Port(t *testing.T) {
 	}
 }
 
+// TestSentCopyCAFileUnread: a Sent folder's mailbox.ca_file that cannot
+// be read (a wrong path, a file that holds no certificate) is a setting
+// to fix, as a certificate not trusted is: send stops before anything is
+// sent, naming the setting. It warned and sent every message with no copy,
+// and every later run did the same.
+func TestSentCopyCAFileUnread(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	notPEM := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(notPEM, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, ca := range []string{filepath.Join(t.TempDir(), "missing.pem"), notPEM} {
+		camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: tls, username: %s, password_env: TIDINGS_SENT_PW, ca_file: %s, sent_folder: Sent}\n",
+			srv.Port, bounceUser, ca))
+		out, errOut, code := runCLI(t, "send", "--yes", camp)
+		if code != exitUnusable || !strings.Contains(errOut, "mailbox.ca_file") || !strings.Contains(errOut, "nothing was sent") {
+			t.Errorf("ca_file %s: code %d, want %d naming mailbox.ca_file and nothing was sent:\n%s%s", ca, code, exitUnusable, out, errOut)
+		}
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("%d messages sent", n)
+	}
+}
+
 // TestSentCopyNoPassword: a Sent folder's mailbox whose password is not
 // in the environment (mailbox.password_env names a variable not set, no
 // terminal to ask at) is a setting to fix, as a refused login is: send
