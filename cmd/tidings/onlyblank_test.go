@@ -15,7 +15,8 @@ import (
 // a cell holding a space among them; check, preview and send say which
 // rows were left out and why; a member who pays before the next run is
 // left out then, and the run sends nothing again; show --row of a row
-// left out says why it has no message, not that the row is blank.
+// left out says why it has no message, not that the row is blank, and
+// prints the message that went to one left out since.
 // Without the setting there was no way to say it but a to: that came out
 // empty, every paid member a problem and the send refused.
 func TestReminderOnlyBlank(t *testing.T) {
@@ -60,6 +61,12 @@ func TestReminderOnlyBlank(t *testing.T) {
 	const why = `mitglieder.xlsx is no recipient of this campaign: recipients.only_blank takes the rows whose "Bezahlt" is blank, and its cell holds "ja"`
 	if out, errOut, code := runCLI(t, "show", campaign, "--row", "4"); code != exitSomeFailed || !strings.Contains(errOut, why) {
 		t.Errorf("show --row 4 (paid, never sent): code %d, want %d saying row 4 of %s:\n%s%s", code, exitSomeFailed, why, out, errOut)
+	}
+	// Row 3 paid after its reminder went: show prints what went to it,
+	// saying it is left out now. It said only that it was no recipient.
+	if out, errOut, code := runCLI(t, "show", campaign, "--row", "3"); code != exitOK || !strings.Contains(out, "To: jo@example.de") ||
+		!strings.Contains(errOut, why+`; a message went to it before, shown below`) {
+		t.Errorf("show --row 3 (sent, paid since): code %d, want %d, the message that went and why the row is left out now:\n%s%s", code, exitOK, out, errOut)
 	}
 }
 
