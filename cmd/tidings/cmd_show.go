@@ -300,7 +300,9 @@ func shownWhere(ctx context.Context, c *campaign.Campaign, m spool.Message, aske
 	case !sentBefore:
 		return fmt.Sprintf("row %d", m.Row)
 	}
-	if r, err := sheetFirstRowOf(ctx, c, m.Key); err == nil && r.Number == 0 {
+	all := *c
+	all.Recipients = c.Recipients.Unselected() // a row left out is in the sheet still
+	if r, err := sheetFirstRowOf(ctx, &all, m.Key); err == nil && r.Number == 0 {
 		return fmt.Sprintf("row %d when sent, no longer in the sheet", m.Row)
 	}
 	return fmt.Sprintf("row %d when sent", m.Row)
