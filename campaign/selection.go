@@ -17,10 +17,7 @@ const maxLeftOutRows = 5
 // written: each names a column once, and no column is in both.
 func (r *Recipients) validateSelection() []error {
 	var errs []error
-	for _, s := range []struct {
-		name string
-		cols []string
-	}{{"recipients.only_blank", r.OnlyBlank}, {"recipients.only_filled", r.OnlyFilled}} {
+	for _, s := range selectionSettings(r.OnlyBlank, r.OnlyFilled) {
 		for i, c := range s.cols {
 			switch {
 			case strings.TrimSpace(c) == "":
@@ -36,6 +33,18 @@ func (r *Recipients) validateSelection() []error {
 		}
 	}
 	return errs
+}
+
+// selectionSetting is recipients.only_blank or only_filled: its name and
+// columns.
+type selectionSetting struct {
+	name string
+	cols []string
+}
+
+// selectionSettings are the two settings of the columns blank and filled.
+func selectionSettings(blank, filled []string) []selectionSetting {
+	return []selectionSetting{{"recipients.only_blank", blank}, {"recipients.only_filled", filled}}
 }
 
 // selectedSheet is a Sheet that passes on only the rows recipients.only_blank
@@ -80,21 +89,51 @@ func selectRows(s Sheet, r Recipients) (Sheet, error) {
 	return &selectedSheet{Sheet: s, file: r.Path, blank: r.OnlyBlank, filled: r.OnlyFilled}, nil
 }
 
-// Next returns the next row the selection chooses (see Sheet.Next).
+// Next returns the next row the selection chooses (see Sheet.Next). A
+// row whose cell in a column that chooses holds a formula that failed or
+// was never calculated is that row's problem (as in a column a template
+// reads): its cell cannot tell.
 func (s *selectedSheet) Next(ctx context.Context) (Row, error) {
 	for {
 		row, err := s.Sheet.Next(ctx)
 		if errors.Is(err, io.EOF) && s.left > 0 && s.warning == "" {
 			s.warning = s.leftOutWarning()
 		}
-		if err != nil || s.chosen(row.Values) {
-			return row, err
+		if err == nil {
+			err = s.untold(row)
+		}
+		if err != nil {
+			return Row{Number: row.Number}, err
+		}
+		if s.chosen(row.Values) {
+			return row, nil
 		}
 		s.left++
 		if len(s.first) < maxLeftOutRows {
 			s.first = append(s.first, row.Number)
 		}
 	}
+}
+
+// untold is the problem of row whose cells in the columns that choose
+// hold none of their own: a formula that failed (Excel's error value) or
+// was never calculated; nil when each has one.
+func (s *selectedSheet) untold(row Row) error {
+	var errs []error
+	for _, set := range selectionSettings(s.blank, s.filled) {
+		for _, c := range set.cols {
+			var err error
+			if u, ok := row.Uncalculated[c]; ok {
+				err = fmt.Errorf("campaign: %w; %s cannot tell whether the row is a recipient until then", u.Problem(), set.name)
+			} else if code, ok := ExcelError(row.Values[c]); ok {
+				err = fmt.Errorf("campaign: the cell holds %w %s (a formula that failed in the spreadsheet), so %s cannot tell whether the row is a recipient; fix it there", ErrExcelError, code, set.name)
+			}
+			if err != nil {
+				errs = append(errs, &RowError{File: s.file, Row: row.Number, Column: c, Err: err})
+			}
+		}
+	}
+	return JoinRow(errs...)
 }
 
 // chosen reports whether a row with values is one the selection keeps.
@@ -108,6 +147,14 @@ func (s *selectedSheet) chosen(values map[string]string) bool {
 // from a sheet opened without the selection (tidings show --row N).
 func (r Recipients) LeftOut(values map[string]string) string {
 	return leftOutBy(r.OnlyBlank, r.OnlyFilled, values)
+}
+
+// Unselected is r without its row selection (only_blank, only_filled):
+// a sheet opened with it passes on every row, for a caller that tells a
+// row left out (LeftOut) from one the sheet has not.
+func (r Recipients) Unselected() Recipients {
+	r.OnlyBlank, r.OnlyFilled = nil, nil
+	return r
 }
 
 // leftOutBy is LeftOut of the columns blank and filled.

@@ -59,6 +59,21 @@ func TestSheetRowSelection(t *testing.T) {
 			warns: []string{`mitglieder.xlsx: 2 rows left out`},
 		},
 		{
+			name: "a formula that failed, or was never calculated, in a column that chooses",
+			file: "mitglieder.xlsx",
+			build: func(t testing.TB, path string) {
+				writeXLSX(t, path, xsheet{name: "Mitglieder", rows: rowsFrom(
+					strs("email", "Bezahlt"),
+					[]xc{xs("anna@example.de"), xf(`VLOOKUP(A2,Zahlungen!A:B,2,FALSE)`, "#N/A", 0)},
+					[]xc{xs("jo@example.de"), xs("")},
+					[]xc{xs("uwe@example.de"), xf(`VLOOKUP(A4,Zahlungen!A:B,2,FALSE)`, "", 0)},
+				)})
+			},
+			rec:  Recipients{OnlyBlank: []string{"Bezahlt"}},
+			want: []string{"2 [Bezahlt]: !excelerror", "3: jo@example.de | ", "4 [Bezahlt]: !uncalculated"},
+			msgs: []string{`the cell holds Excel's error value #N/A (a formula that failed in the spreadsheet), so recipients.only_blank cannot tell whether the row is a recipient; fix it there`},
+		},
+		{
 			name:    "a column the sheet has not",
 			file:    "mitglieder.csv",
 			data:    []byte(members),

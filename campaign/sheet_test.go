@@ -56,6 +56,8 @@ func errCode(err error) string {
 		{ErrNotXLSX, "notxlsx"},
 		{ErrNoKeyColumn, "nokey"},
 		{ErrNoSelectColumn, "noselect"},
+		{ErrExcelError, "excelerror"},
+		{ErrUncalculated, "uncalculated"},
 		{ErrNULChar, "nul"},
 		{ErrTooLong, "toolong"},
 	} {

@@ -143,6 +143,11 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 				return herr // the header, or above it: say that rather than "no row"
 			}
 		}
+		if lo := (*leftOutError)(nil); errors.As(err, &lo) && messageWentTo(state, lo.key) {
+			// Left out now (paid since the reminder went): what went.
+			fmt.Fprintf(g.stderr, "note: %v; a message went to it before, shown below\n", lo.err)
+			key, err = lo.key, nil
+		}
 		if err != nil {
 			return err
 		}
@@ -191,6 +196,17 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 		fmt.Fprintf(g.stderr, "warning: %s, so the next send renders this message again, with a new Date and DKIM signature: it shows what the message says, not byte for byte what will be sent\n", why)
 	}
 	return writeMessage(g, c.StateDir, opts.out, m.Data)
+}
+
+// messageWentTo reports whether the journal of state knows a message
+// that went out (or is going) to the recipient with key.
+func messageWentTo(state *journal.State, key string) bool {
+	e, err := state.Entry(key)
+	if err != nil || key == "" {
+		return false
+	}
+	_, hash, _ := journalSays(e, 0)
+	return hash != ""
 }
 
 // journalSays is what the journal's entry e (nil: none) says of the
@@ -284,7 +300,9 @@ func shownWhere(ctx context.Context, c *campaign.Campaign, m spool.Message, aske
 	case !sentBefore:
 		return fmt.Sprintf("row %d", m.Row)
 	}
-	if r, err := sheetFirstRowOf(ctx, c, m.Key); err == nil && r.Number == 0 {
+	all := *c
+	all.Recipients = c.Recipients.Unselected() // a row left out is in the sheet still
+	if r, err := sheetFirstRowOf(ctx, &all, m.Key); err == nil && r.Number == 0 {
 		return fmt.Sprintf("row %d when sent, no longer in the sheet", m.Row)
 	}
 	return fmt.Sprintf("row %d when sent", m.Row)
@@ -579,8 +597,8 @@ func sheetRowAt(ctx context.Context, c *campaign.Campaign, row int) (campaign.Ro
 			first, last = cmp.Or(first, n), max(last, n)
 		}
 		if errors.Is(err, io.EOF) || err == nil && r.Number > row {
-			if why := leftOutRow(ctx, c, row); why != "" {
-				return campaign.Row{}, fmt.Errorf("%w: row %d of %s is no recipient of this campaign: %s", errNotFound, row, displayPath(c.Recipients.Path), why)
+			if key, why := leftOutRow(ctx, c, row); why != "" {
+				return campaign.Row{}, &leftOutError{key: key, err: fmt.Errorf("%w: row %d of %s is no recipient of this campaign: %s", errNotFound, row, displayPath(c.Recipients.Path), why)}
 			}
 		}
 		switch {
@@ -603,19 +621,30 @@ func sheetRowAt(ctx context.Context, c *campaign.Campaign, row int) (campaign.Ro
 	}
 }
 
+// leftOutError is sheetRowAt's error for a row the campaign's
+// recipients.only_blank or only_filled leave out: an errNotFound saying
+// why, and the row's key, by which the journal may know a message that
+// went to it before (show prints that).
+type leftOutError struct {
+	key string
+	err error
+}
+
+func (e *leftOutError) Error() string { return e.err.Error() }
+
+func (e *leftOutError) Unwrap() error { return e.err }
+
 // leftOutRow says why recipients.only_blank or only_filled leave out
 // sheet row row (campaign.Recipients.LeftOut), reading the sheet without
-// them; "" when the campaign chooses no rows, or the row is not there or
-// cannot be read.
-func leftOutRow(ctx context.Context, c *campaign.Campaign, row int) string {
+// them, with the row's key; why is "" when the campaign chooses no rows,
+// or the row is chosen, not there or cannot be read.
+func leftOutRow(ctx context.Context, c *campaign.Campaign, row int) (key, why string) {
 	if len(c.Recipients.OnlyBlank) == 0 && len(c.Recipients.OnlyFilled) == 0 {
-		return ""
+		return "", ""
 	}
-	all := c.Recipients
-	all.OnlyBlank, all.OnlyFilled = nil, nil
-	sheet, err := campaign.OpenSheet(ctx, all)
+	sheet, err := campaign.OpenSheet(ctx, c.Recipients.Unselected())
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	defer sheet.Close()
 	for {
@@ -625,9 +654,9 @@ func leftOutRow(ctx context.Context, c *campaign.Campaign, row int) string {
 		case errors.As(err, &re):
 			continue
 		case err != nil || r.Number > row:
-			return ""
+			return "", ""
 		case r.Number == row:
-			return c.Recipients.LeftOut(r.Values)
+			return r.Values[c.Recipients.Key], c.Recipients.LeftOut(r.Values)
 		}
 	}
 }

@@ -16,9 +16,9 @@ import (
 // warning, delivery goes on, and the next send run makes the copies this
 // one could not. A setting to fix (sentSettingWrong: a folder the server
 // does not have, a certificate this machine does not trust, a login the
-// server refuses), which no later run gets past either, is the error,
-// before anything is sent. The caller sets the copies' Journal and calls
-// closeFn.
+// server refuses; or the password not in the environment), which no
+// later run gets past either, is the error, before anything is sent. The
+// caller sets the copies' Journal and calls closeFn.
 func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign, sending int, part runPart) (cfg *plan.SentCopies, closeFn func(), err error) {
 	m := c.Mailbox
 	if !m.Configured() || m.SentFolder == "" {
@@ -28,9 +28,11 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 		fmt.Fprintln(g.stderr, "warning:", warn)
 	}
 	mc, err := mailboxConfig(ctx, g, c)
-	if err != nil {
-		fmt.Fprintf(g.stderr, "warning: no copies in %s this run (%s): %v\n", m.SentFolder, copiesLater(part), err)
-		return nil, func() {}, nil
+	if errors.Is(err, errInterrupted) {
+		return nil, func() {}, err
+	}
+	if err != nil { // the password not in the environment
+		return nil, func() {}, fmt.Errorf("%s: %w; nothing was sent", displayPath(c.File), err)
 	}
 	sent, err := mailbox.OpenSent(ctx, mc)
 	if sentSettingWrong(err) {
@@ -46,13 +48,18 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 }
 
 // sentSettingWrong reports whether err, of opening the Sent folder, is
-// one of the campaign's settings or its password: a folder the server
-// does not have, a TLS handshake that fails (a certificate not trusted:
-// mailbox.ca_file; a port that speaks no TLS: mailbox.security), a login
-// the server refuses, a password it would take only in clear. A server
-// that cannot be reached, or drops the connection, is none.
+// one of the campaign's settings or its password: a setting that cannot
+// work (a mailbox.ca_file not read, say), a folder the server does not
+// have, a TLS handshake that fails (a certificate not trusted:
+// mailbox.ca_file; a port that speaks no TLS: mailbox.security), a port
+// where a POP3 server answers, a login the server refuses, a password it
+// would take only in clear. A server that cannot be reached, or drops
+// the connection (during the TLS handshake too), is none.
 func sentSettingWrong(err error) bool {
-	for _, e := range []error{mailbox.ErrNoFolder, mailbox.ErrTLS, mailbox.ErrNoStartTLS, mailbox.ErrLogin, mailbox.ErrInsecureAuth, mailbox.ErrIMAPOnly} {
+	if te := (*mailbox.TLSError)(nil); errors.As(err, &te) {
+		return te.Lasting()
+	}
+	for _, e := range []error{mailbox.ErrConfig, mailbox.ErrNoFolder, mailbox.ErrWrongProtocol, mailbox.ErrLogin, mailbox.ErrInsecureAuth, mailbox.ErrIMAPOnly} {
 		if errors.Is(err, e) {
 			return true
 		}

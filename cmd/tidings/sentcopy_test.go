@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -253,6 +254,185 @@ func TestSentCopySettingWrong(t *testing.T) {
 		if n := len(srv.Messages()); n != 0 {
 			t.Errorf("%s: %d messages sent", c.name, n)
 		}
+	}
+}
+
+// TestSentCopyHandshakeCut: a Sent folder's mailbox that drops the
+// connection during the TLS handshake (a server restarting, or at its
+// connection limit) cannot be reached for now, as a refused connection:
+// send warns and delivers, the next run makes the copies. It stopped the
+// send, exit 2, "nothing was sent", as for a certificate not trusted.
+func TestSentCopyHandshakeCut(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: tls, username: %s, password_env: TIDINGS_SENT_PW, sent_folder: Sent}\n",
+		l.Addr().(*net.TCPAddr).Port, bounceUser))
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(errOut, "warning: no copies in Sent this run (the next send run makes them)") {
+		t.Errorf("code %d, want %d and a warning:\n%s%s", code, exitOK, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 3 {
+		t.Errorf("%d messages sent, want 3", n)
+	}
+}
+
+// TestSentCopyLoginUnavailable: a Sent folder's mailbox that answers the
+// login NO [UNAVAILABLE] (RFC 5530: a temporary failure, Dovecot's
+// "Temporary authentication failure" while its password database is
+// down) did not refuse the login: send warns and delivers, the next run
+// makes the copies. It stopped the send, exit 2, as a wrong password.
+func TestSentCopyLoginUnavailable(t *testing.T) {
+	t.Parallel()
+	port := scriptedIMAP(t, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready", func(tag, command string) string {
+		if command == "LOGIN" {
+			return tag + " NO [UNAVAILABLE] Temporary authentication failure. [host:2027-01-05 10:00:00]"
+		}
+		return "* CAPABILITY IMAP4rev1\r\n" + tag + " OK done"
+	})
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_SENT_PW, sent_folder: Sent}\n",
+		port, bounceUser))
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(errOut, "warning: no copies in Sent this run (the next send run makes them)") || !strings.Contains(errOut, "Temporary authentication failure") {
+		t.Errorf("code %d, want %d and a warning with the server's words:\n%s%s", code, exitOK, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 3 {
+		t.Errorf("%d messages sent, want 3", n)
+	}
+}
+
+// scriptedIMAP listens on a port of 127.0.0.1 where each connection is
+// greeted with greeting and each command answered with what reply gives
+// for its tag and name (upper case), until the client goes; with a nil
+// reply the connection is closed after the greeting.
+func scriptedIMAP(t *testing.T, greeting string, reply func(tag, command string) string) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				fmt.Fprint(c, greeting+"\r\n")
+				if reply == nil {
+					return
+				}
+				lines := bufio.NewScanner(c)
+				for lines.Scan() {
+					f := strings.Fields(lines.Text())
+					if len(f) < 2 {
+						return
+					}
+					fmt.Fprint(c, reply(f[0], strings.ToUpper(f[1]))+"\r\n")
+				}
+			}()
+		}
+	}()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestSentCopyGreetedBye: a Sent folder's mailbox (security: starttls)
+// that greets with BYE (too many connections, shutting down) refuses
+// this session, not the campaign's settings: send warns and delivers, the
+// next run makes the copies, as with security: tls. It stopped the send,
+// exit 2, as a server without STARTTLS.
+func TestSentCopyGreetedBye(t *testing.T) {
+	t.Parallel()
+	port := scriptedIMAP(t, "* BYE Too many connections", nil)
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: starttls, username: %s, password_env: TIDINGS_SENT_PW, sent_folder: Sent}\n",
+		port, bounceUser))
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(errOut, "warning: no copies in Sent this run (the next send run makes them)") || !strings.Contains(errOut, "Too many connections") {
+		t.Errorf("code %d, want %d and a warning with the server's words:\n%s%s", code, exitOK, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 3 {
+		t.Errorf("%d messages sent, want 3", n)
+	}
+}
+
+// TestSentCopyPOP3Port: a Sent folder's mailbox.port where a POP3 server
+// answers is a setting to fix, as a folder the server has not: send stops
+// before anything is sent, saying what to set. It warned and sent every
+// message with no copy, and every later run did the same.
+func TestSentCopyPOP3Port(t *testing.T) {
+	t.Parallel()
+	port := scriptedIMAP(t, "+OK Dovecot ready.", nil)
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_SENT_PW, sent_folder: Sent}\n",
+		port, bounceUser))
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "is a POP3 server, not IMAP") || !strings.Contains(errOut, "nothing was sent") {
+		t.Errorf("code %d, want %d naming the protocol and nothing was sent:\n%s%s", code, exitUnusable, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("%d messages sent", n)
+	}
+}
+
+// TestSentCopyCAFileUnread: a Sent folder's mailbox.ca_file that cannot
+// be read (a wrong path, a file that holds no certificate) is a setting
+// to fix, as a certificate not trusted is: send stops before anything is
+// sent, naming the setting. It warned and sent every message with no copy,
+// and every later run did the same.
+func TestSentCopyCAFileUnread(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	notPEM := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(notPEM, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, ca := range []string{filepath.Join(t.TempDir(), "missing.pem"), notPEM} {
+		camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: tls, username: %s, password_env: TIDINGS_SENT_PW, ca_file: %s, sent_folder: Sent}\n",
+			srv.Port, bounceUser, ca))
+		out, errOut, code := runCLI(t, "send", "--yes", camp)
+		if code != exitUnusable || !strings.Contains(errOut, "mailbox.ca_file") || !strings.Contains(errOut, "nothing was sent") {
+			t.Errorf("ca_file %s: code %d, want %d naming mailbox.ca_file and nothing was sent:\n%s%s", ca, code, exitUnusable, out, errOut)
+		}
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("%d messages sent", n)
+	}
+}
+
+// TestSentCopyNoPassword: a Sent folder's mailbox whose password is not
+// in the environment (mailbox.password_env names a variable not set, no
+// terminal to ask at) is a setting to fix, as a refused login is: send
+// stops before anything is sent, naming the variable. It warned and sent
+// every message with no copy in the folder, and every later run did the
+// same.
+func TestSentCopyNoPassword(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: tls, username: %s, password_env: TIDINGS_SENT_PW_NOT_SET, sent_folder: Sent}\n",
+		srv.Port, bounceUser))
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "TIDINGS_SENT_PW_NOT_SET is empty") || !strings.Contains(errOut, "nothing was sent") {
+		t.Errorf("code %d, want %d naming the variable and nothing was sent:\n%s%s", code, exitUnusable, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("%d messages sent", n)
 	}
 }
 

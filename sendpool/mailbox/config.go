@@ -119,7 +119,8 @@ func (c *Config) Warnings() []string {
 	return w
 }
 
-// check fills in defaults and refuses a Config that cannot work.
+// check fills in defaults and refuses a Config that cannot work (a
+// *ConfigError).
 func (c Config) check() (Config, error) {
 	var errs []error
 	switch c.Protocol {
@@ -156,13 +157,14 @@ func (c Config) check() (Config, error) {
 		c.Folder = "INBOX"
 	}
 	if err := errors.Join(errs...); err != nil {
-		return c, fmt.Errorf("mailbox: %w", err)
+		return c, &ConfigError{fmt.Errorf("mailbox: %w", err)}
 	}
 	return c, nil
 }
 
 // tlsConfig is the TLS configuration for Host: verified against RootCAs
-// (the system's when nil) plus CAFile, TLS 1.2 at least.
+// (the system's when nil) plus CAFile, TLS 1.2 at least. A CAFile that
+// cannot be read or holds no certificate is a *ConfigError.
 func (c *Config) tlsConfig() (*tls.Config, error) {
 	tc := &tls.Config{
 		ServerName:         c.Host,
@@ -175,7 +177,7 @@ func (c *Config) tlsConfig() (*tls.Config, error) {
 	}
 	pem, err := os.ReadFile(c.CAFile)
 	if err != nil {
-		return nil, fmt.Errorf("mailbox: mailbox.ca_file: %w", err)
+		return nil, &ConfigError{fmt.Errorf("mailbox: mailbox.ca_file: %w", err)}
 	}
 	pool := c.RootCAs
 	if pool == nil {
@@ -186,7 +188,7 @@ func (c *Config) tlsConfig() (*tls.Config, error) {
 		pool = pool.Clone()
 	}
 	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("mailbox: mailbox.ca_file %s: no PEM certificate in it", c.CAFile)
+		return nil, &ConfigError{fmt.Errorf("mailbox: mailbox.ca_file %s: no PEM certificate in it", c.CAFile)}
 	}
 	tc.RootCAs = pool
 	return tc, nil

@@ -50,6 +50,11 @@ var (
 	// ErrClosed is returned by every call on a session that was closed or
 	// whose connection broke (wrapping the cause).
 	ErrClosed = errors.New("mailbox: session closed")
+	// ErrConfig marks a Config that cannot work, refused before anything
+	// is sent to the server (a *ConfigError): a setting missing or out of
+	// range, a mailbox.ca_file that cannot be read or holds no
+	// certificate.
+	ErrConfig = errors.New("mailbox: a setting that cannot work")
 	// ErrWrongProtocol marks a server that greeted in the other protocol
 	// than mailbox.protocol (an IMAP port for POP3, or the other way
 	// round): a *ProtocolError.
@@ -192,6 +197,15 @@ func (e *TLSError) Unwrap() error { return e.Err }
 // Is makes errors.Is(err, ErrTLS) true.
 func (e *TLSError) Is(target error) bool { return target == ErrTLS }
 
+// Lasting reports whether e is a failure every later try meets too, a
+// setting to fix: a certificate that does not verify, a peer that speaks
+// no TLS or ends the handshake with an alert, STARTTLS not offered or
+// refused. A connection dropped, or no answer in time, during the
+// handshake is not: it may pass.
+func (e *TLSError) Lasting() bool {
+	return e.Err == nil || errors.Is(e.Err, ErrNoStartTLS) || isTLSFailure(e.Err)
+}
+
 // FolderError is a folder the server does not have. errors.Is(err,
 // ErrNoFolder) is true for it.
 type FolderError struct {
@@ -294,3 +308,14 @@ func (e *InUseError) Is(target error) bool { return target == ErrInUse }
 func inUse(text string) bool {
 	return len(text) >= 8 && strings.EqualFold(text[:8], "[IN-USE]")
 }
+
+// ConfigError is a Config that cannot work (see ErrConfig); its message
+// is Err's. errors.Is(err, ErrConfig) is true for it.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrConfig) true.
+func (e *ConfigError) Is(target error) bool { return target == ErrConfig }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 
 	"github.com/emersion/go-imap"
 	"github.com/emersion/go-imap/commands"
@@ -13,8 +14,9 @@ import (
 // login authenticates with LOGIN (RFC 3501 6.2.3), refusing with
 // ErrInsecureAuth, before anything is sent, on a connection that is not
 // encrypted to a peer that is not loopback. A refusal is a *LoginError
-// with a hint for the provider. Then it learns the capabilities anew and
-// says who the client is (ID).
+// with a hint for the provider; NO [UNAVAILABLE] (RFC 5530: the server
+// cannot check logins for now) is none, but the *ReplyError. Then it
+// learns the capabilities anew and says who the client is (ID).
 func (s *session) login(ctx context.Context) error {
 	if !s.secure && !isLoopback(s.raw.RemoteAddr()) {
 		return ErrInsecureAuth
@@ -30,6 +32,9 @@ func (s *session) login(ctx context.Context) error {
 		}
 		_, err = s.run("LOGIN", &commands.Login{Username: s.cfg.Username, Password: s.cfg.Password}, nil)
 		var re *ReplyError
+		if errors.As(err, &re) && strings.EqualFold(re.Code, "UNAVAILABLE") {
+			return fmt.Errorf("mailbox: login to %s not checked for now: %w", s.cfg.Addr(), err)
+		}
 		if errors.As(err, &re) {
 			return &LoginError{Addr: s.cfg.Addr(), Username: s.cfg.Username, Reply: re.Reply(), Hint: loginHint(s.cfg.Host)}
 		}

@@ -20,8 +20,9 @@ const startTLSTag = "T0"
 // none after STARTTLS; the capabilities before TLS do not count after
 // it). It is done here, not with go-imap's StartTLS, so that what comes
 // over TLS passes a literalConn (go-imap would put its TLS layer above
-// ours). It never goes on in clear: a server without STARTTLS is a
-// *TLSError wrapping ErrNoStartTLS, and so is one that sends anything
+// ours). A greeting of BYE refuses the session (no *TLSError). It never
+// goes on in clear: a server without STARTTLS is a *TLSError wrapping
+// ErrNoStartTLS, and so is one that sends anything
 // between its STARTTLS reply and the handshake (what an attacker in the
 // middle would inject).
 func (s *session) startTLS(ctx context.Context, tlsCfg *tls.Config) (net.Conn, error) {
@@ -33,6 +34,9 @@ func (s *session) startTLS(ctx context.Context, tlsCfg *tls.Config) (net.Conn, e
 	s.log.line("S: ", greeting)
 	if greetingProtocol(greeting) == "POP3" {
 		return nil, &ProtocolError{Addr: s.cfg.Addr(), Speaks: "POP3", Greeting: greeting}
+	}
+	if strings.HasPrefix(strings.ToUpper(greeting), "* BYE") { // this session refused, as over TLS
+		return nil, fmt.Errorf("mailbox: %s refused the session: it greeted %q", s.cfg.Addr(), clipLine(hide(greeting, s.cfg.Password)))
 	}
 	if !strings.HasPrefix(strings.ToUpper(greeting), "* OK") {
 		return nil, &TLSError{Addr: s.cfg.Addr(), Why: fmt.Sprintf("the server greeted %q, after which STARTTLS is not possible", clipLine(greeting)), Err: ErrNoStartTLS}

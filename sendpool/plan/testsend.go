@@ -57,12 +57,14 @@ func (pl *Plan) TestMessages(ctx context.Context, in *Inputs, t Test) ([]*render
 	if err != nil {
 		return nil, err
 	}
-	sheet, err := campaign.OpenSheet(ctx, in.Campaign.Recipients)
+	// Every row, so that a named row the campaign leaves out is told as
+	// such (renderRows), and the sheet's last row is its last.
+	sheet, err := campaign.OpenSheet(ctx, in.Campaign.Recipients.Unselected())
 	if err != nil {
 		return nil, err
 	}
 	defer sheet.Close()
-	msgs, problems, err := renderRows(ctx, sheet, in.Campaign.Recipients.Path, r, rows)
+	msgs, problems, err := renderRows(ctx, sheet, in.Campaign.Recipients, r, rows)
 	if err != nil || len(t.Rows) == 0 && len(problems) == 0 { // a sample is of rows to send
 		return msgs, err
 	}
@@ -272,8 +274,9 @@ func (pl *Plan) testRows(ctx context.Context, t Test) ([]int, error) {
 
 // renderRows renders the sheet's rows named in rows (sorted) with r: the
 // messages, and the problems of the rows that have one (a
-// *campaign.RowError each).
-func renderRows(ctx context.Context, sheet campaign.Sheet, path string, r *render.Renderer, rows []int) (msgs []*render.Message, problems []error, err error) {
+// *campaign.RowError each). The sheet passes on every row: one that rec
+// leaves out (only_blank, only_filled) is an error saying why.
+func renderRows(ctx context.Context, sheet campaign.Sheet, rec campaign.Recipients, r *render.Renderer, rows []int) (msgs []*render.Message, problems []error, err error) {
 	last, seen := 1, 0
 	for seen < len(rows) {
 		row, err := sheet.Next(ctx)
@@ -293,6 +296,9 @@ func renderRows(ctx context.Context, sheet campaign.Sheet, path string, r *rende
 			problems = append(problems, err)
 			continue
 		}
+		if why := rec.LeftOut(row.Values); why != "" {
+			return nil, nil, fmt.Errorf("plan: test send: row %d of %s is no recipient of this campaign: %s", row.Number, rec.Path, why)
+		}
 		m, err := r.Render(row)
 		if errors.As(err, &re) {
 			problems = append(problems, err)
@@ -306,7 +312,7 @@ func renderRows(ctx context.Context, sheet campaign.Sheet, path string, r *rende
 		found := slices.ContainsFunc(msgs, func(m *render.Message) bool { return m.Row == row }) ||
 			slices.ContainsFunc(problems, func(p error) bool { return problemRow(p) == row })
 		if !found {
-			return nil, nil, fmt.Errorf("plan: test send: row %d is not in %s (its last row is %d)", row, path, last)
+			return nil, nil, fmt.Errorf("plan: test send: row %d is not in %s (its last row is %d)", row, rec.Path, last)
 		}
 	}
 	return msgs, problems, nil
