@@ -563,15 +563,17 @@ func TestRealMTARateLimit(t *testing.T) {
 	const n, limit = 10, 5
 	users := mtaUsers("rate", n)
 	// anvil counts MAIL commands per client, refused ones included, in
-	// windows of anvil_rate_time_unit (whole seconds: a 1s unit makes
-	// windows of 1 to 2 seconds). Each refused pipelined transaction is
+	// windows of anvil_rate_time_unit (whole seconds: a 3s unit makes
+	// windows of 3 to 6 seconds, in which a loaded machine still sends
+	// more than 5 of the 10; with 1s, under load, it once sent none over
+	// the limit and Postfix refused nothing). Each refused pipelined transaction is
 	// three errors (450 to MAIL, 503 to RCPT and to the body) and smtpd
 	// delays every reply by smtpd_error_sleep_time (1s) after
 	// smtpd_soft_error_limit (10) errors: the tarpit is off so the test
 	// takes seconds; past smtpd_hard_error_limit (20) smtpd still ends
 	// the session with "421 4.7.0 mta.test Error: too many errors".
 	p, d := startMTA(t, users, smtptest.PostfixOptions{MessageRateLimit: limit,
-		Main: map[string]string{"anvil_rate_time_unit": "1s", "smtpd_error_sleep_time": "0"}})
+		Main: map[string]string{"anvil_rate_time_unit": "3s", "smtpd_error_sleep_time": "0"}})
 	camp := mtaCampaign(t, p.SMTPPort, userNames(users), ", security: none", "send: {concurrency: 2, retry_backoff: 20ms}")
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
 	if !strings.Contains(errOut, "warning: the server asks to slow down (450 4.7.1 Error: too much mail from 127.0.0.1): rate now ") {
