@@ -114,19 +114,9 @@ func (w *walker) walk(n parse.Node, dot bool) {
 }
 
 // passesRow reports whether pipe p evaluates to the row itself: "." while
-// dot is the row, or "$".
-func passesRow(p *parse.PipeNode, dot bool) bool {
-	if p == nil || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
-		return false
-	}
-	switch a := p.Cmds[0].Args[0].(type) {
-	case *parse.DotNode:
-		return dot
-	case *parse.VariableNode:
-		return len(a.Ident) == 1 && a.Ident[0] == "$"
-	}
-	return false
-}
+// dot is the row, or "$" (givesRow of a walk that follows only calls
+// given the row, where $ is always the row).
+func passesRow(p *parse.PipeNode, dot bool) bool { return givesRow(p, dot, true) }
 
 func (w *walker) pipe(p *parse.PipeNode, dot bool) {
 	if p == nil {
