@@ -108,16 +108,17 @@ func (p place) shows(v string) (seen string, ok bool) {
 
 // shown is line as a reader of p's kind of template sees it: a subject
 // without white space at its ends and its tabs as spaces (as render
-// makes the header), HTML's runs of ASCII white space one space and none
-// at its ends (a browser's), a Markdown line without its marks (those of
-// markdownPlain) and a text line without white space at its end, which
-// no reader sees.
+// makes the header), HTML's runs of ASCII white space one space, none
+// at its start and no white space at all at its end (a browser's: a
+// no-break space ending a paragraph or before a <br> shows nothing), a
+// Markdown line without its marks (those of markdownPlain) and a text
+// line without white space at its end, which no reader sees.
 func (p place) shown(line string) string {
 	switch p.kind {
 	case inSubject:
 		return strings.TrimSpace(strings.ReplaceAll(line, "\t", " "))
 	case inHTML:
-		return strings.Trim(collapseHTMLSpace(line), " ")
+		return strings.TrimRightFunc(strings.TrimLeft(collapseHTMLSpace(line), " "), unicode.IsSpace)
 	case inMarkdown:
 		line = strings.TrimLeft(markdownMarks.Replace(line), "#>*-+ ")
 	}
