@@ -26,7 +26,7 @@ type placeKind uint8
 const (
 	inText     placeKind = iota // a text body: all but the end of a line
 	inSubject                   // the subject: all but its ends (render trims them)
-	inHTML                      // an HTML body: runs of ASCII white space as one
+	inHTML                      // an HTML body: runs of ASCII white space as one (but in <pre>: inText)
 	inMarkdown                  // a Markdown body: as text, without its marks
 )
 
@@ -41,13 +41,14 @@ type place struct {
 }
 
 // place is where the action at pos of the walked template prints, with
-// printed, what it prints besides its columns (pipe).
+// printed, what it prints besides its columns (pipe). Within HTML's <pre>
+// or <textarea> (w.pre, made before), white space shows as in a text body.
 func (w *printWalk) place(pos int, printed string) place {
 	kind := inText
 	switch {
 	case w.t.name == "subject":
 		kind = inSubject
-	case w.html:
+	case w.html && !w.pre.inPre(pos):
 		kind = inHTML
 	case w.t.name == "markdown":
 		kind = inMarkdown

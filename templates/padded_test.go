@@ -38,6 +38,8 @@ func TestPrintedPadded(t *testing.T) {
 		{"Hi", "<p>Hallo {{.a}},</p>\n", true, "Anna ", "[{a Hallo Anna ,}]"},
 		{"Hi", "<p>Hallo {{.a}},</p>\n", true, "\u00a0Anna", "[{a Hallo \u00a0Anna,}]"},
 		{"Hi", "<p>Hallo {{.a}}</p>\n", true, "Anna\u00a0", ""},
+		{"Hi", "<PRE>Hallo {{.a}},\n  Betrag: 7</PRE>\n", true, " Anna", "[{a Hallo  Anna,}]"},
+		{"Hi", "<pre>Hallo {{.a}}\n</pre>\n", true, "Anna ", ""},
 		{"Hi", "<p>Hallo {{.a}}<br>\nwie geht's?</p>\n", true, "Anna\u3000", ""},
 		{"Hi", "<p>Hallo {{.a}}\nwie geht's?</p>\n", true, "Anna\u00a0", "[{a Hallo Anna\u00a0 wie geht's?}]"},
 		{"Hi", "Hallo {{.b}} {{.a}}\nDanke, {{.a}}!\n", false, "Anna ", "[{a Danke, Anna !}]"},
