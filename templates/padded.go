@@ -67,10 +67,10 @@ func isPadded(v string) bool {
 }
 
 // PrintedPadded lists the columns the subject or a body prints as they
-// are (Template.Printed), not trimmed, whose cell in row has white space
-// at its start or end (isPadded) where a reader sees it (shows) and
-// where the template prints them for row (the columns of an {{if}}
-// around them filled), each once with the line of the first place that
+// are (Template.Printed, or given to default: places), not trimmed,
+// whose cell in row has white space at its start or end (isPadded)
+// where a reader sees it (shows) and where the template prints them for
+// row (the columns of an {{if}} around them filled), each once with the line of the first place that
 // shows it, in the order the templates print them; nil when none is.
 func (s *Set) PrintedPadded(row campaign.Row) []PaddedCell {
 	var out []PaddedCell

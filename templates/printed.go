@@ -27,6 +27,10 @@ type printing struct {
 	// .name}}, {{.name | trim | title}}): white space at its ends does
 	// not show.
 	trimmed bool
+	// filled tells that the place prints the value only when it is filled
+	// ({{.name | default "friend"}}): a blank leaves no hole, but white
+	// space at the ends of a filled one shows (places, not printings).
+	filled bool
 }
 
 // runs reports whether the place prints for row: every guard is filled.
@@ -91,7 +95,15 @@ func (t *Template) BlankPrinted(row campaign.Row) []string { return blankPaths(t
 // a body written on one line: see htmlLine). The subject is one line a reader sees whole:
 // there every such column is a place.
 func (t *Template) printings() []printing {
-	w := &printWalk{t: t, src: actionBreaks(joinTrimmed(t.source)), seen: map[string]bool{}}
+	return slices.DeleteFunc(t.places(), func(p printing) bool { return p.filled })
+}
+
+// places are printings and the places that print a column only when it
+// is filled, its value piped to or given to default ({{.name | default
+// "friend"}}, {{default "friend" .name}}): where white space at the ends
+// of a cell shows as well (PrintedPadded).
+func (t *Template) places() []printing {
+	w := &printWalk{t: t, src: actionBreaks(joinTrimmed(t.source)), seen: map[string]bool{}, withDefault: true}
 	switch {
 	case t.html != nil && t.html.Tree != nil:
 		w.html = true
@@ -112,6 +124,11 @@ type printWalk struct {
 	pre  *preIndex // of src, made at the first hole (holeLine)
 	// trims are the columns the action being walked prints trimmed.
 	trims []string
+	// withDefault: the walk takes a column given to default as a place
+	// (printing.filled, see places); without, as none. fills are those
+	// columns of the action being walked.
+	withDefault bool
+	fills       []string
 	// places counts the places of out by column and guards (see keep).
 	places map[string]int
 }
@@ -164,7 +181,7 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 	if w.html && inTag(w.t.source, int(a.Pos)) {
 		return
 	}
-	w.trims = w.trims[:0]
+	w.trims, w.fills = w.trims[:0], w.fills[:0]
 	cols, text := w.pipe(a.Pipe, dot)
 	if len(cols) == 0 {
 		return
@@ -179,7 +196,7 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 	pl := w.place(int(a.Pos), text)
 	seen := blankSeen(pl.line, w.html)
 	for _, c := range cols {
-		w.keep(printing{column: c, guards: guards, seen: seen, place: pl, trimmed: slices.Contains(w.trims, c)})
+		w.keep(printing{column: c, guards: guards, seen: seen, place: pl, trimmed: slices.Contains(w.trims, c), filled: slices.Contains(w.fills, c)})
 	}
 }
 
@@ -195,7 +212,7 @@ const maxPrintPlaces = 8
 // were kept: Printed, BlankSeen and printedColumns take that one.
 func (w *printWalk) keep(p printing) {
 	if slices.ContainsFunc(w.out, func(q printing) bool {
-		return q.column == p.column && slices.Equal(q.guards, p.guards) && q.trimmed == p.trimmed && q.place == p.place
+		return q.column == p.column && slices.Equal(q.guards, p.guards) && q.trimmed == p.trimmed && q.filled == p.filled && q.place == p.place
 	}) {
 		return
 	}
@@ -213,22 +230,33 @@ func (w *printWalk) keep(p printing) {
 // pipe is the columns p, an action's pipeline or a parenthesized one
 // within it, prints as holes, and text what it prints besides them: its
 // first command's (command), when the commands after it keep a blank
-// blank (keepsBlank); none for a pipeline that declares a variable or
-// gives its value to default.
+// blank (keepsBlank); none for a pipeline that declares a variable, nor
+// for one that gives its value to default but in a walk withDefault,
+// whose fills they are then.
 func (w *printWalk) pipe(p *parse.PipeNode, dot bool) (cols []string, text string) {
-	if len(p.Decl) > 0 || len(p.Cmds) == 0 || defaulted(p) {
+	if len(p.Decl) > 0 || len(p.Cmds) == 0 {
 		return nil, ""
+	}
+	cmds, filled := p.Cmds[1:], defaulted(p)
+	if filled && !w.withDefault {
+		return nil, ""
+	}
+	if filled {
+		cmds = slices.DeleteFunc(slices.Clone(cmds), func(c *parse.CommandNode) bool { return isIdent(c.Args[0], "default") && len(c.Args) == 2 })
 	}
 	cols, text = w.command(p.Cmds[0], dot)
 	if len(cols) == 0 {
 		return nil, ""
 	}
-	kept, more := keepsBlank(p.Cmds[1:])
+	kept, more := keepsBlank(cmds)
 	if !kept {
 		return nil, ""
 	}
 	if slices.ContainsFunc(p.Cmds[1:], func(c *parse.CommandNode) bool { return isIdent(c.Args[0], "trim") }) {
 		w.trims = append(w.trims, cols...)
+	}
+	if filled {
+		w.fills = append(w.fills, cols...)
 	}
 	return cols, text + more
 }
@@ -254,6 +282,11 @@ func (w *printWalk) command(cmd *parse.CommandNode, dot bool) (cols []string, te
 				cols, text = append(cols, c...), text+more
 			}
 		}
+		return cols, text
+	}
+	if w.withDefault && len(args) == 3 && isIdent(args[0], "default") {
+		cols, text = w.arg(args[2], dot)
+		w.fills = append(w.fills, cols...)
 		return cols, text
 	}
 	trims := false
@@ -438,8 +471,8 @@ func (s *Set) printedColumns() (printed, padded []printing) {
 		if t == nil {
 			continue
 		}
-		for _, p := range t.printings() {
-			if !slices.ContainsFunc(printed, func(q printing) bool { return q.column == p.column && slices.Equal(q.guards, p.guards) }) {
+		for _, p := range t.places() {
+			if !p.filled && !slices.ContainsFunc(printed, func(q printing) bool { return q.column == p.column && slices.Equal(q.guards, p.guards) }) {
 				printed = append(printed, p)
 			}
 			if !p.trimmed {
@@ -489,7 +522,7 @@ func (s *Set) BlankSeen(column string) string {
 // body.html"; "the subject or the body" when
 // none does (a column the set does not print so).
 func (s *Set) PrintedIn(column string) string {
-	return s.printedIn(column, func(printing) bool { return true })
+	return s.printedIn(column, func(p printing) bool { return !p.filled })
 }
 
 // PaddedIn is PrintedIn of the places that print column not trimmed
@@ -499,11 +532,11 @@ func (s *Set) PaddedIn(column string) string {
 	return s.printedIn(column, func(p printing) bool { return !p.trimmed })
 }
 
-// printedIn is PrintedIn of the printings keep keeps.
+// printedIn is PrintedIn of the places keep keeps.
 func (s *Set) printedIn(column string, keep func(printing) bool) string {
 	var where []string
 	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
-		if t == nil || !slices.ContainsFunc(t.printings(), func(p printing) bool { return p.column == column && keep(p) }) {
+		if t == nil || !slices.ContainsFunc(t.places(), func(p printing) bool { return p.column == column && keep(p) }) {
 			continue
 		}
 		if t == s.Subject || t.file == "" {
