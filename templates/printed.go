@@ -10,9 +10,10 @@ import (
 )
 
 // printing is one place where a template prints a column so that a blank
-// cell leaves a hole a reader sees ("Dear ,"): the column, and the
-// columns that must not be blank for the place to print at all (it
-// stands within {{if .g}}, {{with .g}} or {{range split "," .g}}).
+// cell leaves a hole a reader sees ("Dear ,"), or, filled, prints it only
+// when it is filled (given to default): the column, and the columns that
+// must not be blank for the place to print at all (it stands within
+// {{if .g}}, {{with .g}} or {{range split "," .g}}).
 type printing struct {
 	column string
 	guards []string
@@ -20,7 +21,7 @@ type printing struct {
 	// (holeLine): "Hallo ," for "Hallo {{.Vorname}},".
 	seen string
 	// place is the line with the mark of where the value goes (holedLine),
-	// and what kind of template prints it: what paddedSeen shows of a
+	// and what kind of template prints it: what place.shows sees of a
 	// value with white space at its ends.
 	place place
 	// trimmed tells that the place prints the value trimmed ({{trim
@@ -203,7 +204,7 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 // maxPrintPlaces is how many places of a column under the same guards a walk
 // keeps: the first (what a blank cell's warning tells of) and others on
 // other lines or printed otherwise, where white space at a value's ends
-// may show (paddedSeen), up to this many.
+// may show (place.shows), up to this many.
 const maxPrintPlaces = 8
 
 // keep adds p to the walk's printings unless one like it is there: the
