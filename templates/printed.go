@@ -101,8 +101,9 @@ func (t *Template) printings() []printing {
 
 // places are printings and the places that print a column only when it
 // is filled, its value piped to or given to default ({{.name | default
-// "friend"}}, {{default "friend" .name}}): where white space at the ends
-// of a cell shows as well (PrintedPadded).
+// "friend"}}, {{default "friend" .name}}) or dot within {{with .name}}
+// ({{with .name}}Dear {{.}},{{end}}): where white space at the ends of a
+// cell shows as well (PrintedPadded).
 func (t *Template) places() []printing {
 	w := &printWalk{t: t, src: actionBreaks(joinTrimmed(t.source)), seen: map[string]bool{}, withDefault: true}
 	switch {
@@ -125,11 +126,15 @@ type printWalk struct {
 	pre  *preIndex // of src, made at the first hole (holeLine)
 	// trims are the columns the action being walked prints trimmed.
 	trims []string
-	// withDefault: the walk takes a column given to default as a place
-	// (printing.filled, see places); without, as none. fills are those
-	// columns of the action being walked.
+	// withDefault: the walk takes a column given to default, or printed
+	// as {{.}} within {{with .name}}, as a place (printing.filled, see
+	// places); without, as none. fills are those columns of the action
+	// being walked.
 	withDefault bool
 	fills       []string
+	// dotColumn is the column whose cell dot is, within {{with .name}} in
+	// a walk withDefault (see with); "" elsewhere.
+	dotColumn string
 	// places counts the places of out by column and guards (see keep).
 	places map[string]int
 }
@@ -154,16 +159,33 @@ func (w *printWalk) list(l *parse.ListNode, dot bool, guards []string) {
 			}
 		case *parse.WithNode:
 			if g, ok := w.condition(n.Pipe, dot); ok {
-				w.list(n.List, dot && passesRow(n.Pipe, dot), join(guards, g))
+				w.with(n, dot, join(guards, g))
 			}
 		case *parse.RangeNode:
 			if g, ok := w.splitRange(n.Pipe, dot); ok {
+				outer := w.dotColumn
+				w.dotColumn = ""
 				w.list(n.List, false, join(guards, g))
+				w.dotColumn = outer
 			}
 		case *parse.TemplateNode:
 			w.call(n, dot, guards)
 		}
 	}
+}
+
+// with walks the body of n, a {{with}} of the columns its condition
+// tests (guards among them); there dot is the row no more, but for
+// {{with $}}, and in a walk withDefault, within {{with .name}}, it is
+// the cell of that column (dotColumn): {{.}} prints it only when filled.
+func (w *printWalk) with(n *parse.WithNode, dot bool, guards []string) {
+	outer := w.dotColumn
+	w.dotColumn = ""
+	if args := n.Pipe.Cmds[0].Args; w.withDefault && len(args) == 1 {
+		w.dotColumn, _ = w.column(args[0], dot)
+	}
+	w.list(n.List, dot && passesRow(n.Pipe, dot), guards)
+	w.dotColumn = outer
 }
 
 // join is guards and more as a new set, sorted: a template that calls
@@ -311,6 +333,10 @@ func (w *printWalk) command(cmd *parse.CommandNode, dot bool) (cols []string, te
 func (w *printWalk) arg(n parse.Node, dot bool) (cols []string, text string) {
 	if p, ok := n.(*parse.PipeNode); ok {
 		return w.pipe(p, dot)
+	}
+	if _, ok := n.(*parse.DotNode); ok && !dot && w.dotColumn != "" {
+		w.fills = append(w.fills, w.dotColumn)
+		return []string{w.dotColumn}, ""
 	}
 	if c, ok := w.column(n, dot); ok {
 		return []string{c}, ""
