@@ -88,8 +88,9 @@ func (s *Set) PrintedPadded(row campaign.Row) []PaddedCell {
 
 // shows reports whether a reader sees the white space at the ends of v
 // printed at p: the line with v differs from the line with v trimmed as
-// a reader sees them (shown); seen is the line with v, cut to maxSeen
-// characters around it, "" when not known (a printf's text around v, a
+// a reader sees them (shown); seen is the line with v as the reader sees
+// it (no white space at a line's end that no one sees), cut to maxSeen
+// characters around v, "" when not known (a printf's text around v, a
 // line not found), which is taken to show.
 func (p place) shows(v string) (seen string, ok bool) {
 	if p.printf || p.line == "" {
@@ -97,14 +98,18 @@ func (p place) shows(v string) (seen string, ok bool) {
 	}
 	marked := strings.Replace(p.line, string(hole), v+string(hole), 1)
 	plain := strings.Replace(p.line, string(hole), strings.TrimSpace(v), 1)
-	if p.shown(strings.Replace(marked, string(hole), "", 1)) == p.shown(plain) {
+	line := p.shown(strings.Replace(marked, string(hole), "", 1))
+	if line == p.shown(plain) {
 		return "", false
 	}
-	marked = p.shown(marked)
-	if utf8.RuneCountInString(marked) <= maxSeen+1 {
-		return strings.Replace(marked, string(hole), "", 1), true
+	if utf8.RuneCountInString(line) <= maxSeen {
+		return line, true
 	}
-	return clipAround(marked), true
+	seen = clipAround(p.shown(marked))
+	if !strings.HasSuffix(seen, "…") { // v ends the line
+		seen = strings.TrimRightFunc(seen, unicode.IsSpace)
+	}
+	return seen, true
 }
 
 // shown is line as a reader of p's kind of template sees it: a subject
