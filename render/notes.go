@@ -90,10 +90,12 @@ func subjectWarnings(subject string) []string {
 }
 
 // tabWarning tells of the first column the subject reads whose value
-// holds a tab, which the subject shows as a space (rowSubject); "" when
-// none does.
+// holds a tab within its text, which the subject shows as a space
+// (rowSubject); "" when none does. A tab at a value's start or end is
+// white space at its ends, told of once for the column where a reader
+// sees it (Message.Padded), not again for each row.
 func (r *Renderer) tabWarning(row campaign.Row) string {
-	col := r.subject.ColumnWhere(row, func(v string) bool { return strings.ContainsRune(v, '\t') })
+	col := r.subject.ColumnWhere(row, func(v string) bool { return strings.ContainsRune(strings.TrimSpace(v), '\t') })
 	if col == "" {
 		return ""
 	}

@@ -16,7 +16,9 @@ import (
 // TestSubjectTab: a tab in a subject cell (pasted from a spreadsheet)
 // refused the row, though RFC 5322 allows one in an unstructured header
 // (last session's users). It goes as a space, with a warning naming the
-// column, in a subject short or long, ASCII or not (folded, encoded):
+// column, in a subject short or long, ASCII or not (folded, encoded),
+// but for tabs at the cell's ends, told of once for the column as white
+// space at its ends (Message.Padded), not in each row's warnings:
 // no tab reaches the header section, no header comes of the cell, and a
 // line break beside the tab still refuses the row.
 func TestSubjectTab(t *testing.T) {
@@ -45,8 +47,9 @@ func TestSubjectTab(t *testing.T) {
 		if err != nil || got != want || m.Subject != want {
 			t.Errorf("%q: subject %q (Message.Subject %q), %v; want %q", v, got, m.Subject, err, want)
 		}
-		if w := `column "v" holds a tab, which the subject shows as a space`; !slices.Contains(m.Warnings, w) {
-			t.Errorf("%q: warnings %q lack %q", v, m.Warnings, w)
+		w := `column "v" holds a tab, which the subject shows as a space`
+		if within := strings.ContainsRune(strings.TrimSpace(v), '\t'); within != slices.Contains(m.Warnings, w) || within == (len(m.Padded) == 1) {
+			t.Errorf("%q: warnings %q, padded %q: want %q of a tab within the text, a padded cell of one at its ends", v, m.Warnings, m.Padded, w)
 		}
 	}
 	for _, v := range []string{"x\t\r\nBcc: evil@attacker.example", "x\tnul\x00"} {

@@ -26,7 +26,7 @@ type placeKind uint8
 const (
 	inText     placeKind = iota // a text body: all but the end of a line
 	inSubject                   // the subject: all but its ends (render trims them)
-	inHTML                      // an HTML body: runs of ASCII white space as one
+	inHTML                      // an HTML body: runs of ASCII white space as one (but in <pre>: inText)
 	inMarkdown                  // a Markdown body: as text, without its marks
 )
 
@@ -41,13 +41,14 @@ type place struct {
 }
 
 // place is where the action at pos of the walked template prints, with
-// printed, what it prints besides its columns (pipe).
+// printed, what it prints besides its columns (pipe). Within HTML's <pre>
+// or <textarea> (w.pre, made before), white space shows as in a text body.
 func (w *printWalk) place(pos int, printed string) place {
 	kind := inText
 	switch {
 	case w.t.name == "subject":
 		kind = inSubject
-	case w.html:
+	case w.html && !w.pre.inPre(pos):
 		kind = inHTML
 	case w.t.name == "markdown":
 		kind = inMarkdown
@@ -66,10 +67,10 @@ func isPadded(v string) bool {
 }
 
 // PrintedPadded lists the columns the subject or a body prints as they
-// are (Template.Printed), not trimmed, whose cell in row has white space
-// at its start or end (isPadded) where a reader sees it (shows) and
-// where the template prints them for row (the columns of an {{if}}
-// around them filled), each once with the line of the first place that
+// are (Template.Printed, or given to default: places), not trimmed,
+// whose cell in row has white space at its start or end (isPadded)
+// where a reader sees it (shows) and where the template prints them for
+// row (the columns of an {{if}} around them filled), each once with the line of the first place that
 // shows it, in the order the templates print them; nil when none is.
 func (s *Set) PrintedPadded(row campaign.Row) []PaddedCell {
 	var out []PaddedCell
@@ -87,8 +88,9 @@ func (s *Set) PrintedPadded(row campaign.Row) []PaddedCell {
 
 // shows reports whether a reader sees the white space at the ends of v
 // printed at p: the line with v differs from the line with v trimmed as
-// a reader sees them (shown); seen is the line with v, cut to maxSeen
-// characters around it, "" when not known (a printf's text around v, a
+// a reader sees them (shown); seen is the line with v as the reader sees
+// it (no white space at a line's end that no one sees), cut to maxSeen
+// characters around v, "" when not known (a printf's text around v, a
 // line not found), which is taken to show.
 func (p place) shows(v string) (seen string, ok bool) {
 	if p.printf || p.line == "" {
@@ -96,28 +98,33 @@ func (p place) shows(v string) (seen string, ok bool) {
 	}
 	marked := strings.Replace(p.line, string(hole), v+string(hole), 1)
 	plain := strings.Replace(p.line, string(hole), strings.TrimSpace(v), 1)
-	if p.shown(strings.Replace(marked, string(hole), "", 1)) == p.shown(plain) {
+	line := p.shown(strings.Replace(marked, string(hole), "", 1))
+	if line == p.shown(plain) {
 		return "", false
 	}
-	marked = p.shown(marked)
-	if utf8.RuneCountInString(marked) <= maxSeen+1 {
-		return strings.Replace(marked, string(hole), "", 1), true
+	if utf8.RuneCountInString(line) <= maxSeen {
+		return line, true
 	}
-	return clipAround(marked), true
+	seen = clipAround(p.shown(marked))
+	if !strings.HasSuffix(seen, "…") { // v ends the line
+		seen = strings.TrimRightFunc(seen, unicode.IsSpace)
+	}
+	return seen, true
 }
 
 // shown is line as a reader of p's kind of template sees it: a subject
 // without white space at its ends and its tabs as spaces (as render
-// makes the header), HTML's runs of ASCII white space one space and none
-// at its ends (a browser's), a Markdown line without its marks (those of
-// markdownPlain) and a text line without white space at its end, which
-// no reader sees.
+// makes the header), HTML's runs of ASCII white space one space, none
+// at its start and no white space at all at its end (a browser's: a
+// no-break space ending a paragraph or before a <br> shows nothing), a
+// Markdown line without its marks (those of markdownPlain) and a text
+// line without white space at its end, which no reader sees.
 func (p place) shown(line string) string {
 	switch p.kind {
 	case inSubject:
 		return strings.TrimSpace(strings.ReplaceAll(line, "\t", " "))
 	case inHTML:
-		return strings.Trim(collapseHTMLSpace(line), " ")
+		return strings.TrimRightFunc(strings.TrimLeft(collapseHTMLSpace(line), " "), unicode.IsSpace)
 	case inMarkdown:
 		line = strings.TrimLeft(markdownMarks.Replace(line), "#>*-+ ")
 	}

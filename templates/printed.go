@@ -10,9 +10,10 @@ import (
 )
 
 // printing is one place where a template prints a column so that a blank
-// cell leaves a hole a reader sees ("Dear ,"): the column, and the
-// columns that must not be blank for the place to print at all (it
-// stands within {{if .g}}, {{with .g}} or {{range split "," .g}}).
+// cell leaves a hole a reader sees ("Dear ,"), or, filled, prints it only
+// when it is filled (given to default): the column, and the columns that
+// must not be blank for the place to print at all (it stands within
+// {{if .g}}, {{with .g}} or {{range split "," .g}}).
 type printing struct {
 	column string
 	guards []string
@@ -20,13 +21,17 @@ type printing struct {
 	// (holedLine, blankSeen): "Hallo ," for "Hallo {{.Vorname}},".
 	seen string
 	// place is the line with the mark of where the value goes (holedLine),
-	// and what kind of template prints it: what paddedSeen shows of a
+	// and what kind of template prints it: what place.shows sees of a
 	// value with white space at its ends.
 	place place
 	// trimmed tells that the place prints the value trimmed ({{trim
 	// .name}}, {{.name | trim | title}}): white space at its ends does
 	// not show.
 	trimmed bool
+	// filled tells that the place prints the value only when it is filled
+	// ({{.name | default "friend"}}): a blank leaves no hole, but white
+	// space at the ends of a filled one shows (places, not printings).
+	filled bool
 }
 
 // runs reports whether the place prints for row: every guard is filled.
@@ -94,7 +99,24 @@ func (t *Template) printings() []printing {
 	if t.walked {
 		return t.holes
 	}
-	w := &printWalk{t: t, src: actionBreaks(joinTrimmed(t.source)), seen: map[string]bool{}}
+	return slices.DeleteFunc(t.places(), isFilled)
+}
+
+// isFilled reports whether p prints its column only when it is filled
+// (printing.filled): a place of places, not of printings.
+func isFilled(p printing) bool { return p.filled }
+
+// places are printings and the places that print a column only when it
+// is filled, its value piped to or given to default ({{.name | default
+// "friend"}}, {{default "friend" .name}}) or dot within {{with .name}}
+// ({{with .name}}Dear {{.}},{{end}}): where white space at the ends of a
+// cell shows as well (PrintedPadded). Walked once by Compile
+// (walkPrintings); the caller must not change the slice.
+func (t *Template) places() []printing {
+	if t.walked {
+		return t.placed
+	}
+	w := &printWalk{t: t, src: actionBreaks(joinTrimmed(t.source)), seen: map[string]bool{}, withDefault: true}
 	switch {
 	case t.html != nil && t.html.Tree != nil:
 		w.html = true
@@ -116,6 +138,15 @@ type printWalk struct {
 	lines *srcLines // of src, made at the first printing action
 	// trims are the columns the action being walked prints trimmed.
 	trims []string
+	// withDefault: the walk takes a column given to default, or printed
+	// as {{.}} within {{with .name}}, as a place (printing.filled, see
+	// places); without, as none. fills are those columns of the action
+	// being walked.
+	withDefault bool
+	fills       []string
+	// dotColumn is the column whose cell dot is, within {{with .name}} in
+	// a walk withDefault (see with); "" elsewhere.
+	dotColumn string
 	// places counts the places of out by column and guards (see keep).
 	places map[string]int
 }
@@ -140,16 +171,33 @@ func (w *printWalk) list(l *parse.ListNode, dot bool, guards []string) {
 			}
 		case *parse.WithNode:
 			if g, ok := w.condition(n.Pipe, dot); ok {
-				w.list(n.List, dot && passesRow(n.Pipe, dot), join(guards, g))
+				w.with(n, dot, join(guards, g))
 			}
 		case *parse.RangeNode:
 			if g, ok := w.splitRange(n.Pipe, dot); ok {
+				outer := w.dotColumn
+				w.dotColumn = ""
 				w.list(n.List, false, join(guards, g))
+				w.dotColumn = outer
 			}
 		case *parse.TemplateNode:
 			w.call(n, dot, guards)
 		}
 	}
+}
+
+// with walks the body of n, a {{with}} of the columns its condition
+// tests (guards among them); there dot is the row no more, but for
+// {{with $}}, and in a walk withDefault, within {{with .name}}, it is
+// the cell of that column (dotColumn): {{.}} prints it only when filled.
+func (w *printWalk) with(n *parse.WithNode, dot bool, guards []string) {
+	outer := w.dotColumn
+	w.dotColumn = ""
+	if args := n.Pipe.Cmds[0].Args; w.withDefault && len(args) == 1 {
+		w.dotColumn, _ = w.column(args[0], dot)
+	}
+	w.list(n.List, dot && passesRow(n.Pipe, dot), guards)
+	w.dotColumn = outer
 }
 
 // join is guards and more as a new set, sorted: a template that calls
@@ -168,7 +216,7 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 	if w.html && inTag(w.t.source, int(a.Pos)) {
 		return
 	}
-	w.trims = w.trims[:0]
+	w.trims, w.fills = w.trims[:0], w.fills[:0]
 	cols, text := w.pipe(a.Pipe, dot)
 	if len(cols) == 0 {
 		return
@@ -189,14 +237,14 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 	pl := w.place(int(a.Pos), text)
 	seen := blankSeen(pl.line, w.html)
 	for _, c := range cols {
-		w.keep(printing{column: c, guards: guards, seen: seen, place: pl, trimmed: slices.Contains(w.trims, c)})
+		w.keep(printing{column: c, guards: guards, seen: seen, place: pl, trimmed: slices.Contains(w.trims, c), filled: slices.Contains(w.fills, c)})
 	}
 }
 
 // maxPrintPlaces is how many places of a column under the same guards a walk
 // keeps: the first (what a blank cell's warning tells of) and others on
 // other lines or printed otherwise, where white space at a value's ends
-// may show (paddedSeen), up to this many.
+// may show (place.shows), up to this many.
 const maxPrintPlaces = 8
 
 // keep adds p to the walk's printings unless one like it is there: the
@@ -205,7 +253,7 @@ const maxPrintPlaces = 8
 // were kept: Printed, BlankSeen and printedColumns take that one.
 func (w *printWalk) keep(p printing) {
 	if slices.ContainsFunc(w.out, func(q printing) bool {
-		return q.column == p.column && slices.Equal(q.guards, p.guards) && q.trimmed == p.trimmed && q.place == p.place
+		return q.column == p.column && slices.Equal(q.guards, p.guards) && q.trimmed == p.trimmed && q.filled == p.filled && q.place == p.place
 	}) {
 		return
 	}
@@ -236,22 +284,33 @@ func (w *printWalk) kept(cols, guards []string) bool {
 // pipe is the columns p, an action's pipeline or a parenthesized one
 // within it, prints as holes, and text what it prints besides them: its
 // first command's (command), when the commands after it keep a blank
-// blank (keepsBlank); none for a pipeline that declares a variable or
-// gives its value to default.
+// blank (keepsBlank); none for a pipeline that declares a variable, nor
+// for one that gives its value to default but in a walk withDefault,
+// whose fills they are then.
 func (w *printWalk) pipe(p *parse.PipeNode, dot bool) (cols []string, text string) {
-	if len(p.Decl) > 0 || len(p.Cmds) == 0 || defaulted(p) {
+	if len(p.Decl) > 0 || len(p.Cmds) == 0 {
 		return nil, ""
+	}
+	cmds, filled := p.Cmds[1:], defaulted(p)
+	if filled && !w.withDefault {
+		return nil, ""
+	}
+	if filled {
+		cmds = slices.DeleteFunc(slices.Clone(cmds), func(c *parse.CommandNode) bool { return isIdent(c.Args[0], "default") && len(c.Args) == 2 })
 	}
 	cols, text = w.command(p.Cmds[0], dot)
 	if len(cols) == 0 {
 		return nil, ""
 	}
-	kept, more := keepsBlank(p.Cmds[1:])
+	kept, more := keepsBlank(cmds)
 	if !kept {
 		return nil, ""
 	}
 	if slices.ContainsFunc(p.Cmds[1:], func(c *parse.CommandNode) bool { return isIdent(c.Args[0], "trim") }) {
 		w.trims = append(w.trims, cols...)
+	}
+	if filled {
+		w.fills = append(w.fills, cols...)
 	}
 	return cols, text + more
 }
@@ -279,6 +338,11 @@ func (w *printWalk) command(cmd *parse.CommandNode, dot bool) (cols []string, te
 		}
 		return cols, text
 	}
+	if w.withDefault && len(args) == 3 && isIdent(args[0], "default") {
+		cols, text = w.arg(args[2], dot)
+		w.fills = append(w.fills, cols...)
+		return cols, text
+	}
 	trims := false
 	if len(args) == 2 {
 		if id, ok := args[0].(*parse.IdentifierNode); ok && blankKeeping(id.Ident) {
@@ -300,6 +364,10 @@ func (w *printWalk) command(cmd *parse.CommandNode, dot bool) (cols []string, te
 func (w *printWalk) arg(n parse.Node, dot bool) (cols []string, text string) {
 	if p, ok := n.(*parse.PipeNode); ok {
 		return w.pipe(p, dot)
+	}
+	if _, ok := n.(*parse.DotNode); ok && !dot && w.dotColumn != "" {
+		w.fills = append(w.fills, w.dotColumn)
+		return []string{w.dotColumn}, ""
 	}
 	if c, ok := w.column(n, dot); ok {
 		return []string{c}, ""
@@ -451,14 +519,16 @@ func defaulted(pipe *parse.PipeNode) bool {
 	return false
 }
 
-// walkPrintings walks the subject and the bodies for their printings
-// once, before s is shared: Printed, BlankPrinted, BlankSeen and
-// PrintedIn, asked for each blank column and row, then walk none (a 4.7
-// MB body took half a second a walk).
+// walkPrintings walks the subject and the bodies for their places and
+// printings once, before s is shared: Printed, BlankPrinted, BlankSeen,
+// PrintedIn and PaddedIn, asked for each blank or padded column and row,
+// then walk none (a 4.7 MB body took half a second a walk).
 func (s *Set) walkPrintings() {
 	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
 		if t != nil {
-			t.holes, t.walked = t.printings(), true
+			t.placed = t.places()
+			t.holes = slices.DeleteFunc(slices.Clone(t.placed), isFilled)
+			t.walked = true
 		}
 	}
 }
@@ -473,8 +543,8 @@ func (s *Set) printedColumns() (printed, padded []printing) {
 		if t == nil {
 			continue
 		}
-		for _, p := range t.printings() {
-			if !slices.ContainsFunc(printed, func(q printing) bool { return q.column == p.column && slices.Equal(q.guards, p.guards) }) {
+		for _, p := range t.places() {
+			if !p.filled && !slices.ContainsFunc(printed, func(q printing) bool { return q.column == p.column && slices.Equal(q.guards, p.guards) }) {
 				printed = append(printed, p)
 			}
 			if !p.trimmed {
@@ -524,7 +594,7 @@ func (s *Set) BlankSeen(column string) string {
 // body.html"; "the subject or the body" when
 // none does (a column the set does not print so).
 func (s *Set) PrintedIn(column string) string {
-	return s.printedIn(column, func(printing) bool { return true })
+	return s.printedIn(column, func(p printing) bool { return !p.filled })
 }
 
 // PaddedIn is PrintedIn of the places that print column not trimmed
@@ -534,11 +604,11 @@ func (s *Set) PaddedIn(column string) string {
 	return s.printedIn(column, func(p printing) bool { return !p.trimmed })
 }
 
-// printedIn is PrintedIn of the printings keep keeps.
+// printedIn is PrintedIn of the places keep keeps.
 func (s *Set) printedIn(column string, keep func(printing) bool) string {
 	var where []string
 	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
-		if t == nil || !slices.ContainsFunc(t.printings(), func(p printing) bool { return p.column == column && keep(p) }) {
+		if t == nil || !slices.ContainsFunc(t.places(), func(p printing) bool { return p.column == column && keep(p) }) {
 			continue
 		}
 		if t == s.Subject || t.file == "" {

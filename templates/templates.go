@@ -64,6 +64,7 @@ type Template struct {
 	// holes are the subject's and the bodies' printings, walked once by
 	// Compile (walked) for every row and warning that asks.
 	holes  []printing
+	placed []printing // places, holes among them: walked with holes
 	walked bool
 }
 

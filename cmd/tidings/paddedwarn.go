@@ -2,7 +2,10 @@ package main
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool/plan"
@@ -70,17 +73,31 @@ func (p *paddedCells) words(c string, rows *plan.RowList, seen string) string {
 
 // spaceNames names the white space that seen, a line of a padded cell,
 // holds and the warning's quotes show as an escape ("\u00a0"), which
-// would leave the reader a puzzle: "\u00a0 is a no-break space, …";
+// would leave the reader a puzzle: "\u00a0 is a no-break space, …",
+// each once in the order seen holds them; one without words of its own
+// (the narrow no-break space U+202F of French text and of numbers some
+// spreadsheets format, the thin space U+2009, …) as a space all the same;
 // "" when it holds none.
 func spaceNames(seen string) string {
 	var names []string
-	for _, s := range []struct{ r, name string }{
-		{"\t", `\t is a tab`},
-		{"\u00a0", `\u00a0 is a no-break space, which a copy from a web page brings and Excel's TRIM leaves`},
-		{"\u3000", `\u3000 is the full-width space of Chinese and Japanese text`},
-	} {
-		if strings.Contains(seen, s.r) {
-			names = append(names, s.name)
+	var named []rune
+	for _, r := range seen {
+		if r == ' ' || !unicode.IsSpace(r) || strconv.IsPrint(r) || slices.Contains(named, r) {
+			continue
+		}
+		named = append(named, r)
+		esc := strings.Trim(strconv.QuoteRune(r), "'")
+		switch r {
+		case '\t':
+			names = append(names, `\t is a tab`)
+		case '\n':
+			names = append(names, `\n is a line break in the cell`)
+		case '\u00a0':
+			names = append(names, `\u00a0 is a no-break space, which a copy from a web page brings and Excel's TRIM leaves`)
+		case '\u3000':
+			names = append(names, `\u3000 is the full-width space of Chinese and Japanese text`)
+		default:
+			names = append(names, fmt.Sprintf("%s is a space too, Unicode's U+%04X", esc, r))
 		}
 	}
 	return strings.Join(names, "; ")

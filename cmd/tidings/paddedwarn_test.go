@@ -118,3 +118,21 @@ func TestPaddedCellTrimmed(t *testing.T) {
 		t.Errorf("check: %d, want no warning of spaces, one of the blank cell\n%s%s", code, out, errOut)
 	}
 }
+
+// TestSpaceNames: each white space the warning's quotes show as an
+// escape is named once, in the order the line holds them, one without
+// words of its own (a narrow no-break space, U+202F) as a space too;
+// an ordinary space and a line without escapes give none.
+func TestSpaceNames(t *testing.T) {
+	for seen, want := range map[string]string{
+		"Rechnung für Emil\u202f …":   `\u202f is a space too, Unicode's U+202F`,
+		"Hallo Anna\u00a0\t, \u00a0x": `\u00a0 is a no-break space, which a copy from a web page brings and Excel's TRIM leaves; \t is a tab`,
+		"Hallo 美咲\u3000,":             `\u3000 is the full-width space of Chinese and Japanese text`,
+		"Hallo Anna\n,":               `\n is a line break in the cell`,
+		"Hallo  Anna,":                "",
+	} {
+		if got := spaceNames(seen); got != want {
+			t.Errorf("spaceNames(%q) = %q, want %q", seen, got, want)
+		}
+	}
+}
