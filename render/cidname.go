@@ -82,6 +82,7 @@ func isAlnum(r rune) bool {
 // names the template for the errors.
 func unreadCIDErrors(file, src string, rowRefs bool) []error {
 	var errs []error
+	line, counted := 1, 0
 	for i := 0; ; {
 		j := strings.Index(src[i:], "cid:")
 		if j < 0 {
@@ -97,7 +98,8 @@ func unreadCIDErrors(file, src string, rowRefs bool) []error {
 			continue
 		}
 		whole := cidTail(src, start)
-		line := 1 + strings.Count(src[:start], "\n")
+		line += strings.Count(src[counted:start], "\n")
+		counted = start
 		if action {
 			if end := strings.Index(src[start:], "}}"); end >= 0 {
 				whole = src[start:start+end+2] + cidTail(src, start+end+2)
