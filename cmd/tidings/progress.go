@@ -91,7 +91,7 @@ func newPartProgress(g *globalOptions, total int, clock progressClock, part runP
 	case ok && term.IsTerminal(int(f.Fd())) && g.transcript == nil:
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(f),
-			progressbar.OptionSetDescription("sending"),
+			progressbar.OptionSetDescription(p.describe()),
 			progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(),
 			progressbar.OptionSetItsString("msg"),
@@ -101,7 +101,7 @@ func newPartProgress(g *globalOptions, total int, clock progressClock, part runP
 		// Timed from now, not from the first message done: the first
 		// rate read 206228 msg/s at 10 a minute.
 		p.bar.StartWithoutRender()
-		p.shown, bar = "sending", p
+		p.shown, bar = p.describe(), p
 	default:
 		tick, stopTicker := clock.tick, func() {}
 		if tick == nil {
@@ -236,9 +236,16 @@ func (p *progress) Notice(n sendpool.Notice) {
 	p.waits.notice(n)
 }
 
-// describe is the bar's description. The caller holds p.mu.
+// describe is the bar's description: "sending", for a part of a run in
+// parts "part 1: sending" and, while later parts have messages to send,
+// the whole run's count ("the whole run: 5/1900 done"), as the lines say
+// (the bar's own count and time left are the part's). The caller holds
+// p.mu.
 func (p *progress) describe() string {
 	var notes []string
+	if done := p.part.done + p.done; p.inParts() && p.part.total-done > p.total-p.done {
+		notes = append(notes, fmt.Sprintf("the whole run: %d/%d done", done, p.part.total))
+	}
 	if p.failed > 0 {
 		notes = append(notes, fmt.Sprintf("%d not sent", p.failed))
 	}
@@ -249,9 +256,9 @@ func (p *progress) describe() string {
 		notes = append(notes, retryWords(n, due.Sub(p.now()), "at "+due.Format(time.TimeOnly)))
 	}
 	if len(notes) == 0 {
-		return "sending"
+		return p.partName() + "sending"
 	}
-	return "sending (" + strings.Join(notes, "; ") + ")"
+	return p.partName() + "sending (" + strings.Join(notes, "; ") + ")"
 }
 
 // roughDuration writes d to the second under an hour (45s, 3m50s) and to
