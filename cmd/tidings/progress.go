@@ -182,12 +182,20 @@ func (p *progress) inParts() bool { return p.part.more || p.part.n > 1 }
 // of 1500) read as the run's has the run end 13 minutes before the plan's
 // estimate said. The caller holds p.mu, with p.done > 0.
 func (p *progress) wholeRun(elapsed time.Duration) string {
-	done := p.part.done + p.done
-	if !p.inParts() || p.part.total-done <= p.total-p.done {
+	done, ok := p.runDone()
+	if !ok {
 		return ""
 	}
 	eta := time.Duration(float64(elapsed) / float64(p.done) * float64(p.part.total-done))
 	return fmt.Sprintf("; the whole run: %d/%d done, about %s left", done, p.part.total, roughDuration(eta))
+}
+
+// runDone is how many messages of the whole run are done, for a part of
+// a run in parts whose later parts have messages still to send (ok
+// false otherwise: the part's count is the run's). The caller holds p.mu.
+func (p *progress) runDone() (done int, ok bool) {
+	done = p.part.done + p.done
+	return done, p.inParts() && p.part.total-done > p.total-p.done
 }
 
 // timeLeft words the time left as of now: eta, the rest at the rate so
@@ -243,7 +251,7 @@ func (p *progress) Notice(n sendpool.Notice) {
 // p.mu.
 func (p *progress) describe() string {
 	var notes []string
-	if done := p.part.done + p.done; p.inParts() && p.part.total-done > p.total-p.done {
+	if done, ok := p.runDone(); ok {
 		notes = append(notes, fmt.Sprintf("the whole run: %d/%d done", done, p.part.total))
 	}
 	if p.failed > 0 {
