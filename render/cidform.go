@@ -65,17 +65,40 @@ func indexCIDFold(src string, from int) int {
 	}
 }
 
-// startsValue reports whether the text at k of src starts an attribute
-// value or a link: after '=', CSS's "url(" or Markdown's "](", a quote
-// and white space between; not the text's "(CID: 4711)".
+// startsValue reports whether the text at k of src starts a link: the
+// value of an attribute that holds one (src=, href=, background=: see
+// urlAttribute), CSS's "url(" or Markdown's "](", a quote and white
+// space between; not the text's "(CID: 4711)", nor alt="CID: 4711" or
+// "Kunde = CID: 4711", which no reader takes for an image.
 func startsValue(src string, k int) bool {
 	before := strings.TrimRight(src[:k], " \t\r\n")
 	before = strings.TrimRight(strings.TrimRight(before, `"'`), " \t\r\n")
-	if strings.HasSuffix(before, "=") || strings.HasSuffix(before, "](") {
+	if strings.HasSuffix(before, "](") {
 		return true
+	}
+	if name, ok := strings.CutSuffix(before, "="); ok {
+		return urlAttribute(name)
 	}
 	n := len(before) - len("url(")
 	return n >= 0 && strings.EqualFold(before[n:], "url(")
+}
+
+// urlAttribute reports whether the HTML source before ends with the name
+// of an attribute whose value is a link an image may be named by (src,
+// href, background, poster, srcset, data, and those ending in src or
+// href: lowsrc, data-src, xlink:href), white space before the '='
+// aside.
+func urlAttribute(before string) bool {
+	before = strings.TrimRight(before, " \t\r\n")
+	i := strings.LastIndexFunc(before, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == ':' || r == '_')
+	})
+	name := strings.ToLower(before[i+1:])
+	switch name {
+	case "background", "poster", "srcset", "data":
+		return true
+	}
+	return strings.HasSuffix(name, "src") || strings.HasSuffix(name, "href")
 }
 
 // refLength is how long the reference at the start of s is: up to a

@@ -13,7 +13,8 @@ import (
 // Markdown ![QR](Cid:logo.png) too) inlined no image, and every reader
 // saw it broken, without a word; it is an error at its line and column
 // saying what to write. cid:{{ .qr_file }} is the row's image, and a
-// "cid: " or "(CID: 4711)" in the text, or one naming nothing, is no
+// "cid: " or "(CID: 4711)" in the text, one naming nothing, or one in an
+// attribute that holds no link (alt="CID:4711", title, content) is no
 // reference.
 func TestCIDForm(t *testing.T) {
 	for _, tc := range []struct {
@@ -26,6 +27,8 @@ func TestCIDForm(t *testing.T) {
 		{"<p>Ünïcödé</p><img src=Cid:qr/{{.qr_file}}.png>", `write cid:qr/{{.qr_file}}.png`, 1, 24},
 		{"<img src=\"cid: logo.png\">", `write cid:logo.png`, 1, 11},
 		{"<td style=\"background: url( CID:logo.png )\">", `write cid:logo.png`, 1, 29},
+		{"<table BACKGROUND = 'Cid:logo.png'>", `write cid:logo.png`, 1, 22},
+		{"<img alt=\"x\" data-src=\"CID:logo.png\">", `write cid:logo.png`, 1, 24},
 	} {
 		_, err := trySetup(t, yamlWith(map[string]string{"name": "tickets", "text": "", "html": "body.html"}),
 			map[string]string{"body.html": tc.body, "logo.png": pngBytes}, []string{"email", "qr_file"})
@@ -42,10 +45,11 @@ func TestCIDForm(t *testing.T) {
 		t.Errorf("Markdown: got %v, want an error at body.md:3:12 saying write cid:logo.png", err)
 	}
 
-	e := ticketCampaign(t, "<p>Your cid: {{.qr_file}}, cid: (CID: 4711)</p><img src=\"cid: \"><img src=\"cid:{{ .qr_file }}\">\n",
+	e := ticketCampaign(t, "<p>Your cid: {{.qr_file}}, cid: (CID: 4711)</p><img src=\"cid: \"><img src=\"cid:{{ .qr_file }}\">\n"+
+		"<p title=\"CID: 4711\">Kunde = CID: 4711</p><img alt=\"CID:4711\" src=\"cid:{{.qr_file}}\"><meta name=\"id\" content=\"cid: x\">\n",
 		map[string]string{"qr/0042.png": qrPNG("42")})
 	srcs, parts, _ := rowImageParts(t, e, row(2, "email", "ann@example.com", "qr_file", "qr/0042.png"))
-	if len(srcs) != 2 || len(parts) != 1 || parts["<"+strings.TrimPrefix(srcs[1], "cid:")+">"].body == nil {
-		t.Errorf("src values %q, %d parts; want cid:{{ .qr_file }} the row's image", srcs, len(parts))
+	if len(srcs) != 3 || len(parts) != 1 || parts["<"+strings.TrimPrefix(srcs[1], "cid:")+">"].body == nil {
+		t.Errorf("src values %q, %d parts; want cid:{{ .qr_file }} and cid:{{.qr_file}} the row's image", srcs, len(parts))
 	}
 }

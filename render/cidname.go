@@ -82,6 +82,7 @@ func isAlnum(r rune) bool {
 // names the template for the errors.
 func unreadCIDErrors(file, src string, rowRefs bool) []error {
 	var errs []error
+	line, counted := 1, 0
 	for i := 0; ; {
 		j := strings.Index(src[i:], "cid:")
 		if j < 0 {
@@ -93,11 +94,13 @@ func unreadCIDErrors(file, src string, rowRefs bool) []error {
 		if action && rowRefs {
 			continue
 		}
-		if !action && (start == len(src) || src[start] < 0x80 && src[start] != '%') {
+		lead := !action && start < len(src) && leadsPath(src, start)
+		if !action && !lead && (start == len(src) || src[start] < 0x80 && src[start] != '%') {
 			continue
 		}
 		whole := cidTail(src, start)
-		line := 1 + strings.Count(src[:start], "\n")
+		line += strings.Count(src[counted:start], "\n")
+		counted = start
 		if action {
 			if end := strings.Index(src[start:], "}}"); end >= 0 {
 				whole = src[start:start+end+2] + cidTail(src, start+end+2)
@@ -105,6 +108,35 @@ func unreadCIDErrors(file, src string, rowRefs bool) []error {
 			errs = append(errs, &campaign.FileError{File: file, Line: line, Err: cidActionError(whole)})
 			continue
 		}
+		if lead && rowRefs && strings.Contains(whole, "{{") {
+			continue // an image of the row's own (cid:./qr/{{.no}}.png): templates reads its path
+		}
+		if lead {
+			errs = append(errs, &campaign.FileError{File: file, Line: line, Err: fmt.Errorf("render: inline image cid:%s: a cid: image is a file in the folder beside the HTML template, its name beginning with a letter or digit, so this inlines no image and every reader would show it broken; put the file there and write cid:%s", whole, leadlessName(whole))})
+			continue
+		}
 		errs = append(errs, &campaign.FileError{File: file, Line: line, Err: fmt.Errorf("render: inline image cid:%s: a cid: name holds only letters, digits and '.', '-', '_', '@', beginning with a letter or digit, so this inlines no image and every reader would show it broken; rename the file (%s) and the reference", whole, cidSuggestion(whole))})
 	}
+}
+
+// leadsPath reports whether the cid: reference whose name starts at
+// start of src, where it starts a link (startsValue), begins with a
+// character of a path that no cid: name begins with ("cid:../logo.png",
+// "cid:/img/logo.png", "cid:_logo.png"): cidRE reads none of it, so it
+// would be no image without a word.
+func leadsPath(src string, start int) bool {
+	return strings.IndexByte("./\\_-~", src[start]) >= 0 && startsValue(src, start-len("cid:"))
+}
+
+// leadlessName is the name to write for such a reference: its last path
+// element without the characters it may not begin with ("logo.png"), or
+// "image.png" when nothing is left.
+func leadlessName(ref string) string {
+	if i := strings.LastIndexAny(ref, "/\\"); i >= 0 {
+		ref = ref[i+1:]
+	}
+	if ref = strings.TrimLeft(ref, "._-~"); ref == "" {
+		return "image.png"
+	}
+	return cidSuggestion(ref)
 }

@@ -469,14 +469,21 @@ func inlineImages(t *templates.Template, idRight string, rowRefs bool) ([]*blob,
 		out  []*blob
 		seen = map[string]bool{}
 		errs []error
+		// The matches come in the source's order, as refs do: each
+		// line counted, and each ref passed, once.
+		line, counted = 1, 0
 	)
 	for _, m := range cidRE.FindAllStringSubmatchIndex(src, -1) {
 		name := strings.TrimRight(src[m[2]:m[3]], ".")
-		if seen[name] || inRef(refs, m[2]) {
+		for len(refs) > 0 && refs[0].End < m[2] {
+			refs = refs[1:]
+		}
+		if seen[name] || len(refs) > 0 && refs[0].Start <= m[2] {
 			continue
 		}
 		seen[name] = true
-		line := 1 + strings.Count(src[:m[0]], "\n")
+		line += strings.Count(src[counted:m[0]], "\n")
+		counted = m[0]
 		if !filepath.IsLocal(name) {
 			errs = append(errs, &campaign.FileError{File: t.File(), Line: line, Err: fmt.Errorf("render: inline image %q must be a file beside the HTML template", name)})
 			continue
@@ -503,17 +510,6 @@ func inlineImages(t *templates.Template, idRight string, rowRefs bool) ([]*blob,
 	errs = append(errs, unreadCIDErrors(t.File(), src, rowRefs)...)
 	errs = append(errs, cidFormErrors(t.File(), src)...)
 	return out, errors.Join(errs...)
-}
-
-// inRef reports whether the byte at i of a template's source is in one
-// of refs.
-func inRef(refs []templates.ImageRef, i int) bool {
-	for _, r := range refs {
-		if i >= r.Start && i <= r.End {
-			return true
-		}
-	}
-	return false
 }
 
 // rewriteCIDs returns html with each "cid:NAME" reference to an inline

@@ -696,14 +696,19 @@ func TestInlineImageMissing(t *testing.T) {
 
 // TestInlineImageNameWithSpace: a file name with a space or an accent in
 // cid: reads as its first part; the error names the whole reference and
-// says to rename the file, not that the first part is missing.
+// says to rename the file, not that the first part is missing. A name
+// beginning as a path does ("cid:../img/logo.png", "cid:_logo.png") read
+// as none, and was no image without a word.
 func TestInlineImageNameWithSpace(t *testing.T) {
 	for src, want := range map[string]string{
-		`<img src="cid:logo asso.png">`: `cid:logo asso.png: a cid: name holds only letters, digits and '.', '-', '_', '@', so this reads as cid:logo; rename the file (logo-asso.png)`,
-		`<img src='cid:logo-été.png'>`:  `cid:logo-été.png: a cid: name holds only letters, digits and '.', '-', '_', '@', so this reads as cid:logo-; rename the file (logo--t-.png)`,
-		`<img src="cid:标志.png">`:        `cid:标志.png: a cid: name holds only letters, digits and '.', '-', '_', '@', beginning with a letter or digit, so this inlines no image and every reader would show it broken; rename the file (image.png)`,
-		`<img src="cid:été.png">`:       `cid:été.png: a cid: name holds only letters, digits and '.', '-', '_', '@', beginning with a letter or digit, so this inlines no image and every reader would show it broken; rename the file (-t-.png)`,
-		`<img src="cid:%E6%A0%87.png">`: `cid:%E6%A0%87.png: a cid: name`,
+		`<img src="cid:logo asso.png">`:   `cid:logo asso.png: a cid: name holds only letters, digits and '.', '-', '_', '@', so this reads as cid:logo; rename the file (logo-asso.png)`,
+		`<img src='cid:logo-été.png'>`:    `cid:logo-été.png: a cid: name holds only letters, digits and '.', '-', '_', '@', so this reads as cid:logo-; rename the file (logo--t-.png)`,
+		`<img src="cid:标志.png">`:          `cid:标志.png: a cid: name holds only letters, digits and '.', '-', '_', '@', beginning with a letter or digit, so this inlines no image and every reader would show it broken; rename the file (image.png)`,
+		`<img src="cid:été.png">`:         `cid:été.png: a cid: name holds only letters, digits and '.', '-', '_', '@', beginning with a letter or digit, so this inlines no image and every reader would show it broken; rename the file (-t-.png)`,
+		`<img src="cid:%E6%A0%87.png">`:   `cid:%E6%A0%87.png: a cid: name`,
+		`<img src="cid:../img/logo.png">`: `cid:../img/logo.png: a cid: image is a file in the folder beside the HTML template, its name beginning with a letter or digit, so this inlines no image and every reader would show it broken; put the file there and write cid:logo.png`,
+		`<td background='cid:/logo.png'>`: `write cid:logo.png`,
+		`<img src="cid:_logo.png">`:       `write cid:logo.png`,
 	} {
 		_, err := trySetup(t, yamlWith(map[string]string{"text": "", "html": "body.html"}),
 			map[string]string{"body.html": "<p>hi</p>\n" + src + "\n", "logo asso.png": "png", "logo-été.png": "png", "标志.png": "png", "été.png": "png"}, []string{"email"})
@@ -712,6 +717,9 @@ func TestInlineImageNameWithSpace(t *testing.T) {
 			t.Errorf("%s: got %v, want a FileError at body.html:2 with %q", src, err, want)
 		}
 	}
+	// A path beginning so that holds an action is an image of the row's
+	// own, whose path templates reads.
+	ticketCampaign(t, "<p>Hi</p><img src=\"cid:./qr/{{.qr_file}}\">\n", nil)
 }
 
 func TestMessageSize(t *testing.T) {

@@ -22,11 +22,12 @@ const maxSeen = 60
 // string literal its text, another action that prints a word "…", and
 // the rest nothing; in HTML, within the tags that break the line
 // (htmlLine), tags cut and entities read but white space as written; ""
-// for a pos outside src. What a reader sees of it is blankSeen's.
-func holedLine(l *srcLines, pre *preIndex, pos int, isHTML bool, printed string) string {
+// for a pos outside src. What a reader sees of it is blankSeen's. span
+// is the length of the source read for it.
+func holedLine(l *srcLines, pre *preIndex, pos int, isHTML bool, printed string) (line string, span int) {
 	src := l.src
 	if pos < 0 || pos > len(src) {
-		return ""
+		return "", 0
 	}
 	start, end := l.lineAround(pos, false)
 	if isHTML {
@@ -35,11 +36,11 @@ func holedLine(l *srcLines, pre *preIndex, pos int, isHTML bool, printed string)
 		}
 		start, end = l.htmlLine(start, pos, end)
 	}
-	line := strings.ReplaceAll(seenText(src[start:end], pos-start, printed), string(filler), "")
+	line = strings.ReplaceAll(seenText(src[start:end], pos-start, printed), string(filler), "")
 	if isHTML {
 		line = html.UnescapeString(cutBetween(line, "<", ">"))
 	}
-	return line
+	return line, end - start
 }
 
 // blankSeen is what a reader sees of line, a holedLine, when the value

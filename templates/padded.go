@@ -41,9 +41,10 @@ type place struct {
 }
 
 // place is where the action at pos of the walked template prints, with
-// printed, what it prints besides its columns (pipe). Within HTML's <pre>
-// or <textarea> (w.pre, made before), white space shows as in a text body.
-func (w *printWalk) place(pos int, printed string) place {
+// printed, what it prints besides its columns (pipe), and span, how many
+// bytes of the source it read for the line. Within HTML's <pre> or
+// <textarea> (w.pre, made before), white space shows as in a text body.
+func (w *printWalk) place(pos int, printed string) (pl place, span int) {
 	kind := inText
 	switch {
 	case w.t.name == "subject":
@@ -53,7 +54,73 @@ func (w *printWalk) place(pos int, printed string) place {
 	case w.t.name == "markdown":
 		kind = inMarkdown
 	}
-	return place{line: holedLine(w.lines, w.pre, pos, w.html, printed), kind: kind, printf: printed != ""}
+	line, span := holedLine(w.lines, w.pre, pos, w.html, printed)
+	return place{line: line, kind: kind, printf: printed != ""}, span
+}
+
+// probeMask is a set of paddingProbes, a bit each.
+type probeMask uint16
+
+// paddingProbes are values with white space at one end, each a kind of
+// it at the start or the end: whether a reader sees one at a place
+// (shows) is whether they see any value's with that white space, so
+// places that show the same probes tell the same of every value.
+var paddingProbes = [...]string{" x", "x ", "\tx", "x\t", "\nx", "x\n", "\u00a0x", "x\u00a0", "\u3000x", "x\u3000"}
+
+// allProbes is the set of every paddingProbes.
+const allProbes = probeMask(1)<<len(paddingProbes) - 1
+
+// probes is the set of paddingProbes a reader sees the white space of
+// at p (shows), read from the line near the hole (nearHole).
+func (p place) probes() probeMask {
+	if p.printf || p.line == "" {
+		return allProbes
+	}
+	line := nearHole(p.line)
+	plain := p.shown(strings.Replace(line, string(hole), "x", 1))
+	var m probeMask
+	for i, v := range paddingProbes {
+		if p.shown(strings.Replace(line, string(hole), v, 1)) != plain {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+// nearRunes is how much of a line on each side of its hole nearHole
+// keeps.
+const nearRunes = 64
+
+// nearHole is line, a place's, with what lies more than nearRunes runes
+// from its hole on either side written "y" when it holds more than white
+// space and Markdown's marks: whether a reader sees white space at a
+// value's ends depends on what is beside it, and on the line's ends only
+// for white space and marks that shown trims. Read for every printing
+// action, a long line read whole each time would cost as much again.
+func nearHole(line string) string {
+	at := strings.IndexRune(line, hole)
+	if at < 0 {
+		return line
+	}
+	from, to := at, at+utf8.RuneLen(hole)
+	for n := 0; n < nearRunes && from > 0; n++ {
+		_, size := utf8.DecodeLastRuneInString(line[:from])
+		from -= size
+	}
+	for n := 0; n < nearRunes && to < len(line); n++ {
+		_, size := utf8.DecodeRuneInString(line[to:])
+		to += size
+	}
+	return farSide(line[:from]) + line[from:to] + farSide(line[to:])
+}
+
+// farSide is s, a part of a line nearHole leaves out, as it keeps it:
+// whole when it is white space and Markdown's marks only, "y" otherwise.
+func farSide(s string) string {
+	if strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune("#>*-+_`", r) }) == "" {
+		return s
+	}
+	return "y"
 }
 
 // isPadded reports whether v, a cell's value that is not blank, starts

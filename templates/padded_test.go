@@ -2,6 +2,8 @@ package templates
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tidings/tidings/campaign"
@@ -64,6 +66,69 @@ func TestPrintedPadded(t *testing.T) {
 		}
 		if got != c.want {
 			t.Errorf("subject %q, body %q, a %q: got %q, want %q", c.subject, c.body, c.a, got, c.want)
+		}
+	}
+}
+
+// TestPrintedPaddedLater: a column printed on many lines (20 items of a
+// list, a greeting written {{trim .a}} each time) where white space at a
+// value's ends shows only at a later one ("Danke, {{.a}}!") is still
+// warned of there, and a blank cell at its first. The walk kept the
+// first 8 places of a column, so the one line that shows it was never
+// seen.
+func TestPrintedPaddedLater(t *testing.T) {
+	lines := func(format string) string {
+		var b strings.Builder
+		for i := range 20 {
+			fmt.Fprintf(&b, format, i+1)
+		}
+		return b.String()
+	}
+	for _, c := range []struct {
+		body       string
+		html       bool
+		a          string
+		want, seen string
+	}{
+		{lines("Punkt %d: {{.a}}\n") + "Danke, {{.a}}!\n", false, "Anna ", "[{a Danke, Anna !}]", "Punkt 1:"},
+		{lines("Hallo %d {{trim .a}},\n") + "Danke, {{.a}}!\n", false, " Anna", "[{a Danke,  Anna!}]", "Hallo 1 ,"},
+		{lines("<p>Punkt %d: {{.a}}</p>\n") + "<p>Danke,{{.a}}!</p>\n", true, " Anna", "[{a Danke, Anna!}]", "Punkt 1:"},
+	} {
+		s := compilePrinted(t, "Hi", c.body, c.html)
+		row := campaign.Row{Number: 2, Values: map[string]string{"email": "x@example.com", "a": c.a}}
+		if got := fmt.Sprint(s.PrintedPadded(row)); got != c.want {
+			t.Errorf("body %.40q…, a %q: got %s, want %s", c.body, c.a, got, c.want)
+		}
+		row.Values["a"] = ""
+		if got := s.PrintedBlank(row); !slices.Equal(got, []string{"a"}) || s.BlankSeen("a") != c.seen {
+			t.Errorf("body %.40q…, a blank: %v seen %q, want [a] seen %q", c.body, got, s.BlankSeen("a"), c.seen)
+		}
+	}
+}
+
+// TestNearHoleProbes: which white space at a value's ends a reader sees
+// is read from the line near the hole alone, as from the whole line: far
+// text, far white space (ASCII or a no-break space) and far Markdown
+// marks count as they do whole.
+func TestNearHoleProbes(t *testing.T) {
+	far := strings.Repeat("Lorem ipsum ", 10)
+	h := string(hole)
+	for _, kind := range []placeKind{inText, inSubject, inHTML, inMarkdown} {
+		for _, line := range []string{
+			far + h + far, far + h, h + far, "   " + far + h + "   ", strings.Repeat(" ", 100) + h + strings.Repeat("\u00a0", 100),
+			strings.Repeat("\u00a0", 100) + h + strings.Repeat(" \t", 100), "## " + strings.Repeat("*", 80) + " " + h + ",",
+			far + " " + h + " " + far, strings.Repeat("ä", 70) + h + strings.Repeat("ö", 70),
+		} {
+			p := place{line: line, kind: kind}
+			var whole probeMask
+			for i, v := range paddingProbes {
+				if _, ok := p.shows(v); ok {
+					whole |= 1 << i
+				}
+			}
+			if got := p.probes(); got != whole {
+				t.Errorf("kind %d, line %.30q…: near the hole %010b, whole %010b", kind, line, got, whole)
+			}
 		}
 	}
 }

@@ -147,8 +147,21 @@ type printWalk struct {
 	// dotColumn is the column whose cell dot is, within {{with .name}} in
 	// a walk withDefault (see with); "" elsewhere.
 	dotColumn string
-	// places counts the places of out by column and guards (see keep).
-	places map[string]int
+	// places is what the places of out tell, by column and guards (see
+	// keep).
+	places map[string]*placesTold
+	// read is how many bytes of lines the walk has read for places
+	// after each column's first (see kept).
+	read int
+}
+
+// placesTold is what the places a walk keeps of a column under the same
+// guards tell (one is kept: it has an entry): whether one is not filled
+// (hole: the first such is what a blank cell's warning tells of), and
+// which of the paddingProbes one of them shows.
+type placesTold struct {
+	hole  bool
+	shows probeMask
 }
 
 // maxCalls bounds the templates one walk follows: calls under ever other
@@ -229,52 +242,90 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 		return
 	}
 	if w.kept(cols, guards) {
-		return // each told by places enough
+		return // each told by the places kept
 	}
 	if w.html && w.pre == nil {
 		w.pre = newPreIndex(w.src)
 	}
-	pl := w.place(int(a.Pos), text)
-	seen := blankSeen(pl.line, w.html)
+	pl, span := w.place(int(a.Pos), text)
+	w.read += span
+	seen, shows := "", pl.probes()
 	for _, c := range cols {
-		w.keep(printing{column: c, guards: guards, seen: seen, place: pl, trimmed: slices.Contains(w.trims, c), filled: slices.Contains(w.fills, c)})
+		trimmed, filled := slices.Contains(w.trims, c), slices.Contains(w.fills, c)
+		if !w.adds(c, guards, trimmed, filled, shows) {
+			continue
+		}
+		if seen == "" {
+			seen = blankSeen(pl.line, w.html)
+		}
+		w.keep(printing{column: c, guards: guards, seen: seen, place: pl, trimmed: trimmed, filled: filled}, shows)
 	}
 }
 
-// maxPrintPlaces is how many places of a column under the same guards a walk
-// keeps: the first (what a blank cell's warning tells of) and others on
-// other lines or printed otherwise, where white space at a value's ends
-// may show (place.shows), up to this many.
-const maxPrintPlaces = 8
+// maxPlaceRead is how many times its source's length a walk reads of
+// lines for places after each column's first (kept): enough for every
+// line of a body of ordinary lines, where an action's line holds a few
+// actions; a line of many (a minified export without break tags) read
+// for each of them would grow with the square of its length.
+const maxPlaceRead = 4
 
-// keep adds p to the walk's printings unless one like it is there: the
-// same column, guards, line and trimming, or maxPrintPlaces of its column and
-// guards. The first of a column and guards comes first, as before places
-// were kept: Printed, BlankSeen and printedColumns take that one.
-func (w *printWalk) keep(p printing) {
+// adds reports whether a place of column under guards, trimmed or not,
+// filled (given to default: printing.filled) or not, showing the
+// paddings shows, tells what the places kept do not: it is the first, or
+// the first not filled (the hole a blank cell's warning tells of, which
+// printings keep), or a reader sees there white space at a value's ends
+// that none of them shows (PrintedPadded names the first place that
+// shows it).
+func (w *printWalk) adds(column string, guards []string, trimmed, filled bool, shows probeMask) bool {
+	told := w.places[placeKey(column, guards)]
+	if told == nil || !filled && !told.hole {
+		return true
+	}
+	return !trimmed && shows&^told.shows != 0
+}
+
+// keep adds p, a place adds takes, to the walk's printings unless one
+// like it is there: the same column, guards, line, trimming and filling.
+// The first of a column and guards comes first, and the first not filled
+// before the others not filled: Printed, BlankSeen and printedColumns
+// take that one.
+func (w *printWalk) keep(p printing, shows probeMask) {
 	if slices.ContainsFunc(w.out, func(q printing) bool {
 		return q.column == p.column && slices.Equal(q.guards, p.guards) && q.trimmed == p.trimmed && q.filled == p.filled && q.place == p.place
 	}) {
 		return
 	}
 	if w.places == nil {
-		w.places = map[string]int{}
+		w.places = map[string]*placesTold{}
 	}
-	key := p.column + "\x00" + strings.Join(p.guards, "\x00")
-	if w.places[key] >= maxPrintPlaces {
-		return
+	key := placeKey(p.column, p.guards)
+	told := w.places[key]
+	if told == nil {
+		told = &placesTold{}
+		w.places[key] = told
 	}
-	w.places[key]++
+	told.hole = told.hole || !p.filled
+	if !p.trimmed {
+		told.shows |= shows
+	}
 	w.out = append(w.out, p)
 }
 
-// kept reports whether each of cols has maxPrintPlaces places under
-// guards already: an action printing them adds none (keep), and its line
-// is not read.
+// placeKey is the key of column under guards in printWalk.places.
+func placeKey(column string, guards []string) string {
+	return column + "\x00" + strings.Join(guards, "\x00")
+}
+
+// kept reports whether an action printing cols under guards can add no
+// place (adds): each has its first place, and its first not filled where
+// the action prints it not filled (fills), and either every padding
+// shows at one of its places or the walk has read maxPlaceRead times its
+// source for later places. Its line is then not read.
 func (w *printWalk) kept(cols, guards []string) bool {
-	g := strings.Join(guards, "\x00")
+	budget := w.read >= maxPlaceRead*len(w.src)
 	for _, c := range cols {
-		if w.places[c+"\x00"+g] < maxPrintPlaces {
+		told := w.places[placeKey(c, guards)]
+		if told == nil || !told.hole && !slices.Contains(w.fills, c) || !budget && told.shows != allProbes {
 			return false
 		}
 	}

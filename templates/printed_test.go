@@ -194,3 +194,22 @@ func TestPrintedActionBreaks(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintedAfterDefault: a column first printed given to default
+// ({{.a | default "Kunde"}}, a place only for padded cells) and then as
+// it is ("Dear {{.a}},") still has its hole for a blank cell's warning,
+// the later line's, and its padded places both: the walk that keeps a
+// later place only for a padding the kept ones do not show took the
+// default's place for the column's first.
+func TestPrintedAfterDefault(t *testing.T) {
+	s := compilePrinted(t, "x", "Hallo {{.a | default \"Kunde\"}},\nDear {{.a}},\n", false)
+	if got := s.BlankSeen("a"); got != "Dear ," {
+		t.Errorf("BlankSeen(a) = %q, want %q", got, "Dear ,")
+	}
+	if got := s.PrintedBlank(campaign.Row{Number: 2, Values: map[string]string{"a": ""}}); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("PrintedBlank = %q, want [a]", got)
+	}
+	if got := s.PrintedPadded(campaign.Row{Number: 2, Values: map[string]string{"a": " Anna"}}); len(got) != 1 || got[0].Column != "a" {
+		t.Errorf("PrintedPadded = %+v, want column a", got)
+	}
+}

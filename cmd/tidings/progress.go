@@ -91,7 +91,7 @@ func newPartProgress(g *globalOptions, total int, clock progressClock, part runP
 	case ok && term.IsTerminal(int(f.Fd())) && g.transcript == nil:
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(f),
-			progressbar.OptionSetDescription("sending"),
+			progressbar.OptionSetDescription(p.describe()),
 			progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(),
 			progressbar.OptionSetItsString("msg"),
@@ -101,7 +101,7 @@ func newPartProgress(g *globalOptions, total int, clock progressClock, part runP
 		// Timed from now, not from the first message done: the first
 		// rate read 206228 msg/s at 10 a minute.
 		p.bar.StartWithoutRender()
-		p.shown, bar = "sending", p
+		p.shown, bar = p.describe(), p
 	default:
 		tick, stopTicker := clock.tick, func() {}
 		if tick == nil {
@@ -182,12 +182,20 @@ func (p *progress) inParts() bool { return p.part.more || p.part.n > 1 }
 // of 1500) read as the run's has the run end 13 minutes before the plan's
 // estimate said. The caller holds p.mu, with p.done > 0.
 func (p *progress) wholeRun(elapsed time.Duration) string {
-	done := p.part.done + p.done
-	if !p.inParts() || p.part.total-done <= p.total-p.done {
+	done, ok := p.runDone()
+	if !ok {
 		return ""
 	}
 	eta := time.Duration(float64(elapsed) / float64(p.done) * float64(p.part.total-done))
 	return fmt.Sprintf("; the whole run: %d/%d done, about %s left", done, p.part.total, roughDuration(eta))
+}
+
+// runDone is how many messages of the whole run are done, for a part of
+// a run in parts whose later parts have messages still to send (ok
+// false otherwise: the part's count is the run's). The caller holds p.mu.
+func (p *progress) runDone() (done int, ok bool) {
+	done = p.part.done + p.done
+	return done, p.inParts() && p.part.total-done > p.total-p.done
 }
 
 // timeLeft words the time left as of now: eta, the rest at the rate so
@@ -236,9 +244,16 @@ func (p *progress) Notice(n sendpool.Notice) {
 	p.waits.notice(n)
 }
 
-// describe is the bar's description. The caller holds p.mu.
+// describe is the bar's description: "sending", for a part of a run in
+// parts "part 1: sending" and, while later parts have messages to send,
+// the whole run's count ("the whole run: 5/1900 done"), as the lines say
+// (the bar's own count and time left are the part's). The caller holds
+// p.mu.
 func (p *progress) describe() string {
 	var notes []string
+	if done, ok := p.runDone(); ok {
+		notes = append(notes, fmt.Sprintf("the whole run: %d/%d done", done, p.part.total))
+	}
 	if p.failed > 0 {
 		notes = append(notes, fmt.Sprintf("%d not sent", p.failed))
 	}
@@ -249,9 +264,9 @@ func (p *progress) describe() string {
 		notes = append(notes, retryWords(n, due.Sub(p.now()), "at "+due.Format(time.TimeOnly)))
 	}
 	if len(notes) == 0 {
-		return "sending"
+		return p.partName() + "sending"
 	}
-	return "sending (" + strings.Join(notes, "; ") + ")"
+	return p.partName() + "sending (" + strings.Join(notes, "; ") + ")"
 }
 
 // roughDuration writes d to the second under an hour (45s, 3m50s) and to

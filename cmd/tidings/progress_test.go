@@ -395,3 +395,24 @@ func TestProgressPartOfRun(t *testing.T) {
 		p.Close()
 	}
 }
+
+// TestProgressBarPartOfRun: on a terminal, the bar of a part of a run in
+// parts says so and gives the whole run's count, as the lines do: its
+// count and time left alone ("5/1500") read as the run's.
+func TestProgressBarPartOfRun(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		part runPart
+		n    int
+		want string
+	}{
+		{runPart{n: 1, total: 1900, more: true}, 1500, "part 1: sending (the whole run: 5/1900 done)"},
+		{runPart{n: 2, done: 1500, total: 1900}, 400, "part 2: sending"},
+		{runPart{n: 1, total: 40}, 40, "sending"},
+	} {
+		p := &progress{total: c.n, done: 5, part: c.part, now: time.Now}
+		if got := p.describe(); got != c.want {
+			t.Errorf("part %+v: %q, want %q", c.part, got, c.want)
+		}
+	}
+}
