@@ -262,6 +262,7 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 		return nil, err
 	}
 	st.cfg.SentDomains = st.state.SentDomains(sendVia(c, st.cfg))
+	st.cfg.ReachedBefore = st.state.HostReached(c.SMTP.Host)
 	return st, nil
 }
 

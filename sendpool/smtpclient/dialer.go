@@ -180,8 +180,11 @@ func (d *Dialer) dial(ctx context.Context, notes *probeNotes) (*smtpConn, error)
 	defer cancel()
 
 	start := time.Now()
-	nd := net.Dialer{Timeout: to}
-	nc, err := nd.DialContext(ctx, "tcp", cfg.Addr())
+	netDial := (&net.Dialer{Timeout: to}).DialContext
+	if cfg.NetDial != nil {
+		netDial = cfg.NetDial
+	}
+	nc, err := netDial(ctx, "tcp", cfg.Addr())
 	if err != nil {
 		return nil, d.connectError(err)
 	}
