@@ -384,13 +384,55 @@ func TestProgressPartOfRun(t *testing.T) {
 	} {
 		w := newProgressLines()
 		tick := make(chan time.Time)
-		p := newPartProgress(&globalOptions{stderr: w}, c.n, progressClock{tick: tick, now: func() time.Time { return t0 }}, c.part)
+		p := newPartProgress(&globalOptions{stderr: w}, c.n, progressClock{tick: tick, now: func() time.Time { return t0 }}, c.part, 0)
 		for range 5 {
 			p.Add(sendpool.Result{Status: sendpool.StatusSent})
 		}
 		tick <- t0.Add(10 * time.Second)
 		if got := w.next(t); got != c.want {
 			t.Errorf("part %+v:\n got %q\nwant %q", c.part, got, c.want)
+		}
+		p.Close()
+	}
+}
+
+// TestProgressPaceAfterOutage: after 40 s without a connection at
+// send.rate 10/s, the time left is taken at the pace since the connection
+// came back, not at the run's average, which counts the time offline (it
+// read "5.0 msg/s, about 5m0s left" for 2m30s); and never at a pace above
+// send.rate.
+func TestProgressPaceAfterOutage(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		rate float64
+		want string
+	}{
+		{10, "progress: 400/1900 messages done, 0 not sent, 1m20s so far, 10.0 msg/s, about 2m30s left"},
+		{4, "progress: 400/1900 messages done, 0 not sent, 1m20s so far, 4.0 msg/s, about 6m15s left"},
+	} {
+		var mu sync.Mutex
+		now := t0
+		at := func(d time.Duration) {
+			mu.Lock()
+			now = t0.Add(d)
+			mu.Unlock()
+		}
+		w := newProgressLines()
+		tick := make(chan time.Time)
+		p := newPartProgress(&globalOptions{stderr: w}, 1900, progressClock{tick: tick, now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }}, runPart{}, c.rate)
+		send := func(from time.Duration, n int) {
+			for i := range n {
+				at(from + time.Duration(i+1)*100*time.Millisecond)
+				p.Add(sendpool.Result{Status: sendpool.StatusSent, FinishedAt: t0.Add(from + time.Duration(i+1)*100*time.Millisecond)})
+			}
+		}
+		send(0, 300) // 10/s for 30 s
+		p.Notice(sendpool.Notice{Kind: sendpool.NoticeReconnect, Redial: t0.Add(60 * time.Second), Text: "no such host; connecting again in 30s"})
+		send(70*time.Second, 100) // back at 70 s, 10/s again
+		tick <- t0.Add(80 * time.Second)
+		if got := w.next(t); got != c.want {
+			t.Errorf("rate %v:\n got %q\nwant %q", c.rate, got, c.want)
 		}
 		p.Close()
 	}
