@@ -1227,10 +1227,12 @@ func (e *notSentError) Is(target error) bool { return target == errSomeNotSent }
 // refused to start as rows have problems (sum.Refused), once those are
 // fixed; the advice to fix invalid rows adds that until then a send
 // needs --skip-invalid, unless that command has it already; nothingLeft:
-// this run had nothing to send.
+// this run had nothing to send. With unknown among them it heads its
+// line "not sent, or unknown": an unknown message may have arrived.
 func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
 	again := againVerb(a)
 	var parts, todo []string
+	heading := "not sent"
 	for _, k := range []struct {
 		st   sendpool.Status
 		todo string
@@ -1263,6 +1265,9 @@ func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k.st))
 			todo = append(todo, k.todo)
 		}
+		if n > 0 && k.st == sendpool.StatusUnknown {
+			heading = report.NotSentOrUnknown // they may have arrived
+		}
 	}
 	if sum.Owing > 0 {
 		parts = append(parts, report.Plural(sum.Owing, "message")+" to some recipients only")
@@ -1272,7 +1277,7 @@ func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
 		// A send refuses a sheet with invalid rows unless told to skip them.
 		todo[0] += " (until then, send again with --skip-invalid)"
 	}
-	text := fmt.Sprintf("not sent: %s; %s", strings.Join(parts, ", "), strings.Join(todo, "; "))
+	text := fmt.Sprintf("%s: %s; %s", heading, strings.Join(parts, ", "), strings.Join(todo, "; "))
 	if nothingLeft {
 		text = "nothing was left to send; " + text
 	}

@@ -33,9 +33,13 @@ type progress struct {
 	endAside func()
 	total    int
 	done     int
-	failed   int
-	started  time.Time
-	now      func() time.Time
+	// failed counts the messages done and not sent; unknown those of
+	// unknown outcome (the server's reply never came: they may have
+	// arrived), which are not among them.
+	failed  int
+	unknown int
+	started time.Time
+	now     func() time.Time
 	// redial, while no connection can be made, is when the pool dials
 	// again (Notice.Redial): the lines give no time left then, as the
 	// rate so far says nothing of it. A message done from then on
@@ -146,8 +150,8 @@ func (p *progress) writeLines(tick <-chan time.Time, stopTicker func()) {
 func (p *progress) line(now time.Time) string {
 	elapsed := now.Sub(p.started)
 	var b strings.Builder
-	fmt.Fprintf(&b, "progress: %s%d/%s done, %d not sent, %s so far",
-		p.partName(), p.done, report.Plural(p.total, "message"), p.failed, roughDuration(elapsed))
+	fmt.Fprintf(&b, "progress: %s%d/%s done, %d not sent%s, %s so far",
+		p.partName(), p.done, report.Plural(p.total, "message"), p.failed, p.unknownWords(), roughDuration(elapsed))
 	if p.done == 0 || elapsed <= 0 {
 		b.WriteString(p.noConnection(now))
 		if due, n := p.waits.latest(); n > 0 && p.redial.IsZero() {
@@ -189,6 +193,15 @@ func (p *progress) perSecond(now time.Time, elapsed time.Duration) float64 {
 // timeAt is how long n messages take at perSecond.
 func timeAt(n int, perSecond float64) time.Duration {
 	return time.Duration(float64(n) / perSecond * float64(time.Second))
+}
+
+// unknownWords is ", 1 unknown" while messages of unknown outcome are
+// done, "" otherwise. The caller holds p.mu.
+func (p *progress) unknownWords() string {
+	if p.unknown == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d unknown", p.unknown)
 }
 
 // partName is "part 2: " for a delivery that is part of a run in parts,
@@ -271,6 +284,9 @@ func (p *progress) describe() string {
 	if p.failed > 0 {
 		notes = append(notes, fmt.Sprintf("%d not sent", p.failed))
 	}
+	if p.unknown > 0 {
+		notes = append(notes, fmt.Sprintf("%d unknown", p.unknown))
+	}
 	if !p.redial.IsZero() {
 		notes = append(notes, "no connection: connecting again at "+p.redial.Format(time.TimeOnly))
 	}
@@ -297,7 +313,8 @@ func roughDuration(d time.Duration) string {
 // or a stopped run hands back those not sent yet) is neither done nor
 // "not sent": the bar would count the one that happened to be taken from
 // the queue as a failure beside the many left, which the summary counts
-// not-attempted. It writes nothing, as Notice.
+// not-attempted. One of unknown outcome is done and counted apart, as
+// "unknown", the summary's word: it may have arrived. It writes nothing, as Notice.
 func (p *progress) Add(r sendpool.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -306,7 +323,11 @@ func (p *progress) Add(r sendpool.Result) {
 		return
 	}
 	p.done++
-	if r.Status != sendpool.StatusSent {
+	switch r.Status {
+	case sendpool.StatusSent:
+	case sendpool.StatusUnknown:
+		p.unknown++ // it may have arrived: not "not sent"
+	default:
 		p.failed++
 	}
 	// Only once the pool may dial again, or a message sent since the

@@ -437,3 +437,29 @@ func TestProgressPaceAfterOutage(t *testing.T) {
 		p.Close()
 	}
 }
+
+// TestProgressUnknownApart: a message of unknown outcome (the server's
+// reply never came) may have arrived: the progress line and the bar count
+// it as "unknown", the summary's word, not among those not sent.
+func TestProgressUnknownApart(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
+	w := newProgressLines()
+	tick := make(chan time.Time)
+	p := newProgress(&globalOptions{stderr: w}, 20, progressClock{tick: tick, now: func() time.Time { return t0 }})
+	for _, st := range []sendpool.Status{sendpool.StatusSent, sendpool.StatusSent, sendpool.StatusFailed, sendpool.StatusUnknown,
+		sendpool.StatusSent, sendpool.StatusDeferred, sendpool.StatusSent, sendpool.StatusSent} {
+		p.Add(sendpool.Result{Status: st})
+	}
+	tick <- t0.Add(time.Minute)
+	if got, want := w.next(t), "progress: 8/20 messages done, 2 not sent, 1 unknown, 1m0s so far, 8.0 msg/min, about 1m30s left"; got != want {
+		t.Errorf("line:\n got %q\nwant %q", got, want)
+	}
+	p.mu.Lock()
+	desc := p.describe()
+	p.mu.Unlock()
+	if want := "sending (2 not sent; 1 unknown)"; desc != want {
+		t.Errorf("bar: %q, want %q", desc, want)
+	}
+	p.Close()
+}
