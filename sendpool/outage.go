@@ -1,11 +1,10 @@
 package sendpool
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
-	"syscall"
+	"strings"
 )
 
 // outageError is err, a failed dial's, as it reads once the server's host
@@ -13,10 +12,11 @@ import (
 // now (NXDOMAIN, what some resolvers answer while offline, or a captive
 // portal's DNS) is a dropped network far more often than a typo, so it
 // becomes a DialFailed, which the run waits out and dials again instead
-// of stopping for; nothing accepting connections, or nothing answering,
-// is the server or the network, not smtp.host or smtp.port, which
-// worked. Any other err, and every err before the host was reached, is
-// err as it is (a setting to fix on a first run).
+// of stopping for; nothing accepting connections, nothing answering, or
+// no greeting (smtpclient's words, which point at smtp.host, smtp.port
+// and smtp.security), is the server or the network, not the settings,
+// which worked. Any other err, and every err before the host was
+// reached, is err as it is (a setting to fix on a first run).
 func (r *poolRun) outageError(err error) error {
 	var de *DialError
 	when := r.reachedWhen()
@@ -28,11 +28,17 @@ func (r *poolRun) outageError(err error) error {
 	case de.Kind == DialNotFound:
 		hint = fmt.Sprintf("the host name %s does not resolve now, though it did %s (is the network down?)", dialHost(de), when)
 		de = &DialError{Addr: de.Addr, Kind: DialFailed, Err: de.Err}
-	case de.Kind == DialNoAnswer && errors.Is(de.Err, syscall.ECONNREFUSED):
+	case de.Kind == DialNoAnswer && strings.HasPrefix(de.Hint, "nothing accepts connections at "):
 		hint = fmt.Sprintf("nothing accepts connections at %s now, though it did %s (is the server or the network down?)", de.Addr, when)
 		de = &DialError{Addr: de.Addr, Kind: DialNoAnswer, Err: de.Err}
-	case de.Kind == DialNoAnswer && isTimeout(de.Err):
+	case de.Kind == DialNoAnswer && strings.HasPrefix(de.Hint, "no answer from "):
 		hint = fmt.Sprintf("no answer from %s now, though it answered %s (is the server or the network down?)", de.Addr, when)
+		de = &DialError{Addr: de.Addr, Kind: DialNoAnswer, Err: de.Err}
+	case de.Kind == DialNoAnswer && strings.HasPrefix(de.Hint, de.Addr+" "+SilentNoGreeting):
+		hint = fmt.Sprintf("%s %s now, though it greeted %s (is the server or the network down?)", de.Addr, SilentNoGreeting, when)
+		de = &DialError{Addr: de.Addr, Kind: DialNoAnswer, Err: de.Err}
+	case de.Kind == DialNoAnswer && strings.HasPrefix(de.Hint, de.Addr+" "+ClosedNoGreeting):
+		hint = fmt.Sprintf("%s %s now, though it greeted %s (is the server or the network down?)", de.Addr, ClosedNoGreeting, when)
 		de = &DialError{Addr: de.Addr, Kind: DialNoAnswer, Err: de.Err}
 	default:
 		return err
@@ -66,9 +72,4 @@ func dialHost(de *DialError) string {
 		return de.Addr
 	}
 	return host
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout() || errors.Is(err, context.DeadlineExceeded)
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/pooltest"
@@ -26,6 +27,7 @@ const outageHost = "smtp.example.invalid"
 type switchedResolver struct {
 	srv     *smtptest.Server
 	closed  string // an address nothing listens on
+	silent  string // an address that takes connections and says nothing
 	answers []string
 	dials   atomic.Int64
 }
@@ -39,6 +41,8 @@ func (s *switchedResolver) dial(ctx context.Context, network, addr string) (net.
 		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: outageHost, IsNotFound: true}}
 	case "refusing":
 		return d.DialContext(ctx, network, s.closed)
+	case "silent":
+		return d.DialContext(ctx, network, s.silent)
 	}
 	return d.DialContext(ctx, network, s.srv.Addr)
 }
@@ -62,6 +66,37 @@ func outageRun(t *testing.T, r *switchedResolver, reachedBefore bool, n int) (*p
 	mu.Lock()
 	defer mu.Unlock()
 	return res, notices, err
+}
+
+// silentAddr is an address on this machine that takes connections and
+// says nothing until the test ends.
+func silentAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	var mu sync.Mutex
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	return l.Addr().String()
 }
 
 // closedAddr is an address on this machine nothing listens on.
@@ -106,6 +141,32 @@ func TestPoolHostGoneMidRunWaits(t *testing.T) {
 	}
 	if strings.Contains(all, "check smtp.") {
 		t.Errorf("a dropped network mid-run is blamed on the settings:\n%s", all)
+	}
+}
+
+// TestPoolSilentMidRunWaits: a server that took this run's connections
+// and greeted, and then takes one and says nothing, is waited out as the
+// server's or the network's trouble, not put down to smtp.port or
+// smtp.security. (Its second look at the port, HTTP and TLS, dials
+// through the resolver too: answers 3 and 4.)
+func TestPoolSilentMidRunWaits(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	r := &switchedResolver{srv: srv, silent: silentAddr(t), answers: []string{"up", "silent", "silent", "silent", "up"}}
+	cfg := pooltest.NewConfig(r.srv)
+	cfg.SMTP.Host, cfg.SMTP.NetDial, cfg.SMTP.Timeout = outageHost, r.dial, 100*time.Millisecond
+	cfg.Concurrency, cfg.PerConnection = 1, 2
+	var notices []string
+	var mu sync.Mutex
+	cfg.Notify = func(n sendpool.Notice) { mu.Lock(); notices = append(notices, n.Text); mu.Unlock() }
+	if _, err := pooltest.Run(t, cfg, pooltest.Messages(4)); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	pooltest.ExactlyOnce(t, srv, pooltest.Messages(4))
+	mu.Lock()
+	defer mu.Unlock()
+	all := strings.Join(notices, "\n")
+	if want := sendpool.SilentNoGreeting + " now, though it greeted earlier in this run (is the server or the network down?)"; !strings.Contains(all, want) || strings.Contains(all, "wrong smtp.security") {
+		t.Errorf("notices lack %q, or blame smtp.security:\n%s", want, all)
 	}
 }
 
