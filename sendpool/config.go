@@ -38,6 +38,12 @@ type Config struct {
 	// when the run decides on the refusals it held (noteRelayed,
 	// relayDecided).
 	SentDomains []string
+	// ReachedBefore says that an earlier run of the send delivered
+	// through a server at this host name (journal.State.HostReached): a
+	// name that does not resolve now is then more likely a dropped
+	// network than a setting, and the run waits for it as for a failed
+	// connection instead of stopping (see outageError).
+	ReachedBefore bool
 	// Concurrency is the most connections open at once; 0 means 4.
 	Concurrency int
 	// PerConnection is how many transactions a connection carries before

@@ -152,6 +152,7 @@ func (w *poolWorker) dialAgain(j *poolJob, round int, err error) bool {
 	if IsConnectionCap(err) {
 		r.connLimited.Store(true)
 	}
+	err = r.outageError(err)
 	if stop := r.dialStop(err); stop != nil {
 		r.stopFor(stop)
 		r.finishStopped(j)
@@ -185,7 +186,8 @@ func (w *poolWorker) dialAgain(j *poolJob, round int, err error) bool {
 }
 
 // dialStop returns the error a failed dial stops the run for, or nil when
-// dialing again may help: a host name that does not exist, nothing
+// dialing again may help: a host name that does not exist (and was never
+// reached: outageError), nothing
 // answering on the run's first connection (host, port or security to
 // fix, not a server that comes back in minutes), a feature the settings
 // require and the server lacks, a refused login, a TLS failure, a used-up

@@ -262,6 +262,7 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 		return nil, err
 	}
 	st.cfg.SentDomains = st.state.SentDomains(sendVia(c, st.cfg))
+	st.cfg.ReachedBefore = st.state.HostReached(c.SMTP.Host)
 	return st, nil
 }
 
@@ -751,7 +752,7 @@ func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpoo
 // returns the delivery's error as partEnd leaves it, whether the part's
 // time ran out, and how many messages it tried.
 func deliverPart(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Plan, cfg sendpool.Config, reporter *report.Reporter, copies *plan.SentCopies, allow plan.Allowance, opts sendOptions) (runErr error, timedOut bool, tried int) {
-	prog := newPartProgress(g, allow.N, opts.progress, opts.part)
+	prog := newPartProgress(g, allow.N, opts.progress, opts.part, cfg.Rate)
 	notify := cfg.Notify
 	cfg.Notify = func(n sendpool.Notice) {
 		prog.Notice(n)
@@ -1226,10 +1227,12 @@ func (e *notSentError) Is(target error) bool { return target == errSomeNotSent }
 // refused to start as rows have problems (sum.Refused), once those are
 // fixed; the advice to fix invalid rows adds that until then a send
 // needs --skip-invalid, unless that command has it already; nothingLeft:
-// this run had nothing to send.
+// this run had nothing to send. With unknown among them it heads its
+// line "not sent, or unknown": an unknown message may have arrived.
 func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
 	again := againVerb(a)
 	var parts, todo []string
+	heading := "not sent"
 	for _, k := range []struct {
 		st   sendpool.Status
 		todo string
@@ -1262,6 +1265,9 @@ func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k.st))
 			todo = append(todo, k.todo)
 		}
+		if n > 0 && k.st == sendpool.StatusUnknown {
+			heading = report.NotSentOrUnknown // they may have arrived
+		}
 	}
 	if sum.Owing > 0 {
 		parts = append(parts, report.Plural(sum.Owing, "message")+" to some recipients only")
@@ -1271,7 +1277,7 @@ func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
 		// A send refuses a sheet with invalid rows unless told to skip them.
 		todo[0] += " (until then, send again with --skip-invalid)"
 	}
-	text := fmt.Sprintf("not sent: %s; %s", strings.Join(parts, ", "), strings.Join(todo, "; "))
+	text := fmt.Sprintf("%s: %s; %s", heading, strings.Join(parts, ", "), strings.Join(todo, "; "))
 	if nothingLeft {
 		text = "nothing was left to send; " + text
 	}

@@ -33,9 +33,13 @@ type progress struct {
 	endAside func()
 	total    int
 	done     int
-	failed   int
-	started  time.Time
-	now      func() time.Time
+	// failed counts the messages done and not sent; unknown those of
+	// unknown outcome (the server's reply never came: they may have
+	// arrived), which are not among them.
+	failed  int
+	unknown int
+	started time.Time
+	now     func() time.Time
 	// redial, while no connection can be made, is when the pool dials
 	// again (Notice.Redial): the lines give no time left then, as the
 	// rate so far says nothing of it. A message done from then on
@@ -53,6 +57,13 @@ type progress struct {
 	// value: a run in one part); its lines then name the part and the
 	// whole run's count and time left beside the part's.
 	part runPart
+	// pace is the recent pace, which the lines give and take the time
+	// left at, in place of the run's average, once it has one.
+	pace pace
+	// rate is send.rate in messages per second (0: unlimited): the pace
+	// the lines give is never above it, nor the time left below what it
+	// allows.
+	rate float64
 }
 
 // progressEvery is how often the plain progress line is printed.
@@ -73,18 +84,19 @@ type progressClock struct {
 // g.stderr, and has g's errLine queue its lines for the same writer until
 // Close. The caller calls Close when the run ends.
 func newProgress(g *globalOptions, total int, clock progressClock) *progress {
-	return newPartProgress(g, total, clock, runPart{})
+	return newPartProgress(g, total, clock, runPart{}, 0)
 }
 
 // newPartProgress is newProgress for a delivery of total messages that is
 // part of a run in parts (sendParts): its lines say "part 2: 5/1500 …"
 // and, beside the part's, the whole run's count and time left, which the
-// plan's estimate ("about 1h03m") told.
-func newPartProgress(g *globalOptions, total int, clock progressClock, part runPart) *progress {
+// plan's estimate ("about 1h03m") told. rate is send.rate in messages per
+// second, 0 for unlimited.
+func newPartProgress(g *globalOptions, total int, clock progressClock, part runPart, rate float64) *progress {
 	if clock.now == nil {
 		clock.now = time.Now
 	}
-	p := &progress{total: total, started: clock.now(), now: clock.now, part: part}
+	p := &progress{total: total, started: clock.now(), now: clock.now, part: part, rate: rate}
 	var bar barDrawer
 	switch f, ok := rawFile(g.stderr); {
 	case g.quiet:
@@ -134,12 +146,12 @@ func (p *progress) writeLines(tick <-chan time.Time, stopTicker func()) {
 
 // line words the progress as of now: done of total, how many of those
 // were not sent, the time so far, and once a message is done the rate and
-// the time left at that rate. The caller holds p.mu.
+// the time left at that rate (perSecond). The caller holds p.mu.
 func (p *progress) line(now time.Time) string {
 	elapsed := now.Sub(p.started)
 	var b strings.Builder
-	fmt.Fprintf(&b, "progress: %s%d/%s done, %d not sent, %s so far",
-		p.partName(), p.done, report.Plural(p.total, "message"), p.failed, roughDuration(elapsed))
+	fmt.Fprintf(&b, "progress: %s%d/%s done, %d not sent%s, %s so far",
+		p.partName(), p.done, report.Plural(p.total, "message"), p.failed, p.unknownWords(), roughDuration(elapsed))
 	if p.done == 0 || elapsed <= 0 {
 		b.WriteString(p.noConnection(now))
 		if due, n := p.waits.latest(); n > 0 && p.redial.IsZero() {
@@ -147,20 +159,49 @@ func (p *progress) line(now time.Time) string {
 		}
 		return b.String()
 	}
+	perSecond := p.perSecond(now, elapsed)
 	// Per minute below what would print as 1.0 per second.
-	if perMinute := float64(p.done) / elapsed.Minutes(); perMinute < 59.5 {
+	if perMinute := perSecond * 60; perMinute < 59.5 {
 		fmt.Fprintf(&b, ", %.1f msg/min", perMinute)
 	} else {
-		fmt.Fprintf(&b, ", %.1f msg/s", perMinute/60)
+		fmt.Fprintf(&b, ", %.1f msg/s", perSecond)
 	}
 	if left := p.total - p.done; left > 0 && !p.redial.IsZero() {
 		b.WriteString(p.noConnection(now))
 	} else if left > 0 {
-		eta := time.Duration(float64(elapsed) / float64(p.done) * float64(left))
-		b.WriteString(p.timeLeft(now, eta))
-		b.WriteString(p.wholeRun(elapsed))
+		b.WriteString(p.timeLeft(now, timeAt(left, perSecond)))
+		b.WriteString(p.wholeRun(perSecond))
 	}
 	return b.String()
+}
+
+// perSecond is the pace the line gives as of now, elapsed into the run,
+// in messages per second: the recent pace (pace) once there is one, the
+// run's average before, and never above send.rate, which the pool does
+// not go past. The caller holds p.mu, with p.done > 0.
+func (p *progress) perSecond(now time.Time, elapsed time.Duration) float64 {
+	perSecond, ok := p.pace.perSecond(now)
+	if !ok {
+		perSecond = float64(p.done) / elapsed.Seconds()
+	}
+	if p.rate > 0 {
+		perSecond = min(perSecond, p.rate)
+	}
+	return perSecond
+}
+
+// timeAt is how long n messages take at perSecond.
+func timeAt(n int, perSecond float64) time.Duration {
+	return time.Duration(float64(n) / perSecond * float64(time.Second))
+}
+
+// unknownWords is ", 1 unknown" while messages of unknown outcome are
+// done, "" otherwise. The caller holds p.mu.
+func (p *progress) unknownWords() string {
+	if p.unknown == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d unknown", p.unknown)
 }
 
 // partName is "part 2: " for a delivery that is part of a run in parts,
@@ -178,15 +219,16 @@ func (p *progress) inParts() bool { return p.part.more || p.part.n > 1 }
 
 // wholeRun words, for a part of a run in parts whose later parts have
 // messages still to send, the whole run's count and its time left at the
-// rate so far ("" otherwise): a part's own time left ("about 49m50s left"
-// of 1500) read as the run's has the run end 13 minutes before the plan's
-// estimate said. The caller holds p.mu, with p.done > 0.
-func (p *progress) wholeRun(elapsed time.Duration) string {
+// pace the line gives, perSecond ("" otherwise): a part's own time left
+// ("about 49m50s left" of 1500) read as the run's has the run end 13
+// minutes before the plan's estimate said. The caller holds p.mu, with
+// p.done > 0.
+func (p *progress) wholeRun(perSecond float64) string {
 	done, ok := p.runDone()
 	if !ok {
 		return ""
 	}
-	eta := time.Duration(float64(elapsed) / float64(p.done) * float64(p.part.total-done))
+	eta := timeAt(p.part.total-done, perSecond)
 	return fmt.Sprintf("; the whole run: %d/%d done, about %s left", done, p.part.total, roughDuration(eta))
 }
 
@@ -257,6 +299,9 @@ func (p *progress) describe() string {
 	if p.failed > 0 {
 		notes = append(notes, fmt.Sprintf("%d not sent", p.failed))
 	}
+	if p.unknown > 0 {
+		notes = append(notes, fmt.Sprintf("%d unknown", p.unknown))
+	}
 	if !p.redial.IsZero() {
 		notes = append(notes, "no connection: connecting again at "+p.redial.Format(time.TimeOnly))
 	}
@@ -283,7 +328,8 @@ func roughDuration(d time.Duration) string {
 // or a stopped run hands back those not sent yet) is neither done nor
 // "not sent": the bar would count the one that happened to be taken from
 // the queue as a failure beside the many left, which the summary counts
-// not-attempted. It writes nothing, as Notice.
+// not-attempted. One of unknown outcome is done and counted apart, as
+// "unknown", the summary's word: it may have arrived. It writes nothing, as Notice.
 func (p *progress) Add(r sendpool.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -292,7 +338,11 @@ func (p *progress) Add(r sendpool.Result) {
 		return
 	}
 	p.done++
-	if r.Status != sendpool.StatusSent {
+	switch r.Status {
+	case sendpool.StatusSent:
+	case sendpool.StatusUnknown:
+		p.unknown++ // it may have arrived: not "not sent"
+	default:
 		p.failed++
 	}
 	// Only once the pool may dial again, or a message sent since the
@@ -300,9 +350,12 @@ func (p *progress) Add(r sendpool.Result) {
 	// that was lost since, while one sent since went over a connection
 	// that works (others than the one whose dial failed may be open).
 	sentSince := r.Status == sendpool.StatusSent && r.FinishedAt.After(p.noticed)
-	if !p.redial.IsZero() && (sentSince || !p.now().Before(p.redial)) {
+	now := p.now()
+	if !p.redial.IsZero() && (sentSince || !now.Before(p.redial)) {
 		p.redial = time.Time{}
+		p.pace.resume(now) // the time offline says nothing of the pace
 	}
+	p.pace.add(now)
 }
 
 // draw shows the bar as the progress stands (barDrawer); the linePrinter

@@ -384,7 +384,7 @@ func TestProgressPartOfRun(t *testing.T) {
 	} {
 		w := newProgressLines()
 		tick := make(chan time.Time)
-		p := newPartProgress(&globalOptions{stderr: w}, c.n, progressClock{tick: tick, now: func() time.Time { return t0 }}, c.part)
+		p := newPartProgress(&globalOptions{stderr: w}, c.n, progressClock{tick: tick, now: func() time.Time { return t0 }}, c.part, 0)
 		for range 5 {
 			p.Add(sendpool.Result{Status: sendpool.StatusSent})
 		}
@@ -415,4 +415,72 @@ func TestProgressBarPartOfRun(t *testing.T) {
 			t.Errorf("part %+v: %q, want %q", c.part, got, c.want)
 		}
 	}
+}
+
+// TestProgressPaceAfterOutage: after 40 s without a connection at
+// send.rate 10/s, the time left is taken at the pace since the connection
+// came back, not at the run's average, which counts the time offline (it
+// read "5.0 msg/s, about 5m0s left" for 2m30s); and never at a pace above
+// send.rate.
+func TestProgressPaceAfterOutage(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		rate float64
+		want string
+	}{
+		{10, "progress: 400/1900 messages done, 0 not sent, 1m20s so far, 10.0 msg/s, about 2m30s left"},
+		{4, "progress: 400/1900 messages done, 0 not sent, 1m20s so far, 4.0 msg/s, about 6m15s left"},
+	} {
+		var mu sync.Mutex
+		now := t0
+		at := func(d time.Duration) {
+			mu.Lock()
+			now = t0.Add(d)
+			mu.Unlock()
+		}
+		w := newProgressLines()
+		tick := make(chan time.Time)
+		p := newPartProgress(&globalOptions{stderr: w}, 1900, progressClock{tick: tick, now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }}, runPart{}, c.rate)
+		send := func(from time.Duration, n int) {
+			for i := range n {
+				at(from + time.Duration(i+1)*100*time.Millisecond)
+				p.Add(sendpool.Result{Status: sendpool.StatusSent, FinishedAt: t0.Add(from + time.Duration(i+1)*100*time.Millisecond)})
+			}
+		}
+		send(0, 300) // 10/s for 30 s
+		p.Notice(sendpool.Notice{Kind: sendpool.NoticeReconnect, Redial: t0.Add(60 * time.Second), Text: "no such host; connecting again in 30s"})
+		send(70*time.Second, 100) // back at 70 s, 10/s again
+		tick <- t0.Add(80 * time.Second)
+		if got := w.next(t); got != c.want {
+			t.Errorf("rate %v:\n got %q\nwant %q", c.rate, got, c.want)
+		}
+		p.Close()
+	}
+}
+
+// TestProgressUnknownApart: a message of unknown outcome (the server's
+// reply never came) may have arrived: the progress line and the bar count
+// it as "unknown", the summary's word, not among those not sent.
+func TestProgressUnknownApart(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
+	w := newProgressLines()
+	tick := make(chan time.Time)
+	p := newProgress(&globalOptions{stderr: w}, 20, progressClock{tick: tick, now: func() time.Time { return t0 }})
+	for _, st := range []sendpool.Status{sendpool.StatusSent, sendpool.StatusSent, sendpool.StatusFailed, sendpool.StatusUnknown,
+		sendpool.StatusSent, sendpool.StatusDeferred, sendpool.StatusSent, sendpool.StatusSent} {
+		p.Add(sendpool.Result{Status: st})
+	}
+	tick <- t0.Add(time.Minute)
+	if got, want := w.next(t), "progress: 8/20 messages done, 2 not sent, 1 unknown, 1m0s so far, 8.0 msg/min, about 1m30s left"; got != want {
+		t.Errorf("line:\n got %q\nwant %q", got, want)
+	}
+	p.mu.Lock()
+	desc := p.describe()
+	p.mu.Unlock()
+	if want := "sending (2 not sent; 1 unknown)"; desc != want {
+		t.Errorf("bar: %q, want %q", desc, want)
+	}
+	p.Close()
 }

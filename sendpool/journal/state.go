@@ -98,6 +98,9 @@ type State struct {
 	// sentDomains are recipient domains sent to, by Run.Via (see
 	// SentDomains).
 	sentDomains map[string][]string
+	// reached are the hosts of the servers that took a message (see
+	// HostReached).
+	reached map[string]struct{}
 }
 
 // keyID is what a State keeps of a string it looks up (a normalized key, a
@@ -625,6 +628,7 @@ func (s *State) result(r *Result, at lineRef) {
 	if r.Status == sendpool.StatusSent {
 		s.sent.add(sentKey(r.Finished))
 		s.noteSentDomain(r)
+		s.noteReached(r)
 	}
 	if r.Status == sendpool.StatusDuplicate || r.NormKey == "" {
 		// A row's own fact: the key belongs to another row, or is missing.

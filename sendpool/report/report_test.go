@@ -245,7 +245,7 @@ func TestSummaryText(t *testing.T) {
 	}
 	// The rows come under a heading of their own, not under the line
 	// that explains unknown.
-	if i, j := strings.Index(out, "may or may not have arrived"), strings.Index(out, "not sent:\n  row "); j < i || i < 0 {
+	if i, j := strings.Index(out, "may or may not have arrived"), strings.Index(out, "not sent, or unknown:\n  row "); j < i || i < 0 {
 		t.Errorf("the rows have no heading of their own after the explanations:\n%s", out)
 	}
 	if s.OK() {

@@ -385,11 +385,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
-		if s.Owing > 0 {
-			b.WriteString("not sent, or not to every recipient:\n")
-		} else {
-			b.WriteString("not sent:\n")
-		}
+		b.WriteString(s.problemsHeading() + ":\n")
 		rows := make([][]string, 0, len(s.Problems))
 		for _, r := range s.Problems {
 			rows = append(rows, listCells(r))
@@ -401,6 +397,25 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// NotSentOrUnknown heads the rows not sent when some are unknown: an
+// unknown message may have arrived, so "not sent" alone would misname it.
+const NotSentOrUnknown = "not sent, or unknown"
+
+// problemsHeading is the heading of the list of rows not sent
+// (Problems), naming as well those that went to some recipients only
+// (Owing) and those of unknown outcome.
+func (s *Summary) problemsHeading() string {
+	switch {
+	case s.Owing > 0 && s.Unknown > 0:
+		return "not sent, not to every recipient, or unknown"
+	case s.Owing > 0:
+		return "not sent, or not to every recipient"
+	case s.Unknown > 0:
+		return NotSentOrUnknown
+	}
+	return "not sent"
 }
 
 func truncate(s string, n int) string {

@@ -1,6 +1,7 @@
 package smtpclient
 
 import (
+	"context"
 	"crypto/x509"
 	"fmt"
 	"io"
@@ -52,6 +53,11 @@ type Config struct {
 	// PIPELINING is not offered) or TransportPlain (go-smtp's lockstep
 	// client, one reply awaited per command).
 	Transport campaign.Transport
+	// NetDial, when set, opens the TCP connection to host:port in place
+	// of a net.Dialer with Timeout (which resolves the host name through
+	// this machine's resolver): a test answers the name as a resolver
+	// would, "no such host" or the address of its own server.
+	NetDial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // ConfigFrom builds the transport settings from a campaign's smtp: section

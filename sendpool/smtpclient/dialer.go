@@ -180,8 +180,7 @@ func (d *Dialer) dial(ctx context.Context, notes *probeNotes) (*smtpConn, error)
 	defer cancel()
 
 	start := time.Now()
-	nd := net.Dialer{Timeout: to}
-	nc, err := nd.DialContext(ctx, "tcp", cfg.Addr())
+	nc, err := d.netDial(to)(ctx, "tcp", cfg.Addr())
 	if err != nil {
 		return nil, d.connectError(err)
 	}
@@ -214,6 +213,18 @@ func (d *Dialer) dial(ctx context.Context, notes *probeNotes) (*smtpConn, error)
 		return nil, d.setupError(ctx, err)
 	}
 	return c, nil
+}
+
+// netDialFunc opens a TCP connection (net.Dialer.DialContext's form).
+type netDialFunc = func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// netDial is what opens the dialer's TCP connections: Config.NetDial when
+// set, else a net.Dialer with timeout (0: ctx alone bounds it).
+func (d *Dialer) netDial(timeout time.Duration) netDialFunc {
+	if d.cfg.NetDial != nil {
+		return d.cfg.NetDial
+	}
+	return (&net.Dialer{Timeout: timeout}).DialContext
 }
 
 // setupError is what a session whose setup failed with err reports: a

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"strconv"
 	"syscall"
 	"time"
@@ -62,7 +61,7 @@ func isClosed(err error) bool {
 // word from one that said nothing until the setup timed out.
 func (d *Dialer) silenceHint(ctx context.Context, closed bool) string {
 	addr := d.cfg.Addr()
-	switch sniff(ctx, addr, d.cfg.Host) {
+	switch sniff(ctx, d.netDial(0), addr, d.cfg.Host) {
 	case "http":
 		return fmt.Sprintf("%s sent no SMTP greeting and answers HTTP: it is a web server, not a mail server; set smtp.port to the provider's SMTP port (587 with security: starttls, 465 with security: tls)", addr)
 	case "tls":
@@ -79,11 +78,11 @@ func (d *Dialer) silenceHint(ctx context.Context, closed bool) string {
 // (or nothing within sniffTimeout; the two looks run at once). Written by hand: no
 // library answers "what protocol is this port", and the look is only taken
 // once a session has failed.
-func sniff(ctx context.Context, addr, host string) string {
+func sniff(ctx context.Context, dial netDialFunc, addr, host string) string {
 	ctx = context.WithoutCancel(ctx)
 	isTLS := make(chan bool, 1)
-	go func() { isTLS <- sniffTLS(ctx, addr, host) }()
-	isHTTP := sniffHTTP(ctx, addr, host)
+	go func() { isTLS <- sniffTLS(ctx, dial, addr, host) }()
+	isHTTP := sniffHTTP(ctx, dial, addr, host)
 	switch {
 	case <-isTLS:
 		return "tls"
@@ -96,11 +95,10 @@ func sniff(ctx context.Context, addr, host string) string {
 // sniffTLS reports whether a TLS handshake with addr gets a TLS answer.
 // Nothing is sent after the handshake, so the certificate is not checked
 // (a failed check would still prove TLS).
-func sniffTLS(ctx context.Context, addr, host string) bool {
+func sniffTLS(ctx context.Context, dial netDialFunc, addr, host string) bool {
 	ctx, cancel := context.WithTimeout(ctx, sniffTimeout)
 	defer cancel()
-	var nd net.Dialer
-	c, err := nd.DialContext(ctx, "tcp", addr)
+	c, err := dial(ctx, "tcp", addr)
 	if err != nil {
 		return false
 	}
@@ -112,11 +110,10 @@ func sniffTLS(ctx context.Context, addr, host string) bool {
 }
 
 // sniffHTTP reports whether an HTTP request to addr gets an HTTP answer.
-func sniffHTTP(ctx context.Context, addr, host string) bool {
+func sniffHTTP(ctx context.Context, dial netDialFunc, addr, host string) bool {
 	ctx, cancel := context.WithTimeout(ctx, sniffTimeout)
 	defer cancel()
-	var nd net.Dialer
-	c, err := nd.DialContext(ctx, "tcp", addr)
+	c, err := dial(ctx, "tcp", addr)
 	if err != nil {
 		return false
 	}

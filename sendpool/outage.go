@@ -1,0 +1,75 @@
+package sendpool
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+)
+
+// outageError is err, a failed dial's, as it reads once the server's host
+// was reached before (reachedWhen): a host name that does not resolve
+// now (NXDOMAIN, what some resolvers answer while offline, or a captive
+// portal's DNS) is a dropped network far more often than a typo, so it
+// becomes a DialFailed, which the run waits out and dials again instead
+// of stopping for; nothing accepting connections, nothing answering, or
+// no greeting (smtpclient's words, which point at smtp.host, smtp.port
+// and smtp.security), is the server or the network, not the settings,
+// which worked. Any other err, and every err before the host was
+// reached, is err as it is (a setting to fix on a first run).
+func (r *poolRun) outageError(err error) error {
+	var de *DialError
+	when := r.reachedWhen()
+	if when == "" || !errors.As(err, &de) {
+		return err
+	}
+	var hint string
+	switch {
+	case de.Kind == DialNotFound:
+		hint = fmt.Sprintf("the host name %s does not resolve now, though it did %s (is the network down?)", dialHost(de), when)
+		de = &DialError{Addr: de.Addr, Kind: DialFailed, Err: de.Err}
+	case de.Kind == DialNoAnswer && strings.HasPrefix(de.Hint, "nothing accepts connections at "):
+		hint = fmt.Sprintf("nothing accepts connections at %s now, though it did %s (is the server or the network down?)", de.Addr, when)
+		de = &DialError{Addr: de.Addr, Kind: DialNoAnswer, Err: de.Err}
+	case de.Kind == DialNoAnswer && strings.HasPrefix(de.Hint, "no answer from "):
+		hint = fmt.Sprintf("no answer from %s now, though it answered %s (is the server or the network down?)", de.Addr, when)
+		de = &DialError{Addr: de.Addr, Kind: DialNoAnswer, Err: de.Err}
+	case de.Kind == DialNoAnswer && strings.HasPrefix(de.Hint, de.Addr+" "+SilentNoGreeting):
+		hint = fmt.Sprintf("%s %s now, though it greeted %s (is the server or the network down?)", de.Addr, SilentNoGreeting, when)
+		de = &DialError{Addr: de.Addr, Kind: DialNoAnswer, Err: de.Err}
+	case de.Kind == DialNoAnswer && strings.HasPrefix(de.Hint, de.Addr+" "+ClosedNoGreeting):
+		hint = fmt.Sprintf("%s %s now, though it greeted %s (is the server or the network down?)", de.Addr, ClosedNoGreeting, when)
+		de = &DialError{Addr: de.Addr, Kind: DialNoAnswer, Err: de.Err}
+	default:
+		return err
+	}
+	de.Hint = hint + ": " + Reason(de.Err)
+	return de
+}
+
+// reachedWhen says when the server's host was reached before, in words
+// that follow "though it did": "earlier in this run" once a connection
+// of the run was made, "in an earlier run of this send" when the journal
+// says one delivered through it (Config.ReachedBefore); "" when never.
+func (r *poolRun) reachedWhen() string {
+	switch {
+	case r.connected.Load():
+		return "earlier in this run"
+	case r.p.cfg.ReachedBefore:
+		return "in an earlier run of this send"
+	}
+	return ""
+}
+
+// dialHost is the host name de failed to resolve.
+func dialHost(de *DialError) string {
+	var dnsErr *net.DNSError
+	if errors.As(de.Err, &dnsErr) && dnsErr.Name != "" {
+		return dnsErr.Name
+	}
+	host, _, err := net.SplitHostPort(de.Addr)
+	if err != nil {
+		return de.Addr
+	}
+	return host
+}

@@ -1,0 +1,208 @@
+package sendpool_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/pooltest"
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// outageHost is smtp.host in the tests of a dropped network: under
+// .invalid (RFC 6761), a name no resolver may answer, and never looked
+// up: the test's resolver (smtpclient.Config.NetDial) answers it.
+const outageHost = "smtp.example.invalid"
+
+// switchedResolver answers outageHost as a resolver does: with the test
+// server's address while up, "no such host" (NXDOMAIN) while down, and
+// with a port nothing listens on while refusing; dialAnswers says which,
+// by dial (1 is the run's first), the later ones as the last.
+type switchedResolver struct {
+	srv     *smtptest.Server
+	closed  string // an address nothing listens on
+	silent  string // an address that takes connections and says nothing
+	answers []string
+	dials   atomic.Int64
+}
+
+func (s *switchedResolver) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	n := int(s.dials.Add(1))
+	answer := s.answers[min(n, len(s.answers))-1]
+	var d net.Dialer
+	switch answer {
+	case "down":
+		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: outageHost, IsNotFound: true}}
+	case "refusing":
+		return d.DialContext(ctx, network, s.closed)
+	case "silent":
+		return d.DialContext(ctx, network, s.silent)
+	}
+	return d.DialContext(ctx, network, s.srv.Addr)
+}
+
+// outageRun sends msgs through a server at outageHost answered as r
+// says, one connection carrying two messages, and returns the notices
+// the pool gave.
+func outageRun(t *testing.T, r *switchedResolver, reachedBefore bool, n int) (*pooltest.Results, []string, error) {
+	t.Helper()
+	cfg := pooltest.NewConfig(r.srv)
+	cfg.SMTP.Host, cfg.SMTP.NetDial = outageHost, r.dial
+	cfg.Concurrency, cfg.PerConnection, cfg.ReachedBefore = 1, 2, reachedBefore
+	var mu sync.Mutex
+	var notices []string
+	cfg.Notify = func(n sendpool.Notice) {
+		mu.Lock()
+		notices = append(notices, n.Text)
+		mu.Unlock()
+	}
+	res, err := pooltest.Run(t, cfg, pooltest.Messages(n))
+	mu.Lock()
+	defer mu.Unlock()
+	return res, notices, err
+}
+
+// silentAddr is an address on this machine that takes connections and
+// says nothing until the test ends.
+func silentAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	var mu sync.Mutex
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	return l.Addr().String()
+}
+
+// closedAddr is an address on this machine nothing listens on.
+func closedAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// TestPoolHostGoneMidRunWaits: a host name that resolved for the run's
+// first connection and then does not ("no such host", as some resolvers
+// answer while the laptop is offline) is waited out and dialed again,
+// with words saying it resolved before, not stopped for as a setting; the
+// run ends once it resolves again, each message sent once. A refused
+// connection mid-run names the server or the network, not smtp.port.
+func TestPoolHostGoneMidRunWaits(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	r := &switchedResolver{srv: srv, closed: closedAddr(t), answers: []string{"up", "down", "down", "refusing", "up"}}
+	res, notices, err := outageRun(t, r, false, 8)
+	if err != nil {
+		t.Fatalf("run: %v (notices %q)", err, notices)
+	}
+	pooltest.ExactlyOnce(t, srv, pooltest.Messages(8))
+	for row, m := range res.Map() {
+		if m.Status != sendpool.StatusSent {
+			t.Errorf("row %d: %v", row, m.Status)
+		}
+	}
+	all := strings.Join(notices, "\n")
+	for _, want := range []string{
+		"the host name " + outageHost + " does not resolve now, though it did earlier in this run (is the network down?)",
+		"nothing accepts connections at " + outageHost + ":",
+		"now, though it did earlier in this run (is the server or the network down?)",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("notices lack %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "check smtp.") {
+		t.Errorf("a dropped network mid-run is blamed on the settings:\n%s", all)
+	}
+}
+
+// TestPoolSilentMidRunWaits: a server that took this run's connections
+// and greeted, and then takes one and says nothing, is waited out as the
+// server's or the network's trouble, not put down to smtp.port or
+// smtp.security. (Its second look at the port, HTTP and TLS, dials
+// through the resolver too: answers 3 and 4.)
+func TestPoolSilentMidRunWaits(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	r := &switchedResolver{srv: srv, silent: silentAddr(t), answers: []string{"up", "silent", "silent", "silent", "up"}}
+	cfg := pooltest.NewConfig(r.srv)
+	cfg.SMTP.Host, cfg.SMTP.NetDial, cfg.SMTP.Timeout = outageHost, r.dial, 100*time.Millisecond
+	cfg.Concurrency, cfg.PerConnection = 1, 2
+	var notices []string
+	var mu sync.Mutex
+	cfg.Notify = func(n sendpool.Notice) { mu.Lock(); notices = append(notices, n.Text); mu.Unlock() }
+	if _, err := pooltest.Run(t, cfg, pooltest.Messages(4)); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	pooltest.ExactlyOnce(t, srv, pooltest.Messages(4))
+	mu.Lock()
+	defer mu.Unlock()
+	all := strings.Join(notices, "\n")
+	if want := sendpool.SilentNoGreeting + " now, though it greeted earlier in this run (is the server or the network down?)"; !strings.Contains(all, want) || strings.Contains(all, "wrong smtp.security") {
+		t.Errorf("notices lack %q, or blame smtp.security:\n%s", want, all)
+	}
+}
+
+// TestPoolHostGoneResumedWaits: a run of a send whose earlier run
+// delivered through the host (Config.ReachedBefore, from the journal)
+// waits out "no such host" at its first connection too.
+func TestPoolHostGoneResumedWaits(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	r := &switchedResolver{srv: srv, answers: []string{"down", "up"}}
+	_, notices, err := outageRun(t, r, true, 3)
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	pooltest.ExactlyOnce(t, srv, pooltest.Messages(3))
+	if all := strings.Join(notices, "\n"); !strings.Contains(all, "does not resolve now, though it did in an earlier run of this send") {
+		t.Errorf("notices:\n%s", all)
+	}
+}
+
+// TestPoolMisspeltHostStops: a host name never reached that does not
+// resolve is a setting to fix: the run stops at its first dial, with the
+// words it always had, and nothing is sent.
+func TestPoolMisspeltHostStops(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	r := &switchedResolver{srv: srv, answers: []string{"down", "up"}}
+	res, _, err := outageRun(t, r, false, 3)
+	if !errors.Is(err, sendpool.ErrUnreachable) || !strings.Contains(err.Error(), "the host name "+outageHost+" does not resolve (check smtp.host)") {
+		t.Fatalf("err %v, want the host name to check", err)
+	}
+	if n := r.dials.Load(); n != 1 {
+		t.Errorf("%d dials, want 1", n)
+	}
+	if got := sendpool.StopFix(sendpool.StopCause(res.Get(2).Detail)); got != "the settings are fixed (see why the run stopped)" {
+		t.Errorf("StopFix %q", got)
+	}
+	if len(srv.Messages()) != 0 {
+		t.Errorf("%d messages sent", len(srv.Messages()))
+	}
+}
