@@ -1417,20 +1417,16 @@ func sendSettings(c *campaign.Campaign, opts sendOptions) report.Settings {
 	return s
 }
 
-// lastSendSettings is sendSettings of the latest send run in runs (the
-// journal's), under the --rate and --concurrency it recorded (recordAgain):
-// the settings report's page shows, as that send's own page did; the
-// campaign's when no send ran.
-func lastSendSettings(c *campaign.Campaign, runs []journal.Run) report.Settings {
-	for i := len(runs) - 1; i >= 0; i-- {
-		f := runs[i].Flags
-		if f["command"] != "" || f["test"] != "" {
-			continue // bounces, a test send
-		}
-		n, _ := strconv.Atoi(f["concurrency"])
-		return sendSettings(c, sendOptions{rate: f["rate"], concurrency: n})
-	}
-	return report.SettingsFrom(c.Send)
+// lastSendSettings is sendSettings of the journal's (state's) latest
+// send (journal.State.LastSend: one that delivered, or one refused to
+// start as rows have problems), under the --rate and --concurrency it
+// recorded (recordAgain, read back by lastSendAgain): the settings
+// report's page shows, as that send's own page did, beside the command
+// to send the rest that names them (reportAgain); the campaign's when no
+// send ran.
+func lastSendSettings(c *campaign.Campaign, state *journal.State) report.Settings {
+	a := lastSendAgain(state)
+	return sendSettings(c, sendOptions{rate: a.rate, concurrency: a.concurrency})
 }
 
 // runFlags are the flags of this run worth keeping in the journal's run
