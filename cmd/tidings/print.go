@@ -173,20 +173,14 @@ func (mw *messageWarnings) Done() {
 	if line := sharedUnsubscribeWarning(mw.file, mw.shared, mw.sharedK); line != "" {
 		fmt.Fprintln(mw.w, line)
 	}
-	for _, line := range mw.blank.lines(mw.file) {
-		fmt.Fprintln(mw.w, line)
-	}
-	for _, line := range mw.padded.lines(mw.file) {
-		fmt.Fprintln(mw.w, line)
-	}
-	for _, line := range noFileWarning.lines(&mw.noFile, mw.file) {
-		fmt.Fprintln(mw.w, line)
-	}
-	for _, line := range noImageWarning.lines(&mw.noImage, mw.file) {
-		fmt.Fprintln(mw.w, line)
-	}
-	for _, line := range mw.unlinked.lines(mw.file) {
-		fmt.Fprintln(mw.w, line)
+	for _, lines := range [][]string{
+		mw.blank.lines(mw.file), mw.padded.lines(mw.file),
+		noFileWarning.lines(&mw.noFile, mw.file), noImageWarning.lines(&mw.noImage, mw.file),
+		mw.unlinked.lines(mw.file),
+	} {
+		for _, line := range lines {
+			fmt.Fprintln(mw.w, line)
+		}
 	}
 }
 
