@@ -376,10 +376,7 @@ func journalDamage(state *journal.State) error {
 // sheet's warnings and the earlier deliveries of unknown outcome.
 func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *journal.State, opts sendOptions, rate float64) (*plan.Plan, error) {
 	c := in.Campaign
-	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
-	warn.blank.where = in.Renderer.PrintedIn
-	warn.blank.seen = in.Renderer.BlankSeen
-	warn.padded.where = in.Renderer.PaddedIn
+	warn := newMessageWarnings(g.stdout, c.Recipients.Path, in.Renderer)
 	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
 	sheetWarn.First() // before the rows' warnings and problems, which it may explain
 	pl, err := preflightPlan(ctx, in, state, opts, rate, warn)

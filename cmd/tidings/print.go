@@ -136,8 +136,14 @@ type messageWarnings struct {
 // maxMessageWarnings is how many message warnings a run prints.
 const maxMessageWarnings = 20
 
-func newMessageWarnings(w io.Writer, sheet string) *messageWarnings {
-	return &messageWarnings{w: w, file: displayPath(sheet), limit: maxMessageWarnings}
+// newMessageWarnings are the warnings of the messages r renders from
+// sheet, printed on w, whose lines say where r's templates print a
+// column (blank or padded) and what a reader sees of it blank.
+func newMessageWarnings(w io.Writer, sheet string, r *render.Renderer) *messageWarnings {
+	mw := &messageWarnings{w: w, file: displayPath(sheet), limit: maxMessageWarnings}
+	mw.blank.where, mw.blank.seen = r.PrintedIn, r.BlankSeen
+	mw.padded.where = r.PaddedIn
+	return mw
 }
 
 // Add prints m's warnings.
