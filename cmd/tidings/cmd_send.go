@@ -748,7 +748,7 @@ func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpoo
 // returns the delivery's error as partEnd leaves it, whether the part's
 // time ran out, and how many messages it tried.
 func deliverPart(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Plan, cfg sendpool.Config, reporter *report.Reporter, copies *plan.SentCopies, allow plan.Allowance, opts sendOptions) (runErr error, timedOut bool, tried int) {
-	prog := newPartProgress(g, allow.N, opts.progress, opts.part)
+	prog := newProgress(g, allow.N, opts.progress, opts.part)
 	notify := cfg.Notify
 	cfg.Notify = func(n sendpool.Notice) {
 		prog.Notice(n)
