@@ -45,9 +45,16 @@ func (b *blankCells) add(row int, columns []string) {
 // lines are the warnings, one a column, for the sheet as displayPath
 // shows it (words).
 func (b *blankCells) lines(sheet string) []string {
-	var out []string
-	for _, c := range b.columns {
-		out = append(out, fmt.Sprintf("warning: %s: %s", sheet, b.words(c, b.rows[c])))
+	return columnLines(sheet, b.columns, func(c string) string { return b.words(c, b.rows[c]) })
+}
+
+// columnLines are the lines of a warning told a column (blankCells,
+// paddedCells, pathWarning), in the order of columns, each "warning:
+// SHEET: " and words of its column.
+func columnLines(sheet string, columns []string, words func(c string) string) []string {
+	out := make([]string, 0, len(columns))
+	for _, c := range columns {
+		out = append(out, fmt.Sprintf("warning: %s: %s", sheet, words(c)))
 	}
 	return out
 }

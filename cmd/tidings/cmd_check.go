@@ -417,10 +417,7 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 	defer earlier.Close()
 	pass := &checkPass{opts: opts, g: g, state: state, decider: decider, earlier: earlier, sum: checkSummary{state: state},
 		domains: map[string]int{}, probs: newProblemPrinter(g.stdout, opts.maxProblems)}
-	pass.warn = newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
-	pass.warn.blank.where = in.Renderer.PrintedIn
-	pass.warn.blank.seen = in.Renderer.BlankSeen
-	pass.warn.padded.where = in.Renderer.PaddedIn
+	pass.warn = newMessageWarnings(g.stdout, in.Campaign.Recipients.Path, in.Renderer)
 	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
 	sheetWarn.First()
 	if err := in.Renderer.Each(ctx, in.Sheet, plan.Workers(), pass.row); err != nil {

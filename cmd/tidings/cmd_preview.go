@@ -135,11 +135,8 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 	defer finder.Close()
 	warnUnreadable(g.stdout, finder.Generations())
 	r := &previewRun{opts: opts, out: g.stdout, state: state, decider: decider, w: w, finder: finder, sum: checkSummary{state: state},
-		writes: startWriters(ctx, w), warn: newMessageWarnings(g.stdout, c.Recipients.Path),
+		writes: startWriters(ctx, w), warn: newMessageWarnings(g.stdout, c.Recipients.Path, in.Renderer),
 		probs: newProblemPrinter(g.stdout, math.MaxInt)} // every row: the gallery shows them all too
-	r.warn.blank.where = in.Renderer.PrintedIn
-	r.warn.blank.seen = in.Renderer.BlankSeen
-	r.warn.padded.where = in.Renderer.PaddedIn
 	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
 	sheetWarn.First()
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {

@@ -81,7 +81,7 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	if err := rep.Flush(); err != nil {
 		return report.Summary{}, end, false, err
 	}
-	page, err = writeReportPage(ctx, g, c, path, report.PageInput{Rows: rep.Each, Ending: rep.WrittenEnding, Settings: lastSendSettings(c, state.Runs), Now: now, Running: state.SendRuns(), Killed: killedRunWords(state)})
+	page, err = writeReportPage(ctx, g, c, path, report.PageInput{Rows: rep.Each, Ending: rep.WrittenEnding, Settings: lastSendSettings(c, state), Now: now, Running: state.SendRuns(), Killed: killedRunWords(state)})
 	if err != nil {
 		return report.Summary{}, end, false, err
 	}

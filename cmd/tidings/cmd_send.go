@@ -377,10 +377,7 @@ func journalDamage(state *journal.State) error {
 // sheet's warnings and the earlier deliveries of unknown outcome.
 func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *journal.State, opts sendOptions, rate float64) (*plan.Plan, error) {
 	c := in.Campaign
-	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
-	warn.blank.where = in.Renderer.PrintedIn
-	warn.blank.seen = in.Renderer.BlankSeen
-	warn.padded.where = in.Renderer.PaddedIn
+	warn := newMessageWarnings(g.stdout, c.Recipients.Path, in.Renderer)
 	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
 	sheetWarn.First() // before the rows' warnings and problems, which it may explain
 	pl, err := preflightPlan(ctx, in, state, opts, rate, warn)
@@ -752,7 +749,7 @@ func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpoo
 // returns the delivery's error as partEnd leaves it, whether the part's
 // time ran out, and how many messages it tried.
 func deliverPart(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Plan, cfg sendpool.Config, reporter *report.Reporter, copies *plan.SentCopies, allow plan.Allowance, opts sendOptions) (runErr error, timedOut bool, tried int) {
-	prog := newPartProgress(g, allow.N, opts.progress, opts.part, cfg.Rate)
+	prog := newProgress(g, allow.N, opts.progress, opts.part, cfg.Rate)
 	notify := cfg.Notify
 	cfg.Notify = func(n sendpool.Notice) {
 		prog.Notice(n)
@@ -1423,20 +1420,16 @@ func sendSettings(c *campaign.Campaign, opts sendOptions) report.Settings {
 	return s
 }
 
-// lastSendSettings is sendSettings of the latest send run in runs (the
-// journal's), under the --rate and --concurrency it recorded (recordAgain):
-// the settings report's page shows, as that send's own page did; the
-// campaign's when no send ran.
-func lastSendSettings(c *campaign.Campaign, runs []journal.Run) report.Settings {
-	for i := len(runs) - 1; i >= 0; i-- {
-		f := runs[i].Flags
-		if f["command"] != "" || f["test"] != "" {
-			continue // bounces, a test send
-		}
-		n, _ := strconv.Atoi(f["concurrency"])
-		return sendSettings(c, sendOptions{rate: f["rate"], concurrency: n})
-	}
-	return report.SettingsFrom(c.Send)
+// lastSendSettings is sendSettings of the journal's (state's) latest
+// send (journal.State.LastSend: one that delivered, or one refused to
+// start as rows have problems), under the --rate and --concurrency it
+// recorded (recordAgain, read back by lastSendAgain): the settings
+// report's page shows, as that send's own page did, beside the command
+// to send the rest that names them (reportAgain); the campaign's when no
+// send ran.
+func lastSendSettings(c *campaign.Campaign, state *journal.State) report.Settings {
+	a := lastSendAgain(state)
+	return sendSettings(c, sendOptions{rate: a.rate, concurrency: a.concurrency})
 }
 
 // runFlags are the flags of this run worth keeping in the journal's run

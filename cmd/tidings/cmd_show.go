@@ -138,21 +138,8 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 	row, dupOf := opts.row, ""
 	var damaged error // current's row records, found damaged
 	if row > 0 {
-		if key, dupOf, damaged, err = keyOfRow(ctx, current, c, row, path); errors.Is(err, errNotFound) {
-			if herr := notARecipientRow(ctx, c, row); herr != nil {
-				return herr // the header, or above it: say that rather than "no row"
-			}
-		}
-		if lo := (*leftOutError)(nil); errors.As(err, &lo) && messageWentTo(state, lo.key) {
-			// Left out now (paid since the reminder went): what went.
-			fmt.Fprintf(g.stderr, "note: %v; a message went to it before, shown below\n", lo.err)
-			key, err = lo.key, nil
-		}
-		if err != nil {
+		if key, dupOf, damaged, err = showRowKey(ctx, g, c, state, current, row, path); err != nil {
 			return err
-		}
-		if damaged != nil {
-			fmt.Fprintf(g.stderr, "warning: %v; row %d is read from the sheet instead\n", damaged, row)
 		}
 	}
 	e, err := state.Entry(key)
@@ -196,6 +183,33 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 		fmt.Fprintf(g.stderr, "warning: %s, so the next send renders this message again, with a new Date and DKIM signature: it shows what the message says, not byte for byte what will be sent\n", why)
 	}
 	return writeMessage(g, c.StateDir, opts.out, m.Data)
+}
+
+// showRowKey is keyOfRow for show --row row, telling on g's stderr what
+// show says before the message: a row the campaign leaves out now
+// (leftOutError) whose key the journal (state) has a message for is
+// that key, with a note of why it is left out; a row whose spooled
+// records are damaged is read from the sheet, with a warning saying so.
+// The error says a header or title row is not a recipient's, rather than
+// that there is no such row.
+func showRowKey(ctx context.Context, g *globalOptions, c *campaign.Campaign, state *journal.State, current *currentSpool, row int, path string) (key, dupOf string, damaged, err error) {
+	if key, dupOf, damaged, err = keyOfRow(ctx, current, c, row, path); errors.Is(err, errNotFound) {
+		if herr := notARecipientRow(ctx, c, row); herr != nil {
+			return "", "", nil, herr // the header, or above it: say that rather than "no row"
+		}
+	}
+	if lo := (*leftOutError)(nil); errors.As(err, &lo) && messageWentTo(state, lo.key) {
+		// Left out now (paid since the reminder went): what went.
+		fmt.Fprintf(g.stderr, "note: %v; a message went to it before, shown below\n", lo.err)
+		key, err = lo.key, nil
+	}
+	if err != nil {
+		return "", "", nil, err
+	}
+	if damaged != nil {
+		fmt.Fprintf(g.stderr, "warning: %v; row %d is read from the sheet instead\n", damaged, row)
+	}
+	return key, dupOf, damaged, nil
 }
 
 // messageWentTo reports whether the journal of state knows a message

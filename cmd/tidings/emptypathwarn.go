@@ -49,9 +49,5 @@ func (p pathWarning) words(c string, rows *plan.RowList) string {
 // lines are p's warnings of the rows gathered in b by column, one line a
 // column for the sheet as displayPath shows it.
 func (p pathWarning) lines(b *blankCells, sheet string) []string {
-	var out []string
-	for _, c := range b.columns {
-		out = append(out, fmt.Sprintf("warning: %s: %s", sheet, p.words(c, b.rows[c])))
-	}
-	return out
+	return columnLines(sheet, b.columns, func(c string) string { return p.words(c, b.rows[c]) })
 }

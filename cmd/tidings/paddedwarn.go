@@ -45,11 +45,7 @@ func (p *paddedCells) add(m *render.Message) {
 // the sheet holds them (README: "values as the sheet shows them"), so the
 // fix is the user's, in the sheet or with trim in the template.
 func (p *paddedCells) lines(sheet string) []string {
-	var out []string
-	for _, c := range p.columns {
-		out = append(out, fmt.Sprintf("warning: %s: %s", sheet, p.words(c, p.rows[c], p.first[c])))
-	}
-	return out
+	return columnLines(sheet, p.columns, func(c string) string { return p.words(c, p.rows[c], p.first[c]) })
 }
 
 // words is the warning of column c padded in rows, after "warning:

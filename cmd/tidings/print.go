@@ -136,8 +136,14 @@ type messageWarnings struct {
 // maxMessageWarnings is how many message warnings a run prints.
 const maxMessageWarnings = 20
 
-func newMessageWarnings(w io.Writer, sheet string) *messageWarnings {
-	return &messageWarnings{w: w, file: displayPath(sheet), limit: maxMessageWarnings}
+// newMessageWarnings are the warnings of the messages r renders from
+// sheet, printed on w, whose lines say where r's templates print a
+// column (blank or padded) and what a reader sees of it blank.
+func newMessageWarnings(w io.Writer, sheet string, r *render.Renderer) *messageWarnings {
+	mw := &messageWarnings{w: w, file: displayPath(sheet), limit: maxMessageWarnings}
+	mw.blank.where, mw.blank.seen = r.PrintedIn, r.BlankSeen
+	mw.padded.where = r.PaddedIn
+	return mw
 }
 
 // Add prints m's warnings.
@@ -173,20 +179,14 @@ func (mw *messageWarnings) Done() {
 	if line := sharedUnsubscribeWarning(mw.file, mw.shared, mw.sharedK); line != "" {
 		fmt.Fprintln(mw.w, line)
 	}
-	for _, line := range mw.blank.lines(mw.file) {
-		fmt.Fprintln(mw.w, line)
-	}
-	for _, line := range mw.padded.lines(mw.file) {
-		fmt.Fprintln(mw.w, line)
-	}
-	for _, line := range noFileWarning.lines(&mw.noFile, mw.file) {
-		fmt.Fprintln(mw.w, line)
-	}
-	for _, line := range noImageWarning.lines(&mw.noImage, mw.file) {
-		fmt.Fprintln(mw.w, line)
-	}
-	for _, line := range mw.unlinked.lines(mw.file) {
-		fmt.Fprintln(mw.w, line)
+	for _, lines := range [][]string{
+		mw.blank.lines(mw.file), mw.padded.lines(mw.file),
+		noFileWarning.lines(&mw.noFile, mw.file), noImageWarning.lines(&mw.noImage, mw.file),
+		mw.unlinked.lines(mw.file),
+	} {
+		for _, line := range lines {
+			fmt.Fprintln(mw.w, line)
+		}
 	}
 }
 

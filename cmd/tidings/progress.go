@@ -80,19 +80,15 @@ type progressClock struct {
 	now func() time.Time
 }
 
-// newProgress starts showing the progress of a run of total messages on
-// g.stderr, and has g's errLine queue its lines for the same writer until
-// Close. The caller calls Close when the run ends.
-func newProgress(g *globalOptions, total int, clock progressClock) *progress {
-	return newPartProgress(g, total, clock, runPart{}, 0)
-}
-
-// newPartProgress is newProgress for a delivery of total messages that is
-// part of a run in parts (sendParts): its lines say "part 2: 5/1500 …"
-// and, beside the part's, the whole run's count and time left, which the
-// plan's estimate ("about 1h03m") told. rate is send.rate in messages per
-// second, 0 for unlimited.
-func newPartProgress(g *globalOptions, total int, clock progressClock, part runPart, rate float64) *progress {
+// newProgress starts showing the progress of a delivery of total messages
+// on g.stderr, and has g's errLine queue its lines for the same writer
+// until Close. The caller calls Close when the run ends. For a delivery
+// that is part of a run in parts (sendParts; part's zero value: a run in
+// one part) its lines say "part 2: 5/1500 …" and, beside the part's, the
+// whole run's count and time left, which the plan's estimate ("about
+// 1h03m") told. rate is send.rate in messages per second, 0 for
+// unlimited: the pace its lines give is never above it.
+func newProgress(g *globalOptions, total int, clock progressClock, part runPart, rate float64) *progress {
 	if clock.now == nil {
 		clock.now = time.Now
 	}

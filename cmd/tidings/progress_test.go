@@ -78,7 +78,7 @@ func TestProgressLines(t *testing.T) {
 	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 	w := newProgressLines()
 	tick := make(chan time.Time)
-	p := newProgress(&globalOptions{stderr: w}, 250, progressClock{tick: tick, now: func() time.Time { return t0 }})
+	p := newProgress(&globalOptions{stderr: w}, 250, progressClock{tick: tick, now: func() time.Time { return t0 }}, runPart{}, 0)
 	add := func(n int, status sendpool.Status) {
 		for range n {
 			p.Add(sendpool.Result{Status: status})
@@ -115,7 +115,7 @@ func TestProgressLines(t *testing.T) {
 
 	one := newProgressLines()
 	tick1 := make(chan time.Time)
-	p = newProgress(&globalOptions{stderr: one}, 1, progressClock{tick: tick1, now: func() time.Time { return t0 }})
+	p = newProgress(&globalOptions{stderr: one}, 1, progressClock{tick: tick1, now: func() time.Time { return t0 }}, runPart{}, 0)
 	tick1 <- t0.Add(10 * time.Second)
 	if got, want := one.next(t), "progress: 0/1 message done, 0 not sent, 10s so far"; got != want {
 		t.Errorf("one message:\n got %q\nwant %q", got, want)
@@ -132,7 +132,7 @@ func TestProgressNotAttempted(t *testing.T) {
 	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 	w := newProgressLines()
 	tick := make(chan time.Time)
-	p := newProgress(&globalOptions{stderr: w}, 37, progressClock{tick: tick, now: func() time.Time { return t0 }})
+	p := newProgress(&globalOptions{stderr: w}, 37, progressClock{tick: tick, now: func() time.Time { return t0 }}, runPart{}, 0)
 	for range 10 {
 		p.Add(sendpool.Result{Status: sendpool.StatusSent})
 	}
@@ -149,7 +149,7 @@ func TestProgressQuiet(t *testing.T) {
 	t.Parallel()
 	w := newProgressLines()
 	tick := make(chan time.Time)
-	p := newProgress(&globalOptions{stderr: w, quiet: true}, 10, progressClock{tick: tick})
+	p := newProgress(&globalOptions{stderr: w, quiet: true}, 10, progressClock{tick: tick}, runPart{}, 0)
 	p.Add(sendpool.Result{Status: sendpool.StatusSent})
 	if p.stop != nil {
 		t.Error("quiet progress started the line writer")
@@ -227,7 +227,7 @@ func TestProgressBesideNotices(t *testing.T) {
 	var buf bytes.Buffer
 	g := &globalOptions{stderr: &buf}
 	tick := make(chan time.Time)
-	p := newProgress(g, 10, progressClock{tick: tick})
+	p := newProgress(g, 10, progressClock{tick: tick}, runPart{}, 0)
 	notify := notifier(g, nil)
 	done := make(chan struct{})
 	go func() {
@@ -265,7 +265,7 @@ func TestProgressNoConnection(t *testing.T) {
 	var mu sync.Mutex
 	w := newProgressLines()
 	tick := make(chan time.Time)
-	p := newProgress(&globalOptions{stderr: w}, 40, progressClock{tick: tick, now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
+	p := newProgress(&globalOptions{stderr: w}, 40, progressClock{tick: tick, now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }}, runPart{}, 0)
 	at := func(d time.Duration, want string) {
 		t.Helper()
 		tick <- t0.Add(d)
@@ -346,7 +346,7 @@ func TestProgressRedialWhileOthersSend(t *testing.T) {
 	t0 := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
 	w := newProgressLines()
 	tick := make(chan time.Time)
-	p := newProgress(&globalOptions{stderr: w}, 40, progressClock{tick: tick, now: func() time.Time { return t0.Add(5 * time.Second) }})
+	p := newProgress(&globalOptions{stderr: w}, 40, progressClock{tick: tick, now: func() time.Time { return t0.Add(5 * time.Second) }}, runPart{}, 0)
 	for range 10 {
 		p.Add(sendpool.Result{Status: sendpool.StatusSent})
 	}
@@ -384,7 +384,7 @@ func TestProgressPartOfRun(t *testing.T) {
 	} {
 		w := newProgressLines()
 		tick := make(chan time.Time)
-		p := newPartProgress(&globalOptions{stderr: w}, c.n, progressClock{tick: tick, now: func() time.Time { return t0 }}, c.part, 0)
+		p := newProgress(&globalOptions{stderr: w}, c.n, progressClock{tick: tick, now: func() time.Time { return t0 }}, c.part, 0)
 		for range 5 {
 			p.Add(sendpool.Result{Status: sendpool.StatusSent})
 		}
@@ -441,7 +441,7 @@ func TestProgressPaceAfterOutage(t *testing.T) {
 		}
 		w := newProgressLines()
 		tick := make(chan time.Time)
-		p := newPartProgress(&globalOptions{stderr: w}, 1900, progressClock{tick: tick, now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }}, runPart{}, c.rate)
+		p := newProgress(&globalOptions{stderr: w}, 1900, progressClock{tick: tick, now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }}, runPart{}, c.rate)
 		send := func(from time.Duration, n int) {
 			for i := range n {
 				at(from + time.Duration(i+1)*100*time.Millisecond)
@@ -467,7 +467,7 @@ func TestProgressUnknownApart(t *testing.T) {
 	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 	w := newProgressLines()
 	tick := make(chan time.Time)
-	p := newProgress(&globalOptions{stderr: w}, 20, progressClock{tick: tick, now: func() time.Time { return t0 }})
+	p := newProgress(&globalOptions{stderr: w}, 20, progressClock{tick: tick, now: func() time.Time { return t0 }}, runPart{}, 0)
 	for _, st := range []sendpool.Status{sendpool.StatusSent, sendpool.StatusSent, sendpool.StatusFailed, sendpool.StatusUnknown,
 		sendpool.StatusSent, sendpool.StatusDeferred, sendpool.StatusSent, sendpool.StatusSent} {
 		p.Add(sendpool.Result{Status: st})

@@ -17,7 +17,7 @@ import (
 // timed from that message itself).
 func TestProgressBarFirstRate(t *testing.T) {
 	master, slave := openPTY(t)
-	p := newProgress(&globalOptions{stderr: slave}, 10, progressClock{})
+	p := newProgress(&globalOptions{stderr: slave}, 10, progressClock{}, runPart{}, 0)
 	// The thing shown is a rate over time: there is nothing to wait on.
 	time.Sleep(200 * time.Millisecond)
 	p.Add(sendpool.Result{Status: sendpool.StatusSent})
@@ -46,7 +46,7 @@ func TestProgressBarFirstRate(t *testing.T) {
 func TestProgressBarRetryWait(t *testing.T) {
 	master, slave := openPTY(t)
 	t0 := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
-	p := newProgress(&globalOptions{stderr: slave}, 10, progressClock{now: func() time.Time { return t0 }})
+	p := newProgress(&globalOptions{stderr: slave}, 10, progressClock{now: func() time.Time { return t0 }}, runPart{}, 0)
 	p.Notice(sendpool.Notice{Kind: sendpool.NoticeRetry, Row: 2, Due: t0.Add(28 * time.Second), Attempts: 1, Text: "row 2: …; retry 1 of 3 in 28s"})
 	p.Add(sendpool.Result{Row: 3, Status: sendpool.StatusSent, Attempts: 1})
 	want := []byte("sending (a retry due at 09:00:28)")

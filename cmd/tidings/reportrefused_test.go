@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -115,4 +116,30 @@ func TestRefusalRepeatedOneLine(t *testing.T) {
 		t.Fatalf("the send after: code %d\n%s%s", code, out, errOut)
 	}
 	refuse(bad, 3) // the last send is that one now
+}
+
+// TestReportKeepsRefusedSendSettings: a send --rate 100/s refused to
+// start, as a row has a problem, showed its --rate on its page, and
+// report's command to send the rest named it ("send --yes --rate
+// 100/s"), but the page tidings report wrote after it showed the
+// settings of the send before, which lastSendSettings took for the last
+// send as it skipped refusals. The last send is journal.State.LastSend's
+// for both: report's page shows the refused send's settings, as its own
+// page did.
+func TestReportKeepsRefusedSendSettings(t *testing.T) {
+	t.Parallel()
+	camp, state := sentCampaign(t, 3)
+	setSheet(t, camp, readFile(t, filepath.Join(filepath.Dir(camp), "r.csv"))+"bad-address,Bad\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--rate", "100/s", "--concurrency", "2", camp); code != exitSomeFailed {
+		t.Fatalf("refused send: code %d\n%s%s", code, out, errOut)
+	}
+	page := filepath.Join(state, "report.html")
+	settings := regexp.MustCompile(`"settings":\{[^}]*\}`)
+	refused := settings.FindString(readFile(t, page))
+	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed {
+		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
+	}
+	if again := settings.FindString(readFile(t, page)); refused == "" || again != refused || !strings.Contains(refused, `"rate":"100/s"`) {
+		t.Errorf("the refused send's page: %s; report's: %s", refused, again)
+	}
 }

@@ -25,7 +25,7 @@ func TestProgressRetryWait(t *testing.T) {
 	t0 := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	w := newProgressLines()
 	tick := make(chan time.Time)
-	p := newProgress(&globalOptions{stderr: w}, 4, progressClock{tick: tick, now: func() time.Time { return t0 }})
+	p := newProgress(&globalOptions{stderr: w}, 4, progressClock{tick: tick, now: func() time.Time { return t0 }}, runPart{}, 0)
 	at := func(d time.Duration, want string) {
 		t.Helper()
 		tick <- t0.Add(d)
@@ -57,7 +57,7 @@ func TestProgressRetryWait(t *testing.T) {
 	// to nothing, the retry's due time has come.
 	w = newProgressLines()
 	tick = make(chan time.Time)
-	p = newProgress(&globalOptions{stderr: w}, 100, progressClock{tick: tick, now: func() time.Time { return t0 }})
+	p = newProgress(&globalOptions{stderr: w}, 100, progressClock{tick: tick, now: func() time.Time { return t0 }}, runPart{}, 0)
 	for row := range 99 {
 		p.Add(sendpool.Result{Row: row + 3, Status: sendpool.StatusSent, Attempts: 1})
 	}
