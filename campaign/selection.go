@@ -184,10 +184,6 @@ func (s *selectedSheet) Warnings() []string {
 
 // leftOutWarning names the rows left out and the setting that left them.
 func (s *selectedSheet) leftOutWarning() string {
-	rows := strings.ReplaceAll(strings.Trim(fmt.Sprint(s.first), "[]"), " ", ", ")
-	if more := s.left - len(s.first); more > 0 {
-		rows += fmt.Sprintf(" and %d more", more)
-	}
 	var why []string
 	if len(s.blank) > 0 {
 		why = append(why, fmt.Sprintf("recipients.only_blank: [%s] takes the rows whose %s blank", strings.Join(s.blank, ", "), columnsWord(s.blank)))
@@ -195,7 +191,7 @@ func (s *selectedSheet) leftOutWarning() string {
 	if len(s.filled) > 0 {
 		why = append(why, fmt.Sprintf("recipients.only_filled: [%s] takes the rows whose %s filled", strings.Join(s.filled, ", "), columnsWord(s.filled)))
 	}
-	return fmt.Sprintf("%s: %s left out, not recipients of this campaign (%s): %s", filepath.Base(s.file), rowCount(s.left), strings.Join(why, "; "), rows)
+	return fmt.Sprintf("%s: %s left out, not recipients of this campaign (%s): %s", filepath.Base(s.file), rowCount(s.left), strings.Join(why, "; "), firstRows(s.first, s.left))
 }
 
 // columnsWord is `"Bezahlt" is` or `"A" and "B" are`.
