@@ -69,16 +69,12 @@ func selectRows(s Sheet, r Recipients) (Sheet, error) {
 		return s, nil
 	}
 	cols := s.Columns()
-	for _, named := range [][]string{r.OnlyBlank, r.OnlyFilled} {
-		for _, c := range named {
+	for _, set := range selectionSettings(r.OnlyBlank, r.OnlyFilled) {
+		for _, c := range set.cols {
 			if slices.Contains(cols, c) {
 				continue
 			}
-			setting := "recipients.only_blank"
-			if slices.Contains(r.OnlyFilled, c) {
-				setting = "recipients.only_filled"
-			}
-			err := fmt.Errorf("%w: %s names %q (columns: %s)", ErrNoSelectColumn, setting, c, strings.Join(cols, ", "))
+			err := fmt.Errorf("%w: %s names %q (columns: %s)", ErrNoSelectColumn, set.name, c, strings.Join(cols, ", "))
 			if near := ClosestOrContaining(c, cols); near != "" {
 				err = fmt.Errorf("%w; did you mean %q?", err, near)
 			}
