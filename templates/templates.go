@@ -853,7 +853,16 @@ func garbledColumn(name string, columns []string) string {
 // same lines, rowImages' and keepConditionalComments'), whose line breaks
 // are indexed once (cp.breaks).
 func (cp *compiler) line(t *Template, n parse.Node) int {
-	if t.line == 0 || n == nil {
+	if n == nil {
+		return t.line
+	}
+	return cp.lineAt(t, int(n.Position()))
+}
+
+// lineAt is the line of t's file holding offset off of t's source (see
+// line); 0 for a template whose line is not known (t.line 0).
+func (cp *compiler) lineAt(t *Template, off int) int {
+	if t.line == 0 {
 		return t.line
 	}
 	x, ok := cp.breaks[t]
@@ -864,7 +873,7 @@ func (cp *compiler) line(t *Template, n parse.Node) int {
 		}
 		cp.breaks[t] = x
 	}
-	return t.line + x.lineOf(int(n.Position())) - 1
+	return t.line + x.lineOf(off) - 1
 }
 
 var parseErrRE = regexp.MustCompile(`(?s)^template: .*?:(\d+): (.*)$`)
