@@ -191,13 +191,19 @@ func (cp *compiler) imageIndex(html *Template, ref ImageRef) int {
 }
 
 // markerRoom is how many different images a reference n bytes long can
-// be among (see imageIndex).
-func markerRoom(n int) int {
-	room := 1
-	for range n - 2 {
-		room *= 10
+// be among (see imageIndex): its two NULs aside, the rest holds the index.
+func markerRoom(n int) int { return numbersOfDigits(n - 2) }
+
+// numbersOfDigits is how many numbers, from 0, are written in at most
+// digits digits: 10^digits; 1 (0 alone) for digits below 1. It is the
+// room a mark of a fixed length leaves for a number (markerRoom, a
+// conditional comment's marker: conditionalError).
+func numbersOfDigits(digits int) int {
+	n := 1
+	for range digits {
+		n *= 10
 	}
-	return room
+	return n
 }
 
 // longerRef is what to write for the reference text that has no room
