@@ -147,7 +147,7 @@ type printWalk struct {
 	// dotColumn is the column whose cell dot is, within {{with .name}} in
 	// a walk withDefault (see with); "" elsewhere.
 	dotColumn string
-	// places counts the places of out by column and guards (see keep).
+	// places counts the places of out by placeKey (see keep).
 	places map[string]int
 }
 
@@ -241,16 +241,20 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 	}
 }
 
-// maxPrintPlaces is how many places of a column under the same guards a walk
-// keeps: the first (what a blank cell's warning tells of) and others on
-// other lines or printed otherwise, where white space at a value's ends
-// may show (place.shows), up to this many.
+// maxPrintPlaces is how many places of a column under the same guards,
+// printed the same way (trimmed or not, filled or not), a walk keeps:
+// the first (what a blank cell's warning tells of) and others on other
+// lines, where white space at a value's ends may show (place.shows), up
+// to this many.
 const maxPrintPlaces = 8
 
 // keep adds p to the walk's printings unless one like it is there: the
-// same column, guards, line and trimming, or maxPrintPlaces of its column and
-// guards. The first of a column and guards comes first, as before places
-// were kept: Printed, BlankSeen and printedColumns take that one.
+// same column, guards, line, trimming and filling, or maxPrintPlaces of
+// its placeKey. The cap is by the way the column is printed too, so that
+// places given to default or trim, however many, do not crowd out the
+// first that prints it as it is: the hole a blank cell leaves (Printed,
+// BlankSeen and printedColumns take the first not filled) and the place
+// that shows a padded one (PrintedPadded takes those not trimmed).
 func (w *printWalk) keep(p printing) {
 	if slices.ContainsFunc(w.out, func(q printing) bool {
 		return q.column == p.column && slices.Equal(q.guards, p.guards) && q.trimmed == p.trimmed && q.filled == p.filled && q.place == p.place
@@ -260,7 +264,7 @@ func (w *printWalk) keep(p printing) {
 	if w.places == nil {
 		w.places = map[string]int{}
 	}
-	key := p.column + "\x00" + strings.Join(p.guards, "\x00")
+	key := placeKey(p.column, p.guards, p.trimmed, p.filled)
 	if w.places[key] >= maxPrintPlaces {
 		return
 	}
@@ -269,16 +273,29 @@ func (w *printWalk) keep(p printing) {
 }
 
 // kept reports whether each of cols has maxPrintPlaces places under
-// guards already: an action printing them adds none (keep), and its line
-// is not read.
+// guards, printed as the action being walked prints it (w.trims,
+// w.fills), already: the action adds none (keep), and its line is not
+// read.
 func (w *printWalk) kept(cols, guards []string) bool {
-	g := strings.Join(guards, "\x00")
 	for _, c := range cols {
-		if w.places[c+"\x00"+g] < maxPrintPlaces {
+		if w.places[placeKey(c, guards, slices.Contains(w.trims, c), slices.Contains(w.fills, c))] < maxPrintPlaces {
 			return false
 		}
 	}
 	return true
+}
+
+// placeKey is the key keep counts a place by: its column, its guards
+// and how it prints the column (trimmed, filled).
+func placeKey(column string, guards []string, trimmed, filled bool) string {
+	how := [2]byte{'-', '-'}
+	if trimmed {
+		how[0] = 't'
+	}
+	if filled {
+		how[1] = 'f'
+	}
+	return column + "\x00" + strings.Join(guards, "\x00") + "\x00" + string(how[:])
 }
 
 // pipe is the columns p, an action's pipeline or a parenthesized one
