@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -32,7 +33,8 @@ type ImageRef struct {
 
 // RowImageRefs finds in src, an HTML body's source, the references of
 // inline images of each row's own: each "cid:" whose text, up to a quote,
-// '<', '>', '(', ')' or white space outside an action, holds an action.
+// '<', '>', '(', ')' or ASCII white space outside an action, holds an
+// action (a letter beyond ASCII is part of it).
 // A "cid:NAME" without one is a file beside the body (render's).
 func RowImageRefs(src string) []ImageRef {
 	var refs []ImageRef
@@ -66,7 +68,7 @@ func refEnd(src string, start int) (end int, action bool) {
 			i, action = i+2+k+2, true
 			continue
 		}
-		if strings.IndexByte("\"'<>()", src[i]) >= 0 || unicode.IsSpace(rune(src[i])) {
+		if strings.IndexByte("\"'<>()", src[i]) >= 0 || src[i] < utf8.RuneSelf && unicode.IsSpace(rune(src[i])) {
 			break
 		}
 		i++
