@@ -45,7 +45,7 @@ func RowImageRefs(src string) []ImageRef {
 			return refs
 		}
 		start := i + j + len("cid:")
-		end, action := refEnd(src, start)
+		end, action := RefEnd(src, start)
 		if action {
 			line += strings.Count(src[counted:start], "\n")
 			counted = start
@@ -55,9 +55,11 @@ func RowImageRefs(src string) []ImageRef {
 	}
 }
 
-// refEnd is where the reference starting at start ends (see
-// RowImageRefs), and whether it holds an action.
-func refEnd(src string, start int) (end int, action bool) {
+// RefEnd is where the text of a cid: reference starting at start of src
+// ends, as RowImageRefs reads it: at a quote, '<', '>', '(', ')' or ASCII
+// white space outside a template action ({{…}}), or at src's end (at an
+// action not closed too); action tells whether the text holds one.
+func RefEnd(src string, start int) (end int, action bool) {
 	i := start
 	for i < len(src) {
 		if strings.HasPrefix(src[i:], "{{") {
