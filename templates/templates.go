@@ -266,13 +266,20 @@ var actionRE = regexp.MustCompile(`executing "[^"]*" at <(.*?)>: `)
 // that is empty in row ({{address .name .email}} with no email): the one
 // such column, "" when none or several are.
 func (t *Template) blankIn(row campaign.Row, msg string) string {
+	return t.oneColumnIn(msg, func(c string) bool { return strings.TrimSpace(row.Values[c]) == "" })
+}
+
+// oneColumnIn is the one column of t that the failing action of
+// execution error msg names and that keep keeps, "" when none or
+// several are.
+func (t *Template) oneColumnIn(msg string, keep func(column string) bool) string {
 	m := actionRE.FindStringSubmatch(msg)
 	if m == nil {
 		return ""
 	}
 	found := ""
 	for _, c := range t.columns {
-		if strings.TrimSpace(row.Values[c]) != "" || !namesColumn(m[1], c) {
+		if !keep(c) || !namesColumn(m[1], c) {
 			continue
 		}
 		if found != "" {
