@@ -453,17 +453,26 @@ func (w *printWalk) call(n *parse.TemplateNode, dot bool, guards []string) {
 	if !passesRow(n.Pipe, dot) {
 		return
 	}
+	if tree := w.t.calledTree(n, w.seen, strings.Join(guards, "\x00")); tree != nil {
+		w.list(tree.Root, true, guards)
+	}
+}
+
+// calledTree is the parse tree of the template n calls, for a walk that
+// follows each template once for each of its walks' data (guards, what
+// dot is), recorded in seen, and no more than maxCalls in all: nil when
+// it was followed with data already, seen is full, or t has no such
+// template.
+func (t *Template) calledTree(n *parse.TemplateNode, seen map[string]bool, data string) *parse.Tree {
 	// html/template renames a template it escapes in another context
 	// ("x$htmltemplate_stateAttr…"); its nodes are those of x.
 	name, _, _ := strings.Cut(n.Name, "$htmltemplate_")
-	key := name + "\x00" + strings.Join(guards, "\x00")
-	if w.seen[key] || len(w.seen) >= maxCalls {
-		return
+	key := name + "\x00" + data
+	if seen[key] || len(seen) >= maxCalls {
+		return nil
 	}
-	w.seen[key] = true
-	if tree := w.t.lookup(name); tree != nil {
-		w.list(tree.Root, true, guards)
-	}
+	seen[key] = true
+	return t.lookup(name)
 }
 
 // lookup is the parse tree of the template named name in t's file, nil
