@@ -581,10 +581,6 @@ func (s *Set) printedColumns() (printed, padded []printing) {
 	return printed, padded
 }
 
-// PrintsHoles reports whether the subject or a body prints a column as a
-// hole (Template.Printed): whether PrintedBlank may name one for a row.
-func (s *Set) PrintsHoles() bool { return len(s.printed) > 0 }
-
 // PrintedBlank lists the columns the subject or a body prints as holes
 // (Template.Printed) that are blank in row (empty, or white space only)
 // where the template prints them for row (the columns of an {{if}} around
