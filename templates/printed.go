@@ -94,7 +94,9 @@ func (t *Template) BlankPrinted(row campaign.Row) []string { return blankPaths(t
 // line is the one the message prints, see joinTrimmed); in HTML, a <br>,
 // a paragraph or a table cell ends a line ("{{.street}}<br>{{.line2}}",
 // a body written on one line: see htmlLine). The subject is one line a reader sees whole:
-// there every such column is a place.
+// there every such column is a place. Walked once by Compile for the
+// subject and the bodies (walkPrintings); the caller must not change
+// the slice.
 func (t *Template) printings() []printing {
 	if t.walked {
 		return t.holes
@@ -134,7 +136,7 @@ type printWalk struct {
 	src   string          // t's source, its trimmed white space one line (joinTrimmed), its printed breaks lines (actionBreaks)
 	seen  map[string]bool // templates called with the row, by name and guards
 	out   []printing
-	pre   *preIndex // of src, made at the first hole (holedLine, blankSeen)
+	pre   *preIndex // of src, made at the first place (holedLine, printWalk.place)
 	lines *srcLines // of src, made at the first printing action
 	// trims are the columns the action being walked prints trimmed.
 	trims []string
