@@ -547,12 +547,19 @@ func defaulted(pipe *parse.PipeNode) bool {
 	return false
 }
 
+// readerTemplates are the templates whose text a reader sees, in the
+// order the printing warnings name them: the subject, the text, HTML
+// and Markdown bodies; each may be nil.
+func (s *Set) readerTemplates() []*Template {
+	return []*Template{s.Subject, s.Text, s.HTML, s.Markdown}
+}
+
 // walkPrintings walks the subject and the bodies for their places and
 // printings once, before s is shared: Printed, BlankPrinted, BlankSeen,
 // PrintedIn and PaddedIn, asked for each blank or padded column and row,
 // then walk none (a 4.7 MB body took half a second a walk).
 func (s *Set) walkPrintings() {
-	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
+	for _, t := range s.readerTemplates() {
 		if t != nil {
 			t.placed = t.places()
 			t.holes = slices.DeleteFunc(slices.Clone(t.placed), isFilled)
@@ -567,7 +574,7 @@ func (s *Set) walkPrintings() {
 // and guards once; padded, every place kept that prints a column not
 // trimmed, where white space at a value's ends may show (PrintedPadded).
 func (s *Set) printedColumns() (printed, padded []printing) {
-	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
+	for _, t := range s.readerTemplates() {
 		if t == nil {
 			continue
 		}
@@ -596,7 +603,7 @@ func (s *Set) PrintedBlank(row campaign.Row) []string { return blankPaths(s.prin
 // (see holedLine, blankSeen, markdownPlain); "" when none
 // prints it so, or the line is the column alone (a subject "{{.title}}").
 func (s *Set) BlankSeen(column string) string {
-	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
+	for _, t := range s.readerTemplates() {
 		if t == nil {
 			continue
 		}
@@ -631,7 +638,7 @@ func (s *Set) PaddedIn(column string) string {
 // printedIn is PrintedIn of the places keep keeps.
 func (s *Set) printedIn(column string, keep func(printing) bool) string {
 	var where []string
-	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
+	for _, t := range s.readerTemplates() {
 		if t == nil || !slices.ContainsFunc(t.places(), func(p printing) bool { return p.column == column && keep(p) }) {
 			continue
 		}
