@@ -96,7 +96,7 @@ func (s *selectedSheet) Next(ctx context.Context) (Row, error) {
 			s.warning = s.leftOutWarning()
 		}
 		if err == nil {
-			err = s.untold(row)
+			err = s.choiceProblem(row)
 		}
 		if err != nil {
 			return Row{Number: row.Number}, err
@@ -111,10 +111,10 @@ func (s *selectedSheet) Next(ctx context.Context) (Row, error) {
 	}
 }
 
-// untold is the problem of row whose cells in the columns that choose
+// choiceProblem is the problem of row whose cells in the columns that choose
 // hold none of their own: a formula that failed (Excel's error value) or
 // was never calculated; nil when each has one.
-func (s *selectedSheet) untold(row Row) error {
+func (s *selectedSheet) choiceProblem(row Row) error {
 	var errs []error
 	for _, set := range selectionSettings(s.blank, s.filled) {
 		for _, c := range set.cols {
