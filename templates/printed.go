@@ -230,7 +230,7 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 	if w.t.name != "subject" && alone && !besideText(w.lines, int(a.Pos), w.html) {
 		return
 	}
-	if w.kept(cols, guards) {
+	if w.placesFull(cols, guards) {
 		return // each told by places enough
 	}
 	if w.html && w.pre == nil {
@@ -274,11 +274,11 @@ func (w *printWalk) keep(p printing) {
 	w.out = append(w.out, p)
 }
 
-// kept reports whether each of cols has maxPrintPlaces places under
+// placesFull reports whether each of cols has maxPrintPlaces places under
 // guards, printed as the action being walked prints it (w.trims,
 // w.fills), already: the action adds none (keep), and its line is not
 // read.
-func (w *printWalk) kept(cols, guards []string) bool {
+func (w *printWalk) placesFull(cols, guards []string) bool {
 	for _, c := range cols {
 		if w.places[placeKey(c, guards, slices.Contains(w.trims, c), slices.Contains(w.fills, c))] < maxPrintPlaces {
 			return false
