@@ -69,16 +69,12 @@ func selectRows(s Sheet, r Recipients) (Sheet, error) {
 		return s, nil
 	}
 	cols := s.Columns()
-	for _, named := range [][]string{r.OnlyBlank, r.OnlyFilled} {
-		for _, c := range named {
+	for _, set := range selectionSettings(r.OnlyBlank, r.OnlyFilled) {
+		for _, c := range set.cols {
 			if slices.Contains(cols, c) {
 				continue
 			}
-			setting := "recipients.only_blank"
-			if slices.Contains(r.OnlyFilled, c) {
-				setting = "recipients.only_filled"
-			}
-			err := fmt.Errorf("%w: %s names %q (columns: %s)", ErrNoSelectColumn, setting, c, strings.Join(cols, ", "))
+			err := fmt.Errorf("%w: %s names %q (columns: %s)", ErrNoSelectColumn, set.name, c, strings.Join(cols, ", "))
 			if near := ClosestOrContaining(c, cols); near != "" {
 				err = fmt.Errorf("%w; did you mean %q?", err, near)
 			}
@@ -100,7 +96,7 @@ func (s *selectedSheet) Next(ctx context.Context) (Row, error) {
 			s.warning = s.leftOutWarning()
 		}
 		if err == nil {
-			err = s.untold(row)
+			err = s.choiceProblem(row)
 		}
 		if err != nil {
 			return Row{Number: row.Number}, err
@@ -115,10 +111,10 @@ func (s *selectedSheet) Next(ctx context.Context) (Row, error) {
 	}
 }
 
-// untold is the problem of row whose cells in the columns that choose
+// choiceProblem is the problem of row whose cells in the columns that choose
 // hold none of their own: a formula that failed (Excel's error value) or
 // was never calculated; nil when each has one.
-func (s *selectedSheet) untold(row Row) error {
+func (s *selectedSheet) choiceProblem(row Row) error {
 	var errs []error
 	for _, set := range selectionSettings(s.blank, s.filled) {
 		for _, c := range set.cols {
@@ -184,10 +180,6 @@ func (s *selectedSheet) Warnings() []string {
 
 // leftOutWarning names the rows left out and the setting that left them.
 func (s *selectedSheet) leftOutWarning() string {
-	rows := strings.ReplaceAll(strings.Trim(fmt.Sprint(s.first), "[]"), " ", ", ")
-	if more := s.left - len(s.first); more > 0 {
-		rows += fmt.Sprintf(" and %d more", more)
-	}
 	var why []string
 	if len(s.blank) > 0 {
 		why = append(why, fmt.Sprintf("recipients.only_blank: [%s] takes the rows whose %s blank", strings.Join(s.blank, ", "), columnsWord(s.blank)))
@@ -195,7 +187,7 @@ func (s *selectedSheet) leftOutWarning() string {
 	if len(s.filled) > 0 {
 		why = append(why, fmt.Sprintf("recipients.only_filled: [%s] takes the rows whose %s filled", strings.Join(s.filled, ", "), columnsWord(s.filled)))
 	}
-	return fmt.Sprintf("%s: %s left out, not recipients of this campaign (%s): %s", filepath.Base(s.file), rowCount(s.left), strings.Join(why, "; "), rows)
+	return fmt.Sprintf("%s: %s left out, not recipients of this campaign (%s): %s", filepath.Base(s.file), rowCount(s.left), strings.Join(why, "; "), firstRows(s.first, s.left))
 }
 
 // columnsWord is `"Bezahlt" is` or `"A" and "B" are`.

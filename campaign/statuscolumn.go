@@ -109,21 +109,8 @@ func (t *statusTally) warning(file string) string {
 	}
 	var said []string
 	for _, v := range t.order {
-		rows := strings.Trim(fmt.Sprint(t.first[v]), "[]")
-		rows = strings.ReplaceAll(rows, " ", ", ")
-		if n := t.rows[v]; n > len(t.first[v]) {
-			rows += fmt.Sprintf(" and %d more", n-len(t.first[v]))
-		}
-		said = append(said, fmt.Sprintf("%q in %s (%s)", v, rowCount(t.rows[v]), rows))
+		said = append(said, fmt.Sprintf("%q in %s (%s)", v, rowCount(t.rows[v]), firstRows(t.first[v], t.rows[v])))
 	}
 	return fmt.Sprintf("%s: column %q says %s: tidings reads no status column and sends to every row the suppress: file does not name; take those rows out of the sheet or put their addresses in the suppress: file (or export only the subscribers to mail); a column of another meaning (an account's status) is read as no subscriber's under another header, such as account_status",
 		filepath.Base(file), t.column, strings.Join(said, ", "))
-}
-
-// rowCount is "1 row" or "n rows".
-func rowCount(n int) string {
-	if n == 1 {
-		return "1 row"
-	}
-	return fmt.Sprintf("%d rows", n)
 }

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/templates"
 )
 
 // cidFormErrors are the errors of the inline image references in src, a
@@ -35,7 +36,8 @@ func cidFormErrors(file, src string) []error {
 		if cased && skipped == 0 || name == "" || strings.IndexByte("\"'<>()", name[0]) >= 0 {
 			continue
 		}
-		name = name[:refLength(name)]
+		end, _ := templates.RefEnd(name, 0)
+		name = name[:end]
 		line += strings.Count(src[counted:k], "\n")
 		counted = k
 		col := utf8.RuneCountInString(src[strings.LastIndexByte(src[:k], '\n')+1:k]) + 1
@@ -99,28 +101,6 @@ func urlAttribute(before string) bool {
 		return true
 	}
 	return strings.HasSuffix(name, "src") || strings.HasSuffix(name, "href")
-}
-
-// refLength is how long the reference at the start of s is: up to a
-// quote, '<', '>', '(', ')' or white space outside a template action
-// (templates.RowImageRefs reads one so).
-func refLength(s string) int {
-	i := 0
-	for i < len(s) {
-		if strings.HasPrefix(s[i:], "{{") {
-			k := strings.Index(s[i+2:], "}}")
-			if k < 0 {
-				return len(s)
-			}
-			i += k + 4
-			continue
-		}
-		if strings.IndexByte("\"'<>() \t\r\n", s[i]) >= 0 {
-			break
-		}
-		i++
-	}
-	return i
 }
 
 // clipRef is ref cut to 60 bytes (at a character's start), "…" marking

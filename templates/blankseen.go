@@ -129,8 +129,15 @@ var markdownMarks = strings.NewReplacer("**", "", "__", "", "`", "")
 // without emphasis and code marks, nor a heading's, a quote's or a list
 // item's mark before it ("- **Dear ,**" is "Dear ,").
 func markdownPlain(line string) string {
-	line = strings.TrimLeft(markdownMarks.Replace(line), "#>*-+ ")
-	return strings.TrimSpace(line)
+	return strings.TrimSpace(markdownUnmarked(line))
+}
+
+// markdownUnmarked is line without its emphasis and code marks, nor a
+// heading's, a quote's or a list item's mark before it, white space
+// other than the marks' spaces kept (place.shown: a no-break space
+// starting the text shows).
+func markdownUnmarked(line string) string {
+	return strings.TrimLeft(markdownMarks.Replace(line), "#>*-+ ")
 }
 
 // maxJoined is how many source lines either side htmlJoined joins.

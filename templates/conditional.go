@@ -105,12 +105,8 @@ type conditionalError struct {
 
 // conditionalError is e as the FileError of t, at its line and column.
 func (cp *compiler) conditionalError(t *Template, e *conditionalError) error {
-	line := t.line + strings.Count(t.source[:e.offset], "\n")
-	most := 1
-	for range len(e.marker) - len("{{"+conditionalFunc+" }}") {
-		most *= 10
-	}
-	return &campaign.FileError{File: t.file, Line: line, Column: cp.column(t, e.offset), Err: fmt.Errorf(
+	most := numbersOfDigits(len(e.marker) - len("{{"+conditionalFunc+" }}"))
+	return &campaign.FileError{File: t.file, Line: cp.lineAt(t, e.offset), Column: cp.column(t, e.offset), Err: fmt.Errorf(
 		"templates: %s: %q: %w: it differs from the %d written before it, and one of its length (%d characters) is kept only among the first %d different ones; write it as one of those is written (the same condition), or with a longer condition",
 		t.name, e.marker, ErrConditionalKept, e.different, len(e.marker), most)}
 }

@@ -30,19 +30,5 @@ func indexPastEndMessage(msg string) string {
 // msg names ({{index (split ";" $.names) $i}}: names), "" when it names
 // none or several.
 func (t *Template) actionColumn(msg string) string {
-	m := actionRE.FindStringSubmatch(msg)
-	if m == nil {
-		return ""
-	}
-	found := ""
-	for _, c := range t.columns {
-		if !namesColumn(m[1], c) {
-			continue
-		}
-		if found != "" {
-			return ""
-		}
-		found = c
-	}
-	return found
+	return t.oneColumnIn(msg, func(string) bool { return true })
 }

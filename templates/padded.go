@@ -184,7 +184,7 @@ func (p place) shows(v string) (seen string, ok bool) {
 // makes the header), HTML's runs of ASCII white space one space, none
 // at its start and no white space at all at its end (a browser's: a
 // no-break space ending a paragraph or before a <br> shows nothing), a
-// Markdown line without its marks (those of markdownPlain) and a text
+// Markdown line without its marks (markdownUnmarked) and a text
 // line without white space at its end, which no reader sees.
 func (p place) shown(line string) string {
 	switch p.kind {
@@ -193,7 +193,7 @@ func (p place) shown(line string) string {
 	case inHTML:
 		return strings.TrimRightFunc(strings.TrimLeft(collapseHTMLSpace(line), " "), unicode.IsSpace)
 	case inMarkdown:
-		line = strings.TrimLeft(markdownMarks.Replace(line), "#>*-+ ")
+		line = markdownUnmarked(line)
 	}
 	return strings.TrimRightFunc(line, unicode.IsSpace)
 }

@@ -94,7 +94,9 @@ func (t *Template) BlankPrinted(row campaign.Row) []string { return blankPaths(t
 // line is the one the message prints, see joinTrimmed); in HTML, a <br>,
 // a paragraph or a table cell ends a line ("{{.street}}<br>{{.line2}}",
 // a body written on one line: see htmlLine). The subject is one line a reader sees whole:
-// there every such column is a place.
+// there every such column is a place. Walked once by Compile for the
+// subject and the bodies (walkPrintings); the caller must not change
+// the slice.
 func (t *Template) printings() []printing {
 	if t.walked {
 		return t.holes
@@ -134,7 +136,7 @@ type printWalk struct {
 	src   string          // t's source, its trimmed white space one line (joinTrimmed), its printed breaks lines (actionBreaks)
 	seen  map[string]bool // templates called with the row, by name and guards
 	out   []printing
-	pre   *preIndex // of src, made at the first hole (holedLine, blankSeen)
+	pre   *preIndex // of src, made at the first place (holedLine, printWalk.place)
 	lines *srcLines // of src, made at the first printing action
 	// trims are the columns the action being walked prints trimmed.
 	trims []string
@@ -151,7 +153,7 @@ type printWalk struct {
 	// keep).
 	places map[string]*placesTold
 	// read is how many bytes of lines the walk has read for places
-	// after each column's first (see kept).
+	// after each column's first (see placesFull).
 	read int
 }
 
@@ -241,7 +243,7 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 	if w.t.name != "subject" && alone && !besideText(w.lines, int(a.Pos), w.html) {
 		return
 	}
-	if w.kept(cols, guards) {
+	if w.placesFull(cols, guards) {
 		return // each told by the places kept
 	}
 	if w.html && w.pre == nil {
@@ -263,7 +265,7 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 }
 
 // maxPlaceRead is how many times its source's length a walk reads of
-// lines for places after each column's first (kept): enough for every
+// lines for places after each column's first (placesFull): enough for every
 // line of a body of ordinary lines, where an action's line holds a few
 // actions; a line of many (a minified export without break tags) read
 // for each of them would grow with the square of its length.
@@ -316,12 +318,12 @@ func placeKey(column string, guards []string) string {
 	return column + "\x00" + strings.Join(guards, "\x00")
 }
 
-// kept reports whether an action printing cols under guards can add no
+// placesFull reports whether an action printing cols under guards can add no
 // place (adds): each has its first place, and its first not filled where
 // the action prints it not filled (fills), and either every padding
 // shows at one of its places or the walk has read maxPlaceRead times its
 // source for later places. Its line is then not read.
-func (w *printWalk) kept(cols, guards []string) bool {
+func (w *printWalk) placesFull(cols, guards []string) bool {
 	budget := w.read >= maxPlaceRead*len(w.src)
 	for _, c := range cols {
 		told := w.places[placeKey(c, guards)]
@@ -487,17 +489,26 @@ func (w *printWalk) call(n *parse.TemplateNode, dot bool, guards []string) {
 	if !passesRow(n.Pipe, dot) {
 		return
 	}
+	if tree := w.t.calledTree(n, w.seen, strings.Join(guards, "\x00")); tree != nil {
+		w.list(tree.Root, true, guards)
+	}
+}
+
+// calledTree is the parse tree of the template n calls, for a walk that
+// follows each template once for each of its walks' data (guards, what
+// dot is), recorded in seen, and no more than maxCalls in all: nil when
+// it was followed with data already, seen is full, or t has no such
+// template.
+func (t *Template) calledTree(n *parse.TemplateNode, seen map[string]bool, data string) *parse.Tree {
 	// html/template renames a template it escapes in another context
 	// ("x$htmltemplate_stateAttr…"); its nodes are those of x.
 	name, _, _ := strings.Cut(n.Name, "$htmltemplate_")
-	key := name + "\x00" + strings.Join(guards, "\x00")
-	if w.seen[key] || len(w.seen) >= maxCalls {
-		return
+	key := name + "\x00" + data
+	if seen[key] || len(seen) >= maxCalls {
+		return nil
 	}
-	w.seen[key] = true
-	if tree := w.t.lookup(name); tree != nil {
-		w.list(tree.Root, true, guards)
-	}
+	seen[key] = true
+	return t.lookup(name)
 }
 
 // lookup is the parse tree of the template named name in t's file, nil
@@ -570,12 +581,19 @@ func defaulted(pipe *parse.PipeNode) bool {
 	return false
 }
 
+// readerTemplates are the templates whose text a reader sees, in the
+// order the printing warnings name them: the subject, the text, HTML
+// and Markdown bodies; each may be nil.
+func (s *Set) readerTemplates() []*Template {
+	return []*Template{s.Subject, s.Text, s.HTML, s.Markdown}
+}
+
 // walkPrintings walks the subject and the bodies for their places and
 // printings once, before s is shared: Printed, BlankPrinted, BlankSeen,
 // PrintedIn and PaddedIn, asked for each blank or padded column and row,
 // then walk none (a 4.7 MB body took half a second a walk).
 func (s *Set) walkPrintings() {
-	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
+	for _, t := range s.readerTemplates() {
 		if t != nil {
 			t.placed = t.places()
 			t.holes = slices.DeleteFunc(slices.Clone(t.placed), isFilled)
@@ -590,7 +608,7 @@ func (s *Set) walkPrintings() {
 // and guards once; padded, every place kept that prints a column not
 // trimmed, where white space at a value's ends may show (PrintedPadded).
 func (s *Set) printedColumns() (printed, padded []printing) {
-	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
+	for _, t := range s.readerTemplates() {
 		if t == nil {
 			continue
 		}
@@ -606,10 +624,6 @@ func (s *Set) printedColumns() (printed, padded []printing) {
 	return printed, padded
 }
 
-// PrintsHoles reports whether the subject or a body prints a column as a
-// hole (Template.Printed): whether PrintedBlank may name one for a row.
-func (s *Set) PrintsHoles() bool { return len(s.printed) > 0 }
-
 // PrintedBlank lists the columns the subject or a body prints as holes
 // (Template.Printed) that are blank in row (empty, or white space only)
 // where the template prints them for row (the columns of an {{if}} around
@@ -623,7 +637,7 @@ func (s *Set) PrintedBlank(row campaign.Row) []string { return blankPaths(s.prin
 // (see holedLine, blankSeen, markdownPlain); "" when none
 // prints it so, or the line is the column alone (a subject "{{.title}}").
 func (s *Set) BlankSeen(column string) string {
-	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
+	for _, t := range s.readerTemplates() {
 		if t == nil {
 			continue
 		}
@@ -658,7 +672,7 @@ func (s *Set) PaddedIn(column string) string {
 // printedIn is PrintedIn of the places keep keeps.
 func (s *Set) printedIn(column string, keep func(printing) bool) string {
 	var where []string
-	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
+	for _, t := range s.readerTemplates() {
 		if t == nil || !slices.ContainsFunc(t.places(), func(p printing) bool { return p.column == column && keep(p) }) {
 			continue
 		}

@@ -213,3 +213,31 @@ func TestPrintedAfterDefault(t *testing.T) {
 		t.Errorf("PrintedPadded = %+v, want column a", got)
 	}
 }
+
+// TestPrintedPlacesCapped: a column printed through default or trim on
+// many lines before it is printed as it is ("Hallo {{.a}},") keeps that
+// last place: a blank cell there is a hole (PrintedBlank, BlankSeen) and
+// white space at a filled one's ends shows (PrintedPadded), however many
+// places of the other kinds came first.
+func TestPrintedPlacesCapped(t *testing.T) {
+	for _, c := range []struct{ other, padded string }{
+		{`{{.a | default "Mitglied"}}`, "Zeile 0:  Anna."}, // default keeps a filled cell as it is
+		{`{{trim .a}}`, "Hallo  Anna, wie geht's?"},
+	} {
+		other := c.other
+		var b strings.Builder
+		for i := range 10 {
+			fmt.Fprintf(&b, "Zeile %d: %s.\n", i, other)
+		}
+		b.WriteString("Hallo {{.a}}, wie geht's?\n")
+		s := compilePrinted(t, "Hi", b.String(), false)
+		blank := campaign.Row{Number: 2, Values: map[string]string{"email": "x@example.com", "a": "", "b": "Lee"}}
+		if got := s.PrintedBlank(blank); !slices.Equal(got, []string{"a"}) {
+			t.Errorf("%s: PrintedBlank = %v, want [a]", other, got)
+		}
+		padded := campaign.Row{Number: 2, Values: map[string]string{"email": "x@example.com", "a": " Anna", "b": "Lee"}}
+		if got, want := fmt.Sprint(s.PrintedPadded(padded)), "[{a "+c.padded+"}]"; got != want {
+			t.Errorf("%s: PrintedPadded = %s, want %s", other, got, want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -32,7 +33,8 @@ type ImageRef struct {
 
 // RowImageRefs finds in src, an HTML body's source, the references of
 // inline images of each row's own: each "cid:" whose text, up to a quote,
-// '<', '>', '(', ')' or white space outside an action, holds an action.
+// '<', '>', '(', ')' or ASCII white space outside an action, holds an
+// action (a letter beyond ASCII is part of it).
 // A "cid:NAME" without one is a file beside the body (render's).
 func RowImageRefs(src string) []ImageRef {
 	var refs []ImageRef
@@ -43,7 +45,7 @@ func RowImageRefs(src string) []ImageRef {
 			return refs
 		}
 		start := i + j + len("cid:")
-		end, action := refEnd(src, start)
+		end, action := RefEnd(src, start)
 		if action {
 			line += strings.Count(src[counted:start], "\n")
 			counted = start
@@ -53,9 +55,11 @@ func RowImageRefs(src string) []ImageRef {
 	}
 }
 
-// refEnd is where the reference starting at start ends (see
-// RowImageRefs), and whether it holds an action.
-func refEnd(src string, start int) (end int, action bool) {
+// RefEnd is where the text of a cid: reference starting at start of src
+// ends, as RowImageRefs reads it: at a quote, '<', '>', '(', ')' or ASCII
+// white space outside a template action ({{…}}), or at src's end (at an
+// action not closed too); action tells whether the text holds one.
+func RefEnd(src string, start int) (end int, action bool) {
 	i := start
 	for i < len(src) {
 		if strings.HasPrefix(src[i:], "{{") {
@@ -66,7 +70,7 @@ func refEnd(src string, start int) (end int, action bool) {
 			i, action = i+2+k+2, true
 			continue
 		}
-		if strings.IndexByte("\"'<>()", src[i]) >= 0 || unicode.IsSpace(rune(src[i])) {
+		if strings.IndexByte("\"'<>()", src[i]) >= 0 || src[i] < utf8.RuneSelf && unicode.IsSpace(rune(src[i])) {
 			break
 		}
 		i++
@@ -191,13 +195,19 @@ func (cp *compiler) imageIndex(html *Template, ref ImageRef) int {
 }
 
 // markerRoom is how many different images a reference n bytes long can
-// be among (see imageIndex).
-func markerRoom(n int) int {
-	room := 1
-	for range n - 2 {
-		room *= 10
+// be among (see imageIndex): its two NULs aside, the rest holds the index.
+func markerRoom(n int) int { return numbersOfDigits(n - 2) }
+
+// numbersOfDigits is how many numbers, from 0, are written in at most
+// digits digits: 10^digits; 1 (0 alone) for digits below 1. It is the
+// room a mark of a fixed length leaves for a number (markerRoom, a
+// conditional comment's marker: conditionalError).
+func numbersOfDigits(digits int) int {
+	n := 1
+	for range digits {
+		n *= 10
 	}
-	return room
+	return n
 }
 
 // longerRef is what to write for the reference text that has no room

@@ -190,3 +190,19 @@ func TestRowImageCommented(t *testing.T) {
 		t.Errorf("Images %q, want %q (not the commented ones)", got, want)
 	}
 }
+
+// TestRowImageRefsLetters: a reference of the row's own whose path
+// holds a letter beyond ASCII ("cid:{{.dir}}/voilà.png", whose à is
+// the bytes C3 A0) reads to its quote, not to the byte A0, which is no
+// space: cut there, the path was "{{.dir}}/voil" and half a letter.
+func TestRowImageRefsLetters(t *testing.T) {
+	src := `<img src="cid:{{.dir}}/voilà.png"><img src="cid:{{.dir}}/Ņ.png">`
+	refs := RowImageRefs(src)
+	var got []string
+	for _, r := range refs {
+		got = append(got, src[r.Start:r.End])
+	}
+	if want := []string{"{{.dir}}/voilà.png", "{{.dir}}/Ņ.png"}; !slices.Equal(got, want) {
+		t.Errorf("RowImageRefs read %q, want %q", got, want)
+	}
+}

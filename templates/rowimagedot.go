@@ -3,6 +3,7 @@ package templates
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/template/parse"
 
@@ -101,15 +102,7 @@ func (w *dotWalk) call(n *parse.TemplateNode, dot, dollar bool, call int) (pos, 
 	if !row && call < 0 {
 		call = int(n.Pos)
 	}
-	// html/template renames a template it escapes in another context
-	// ("x$htmltemplate_stateAttr…"); its nodes are those of x.
-	name, _, _ := strings.Cut(n.Name, "$htmltemplate_")
-	key := fmt.Sprint(name, row)
-	if w.seen[key] || len(w.seen) >= maxCalls {
-		return -1, -1
-	}
-	w.seen[key] = true
-	tree := w.t.lookup(name)
+	tree := w.t.calledTree(n, w.seen, strconv.FormatBool(row))
 	if tree == nil {
 		return -1, -1
 	}

@@ -16,7 +16,7 @@ type srcLines struct {
 	breaks lineIndex
 	// tags are the break tags of the ranges htmlLine was last asked
 	// about: the line around an action (besideText) and the lines a
-	// browser joins with it (holedLine, blankSeen), which the actions of a line share.
+	// browser joins with it (holedLine), which the actions of a line share.
 	tags [2]rangeTags
 	next int // the tags to replace on a miss
 }

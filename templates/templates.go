@@ -266,13 +266,20 @@ var actionRE = regexp.MustCompile(`executing "[^"]*" at <(.*?)>: `)
 // that is empty in row ({{address .name .email}} with no email): the one
 // such column, "" when none or several are.
 func (t *Template) blankIn(row campaign.Row, msg string) string {
+	return t.oneColumnIn(msg, func(c string) bool { return strings.TrimSpace(row.Values[c]) == "" })
+}
+
+// oneColumnIn is the one column of t that the failing action of
+// execution error msg names and that keep keeps, "" when none or
+// several are.
+func (t *Template) oneColumnIn(msg string, keep func(column string) bool) string {
 	m := actionRE.FindStringSubmatch(msg)
 	if m == nil {
 		return ""
 	}
 	found := ""
 	for _, c := range t.columns {
-		if strings.TrimSpace(row.Values[c]) != "" || !namesColumn(m[1], c) {
+		if !keep(c) || !namesColumn(m[1], c) {
 			continue
 		}
 		if found != "" {
@@ -853,7 +860,16 @@ func garbledColumn(name string, columns []string) string {
 // same lines, rowImages' and keepConditionalComments'), whose line breaks
 // are indexed once (cp.breaks).
 func (cp *compiler) line(t *Template, n parse.Node) int {
-	if t.line == 0 || n == nil {
+	if n == nil {
+		return t.line
+	}
+	return cp.lineAt(t, int(n.Position()))
+}
+
+// lineAt is the line of t's file holding offset off of t's source (see
+// line); 0 for a template whose line is not known (t.line 0).
+func (cp *compiler) lineAt(t *Template, off int) int {
+	if t.line == 0 {
 		return t.line
 	}
 	x, ok := cp.breaks[t]
@@ -864,7 +880,7 @@ func (cp *compiler) line(t *Template, n parse.Node) int {
 		}
 		cp.breaks[t] = x
 	}
-	return t.line + x.lineOf(int(n.Position())) - 1
+	return t.line + x.lineOf(off) - 1
 }
 
 var parseErrRE = regexp.MustCompile(`(?s)^template: .*?:(\d+): (.*)$`)
