@@ -250,3 +250,21 @@ func TestPoolHostGoneCancelled(t *testing.T) {
 		t.Errorf("run: %v, want it cancelled", err)
 	}
 }
+
+// TestPoolResumedRefusedStillNamesPort: the journal says an earlier run
+// delivered through the host name, not through this port (smtp.port may
+// have been edited since): a refusal at the first connection of a later
+// run keeps the words that point at smtp.host and smtp.port, and does
+// not say the server took connections before.
+func TestPoolResumedRefusedStillNamesPort(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	r := &switchedResolver{srv: srv, closed: closedAddr(t), answers: []string{"refusing"}}
+	_, notices, err := outageRun(t, r, true, 3)
+	if !errors.Is(err, sendpool.ErrUnreachable) || !strings.Contains(err.Error(), "check smtp.host and smtp.port") ||
+		strings.Contains(err.Error(), "though it did") {
+		t.Fatalf("err %v (notices %q), want the first connection's words", err, notices)
+	}
+	if len(srv.Messages()) != 0 {
+		t.Errorf("%d messages sent", len(srv.Messages()))
+	}
+}
