@@ -12,11 +12,15 @@ import (
 // now (NXDOMAIN, what some resolvers answer while offline, or a captive
 // portal's DNS) is a dropped network far more often than a typo, so it
 // becomes a DialFailed, which the run waits out and dials again instead
-// of stopping for; nothing accepting connections, nothing answering, or
-// no greeting (smtpclient's words, which point at smtp.host, smtp.port
-// and smtp.security), is the server or the network, not the settings,
-// which worked. Any other err, and every err before the host was
-// reached, is err as it is (a setting to fix on a first run).
+// of stopping for; once this run connected, nothing accepting
+// connections, nothing answering, or no greeting (smtpclient's words,
+// which point at smtp.host, smtp.port and smtp.security), is the server
+// or the network, not the settings, which worked. The journal
+// (Config.ReachedBefore) vouches for the name alone, not for smtp.port or
+// smtp.security, which may have been edited since: before this run
+// connects, those keep smtpclient's words. Any other err, and every err
+// before the host was reached, is err as it is (a setting to fix on a
+// first run).
 func (r *poolRun) outageError(err error) error {
 	var de *DialError
 	when := r.reachedWhen()
@@ -25,6 +29,8 @@ func (r *poolRun) outageError(err error) error {
 	}
 	var hint string
 	switch {
+	case de.Kind != DialNotFound && !r.connected.Load():
+		return err // the journal knows the name, not the port
 	case de.Kind == DialNotFound:
 		hint = fmt.Sprintf("the host name %s does not resolve now, though it did %s (is the network down?)", dialHost(de), when)
 		de = &DialError{Addr: de.Addr, Kind: DialFailed, Err: de.Err}

@@ -206,3 +206,65 @@ func TestPoolMisspeltHostStops(t *testing.T) {
 		t.Errorf("%d messages sent", len(srv.Messages()))
 	}
 }
+
+// TestPoolHostGoneForGoodEnds: a name reached earlier in the run that
+// never resolves again is not waited for forever: after the connection
+// attempts in a row the retries allow, the run stops with words saying
+// the name stopped resolving (not a setting to fix), and the messages
+// not sent are held for the next send.
+func TestPoolHostGoneForGoodEnds(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	r := &switchedResolver{srv: srv, answers: []string{"up", "down"}}
+	res, _, err := outageRun(t, r, false, 6)
+	if !errors.Is(err, sendpool.ErrUnreachable) || !strings.Contains(err.Error(), "connection attempts in a row failed") ||
+		!strings.Contains(err.Error(), "does not resolve now, though it did earlier in this run (is the network down?)") {
+		t.Fatalf("err %v, want the attempts that failed and the name that stopped resolving", err)
+	}
+	if len(srv.Messages()) != 2 {
+		t.Errorf("%d messages sent, want the first connection's 2", len(srv.Messages()))
+	}
+	if kind := sendpool.StopKind(sendpool.StopCause(res.Get(6).Detail)); kind == sendpool.StopSettings {
+		t.Errorf("a name that stopped resolving is a stop of kind %q", kind)
+	}
+}
+
+// TestPoolHostGoneCancelled: a Ctrl-C while the run waits for a name that
+// stopped resolving ends the run at once, not when the wait is over.
+func TestPoolHostGoneCancelled(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	r := &switchedResolver{srv: srv, answers: []string{"up", "down"}}
+	cfg := pooltest.NewConfig(srv)
+	cfg.SMTP.Host, cfg.SMTP.NetDial = outageHost, r.dial
+	cfg.Concurrency, cfg.PerConnection, cfg.RetryBackoff = 1, 2, time.Hour
+	waiting := make(chan struct{})
+	var once sync.Once
+	cfg.Notify = func(n sendpool.Notice) {
+		if n.Kind == sendpool.NoticeReconnect && !n.Redial.IsZero() {
+			once.Do(func() { close(waiting) })
+		}
+	}
+	_, cancel, _, done := pooltest.Start(t, cfg, pooltest.Messages(6))
+	<-waiting
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("run: %v, want it cancelled", err)
+	}
+}
+
+// TestPoolResumedRefusedStillNamesPort: the journal says an earlier run
+// delivered through the host name, not through this port (smtp.port may
+// have been edited since): a refusal at the first connection of a later
+// run keeps the words that point at smtp.host and smtp.port, and does
+// not say the server took connections before.
+func TestPoolResumedRefusedStillNamesPort(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	r := &switchedResolver{srv: srv, closed: closedAddr(t), answers: []string{"refusing"}}
+	_, notices, err := outageRun(t, r, true, 3)
+	if !errors.Is(err, sendpool.ErrUnreachable) || !strings.Contains(err.Error(), "check smtp.host and smtp.port") ||
+		strings.Contains(err.Error(), "though it did") {
+		t.Fatalf("err %v (notices %q), want the first connection's words", err, notices)
+	}
+	if len(srv.Messages()) != 0 {
+		t.Errorf("%d messages sent", len(srv.Messages()))
+	}
+}

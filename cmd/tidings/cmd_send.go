@@ -1224,12 +1224,14 @@ func (e *notSentError) Is(target error) bool { return target == errSomeNotSent }
 // refused to start as rows have problems (sum.Refused), once those are
 // fixed; the advice to fix invalid rows adds that until then a send
 // needs --skip-invalid, unless that command has it already; nothingLeft:
-// this run had nothing to send. With unknown among them it heads its
-// line "not sent, or unknown": an unknown message may have arrived.
+// this run had nothing to send. Its line is headed as the summary's list
+// (report.ProblemsHeading): "not sent, or unknown" with unknown among
+// them (they may have arrived), "not sent, or not to every recipient"
+// with messages that went to some recipients only.
 func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
 	again := againVerb(a)
 	var parts, todo []string
-	heading := "not sent"
+	unknown := false
 	for _, k := range []struct {
 		st   sendpool.Status
 		todo string
@@ -1262,9 +1264,7 @@ func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k.st))
 			todo = append(todo, k.todo)
 		}
-		if n > 0 && k.st == sendpool.StatusUnknown {
-			heading = report.NotSentOrUnknown // they may have arrived
-		}
+		unknown = unknown || n > 0 && k.st == sendpool.StatusUnknown
 	}
 	if sum.Owing > 0 {
 		parts = append(parts, report.Plural(sum.Owing, "message")+" to some recipients only")
@@ -1274,6 +1274,7 @@ func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
 		// A send refuses a sheet with invalid rows unless told to skip them.
 		todo[0] += " (until then, send again with --skip-invalid)"
 	}
+	heading := report.ProblemsHeading(sum.Owing > 0, unknown)
 	text := fmt.Sprintf("%s: %s; %s", heading, strings.Join(parts, ", "), strings.Join(todo, "; "))
 	if nothingLeft {
 		text = "nothing was left to send; " + text

@@ -399,23 +399,28 @@ func (s *Summary) WriteText(w io.Writer) error {
 	return err
 }
 
-// NotSentOrUnknown heads the rows not sent when some are unknown: an
-// unknown message may have arrived, so "not sent" alone would misname it.
-const NotSentOrUnknown = "not sent, or unknown"
-
-// problemsHeading is the heading of the list of rows not sent
-// (Problems), naming as well those that went to some recipients only
-// (Owing) and those of unknown outcome.
-func (s *Summary) problemsHeading() string {
+// ProblemsHeading heads a list or a count of the messages not sent (a
+// summary's Problems, send's last line), naming as well those that went
+// to some recipients only (owing) and those of unknown outcome (unknown:
+// they may have arrived, so "not sent" alone would misname them): the
+// one source of these words, which the summary and send's last line
+// share.
+func ProblemsHeading(owing, unknown bool) string {
 	switch {
-	case s.Owing > 0 && s.Unknown > 0:
+	case owing && unknown:
 		return "not sent, not to every recipient, or unknown"
-	case s.Owing > 0:
+	case owing:
 		return "not sent, or not to every recipient"
-	case s.Unknown > 0:
-		return NotSentOrUnknown
+	case unknown:
+		return "not sent, or unknown"
 	}
 	return "not sent"
+}
+
+// problemsHeading is the heading of the list of rows not sent
+// (Problems).
+func (s *Summary) problemsHeading() string {
+	return ProblemsHeading(s.Owing > 0, s.Unknown > 0)
 }
 
 func truncate(s string, n int) string {

@@ -56,7 +56,10 @@ type Config struct {
 	// NetDial, when set, opens the TCP connection to host:port in place
 	// of a net.Dialer with Timeout (which resolves the host name through
 	// this machine's resolver): a test answers the name as a resolver
-	// would, "no such host" or the address of its own server.
+	// would, "no such host" or the address of its own server. It is a
+	// test seam only: ConfigFrom never sets it, no campaign setting
+	// reaches it, and tidings leaves it nil. The session's and the
+	// second look's connections (silenceHint) both go through it.
 	NetDial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
