@@ -153,7 +153,7 @@ func TestPoolSilentMidRunWaits(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	r := &switchedResolver{srv: srv, silent: silentAddr(t), answers: []string{"up", "silent", "silent", "silent", "up"}}
 	cfg := pooltest.NewConfig(r.srv)
-	cfg.SMTP.Host, cfg.SMTP.NetDial, cfg.SMTP.Timeout = outageHost, r.dial, 100*time.Millisecond
+	cfg.SMTP.Host, cfg.SMTP.NetDial, cfg.SMTP.Timeout = outageHost, r.dial, time.Second
 	cfg.Concurrency, cfg.PerConnection = 1, 2
 	var notices []string
 	var mu sync.Mutex
