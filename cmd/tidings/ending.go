@@ -96,7 +96,7 @@ func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, 
 	capped, next = capHolds(c, state, sum, now)
 	facts = report.EndFacts{Running: state.SendRuns(), NoRun: state.Len() == 0, Unrecorded: state.Unrecorded(), Short: state.EndedShort(), CapNext: next, Now: now}
 	facts.Refused, facts.RefusedNext = state.Refused()
-	if r, ok := lastDelivery(state); ok { // a send's run, not bounces' nor a test send's
+	if r, ok := state.LastDelivery(); ok { // a send's run, not bounces' nor a test send's
 		facts.NoRun, facts.HeldFor = false, r.HeldFor
 	}
 	return capped, next, facts

@@ -110,7 +110,7 @@ func renamedError(c *campaign.Campaign, was string) error {
 // Their recipients count as sent for c too, so c would send them
 // nothing.
 func foreignState(c *campaign.Campaign, state *journal.State) error {
-	run, ok := lastDelivery(state)
+	run, ok := state.LastDelivery()
 	if !ok {
 		return nil
 	}
@@ -137,17 +137,6 @@ func foreignState(c *campaign.Campaign, state *journal.State) error {
 	return fmt.Errorf("%s and %s are both named %q and share the state folder %s, which holds the sends of %s: its recipients count as sent for this file too, so it would send them nothing. "+
 		"For a campaign of its own (this month's issue), %s; only to go on with that campaign from this file, move or remove %s",
 		displayPath(c.File), displayPath(other), c.Name, displayPath(c.StateDir), displayPath(other), own, displayPath(other))
-}
-
-// lastDelivery is the journal's latest run that delivered (recorded
-// recipients.key); ok is false when there is none.
-func lastDelivery(state *journal.State) (run journal.Run, ok bool) {
-	for i := len(state.Runs) - 1; i >= 0; i-- {
-		if state.Runs[i].KeyColumn != "" {
-			return state.Runs[i], true
-		}
-	}
-	return journal.Run{}, false
 }
 
 // otherFile is run's campaign file when it is another file than c.File

@@ -40,6 +40,16 @@ func (s *State) EndedShort() bool {
 	return s.finals[last] < s.Runs[last].ToSend
 }
 
+// LastDelivery returns the journal's latest send run that delivered (one
+// with a KeyColumn: not bounces' nor a test send's, nor a refusal); ok is
+// false when there is none.
+func (s *State) LastDelivery() (run Run, ok bool) {
+	if i := s.lastSendRun(); i >= 0 {
+		return s.Runs[i], true
+	}
+	return Run{}, false
+}
+
 // lastSendRun is the index in Runs of the latest send run (one with a
 // KeyColumn: not bounces' nor a test send's), -1 when none.
 func (s *State) lastSendRun() int {
