@@ -10,9 +10,9 @@ import (
 // outageError is err, a failed dial's, as it reads once the server's host
 // was reached before (reachedWhen): a host name that does not resolve
 // now (NXDOMAIN, what some resolvers answer while offline, or a captive
-// portal's DNS) is a dropped network far more often than a typo, so it
-// becomes a DialFailed, which the run waits out and dials again instead
-// of stopping for; once this run connected, nothing accepting
+// portal's DNS) is a dropped network far more often than a typo, which
+// the run waits out and dials again (dialStop) instead of stopping for;
+// once this run connected, nothing accepting
 // connections, nothing answering, or no greeting (smtpclient's words,
 // which point at smtp.host, smtp.port and smtp.security), is the server
 // or the network, not the settings, which worked. The journal
@@ -33,7 +33,7 @@ func (r *poolRun) outageError(err error) error {
 		return err // the journal knows the name, not the port
 	case de.Kind == DialNotFound:
 		hint = fmt.Sprintf("the host name %s does not resolve now, though it did %s (is the network down?)", dialHost(de), when)
-		de = &DialError{Addr: de.Addr, Kind: DialFailed, Err: de.Err}
+		de = &DialError{Addr: de.Addr, Kind: DialNotFound, Err: de.Err}
 	case de.Kind == DialNoAnswer && strings.HasPrefix(de.Hint, "nothing accepts connections at "):
 		hint = fmt.Sprintf("nothing accepts connections at %s now, though it did %s (is the server or the network down?)", de.Addr, when)
 		de = &DialError{Addr: de.Addr, Kind: DialNoAnswer, Err: de.Err}

@@ -197,7 +197,7 @@ func (r *poolRun) dialStop(err error) error {
 	var de *DialError
 	if errors.As(err, &de) {
 		switch {
-		case de.Kind == DialNotFound, de.Kind == DialUnsupported,
+		case de.Kind == DialNotFound && r.reachedWhen() == "", de.Kind == DialUnsupported,
 			de.Kind == DialNoAnswer && !r.connected.Load():
 			return &StopError{Kind: ErrUnreachable, Err: de}
 		}
