@@ -24,9 +24,6 @@ type pace struct {
 	done [paceKeep]time.Time
 	n    int
 	next int
-	// since is when the delivery came back from an outage: its first
-	// message done after it (resume); zero when none.
-	since time.Time
 }
 
 // add notes a message done at t.
@@ -36,22 +33,18 @@ func (p *pace) add(t time.Time) {
 	p.n = min(p.n+1, paceKeep)
 }
 
-// resume notes that the message done at t is the first since an outage:
-// the pace is taken after it.
-func (p *pace) resume(t time.Time) { p.since = t }
+// resume notes that the next message done is the first since an outage:
+// the pace is taken after it, the messages before forgotten.
+func (p *pace) resume() { p.n, p.next = 0, 0 }
 
 // perSecond is the recent pace as of now, in messages per second, and
-// whether there is one: paceLeast messages done after the window's start
-// (the oldest message kept, or the end of an outage, whichever is later).
+// whether there is one: paceLeast messages done after the window's start,
+// the oldest message kept (the first since an outage, after one).
 func (p *pace) perSecond(now time.Time) (float64, bool) {
 	if p.n == 0 {
 		return 0, false
 	}
-	oldest := p.done[(p.next-p.n+paceKeep)%paceKeep]
-	from := oldest
-	if p.since.After(from) {
-		from = p.since
-	}
+	from := p.done[(p.next-p.n+paceKeep)%paceKeep]
 	count := 0
 	for i := range p.n {
 		if p.done[i].After(from) {

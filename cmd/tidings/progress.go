@@ -349,7 +349,7 @@ func (p *progress) Add(r sendpool.Result) {
 	now := p.now()
 	if !p.redial.IsZero() && (sentSince || !now.Before(p.redial)) {
 		p.redial = time.Time{}
-		p.pace.resume(now) // the time offline says nothing of the pace
+		p.pace.resume() // the time offline says nothing of the pace
 	}
 	p.pace.add(now)
 }
