@@ -5,37 +5,38 @@ import (
 	"strings"
 )
 
-// noteReached keeps the host of r's server (Result.Server, "host:port")
-// when the server took r's message: a run reached it.
+// noteReached keeps r's server (Result.Server, "host:port") as it is
+// written when the server took r's message: a run reached it. Most
+// results name a server already kept, which costs one map lookup; the
+// host is read from the few kept when asked (HostReached).
 func (s *State) noteReached(r *Result) {
-	host := serverHost(r.Server)
-	if host == "" {
+	if r.Server == "" {
 		return
 	}
-	if _, ok := s.reached[host]; ok {
+	if _, ok := s.reached[r.Server]; ok {
 		return
 	}
 	if s.reached == nil {
 		s.reached = map[string]struct{}{}
 	}
-	s.reached[host] = struct{}{}
+	s.reached[r.Server] = struct{}{}
 }
 
 // HostReached reports whether a run of the send delivered a message through
-// a server at host (smtp.host, compared without case): the name resolved
-// and a server there took mail, so a name that does not resolve later is
-// more likely the network than a setting (sendpool.Config.ReachedBefore).
+// a server at host (smtp.host, compared without case or a final dot): the
+// name resolved and a server there took mail, so a name that does not
+// resolve later is more likely the network than a setting
+// (sendpool.Config.ReachedBefore).
 func (s *State) HostReached(host string) bool {
-	_, ok := s.reached[strings.ToLower(strings.TrimSuffix(host, "."))]
-	return ok && host != ""
+	want := hostKey(host)
+	for server := range s.reached {
+		if h, _, err := net.SplitHostPort(server); err == nil && want != "" && hostKey(h) == want {
+			return true
+		}
+	}
+	return false
 }
 
-// serverHost is the host of server ("host:port"), lowercased without a
-// final dot; "" when server names none.
-func serverHost(server string) string {
-	host, _, err := net.SplitHostPort(server)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(strings.TrimSuffix(host, "."))
-}
+// hostKey is host lowercased without a final dot, as two names of one
+// host compare.
+func hostKey(host string) string { return strings.ToLower(strings.TrimSuffix(host, ".")) }
