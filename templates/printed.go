@@ -286,17 +286,12 @@ func (w *printWalk) adds(column string, guards []string, trimmed, filled bool, s
 	return !trimmed && shows&^told.shows != 0
 }
 
-// keep adds p, a place adds takes, to the walk's printings unless one
-// like it is there: the same column, guards, line, trimming and filling.
-// The first of a column and guards comes first, and the first not filled
-// before the others not filled: Printed, BlankSeen and printedColumns
-// take that one.
+// keep adds p, a place adds takes, to the walk's printings, and notes
+// what it tells (one like it, the same column, guards, line, trimming and
+// filling, tells nothing more: adds takes none). The first of a column
+// and guards comes first, and the first not filled before the others not
+// filled: Printed, BlankSeen and printedColumns take that one.
 func (w *printWalk) keep(p printing, shows probeMask) {
-	if slices.ContainsFunc(w.out, func(q printing) bool {
-		return q.column == p.column && slices.Equal(q.guards, p.guards) && q.trimmed == p.trimmed && q.filled == p.filled && q.place == p.place
-	}) {
-		return
-	}
 	if w.places == nil {
 		w.places = map[string]*placesTold{}
 	}
