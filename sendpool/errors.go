@@ -446,15 +446,39 @@ const (
 	DialUnsupported
 )
 
+// NoAnswer says what a dial of kind DialNoAnswer met, so that the pool
+// chooses its words for an outage without reading a DialError's Hint.
+type NoAnswer int
+
+// What a dial of kind DialNoAnswer met.
+const (
+	// NoAnswerOther: something that is not a mail server answered (a
+	// web server, TLS from the first byte, words that are no SMTP
+	// greeting), or nothing is known.
+	NoAnswerOther NoAnswer = iota
+	// NoAnswerRefused: nothing accepts connections at the address.
+	NoAnswerRefused
+	// NoAnswerTimeout: nothing answered the connect or the setup in time.
+	NoAnswerTimeout
+	// NoAnswerClosed: the server closed the connection without a
+	// greeting (ClosedNoGreeting).
+	NoAnswerClosed
+	// NoAnswerSilent: the server took the connection and said nothing
+	// until the setup's time ran out (SilentNoGreeting).
+	NoAnswerSilent
+)
+
 // DialError is a failure to open a session with the server before any
 // reply could refuse it. Hint says in words what is likely wrong and which
 // setting to look at ("" when nothing specific is known); the pool stops a
-// run with it when Kind says a setting is at fault.
+// run with it when Kind says a setting is at fault. NoAnswer says what a
+// dial of kind DialNoAnswer met.
 type DialError struct {
-	Addr string
-	Kind DialKind
-	Hint string
-	Err  error
+	Addr     string
+	Kind     DialKind
+	NoAnswer NoAnswer
+	Hint     string
+	Err      error
 }
 
 func (e *DialError) Error() string { return prefix + e.Reason() }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strings"
 )
 
 // outageError is err, a failed dial's, as it reads once the server's host
@@ -29,28 +28,22 @@ func (r *poolRun) outageError(err error) error {
 	}
 	var hint string
 	switch {
-	case de.Kind != DialNotFound && !r.connected.Load():
-		return err // the journal knows the name, not the port
 	case de.Kind == DialNotFound:
 		hint = fmt.Sprintf("the host name %s does not resolve now, though it did %s (is the network down?)", dialHost(de), when)
-		de = &DialError{Addr: de.Addr, Kind: DialNotFound, Err: de.Err}
-	case de.Kind == DialNoAnswer && strings.HasPrefix(de.Hint, "nothing accepts connections at "):
+	case de.Kind != DialNoAnswer || !r.connected.Load():
+		return err // the journal knows the name, not the port
+	case de.NoAnswer == NoAnswerRefused:
 		hint = fmt.Sprintf("nothing accepts connections at %s now, though it did %s (is the server or the network down?)", de.Addr, when)
-		de = &DialError{Addr: de.Addr, Kind: DialNoAnswer, Err: de.Err}
-	case de.Kind == DialNoAnswer && strings.HasPrefix(de.Hint, "no answer from "):
+	case de.NoAnswer == NoAnswerTimeout:
 		hint = fmt.Sprintf("no answer from %s now, though it answered %s (is the server or the network down?)", de.Addr, when)
-		de = &DialError{Addr: de.Addr, Kind: DialNoAnswer, Err: de.Err}
-	case de.Kind == DialNoAnswer && strings.HasPrefix(de.Hint, de.Addr+" "+SilentNoGreeting):
+	case de.NoAnswer == NoAnswerSilent:
 		hint = fmt.Sprintf("%s %s now, though it greeted %s (is the server or the network down?)", de.Addr, SilentNoGreeting, when)
-		de = &DialError{Addr: de.Addr, Kind: DialNoAnswer, Err: de.Err}
-	case de.Kind == DialNoAnswer && strings.HasPrefix(de.Hint, de.Addr+" "+ClosedNoGreeting):
+	case de.NoAnswer == NoAnswerClosed:
 		hint = fmt.Sprintf("%s %s now, though it greeted %s (is the server or the network down?)", de.Addr, ClosedNoGreeting, when)
-		de = &DialError{Addr: de.Addr, Kind: DialNoAnswer, Err: de.Err}
 	default:
-		return err
+		return err // something that is not a mail server answers there now
 	}
-	de.Hint = hint + ": " + Reason(de.Err)
-	return de
+	return &DialError{Addr: de.Addr, Kind: de.Kind, NoAnswer: de.NoAnswer, Hint: hint + ": " + Reason(de.Err), Err: de.Err}
 }
 
 // reachedWhen says when the server's host was reached before, in words

@@ -245,6 +245,9 @@ func (d *Dialer) setupError(ctx context.Context, err error) error {
 		return err // a refusing greeting or EHLO
 	}
 	if isTimeout(de.Err) {
+		if de.Hint == "" {
+			de.NoAnswer = sendpool.NoAnswerTimeout // explain's "no answer from"
+		}
 		de.Kind, de.Hint = sendpool.DialNoAnswer, explain(de, &d.cfg)
 	}
 	return de
@@ -264,8 +267,11 @@ func (d *Dialer) connectError(err error) *sendpool.DialError {
 		de.Kind = sendpool.DialNotFound
 		de.Hint = fmt.Sprintf("the host name %s does not resolve (check smtp.host): %s", dnsErr.Name, de.Reason())
 	case errors.As(err, &dnsErr):
-	case errors.Is(err, syscall.ECONNREFUSED) || isTimeout(err):
-		de.Kind = sendpool.DialNoAnswer
+	case errors.Is(err, syscall.ECONNREFUSED):
+		de.Kind, de.NoAnswer = sendpool.DialNoAnswer, sendpool.NoAnswerRefused
+		de.Hint = explain(de, &d.cfg)
+	case isTimeout(err):
+		de.Kind, de.NoAnswer = sendpool.DialNoAnswer, sendpool.NoAnswerTimeout
 		de.Hint = explain(de, &d.cfg)
 	}
 	return de

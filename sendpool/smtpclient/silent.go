@@ -30,17 +30,20 @@ func (d *Dialer) notSMTP(ctx context.Context, raw *rawConn, err error) *sendpool
 		return nil // a cancelled dial (Ctrl-C) says nothing about the port
 	}
 	heard := raw.heard
-	var hint string
+	var (
+		hint string
+		met  sendpool.NoAnswer
+	)
 	switch {
 	case len(heard) > 0 && !looksLikeSMTP(heard):
 		hint = fmt.Sprintf("%s answered %s, which is not an SMTP greeting: it is not a mail server; check smtp.host and smtp.port (587 with security: starttls, 465 with security: tls)",
 			d.cfg.Addr(), strconv.Quote(string(firstLine(heard))))
 	case len(heard) == 0 && isSilence(ctx, err):
-		hint = d.silenceHint(ctx, isClosed(err) && ctx.Err() == nil)
+		hint, met = d.silenceHint(ctx, isClosed(err) && ctx.Err() == nil)
 	default:
 		return nil
 	}
-	return &sendpool.DialError{Addr: d.cfg.Addr(), Kind: sendpool.DialNoAnswer, Hint: hint, Err: err}
+	return &sendpool.DialError{Addr: d.cfg.Addr(), Kind: sendpool.DialNoAnswer, NoAnswer: met, Hint: hint, Err: err}
 }
 
 // isSilence reports whether err ends a session the server said nothing
@@ -58,19 +61,20 @@ func isClosed(err error) bool {
 // silenceHint says what a server that sent no greeting may be, after a
 // look at how the port answers an HTTP request and a TLS handshake:
 // closed tells a server that closed (or reset) the connection without a
-// word from one that said nothing until the setup timed out.
-func (d *Dialer) silenceHint(ctx context.Context, closed bool) string {
+// word from one that said nothing until the setup timed out. The
+// NoAnswer returned says which of these the hint tells.
+func (d *Dialer) silenceHint(ctx context.Context, closed bool) (string, sendpool.NoAnswer) {
 	addr := d.cfg.Addr()
 	switch sniff(ctx, d.netDial(0), addr, d.cfg.Host) {
 	case "http":
-		return fmt.Sprintf("%s sent no SMTP greeting and answers HTTP: it is a web server, not a mail server; set smtp.port to the provider's SMTP port (587 with security: starttls, 465 with security: tls)", addr)
+		return fmt.Sprintf("%s sent no SMTP greeting and answers HTTP: it is a web server, not a mail server; set smtp.port to the provider's SMTP port (587 with security: starttls, 465 with security: tls)", addr), sendpool.NoAnswerOther
 	case "tls":
-		return fmt.Sprintf("%s sent no SMTP greeting and speaks TLS from the first byte: set smtp.security: tls (465 is the usual port for it)", addr)
+		return fmt.Sprintf("%s sent no SMTP greeting and speaks TLS from the first byte: set smtp.security: tls (465 is the usual port for it)", addr), sendpool.NoAnswerOther
 	}
 	if closed {
-		return fmt.Sprintf("%s %s: usually a server that refuses connections from this client or its IP address (an access list, a blocklist, too many connections), a port that wants TLS from the first byte spoken to in plain text (465 is implicit TLS: smtp.security: tls), or a firewall or proxy between that cuts the connection", addr, sendpool.ClosedNoGreeting)
+		return fmt.Sprintf("%s %s: usually a server that refuses connections from this client or its IP address (an access list, a blocklist, too many connections), a port that wants TLS from the first byte spoken to in plain text (465 is implicit TLS: smtp.security: tls), or a firewall or proxy between that cuts the connection", addr, sendpool.ClosedNoGreeting), sendpool.NoAnswerClosed
 	}
-	return fmt.Sprintf("%s %s within %s: the wrong port, the wrong smtp.security (465 is implicit TLS, 587 and 25 are STARTTLS), or not a mail server", addr, sendpool.SilentNoGreeting, d.cfg.timeout())
+	return fmt.Sprintf("%s %s within %s: the wrong port, the wrong smtp.security (465 is implicit TLS, 587 and 25 are STARTTLS), or not a mail server", addr, sendpool.SilentNoGreeting, d.cfg.timeout()), sendpool.NoAnswerSilent
 }
 
 // sniff tells what speaks at addr: "tls" when a TLS handshake gets a TLS

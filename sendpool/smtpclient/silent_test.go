@@ -50,18 +50,19 @@ func TestNotAnSMTPServer(t *testing.T) {
 		name, addr string
 		security   campaign.Security
 		want       string
+		met        sendpool.NoAnswer
 		// stop is the kind of stop it makes of the run's first
 		// connection (sendpool.StopKind of its words).
 		stop string
 	}{
-		{"web server", web.Listener.Addr().String(), campaign.SecurityNone, "answers HTTP: it is a web server", sendpool.StopSettings},
-		{"web server, starttls", web.Listener.Addr().String(), campaign.SecurityStartTLS, "answers HTTP: it is a web server", sendpool.StopSettings},
-		{"implicit TLS", tlsOnly, campaign.SecurityNone, "speaks TLS from the first byte: set smtp.security: tls", sendpool.StopSettings},
-		{"ssh", banner, campaign.SecurityStartTLS, `answered "SSH-2.0-OpenSSH_9.6", which is not an SMTP greeting`, sendpool.StopSettings},
+		{"web server", web.Listener.Addr().String(), campaign.SecurityNone, "answers HTTP: it is a web server", sendpool.NoAnswerOther, sendpool.StopSettings},
+		{"web server, starttls", web.Listener.Addr().String(), campaign.SecurityStartTLS, "answers HTTP: it is a web server", sendpool.NoAnswerOther, sendpool.StopSettings},
+		{"implicit TLS", tlsOnly, campaign.SecurityNone, "speaks TLS from the first byte: set smtp.security: tls", sendpool.NoAnswerOther, sendpool.StopSettings},
+		{"ssh", banner, campaign.SecurityStartTLS, `answered "SSH-2.0-OpenSSH_9.6", which is not an SMTP greeting`, sendpool.NoAnswerOther, sendpool.StopSettings},
 		// Closed at once: not "no greeting within 1s" (the review's
 		// saw "within 5s" of a server that closed after 10 ms).
-		{"hangs up", hangUp, campaign.SecurityNone, "closed the connection without an SMTP greeting: usually a server that refuses connections from this client or its IP address", sendpool.StopUnreachable},
-		{"says nothing", silent, campaign.SecurityNone, "accepted the connection but sent no SMTP greeting within 1s: the wrong port", sendpool.StopUnreachable},
+		{"hangs up", hangUp, campaign.SecurityNone, "closed the connection without an SMTP greeting: usually a server that refuses connections from this client or its IP address", sendpool.NoAnswerClosed, sendpool.StopUnreachable},
+		{"says nothing", silent, campaign.SecurityNone, "accepted the connection but sent no SMTP greeting within 1s: the wrong port", sendpool.NoAnswerSilent, sendpool.StopUnreachable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -73,8 +74,8 @@ func TestNotAnSMTPServer(t *testing.T) {
 			}
 			_, err = d.Dial(context.Background())
 			var de *sendpool.DialError
-			if !errors.As(err, &de) || de.Kind != sendpool.DialNoAnswer || !strings.Contains(de.Hint, tc.want) {
-				t.Fatalf("got %v (%#v), want a no-answer DialError with %q", err, de, tc.want)
+			if !errors.As(err, &de) || de.Kind != sendpool.DialNoAnswer || de.NoAnswer != tc.met || !strings.Contains(de.Hint, tc.want) {
+				t.Fatalf("got %v (%#v), want a no-answer DialError (%v) with %q", err, de, tc.met, tc.want)
 			}
 			if tc.stop == sendpool.StopUnreachable && strings.Contains(de.Hint, "within") != (tc.name == "says nothing") {
 				t.Errorf("%q: the timeout's words for a server that did not let it run out, or none for one that did", de.Hint)
@@ -166,7 +167,7 @@ func TestStartTLSGreetingWait(t *testing.T) {
 	}
 	_, err = d.Dial(context.Background())
 	var de *sendpool.DialError
-	if !errors.As(err, &de) || de.Kind != sendpool.DialNoAnswer || !strings.Contains(de.Hint, "sent no SMTP greeting within 2s") {
+	if !errors.As(err, &de) || de.Kind != sendpool.DialNoAnswer || de.NoAnswer != sendpool.NoAnswerSilent || !strings.Contains(de.Hint, "sent no SMTP greeting within 2s") {
 		t.Fatalf("got %v, want a no-answer DialError saying within 2s", err)
 	}
 	if h := <-held; h >= 2*timeout {

@@ -224,18 +224,19 @@ func TestConnectErrorKinds(t *testing.T) {
 	for _, tc := range []struct {
 		err  error
 		kind sendpool.DialKind
+		met  sendpool.NoAnswer
 		hint string
 	}{
 		{&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "smtp.example.invalid", IsNotFound: true}},
-			sendpool.DialNotFound, "the host name smtp.example.invalid does not resolve (check smtp.host)"},
+			sendpool.DialNotFound, sendpool.NoAnswerOther, "the host name smtp.example.invalid does not resolve (check smtp.host)"},
 		{&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "i/o timeout", Name: "smtp.example.invalid", IsTimeout: true}},
-			sendpool.DialFailed, ""},
-		{&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, sendpool.DialNoAnswer, "nothing accepts connections at smtp.example.invalid:587"},
-		{&net.OpError{Op: "dial", Net: "tcp", Err: context.DeadlineExceeded}, sendpool.DialNoAnswer, "no answer from smtp.example.invalid:587"},
+			sendpool.DialFailed, sendpool.NoAnswerOther, ""},
+		{&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, sendpool.DialNoAnswer, sendpool.NoAnswerRefused, "nothing accepts connections at smtp.example.invalid:587"},
+		{&net.OpError{Op: "dial", Net: "tcp", Err: context.DeadlineExceeded}, sendpool.DialNoAnswer, sendpool.NoAnswerTimeout, "no answer from smtp.example.invalid:587"},
 	} {
 		de := d.connectError(tc.err)
-		if de.Kind != tc.kind || !strings.Contains(de.Hint, tc.hint) || (tc.hint == "") != (de.Hint == "") {
-			t.Errorf("%v: kind %v hint %q, want %v %q", tc.err, de.Kind, de.Hint, tc.kind, tc.hint)
+		if de.Kind != tc.kind || de.NoAnswer != tc.met || !strings.Contains(de.Hint, tc.hint) || (tc.hint == "") != (de.Hint == "") {
+			t.Errorf("%v: kind %v (%v) hint %q, want %v (%v) %q", tc.err, de.Kind, de.NoAnswer, de.Hint, tc.kind, tc.met, tc.hint)
 		}
 		if !errors.Is(de, tc.err) {
 			t.Errorf("%v: the cause is lost", tc.err)
