@@ -294,8 +294,9 @@ func notBool(value string) error {
 // yamlError is the FileError of err, the decoder's error for data, at
 // the line and column it names where known, with what to do instead where
 // tidings knows it (an unknown key, a bool in quotes, one value where a
-// list belongs: listHint, a double-quoted value ending inside {{ }}:
-// quotedTemplate).
+// list belongs: listHint, a list or a mapping where text belongs:
+// textHint, a double-quoted value ending inside {{ }}: quotedTemplate, a
+// text value that starts with a bracket: bracketHint).
 func yamlError(file string, data []byte, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
@@ -311,7 +312,10 @@ func yamlError(file string, data []byte, err error) error {
 		if tk := ye.GetToken(); tk != nil && strings.HasSuffix(ye.GetMessage(), " of type bool") {
 			fe.Err = notBool(tk.Value) // goccy/go-yaml names the Go type, not the key
 		}
-		if hint := cmp.Or(quotedTemplate(data, fe.Line), unquotedTemplate(data, fe.Line)); hint != "" {
+		if hint := textHint(data, fe.Line, fe.Column, ye.GetMessage()); hint != "" {
+			fe.Err = errors.New(hint)
+		}
+		if hint := cmp.Or(quotedTemplate(data, fe.Line), unquotedTemplate(data, fe.Line), bracketHint(data, fe.Line, ye.GetMessage())); hint != "" {
 			fe.Err = fmt.Errorf("campaign: %s (%w)", hint, fe.Err)
 		}
 		if hint := listHint(data, fe.Line, ye.GetMessage()); hint != "" {
