@@ -85,6 +85,10 @@ type textSource struct {
 	// byteOrder is the UTF-16 byte order the file's first bytes suggest,
 	// should its text turn out to hold NULs (see utf16Advice).
 	byteOrder string
+	// double is the declared encoding when it is a double-byte code page
+	// (gbk, gb18030, big5, shift_jis, euc-kr …), for utf8AsDoubleByte;
+	// nil otherwise.
+	double encoding.Encoding
 	// sample is the file's start (sniffSize bytes) when it is read as
 	// UTF-8 undeclared: evidence for the code page a value that is not
 	// UTF-8 is in (sampleGuesses).
@@ -229,6 +233,9 @@ func (ts *textSource) declare(br *bufio.Reader, declared, file string) (encoding
 			}
 		}
 		ts.name = canon
+		if !strings.HasPrefix(canon, "utf-16") && !oneByteEach(enc) {
+			ts.double = enc
+		}
 		ts.legacy, ts.script = singleByteScript(canon, enc)
 		ts.compose = canon == "windows-1258"
 		ts.turkish = canon == "windows-1252" && turkishSample(sample)
@@ -306,7 +313,7 @@ func (ts *textSource) cellProblem(v string) error {
 	if strings.IndexByte(v, 0) >= 0 {
 		return ErrNULChar
 	}
-	return cmp.Or(ts.misread(v), ts.lostLetters(v))
+	return cmp.Or(ts.misread(v), ts.utf8AsDoubleByte(v), ts.lostLetters(v))
 }
 
 // value is v, a value read and checked, as the sheet gives it: composed

@@ -195,6 +195,43 @@ func (ts *textSource) utf8AsCodePage(v string) error {
 	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; its bytes are UTF-8, which reads them as %q: if the sheet was saved as UTF-8, take recipients.encoding out; if this row came from a UTF-8 file, joined in, type it again", ErrMisread, ts.name, shorten(v), shorten(raw))
 }
 
+// utf8AsDoubleByte refuses v, a value read in the double-byte code page
+// declared (gbk, gb18030, big5 …), whose bytes are UTF-8 text of two
+// characters or more beyond ASCII, all Chinese, Japanese or Korean
+// (eastAsianOnly), or accented letters inside Latin words
+// (latinNamesRead): a row joined in from a UTF-8 file, or typed in an
+// editor that saved it so, into a sheet the start of which is in the code
+// page (utf8Declared refuses a file that starts so), whose name gbk would
+// send as "鏉庡崕" for "李华". The code page's own text seldom makes
+// UTF-8, and when it does, seldom of those scripts alone. It returns nil
+// otherwise.
+func (ts *textSource) utf8AsDoubleByte(v string) error {
+	if ts.double == nil || isASCIIText(v) {
+		return nil
+	}
+	raw, err := ts.double.NewEncoder().String(v)
+	if err != nil || !utf8.ValidString(raw) || countBeyondASCII([]byte(raw)) < 2 {
+		return nil
+	}
+	if !eastAsianOnly(raw) && !latinNamesRead([]byte(raw)) {
+		return nil
+	}
+	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; its bytes are UTF-8, which reads them as %q: if this row came from a UTF-8 file, joined in or saved by another editor, type it again in the sheet (or save the whole sheet as \"CSV UTF-8\" and take recipients.encoding out)", ErrMisread, ts.name, shorten(v), shorten(raw))
+}
+
+// eastAsianOnly reports whether every character of s beyond ASCII is
+// Chinese, Japanese or Korean: a letter of those scripts, CJK
+// punctuation or a full-width form.
+func eastAsianOnly(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Bopomofo) &&
+			(r < 0x3000 || r > 0x303F) && (r < 0xFF00 || r > 0xFFEF) {
+			return false
+		}
+	}
+	return true
+}
+
 // hasSignBeyondASCII reports whether s holds a character beyond ASCII
 // that is no letter (nor a mark of one): a sign, a space or a control.
 func hasSignBeyondASCII(s string) bool {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -133,6 +134,31 @@ func SheetNote(s Sheet) string {
 		return fmt.Sprintf("read sheet %q of %s, as recipients.sheet says (sheets: %s)", x.sheet, filepath.Base(x.file), list)
 	}
 	return fmt.Sprintf("read sheet %q of %s (sheets: %s); set recipients.sheet", x.sheet, filepath.Base(x.file), list)
+}
+
+// SheetEncoding says which encoding a CSV sheet s is read in and what
+// chose it, for the line check and preview print before their summary:
+// `class.csv is read as gbk (Chinese Windows), as recipients.encoding
+// says`, or `as its byte order mark says` (UTF-16, or a mark that wins
+// over the setting). It is "" for a workbook and for UTF-8 that nothing
+// declared (the default, which needs no word).
+func SheetEncoding(s Sheet) string {
+	if sel, ok := s.(*selectedSheet); ok {
+		s = sel.Sheet
+	}
+	c, ok := s.(*csvSheet)
+	if !ok || c.text == nil || c.text.name == "" || c.text.name == "utf-8" && c.text.declared == "" {
+		return ""
+	}
+	name := c.text.name
+	if i := slices.IndexFunc(legacyEncodings, func(e legacyEncoding) bool { return e.name == name || name == "gbk" && e.name == "gb18030" }); i >= 0 {
+		name += " (" + legacyEncodings[i].system + ")"
+	}
+	by := "its byte order mark"
+	if _, canon, err := LookupEncoding(c.text.declared); c.text.declared != "" && err == nil && canon == c.text.name {
+		by = "recipients.encoding"
+	}
+	return fmt.Sprintf("%s is read as %s, as %s says", filepath.Base(c.file), name, by)
 }
 
 // errClosed is returned by Next after Close.

@@ -742,3 +742,37 @@ func TestCSVCodePageLaterUTF8(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVGBKLaterUTF8: a class list WPS exported in GBK (CRLF, Chinese
+// headers) with a row joined in from a UTF-8 file ("李华", which gbk
+// reads "鏉庡崕") sent that row's message with the garbled name in its
+// subject and body, without a word (rev-user21); the row is now a
+// problem of its column, naming the value as UTF-8 reads it. The other
+// rows, GBK names whose bytes are no UTF-8 of those scripts, and a
+// GBK name whose bytes happen to be UTF-8 of another script ("郑伟",
+// "֣ΰ"), are read as declared.
+func TestCSVGBKLaterUTF8(t *testing.T) {
+	gbk := func(s string) string {
+		b, err := simplifiedchinese.GBK.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, enc := range []string{"gbk", "gb18030"} {
+		data := gbk("学号,姓名,家长邮箱\r\n1,王小明,a@163.com\r\n2,郑伟,b@163.com\r\n") +
+			"3,李华,c@163.com\r\n" + gbk("4,欧阳思远,d@163.com\r\n")
+		s, err := newCSVSheet(context.Background(), strings.NewReader(data), Recipients{Path: "class.csv", Key: "学号", Encoding: enc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		trace, msgs := readTrace(t, s)
+		if len(msgs) != 1 || !strings.Contains(msgs[0], `row 4, column "姓名"`) || !strings.Contains(msgs[0], `reads this as "鏉庡崕"`) ||
+			!strings.Contains(msgs[0], `its bytes are UTF-8, which reads them as "李华"`) {
+			t.Errorf("%s: %q; want row 4's 姓名 named as UTF-8 \"李华\"", enc, msgs)
+		}
+		if got := strings.Join(trace, "\n"); !strings.Contains(got, "王小明") || !strings.Contains(got, "郑伟") || !strings.Contains(got, "欧阳思远") {
+			t.Errorf("%s: the GBK rows not read as declared:\n%s", enc, got)
+		}
+	}
+}

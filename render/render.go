@@ -813,6 +813,22 @@ func fullWidthHint(v string) string {
 	if strings.ContainsAny(v, "；，、") {
 		return " (addresses are separated by an ASCII , or ;, not a full-width ； or ， or the enumeration comma 、)"
 	}
+	return spaceSeparatorHint(v)
+}
+
+// spaceSeparatorHint is the hint for an address list v in which a
+// full-width space (U+3000, as a Chinese input method types it) alone
+// parts two addresses ("a@163.com　b@qq.com"), which the parser reads
+// as one address with two @ signs (an ASCII space is told by the cause
+// itself: two addresses need a , or ; between them); "" when no item
+// between commas and semicolons holds two such words with an @ each.
+func spaceSeparatorHint(v string) string {
+	for _, item := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' }) {
+		words := strings.Split(strings.TrimSpace(item), "\u3000")
+		if len(words) >= 2 && strings.Contains(words[0], "@") && strings.Contains(strings.TrimSpace(words[len(words)-1]), "@") {
+			return " (addresses are separated by an ASCII , or ;, not a full-width space)"
+		}
+	}
 	return ""
 }
 

@@ -47,8 +47,9 @@ func yamlWith(fields map[string]string) string {
 var bodyFile = map[string]string{"body.txt": "Hi\n"}
 
 // TestFullWidthSeparatorHint: a list separated by a full-width ； or ，
-// or the enumeration comma 、, or an address with a full-width ＠ (typed
-// on a Chinese keyboard), is a row problem that says so.
+// or the enumeration comma 、, or a full-width space, or an address
+// with a full-width ＠ (typed on a Chinese keyboard), is a row problem
+// that says so.
 func TestFullWidthSeparatorHint(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"to": `"{{.to}}"`}), bodyFile, []string{"email", "to"})
 	for v, want := range map[string]string{
@@ -56,6 +57,10 @@ func TestFullWidthSeparatorHint(t *testing.T) {
 		"a@x.example，b@x.example": "not a full-width ； or ，",
 		"a@x.example、b@x.example": "2 @ signs, where an address has one (addresses are separated by an ASCII , or ;, not a full-width ； or ， or the enumeration comma 、)",
 		"a＠x.example":             "(an address has an ASCII @, not a full-width ＠)",
+		// Two parents' addresses parted by a full-width space (rev-user21;
+		// an ASCII one is TestAddressInWords').
+		"a@x.example\u3000b@x.example":                    "2 @ signs, where an address has one (addresses are separated by an ASCII , or ;, not a full-width space)",
+		"c@x.example, a@x.example\u3000\u3000b@x.example": "not a full-width space)",
 	} {
 		_, err := e.r.Render(row(2, "email", "k@example.com", "to", v))
 		if re := rowErr(t, err); re.Column != "to" || !errors.Is(err, ErrAddress) || !strings.Contains(err.Error(), want) {

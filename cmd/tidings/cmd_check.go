@@ -436,6 +436,7 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 		return err
 	}
 	earlier.print(g.stdout, in.Campaign)
+	printSheetEncoding(g, in.Sheet)
 	fmt.Fprintln(g.stdout, sum.line(in.Campaign.Name))
 	printDKIM(g, in.Signer, opts.dnsRecords)
 	printSpoolNote(g, in.Campaign, sum.bytes-sum.dupBytes)
@@ -443,6 +444,16 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 		fmt.Fprintf(g.stdout, "warning: %s a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531): send stops before sending anything when it does not; tidings probe shows whether it does\n", hasHave(sum.utf8, "recipient"))
 	}
 	return checkVerdict(g, in.Campaign, state, decider, sum, pass.domains)
+}
+
+// printSheetEncoding says, when the sheet is CSV in another encoding
+// than UTF-8 or one a setting or mark chose, which it is read in
+// (campaign.SheetEncoding), so a sheet read in the wrong one is caught
+// by its name before a message goes; nothing under --quiet.
+func printSheetEncoding(g *globalOptions, s campaign.Sheet) {
+	if note := campaign.SheetEncoding(s); note != "" && !g.quiet {
+		fmt.Fprintln(g.stdout, note)
+	}
 }
 
 // checkPass is check's pass over a campaign's rows: what it decides each

@@ -276,6 +276,7 @@ func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written
 	if shownSent > 0 {
 		also = fmt.Sprintf(", and the %s sent before as they went out", report.Plural(shownSent, "message"))
 	}
+	printSheetEncoding(g, in.Sheet)
 	fmt.Fprintf(g.stdout, "%s; wrote %s to %s%s\n", sum.line(in.Campaign.Name), report.Plural(written, "message"), displayPath(dir), also)
 	if !g.quiet { // --quiet: the line above names the folder
 		fmt.Fprintf(g.stdout, "open %s to look at every message\n", displayPath(filepath.Join(dir, "index.html")))

@@ -580,6 +580,9 @@ func checkEML(t *testing.T, name string, data []byte) {
 // TestGoodEncodingsSend sends sheets in the encodings and dialects people's
 // spreadsheet programs write and checks, at the server, that each subject
 // and display name decodes to the text of the sheet (composed: NFC).
+// check names the encoding a CSV sheet is read in and what chose it
+// (nothing for UTF-8 no setting chose, nor for a workbook): a GBK class
+// list was read with not a word of it (rev-user21).
 func TestGoodEncodingsSend(t *testing.T) {
 	t.Parallel()
 	people := [][]string{
@@ -601,29 +604,30 @@ func TestGoodEncodingsSend(t *testing.T) {
 		recipients string
 		sheet      string
 		people     [][]string
+		read       string // the line check prints of the encoding, "" for none
 	}{
 		{"UTF-16LE with BOM, tab-separated (Excel Unicode text)", `recipients: {path: r.csv}`,
-			mustEncode(utf16le, sheetText('\t', people)), people},
+			mustEncode(utf16le, sheetText('\t', people)), people, "r.csv is read as utf-16le, as its byte order mark says"},
 		{"UTF-16BE with BOM, tab-separated", `recipients: {path: r.csv}`,
-			mustEncode(utf16be, sheetText('\t', people)), people},
+			mustEncode(utf16be, sheetText('\t', people)), people, "r.csv is read as utf-16be, as its byte order mark says"},
 		{"GB18030 declared", `recipients: {path: r.csv, encoding: gb18030}`,
-			mustEncode(simplifiedchinese.GB18030, sheetText(',', people[:1])), people[:1]},
+			mustEncode(simplifiedchinese.GB18030, sheetText(',', people[:1])), people[:1], "r.csv is read as gb18030 (Chinese Windows), as recipients.encoding says"},
 		{"GBK declared by its label GB2312", `recipients: {path: r.csv, encoding: GB2312}`,
-			gbk(sheetText(',', people[:1])), people[:1]},
+			gbk(sheetText(',', people[:1])), people[:1], "r.csv is read as gbk (Chinese Windows), as recipients.encoding says"},
 		{"UTF-8 with BOM, semicolon-separated (European Excel)", `recipients: {path: r.csv}`,
-			"\uFEFF" + sheetText(';', people), people},
+			"\uFEFF" + sheetText(';', people), people, ""},
 		{"semicolon declared", `recipients: {path: r.csv, delimiter: ";"}`,
-			sheetText(';', people), people},
+			sheetText(';', people), people, ""},
 		{"windows-1252 declared", `recipients: {path: r.csv, encoding: windows-1252}`,
-			mustEncode(charmap.Windows1252, sheetText(',', people[1:])), people[1:]},
+			mustEncode(charmap.Windows1252, sheetText(',', people[1:])), people[1:], "r.csv is read as windows-1252 (Western European Windows), as recipients.encoding says"},
 		{"windows-1252 declared, names in capitals", `recipients: {path: r.csv, encoding: cp1252}`,
-			mustEncode(charmap.Windows1252, sheetText(',', capitals)), capitals},
+			mustEncode(charmap.Windows1252, sheetText(',', capitals)), capitals, "r.csv is read as windows-1252 (Western European Windows), as recipients.encoding says"},
 		{"windows-1254 declared", `recipients: {path: r.csv, encoding: windows-1254}`,
-			mustEncode(charmap.Windows1254, sheetText(',', turkish)), turkish},
+			mustEncode(charmap.Windows1254, sheetText(',', turkish)), turkish, "r.csv is read as windows-1254 (Turkish Windows), as recipients.encoding says"},
 		{"windows-1258 declared", `recipients: {path: r.csv, encoding: windows-1258}`,
-			mustEncode(charmap.Windows1258, sheetText(',', vietnameseAsWritten)), vietnamese},
+			mustEncode(charmap.Windows1258, sheetText(',', vietnameseAsWritten)), vietnamese, "r.csv is read as windows-1258 (Vietnamese Windows), as recipients.encoding says"},
 		{"XLSX", `recipients: {path: r.xlsx}`, string(xlsxBytes(t,
-			[]any{"email", "name"}, []any{people[0][0], people[0][1]}, []any{people[1][0], people[1][1]}, []any{people[2][0], people[2][1]})), people},
+			[]any{"email", "name"}, []any{people[0][0], people[0][1]}, []any{people[1][0], people[1][1]}, []any{people[2][0], people[2][1]})), people, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -642,6 +646,9 @@ func TestGoodEncodingsSend(t *testing.T) {
 			out, errOut, code := runCLI(t, "check", camp)
 			if code != 0 {
 				t.Fatalf("check: code %d\n%s%s", code, out, errOut)
+			}
+			if tc.read != "" && !strings.Contains(out, tc.read+"\n") || tc.read == "" && strings.Contains(out, " is read as ") {
+				t.Errorf("check's output, want the line %q:\n%s", tc.read, out)
 			}
 			out, errOut, code = runCLI(t, "send", "--yes", camp)
 			if code != 0 {

@@ -1,6 +1,10 @@
 package feedback
 
-import "strings"
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
 
 // perMessageFields are the per-message fields of a DSN (RFC 3464 2.2).
 var perMessageFields = []string{"original-envelope-id", "reporting-mta", "dsn-gateway", "received-from-mta", "arrival-date", "x-original-message-id"}
@@ -9,7 +13,7 @@ var perMessageFields = []string{"original-envelope-id", "reporting-mta", "dsn-ga
 // message/delivery-status part is ds (or message/global-delivery-status,
 // RFC 6533).
 func (m *message) dsn(ds *entity) error {
-	text, err := ds.text()
+	text, err := m.dsnText(ds)
 	if err != nil {
 		return err
 	}
@@ -33,6 +37,39 @@ func (m *message) dsn(ds *entity) error {
 		rep.Kind = KindBounce
 	}
 	return nil
+}
+
+// dsnText returns the delivery-status part ds as text. Its fields are
+// ASCII (RFC 3464) or UTF-8 (RFC 6533), but some servers, Chinese ones
+// among them, write a Diagnostic-Code in the charset of the report's own
+// words without a label ("550 用户不存在" in GBK): a part with no charset
+// of its own whose bytes are not UTF-8 is read in the charset the
+// report's human-readable part names (RFC 6522's first part), when the
+// bytes read there, so the diagnostic is not replaced by U+FFFD.
+func (m *message) dsnText(ds *entity) (string, error) {
+	if ds.params["charset"] == "" && !utf8.Valid(ds.body) {
+		if cs := m.reportCharset(ds); cs != "" {
+			if s, err := decodeCharset(ds.body, cs); err == nil && !strings.ContainsRune(s, utf8.RuneError) {
+				return s, nil
+			}
+		}
+	}
+	return ds.text()
+}
+
+// reportCharset returns the charset parameter of the human-readable part
+// (the first, a text part) of the multipart/report holding ds, or "".
+func (m *message) reportCharset(ds *entity) string {
+	cs := ""
+	m.root.walk(func(e *entity) {
+		if cs != "" || e.mediaType != "multipart/report" || len(e.children) == 0 || !slices.Contains(e.children, ds) {
+			return
+		}
+		if first := e.children[0]; strings.HasPrefix(first.mediaType, "text/") {
+			cs = first.params["charset"]
+		}
+	})
+	return cs
 }
 
 // splitDSN separates the per-message fields from the per-recipient blocks.
