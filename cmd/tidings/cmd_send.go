@@ -915,7 +915,7 @@ func againAlso(sum report.Summary, opts sendOptions) int {
 		n += sum.Failed - sum.FailedSuppressed
 	}
 	if opts.resendUnknown {
-		n += sum.Unknown - sum.GoneUnknown - sum.UnknownSuppressed
+		n += sum.Unknown - sum.GoneUnknown - sum.LeftOutUnknown - sum.UnknownSuppressed
 	}
 	return n
 }
@@ -1256,7 +1256,7 @@ func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
 		n := sum.Count(k.st)
 		switch k.st { // no send tries these again
 		case sendpool.StatusUnknown:
-			n -= sum.GoneUnknown + sum.UnknownSuppressed
+			n -= sum.GoneUnknown + sum.LeftOutUnknown + sum.UnknownSuppressed
 		case sendpool.StatusFailed:
 			n -= sum.FailedSuppressed
 		}
