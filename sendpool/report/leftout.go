@@ -21,12 +21,16 @@ type leftOut struct {
 // leftOutRows reads the sheet of r without its selection and returns, by
 // normalized key, the rows the selection leaves out whose key the journal
 // (state) knows and inSheet does not mark (no row chosen has it): those
-// AddRemoved says are left out, not gone. Nil when r chooses no rows. A
+// AddRemoved says are left out, not gone. Nil when r chooses no rows, or
+// no recipient a message may have reached lacks a row chosen. A
 // key's first row left out is the one kept; rows with a problem are
 // passed over (the selected sheet has them).
 func leftOutRows(ctx context.Context, r campaign.Recipients, state *journal.State, inSheet *journal.Marks) (map[string]leftOut, error) {
 	if len(r.OnlyBlank) == 0 && len(r.OnlyFilled) == 0 {
 		return nil, nil
+	}
+	if none, err := noneReached(state, inSheet); none || err != nil {
+		return nil, err // no line to place: the sheet is not read again
 	}
 	sheet, err := campaign.OpenSheet(ctx, r.Unselected())
 	if err != nil {
@@ -57,4 +61,14 @@ func leftOutRows(ctx context.Context, r campaign.Recipients, state *journal.Stat
 			out[norm] = leftOut{row: row.Number, why: why}
 		}
 	}
+}
+
+// noneReached reports whether every recipient of the journal (state) a
+// message may have reached has a row inSheet marks (journal.State.Reached
+// yields none).
+func noneReached(state *journal.State, inSheet *journal.Marks) (bool, error) {
+	for _, err := range state.Reached(inSheet) {
+		return false, err
+	}
+	return true, nil
 }
