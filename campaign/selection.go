@@ -145,6 +145,14 @@ func (r Recipients) LeftOut(values map[string]string) string {
 	return leftOutBy(r.OnlyBlank, r.OnlyFilled, values)
 }
 
+// LeftOutNote is the words for a row in the sheet that recipients.only_blank
+// or only_filled leave out now (why: LeftOut) while a message went to it
+// before: the one wording the report, its page, report.json, send's
+// summary and show use, so that none calls it gone from the sheet.
+func LeftOutNote(why string) string {
+	return "in the sheet, but left out now: " + why
+}
+
 // Unselected is r without its row selection (only_blank, only_filled):
 // a sheet opened with it passes on every row, for a caller that tells a
 // row left out (LeftOut) from one the sheet has not.

@@ -38,7 +38,8 @@ in check and preview now, and here after the next send; but a failed or
 unknown row whose addresses the list names now no longer counts against the
 exit code.
 Exit code: 0 when every row is sent or skipped on purpose (an unknown recipient
-no longer in the sheet counts as neither; nor does a failed or unknown one the
+no longer in the sheet, or left out now by recipients.only_blank or
+only_filled, counts as neither; nor does a failed or unknown one the
 suppression list names now: no send tries it again), 1 otherwise, 2 unusable
 (the campaign, its sheet or its state folder).`,
 		Args:              oneArg,
@@ -110,7 +111,7 @@ func placeRows(ctx context.Context, g *globalOptions, c *campaign.Campaign, path
 	if rd := openSpooled(ctx, g, spooled); rd != nil {
 		rep, err := newRebuildReporter(c.StateDir)
 		if err == nil {
-			err = report.RebuildFromSpool(ctx, rd, state, supp, facets, rep)
+			err = report.RebuildFromSpool(ctx, rd, c.Recipients, state, supp, facets, rep)
 			if err != nil {
 				rep.Close()
 			}
@@ -128,7 +129,7 @@ func placeRows(ctx context.Context, g *globalOptions, c *campaign.Campaign, path
 	if oerr == nil {
 		// Changed since the last send: the rows as its preflight would
 		// judge them now.
-		err = report.RebuildFromRows(state, supp, facets, rep, func(fn func(spool.Row) error) error {
+		err = report.RebuildFromRows(ctx, c.Recipients, state, supp, facets, rep, func(fn func(spool.Row) error) error {
 			return plan.JudgeRows(ctx, in, state, problemLines, fn)
 		})
 	} else if ctx.Err() == nil {

@@ -160,8 +160,10 @@ func isStopError(err error) bool {
 }
 
 // runSend delivers the campaign at path. See the command's help for the
-// contract.
-func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path string) error {
+// contract. An input found changed while the send read it
+// (plan.InputChangedError) ends its error with the command to run again
+// (inputChangedAgain).
+func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path string) (err error) {
 	outliveReader()
 	if opts.now == nil {
 		opts.now = time.Now
@@ -175,6 +177,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if opts.sample != 0 || opts.rows != "" {
 		return &unusableError{errors.New("--sample and --rows choose the rows of a test send: add --test ADDRESS")}
 	}
+	defer func() { err = inputChangedAgain(err, path, opts) }()
 	if !opts.yes && !onTerminal(g) {
 		// Refused before the preflight renders every row for a question
 		// nobody can answer, whatever is left to send.
@@ -240,7 +243,7 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 	for _, w := range st.cfg.Dialer.Warnings() {
 		fmt.Fprintln(g.stderr, "warning:", w)
 	}
-	if err := st.openState(ctx, g, c); err != nil {
+	if err := st.openState(ctx, g, c, opts); err != nil {
 		st.close()
 		return nil, err
 	}
@@ -268,15 +271,16 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 
 // openState reads the journal of c's state folder, taking its lock first
 // unless st holds it (a later part of a run: then the folder must be the
-// one it locked).
-func (st *sendStart) openState(ctx context.Context, g *globalOptions, c *campaign.Campaign) error {
+// one it locked, or the error names the send to run again, with opts'
+// flags, once it is).
+func (st *sendStart) openState(ctx context.Context, g *globalOptions, c *campaign.Campaign, opts sendOptions) error {
 	if st.lock == nil {
 		var err error
 		st.lock, st.state, err = openState(ctx, g, c, "send")
 		return err
 	}
 	if was := st.lock.Dir(); filepath.Clean(was) != filepath.Clean(c.StateDir) {
-		return &unusableError{fmt.Errorf("%s: the state folder changed while the send ran (%s, was %s): the parts sent went; run send again", displayPath(c.File), displayPath(c.StateDir), displayPath(was))}
+		return &unusableError{fmt.Errorf("%s: the state folder changed while the send ran (%s, was %s): the parts sent went, recorded in %s; %s once state_dir names the folder that holds them", displayPath(c.File), displayPath(c.StateDir), displayPath(was), displayPath(was), runAgain(c.File, opts))}
 	}
 	state, err := journal.Load(ctx, c.StateDir)
 	if err != nil {
@@ -762,7 +766,7 @@ func deliverPart(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *pla
 	runErr = pl.Deliver(pctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
 		Abort: g.abort, OnResult: func(r sendpool.Result) { tried += min(r.Attempts, 1); prog.Add(r) }, MaxBounceRate: maxBounceRate(in.Campaign), Copies: copies, DomainTurns: opts.turns})
 	prog.Close()
-	timedOut, runErr = partEnd(ctx, pctx, runErr, tried, opts)
+	timedOut, runErr = partEnd(ctx, pctx, runErr, tried, in.Campaign.File, opts)
 	if runErr != nil && !g.quiet { // a part out of time leaves them to the next part
 		if note := droppedRetriesNote(asReported(reporter, prog.droppedRetries()), runErr); note != "" {
 			g.errLine("note:", note) // the pool's "retry … in 32s" taken back
@@ -915,7 +919,7 @@ func againAlso(sum report.Summary, opts sendOptions) int {
 		n += sum.Failed - sum.FailedSuppressed
 	}
 	if opts.resendUnknown {
-		n += sum.Unknown - sum.GoneUnknown - sum.UnknownSuppressed
+		n += sum.Unknown - sum.GoneUnknown - sum.LeftOutUnknown - sum.UnknownSuppressed
 	}
 	return n
 }
@@ -1256,7 +1260,7 @@ func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
 		n := sum.Count(k.st)
 		switch k.st { // no send tries these again
 		case sendpool.StatusUnknown:
-			n -= sum.GoneUnknown + sum.UnknownSuppressed
+			n -= sum.GoneUnknown + sum.LeftOutUnknown + sum.UnknownSuppressed
 		case sendpool.StatusFailed:
 			n -= sum.FailedSuppressed
 		}

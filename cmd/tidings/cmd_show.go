@@ -304,7 +304,7 @@ func rerendered(gen, newest *spool.Generation, c *campaign.Campaign, damaged err
 // row asked for (0: show was given a key), a duplicate (dupOf, "" when
 // not) of m's row, or m's row as it was when sent (sentBefore: from a
 // generation made before the campaign changed), when the sheet no longer
-// has it too.
+// has it, or its selection leaves it out now (campaign.LeftOutNote), too.
 func shownWhere(ctx context.Context, c *campaign.Campaign, m spool.Message, asked int, dupOf string, sentBefore bool) string {
 	switch {
 	case dupOf != "":
@@ -316,8 +316,12 @@ func shownWhere(ctx context.Context, c *campaign.Campaign, m spool.Message, aske
 	}
 	all := *c
 	all.Recipients = c.Recipients.Unselected() // a row left out is in the sheet still
-	if r, err := sheetFirstRowOf(ctx, &all, m.Key); err == nil && r.Number == 0 {
+	r, err := sheetFirstRowOf(ctx, &all, m.Key)
+	if err == nil && r.Number == 0 {
 		return fmt.Sprintf("row %d when sent, no longer in the sheet", m.Row)
+	}
+	if why := c.Recipients.LeftOut(r.Values); err == nil && why != "" {
+		return fmt.Sprintf("row %d when sent (%s)", m.Row, campaign.LeftOutNote(why))
 	}
 	return fmt.Sprintf("row %d when sent", m.Row)
 }

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"encoding/json"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtptest"
 	"github.com/xuri/excelize/v2"
 )
@@ -188,5 +191,88 @@ func TestReminderMergedPaid(t *testing.T) {
 	const merged = `mitglieder.xlsx: sheet "Mitglieder": cells C2:C4 are merged: rows 2–4 each take its value`
 	if code != exitOK || !strings.Contains(out+errOut, merged) || !strings.Contains(out+errOut, "3 rows left out") {
 		t.Errorf("check: code %d, want %d saying %s:\n%s%s", code, exitOK, merged, out, errOut)
+	}
+}
+
+// TestReminderLeftOutSentBefore: invoices went to every member; the next
+// week the treasurer adds only_blank: [Bezahlt] to the same campaign and
+// marks Anna and Kai paid (Kai's reply was lost: unknown), and sorts the
+// sheet, which moves Anna to row 4. report and send list both at the rows
+// they have now, as they went (sent, unknown), saying the selection left
+// them out, which neither counts against the campaign; a member paid and
+// never sent (Eva) has no line. They said "no longer in the sheet (the
+// row number is the one it had)", at the row each had, and report.json
+// marked them gone; show said the same of Anna.
+func TestReminderLeftOutSentBefore(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
+		return m.To[0] == "kai@example.de"
+	}))
+	dir := t.TempDir()
+	yaml := func(recipients string) map[string]string {
+		return map[string]string{"c.yaml": campaignYAML(srv.Port, recipients, `to: '{{.email}}'`, `subject: "Rechnung {{.name}}"`, `send: {concurrency: 1, retries: 0}`)}
+	}
+	writeFiles(t, dir, yaml(`recipients: {path: r.csv, key: email}`))
+	writeFiles(t, dir, map[string]string{
+		"body.txt": "Liebe/r {{.name}}, anbei die Rechnung.\n",
+		"r.csv":    "name,email,Bezahlt\nAnna,anna@example.de,\nJo,jo@example.de,\nUwe,uwe@example.de,\nKai,kai@example.de,\n",
+	})
+	campaign := filepath.Join(dir, "c.yaml")
+	if out, errOut, code := runCLI(t, "send", "--yes", campaign); code != exitSomeFailed || !strings.Contains(out, "4 recipients: 3 sent, 1 unknown") {
+		t.Fatalf("send: code %d, want %d, 3 sent and Kai unknown:\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	delivered := len(srv.Messages())
+	writeFiles(t, dir, yaml(`recipients: {path: r.csv, key: email, only_blank: [Bezahlt]}`))
+	writeFiles(t, dir, map[string]string{"r.csv": "name,email,Bezahlt\nJo,jo@example.de,\nUwe,uwe@example.de,\nAnna,anna@example.de,ja\nKai,kai@example.de,ja\nEva,eva@example.de,ja\n"})
+	leftOut := `in the sheet, but left out now: recipients.only_blank takes the rows whose "Bezahlt" is blank, and its cell holds "ja"`
+	for _, args := range [][]string{{"report", campaign}, {"send", "--yes", campaign}} {
+		out, errOut, code := runCLI(t, args...)
+		if code != exitOK || !strings.Contains(out, "4 recipients: 3 sent, 1 unknown") ||
+			!strings.Contains(out, "1 of the unknown in the sheet, but left out now by recipients.only_blank or only_filled: no send tries them again") {
+			t.Errorf("%s: code %d, want %d: Anna and Kai left out, Kai's unknown not counted against the campaign:\n%s%s", args[0], code, exitOK, out, errOut)
+		}
+		got := map[string]string{}
+		for _, r := range readReport(t, campaign) {
+			got[r["key"]] = r["row"] + " " + r["status"]
+			if left := strings.HasSuffix(r["detail"], leftOut); left != (r["key"] == "anna@example.de" || r["key"] == "kai@example.de") || strings.Contains(r["detail"], report.GoneNote) {
+				t.Errorf("%s: row %s (%s): detail %q", args[0], r["row"], r["key"], r["detail"])
+			}
+		}
+		want := map[string]string{"jo@example.de": "2 sent", "uwe@example.de": "3 sent", "anna@example.de": "4 sent", "kai@example.de": "5 unknown"}
+		if !maps.Equal(got, want) {
+			t.Errorf("%s: report.csv rows %v, want %v", args[0], got, want)
+		}
+		var j struct {
+			Summary struct {
+				GoneUnknown    int `json:"gone_unknown"`
+				LeftOutUnknown int `json:"left_out_unknown"`
+			} `json:"summary"`
+			Rows []struct {
+				Key     string `json:"key"`
+				Gone    bool   `json:"gone"`
+				LeftOut bool   `json:"left_out"`
+			} `json:"rows"`
+		}
+		if err := json.Unmarshal([]byte(readReportJSONRaw(t, campaign)), &j); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range j.Rows {
+			if r.Gone || r.LeftOut != (r.Key == "anna@example.de" || r.Key == "kai@example.de") {
+				t.Errorf("%s: report.json: %s gone %v, left_out %v", args[0], r.Key, r.Gone, r.LeftOut)
+			}
+		}
+		if j.Summary.GoneUnknown != 0 || j.Summary.LeftOutUnknown != 1 {
+			t.Errorf("%s: report.json: gone_unknown %d, left_out_unknown %d; want 0, 1", args[0], j.Summary.GoneUnknown, j.Summary.LeftOutUnknown)
+		}
+		if page := readFile(t, filepath.Join(dir, ".tidings", "t", "report.html")); strings.Contains(page, "no longer in the sheet") || !strings.Contains(page, "left out now") {
+			t.Errorf("%s: report.html says Anna or Kai are gone from the sheet, or not that they are left out", args[0])
+		}
+	}
+	if n := len(srv.Messages()); n != delivered {
+		t.Errorf("%d messages delivered after the second send, want %d: nothing sent to a row left out", n, delivered)
+	}
+	if out, errOut, code := runCLI(t, "show", campaign, "anna@example.de"); code != exitOK || !strings.Contains(out, "To: anna@example.de") ||
+		!strings.Contains(errOut, "row 2 when sent ("+leftOut+"), anna@example.de: sent") {
+		t.Errorf("show anna@example.de: code %d, want %d and the message, saying the row is left out now:\n%s%s", code, exitOK, out, errOut)
 	}
 }

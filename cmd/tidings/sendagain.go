@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -32,13 +33,50 @@ type againFlags struct {
 // againOf are the againFlags of a send run with opts over pl:
 // --resend-changed only while pl sends rows again as changed.
 func againOf(pl *plan.Plan, opts sendOptions) againFlags {
+	a := againGiven(opts)
+	a.resendChanged = a.resendChanged && pl.RevisedToSend > 0
+	return a
+}
+
+// againGiven are the againFlags a send was given (opts), for a run that
+// stops before or without a plan to tell them by (againOf): the same
+// command again.
+func againGiven(opts sendOptions) againFlags {
 	return againFlags{
 		yes: opts.yes, skipInvalid: opts.skipInvalid,
 		retryFailed: opts.retryFailed, resendUnknown: opts.resendUnknown,
-		resendChanged: opts.resendChanged && pl.RevisedToSend > 0,
+		resendChanged: opts.resendChanged,
 		rate:          opts.rate, concurrency: opts.concurrency,
 	}
 }
+
+// runAgain is the end of an error that asks for the same send again:
+// "run again: " and the command to paste (againCommand) of the campaign
+// file and the flags the send was given (againGiven).
+func runAgain(file string, opts sendOptions) string {
+	return "run again: " + againCommand(file, againGiven(opts))
+}
+
+// inputChangedAgain is err, when a plan.InputChangedError is in it, with
+// the command that runs the send again (runAgain) after its words; err as
+// it is otherwise.
+func inputChangedAgain(err error, file string, opts sendOptions) error {
+	if ice := (*plan.InputChangedError)(nil); errors.As(err, &ice) {
+		return &againError{err: err, again: runAgain(file, opts)}
+	}
+	return err
+}
+
+// againError is an error whose words end with the command to run
+// (runAgain); it unwraps to err, by which the exit code is told.
+type againError struct {
+	err   error
+	again string
+}
+
+func (e *againError) Error() string { return e.err.Error() + "; " + e.again }
+
+func (e *againError) Unwrap() error { return e.err }
 
 // recordAgain notes in run, the journal's record of a send run with opts
 // over pl (one that delivers, or one refused to start as rows have

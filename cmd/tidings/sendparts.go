@@ -83,12 +83,12 @@ func partTimedOut(ctx, pctx context.Context, runErr error) bool {
 // nil then), else runErr, or partStalled when a part after the first
 // tried no message in its time (the first may have waited for a yes): no
 // later part would fare better, and the run stops there.
-func partEnd(ctx, pctx context.Context, runErr error, tried int, opts sendOptions) (timedOut bool, err error) {
+func partEnd(ctx, pctx context.Context, runErr error, tried int, file string, opts sendOptions) (timedOut bool, err error) {
 	switch {
 	case !partTimedOut(ctx, pctx, runErr):
 		return false, runErr
 	case tried == 0 && opts.part.n > 1:
-		return false, partStalled(opts)
+		return false, partStalled(file, opts)
 	}
 	return true, nil
 }
@@ -96,9 +96,10 @@ func partEnd(ctx, pctx context.Context, runErr error, tried int, opts sendOption
 // partStalled is the error a run stops for when its part opts.part, not
 // the first, tried no message in the time it may last (partTime): the
 // server or a send.domains limit let none go, and a later part would
-// fare no better.
-func partStalled(opts sendOptions) error {
-	return fmt.Errorf("send: part %d tried no message in the %s it may last (from its rendering, its messages' Date): the server or send.domains let none go; run send again", opts.part.n, sendpool.FormatEstimate(cmp.Or(opts.partTime, partTime)))
+// fare no better. It names the command that sends the rest (runAgain of
+// the campaign file).
+func partStalled(file string, opts sendOptions) error {
+	return fmt.Errorf("send: part %d tried no message in the %s it may last (from its rendering, its messages' Date): the server or send.domains let none go; %s", opts.part.n, sendpool.FormatEstimate(cmp.Or(opts.partTime, partTime)), runAgain(file, opts))
 }
 
 // partEndedError is deliver's error for a part whose time ran out after

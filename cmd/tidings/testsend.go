@@ -46,6 +46,9 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 	}
 	g.interrupt.testSending()
 	st, err := startSend(ctx, opts, g, path, nil)
+	if ice := (*plan.InputChangedError)(nil); errors.As(err, &ice) {
+		return &againError{err: err, again: "run again: " + testAgainCommand(path, opts)}
+	}
 	if err != nil {
 		return err
 	}
@@ -238,4 +241,22 @@ func parseRows(s string) ([]int, error) {
 		}
 	}
 	return rows, nil
+}
+
+// testAgainCommand is the command line of the test send run with opts of
+// the campaign at path, for an error that asks for it again: --test, and
+// --rows, --sample and --yes as given, each a word the shell reads back as
+// it is.
+func testAgainCommand(path string, opts sendOptions) string {
+	words := []string{"tidings", "send", "--test", journal.ShellWord(opts.test)}
+	switch {
+	case opts.rows != "":
+		words = append(words, "--rows", journal.ShellWord(opts.rows))
+	case opts.sample > 0:
+		words = append(words, "--sample", strconv.Itoa(opts.sample))
+	}
+	if opts.yes {
+		words = append(words, "--yes")
+	}
+	return strings.Join(append(words, commandArg(path)), " ")
 }

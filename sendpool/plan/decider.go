@@ -73,6 +73,10 @@ type Decider struct {
 	// campaign file, for the problem of a row that has an earlier row's
 	// key with other values.
 	sheet, keyCol, file string
+	// recipients are the campaign's, by which Seed tells a recipient
+	// whose row the selection leaves out now from one gone
+	// (report.AddRemoved).
+	recipients campaign.Recipients
 	// facets are what a message's ValueSums fingerprint
 	// (render.Renderer.Facets), for Revised; filesWords names its "" (the
 	// row's files: render.Renderer.FilesWords).
@@ -92,7 +96,8 @@ type Decider struct {
 func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decider {
 	return &Decider{dupes: journal.NewDeduperFor(state), supp: in.Suppress, state: state, policy: policy,
 		keys: newKeyChange(in.Campaign, state), sheet: in.Campaign.Recipients.Path, keyCol: in.Campaign.Recipients.Key, file: in.Campaign.File,
-		facets: in.Renderer.Facets(), filesWords: in.Renderer.FilesWords(), firstWins: in.Campaign.Recipients.Duplicates == campaign.DuplicatesFirst}
+		recipients: in.Campaign.Recipients,
+		facets:     in.Renderer.Facets(), filesWords: in.Renderer.FilesWords(), firstWins: in.Campaign.Recipients.Duplicates == campaign.DuplicatesFirst}
 }
 
 // Revised says what of a row changed since its message went out, given

@@ -179,9 +179,22 @@ func (n fileNotes) noteCampaign(c *campaign.Campaign) {
 // Inputs not made by Open.
 func (in *Inputs) unchanged() error {
 	if changed := in.Changed(); len(changed) > 0 {
-		return fmt.Errorf("plan: %s changed while this run read it (saved again?): nothing was sent; run send again", changed[0])
+		return &InputChangedError{File: changed[0]}
 	}
 	return nil
+}
+
+// InputChangedError is the error of a run that found File, one of the
+// files the messages are made of, changed while it read it: nothing was
+// sent, and the same command run again reads it as it is then. Its words
+// name no command, which the caller knows (cmd/tidings adds the one to
+// paste, with the flags the run was given).
+type InputChangedError struct {
+	File string
+}
+
+func (e *InputChangedError) Error() string {
+	return fmt.Sprintf("plan: %s changed while this run read it (saved again?): nothing was sent", e.File)
 }
 
 // Changed lists the campaign's input files (paths as the campaign names

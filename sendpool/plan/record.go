@@ -107,7 +107,7 @@ func (pl *Plan) seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 	if err != nil {
 		return err
 	}
-	if err := report.AddRemoved(state, inSheet, rep); err != nil {
+	if err := report.AddRemoved(ctx, pl.decider.recipients, state, inSheet, rep); err != nil {
 		return err
 	}
 	pl.inSheet = inSheet

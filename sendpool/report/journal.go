@@ -75,7 +75,7 @@ func Rebuild(ctx context.Context, c *campaign.Campaign, state *journal.State, de
 	if err := b.sheet(ctx, c); err != nil {
 		return err
 	}
-	return b.others()
+	return b.others(ctx, c.Recipients)
 }
 
 // rebuild is the state of Rebuild.
@@ -287,10 +287,12 @@ func (u *untried) now(line Row) Row {
 // has are added as Rebuild adds them (AddRemoved). Besides the Reporter
 // it keeps a bit for each of the journal's recipients. A failed or
 // unknown row whose envelope the suppression list supp (nil: none) names
-// now is marked Row.NowSuppressed, as send marks it. The caller opens
-// the generation (rd) and closes it.
-func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.State, supp *campaign.Suppression, facets []string, rep *Reporter) error {
-	return RebuildFromRows(state, supp, facets, rep, func(fn func(spool.Row) error) error { return rd.ScanRows(ctx, fn) })
+// now is marked Row.NowSuppressed, as send marks it. r is the campaign's
+// recipients, by which a row its selection leaves out now is told from
+// one gone (AddRemoved). The caller opens the generation (rd) and closes
+// it.
+func RebuildFromSpool(ctx context.Context, rd *spool.Reader, r campaign.Recipients, state *journal.State, supp *campaign.Suppression, facets []string, rep *Reporter) error {
+	return RebuildFromRows(ctx, r, state, supp, facets, rep, func(fn func(spool.Row) error) error { return rd.ScanRows(ctx, fn) })
 }
 
 // RebuildFromRows is RebuildFromSpool over the row records scan hands its
@@ -299,7 +301,7 @@ func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.Stat
 // (plan.JudgeRows), so that report places the journal's lines as the next
 // send will: a row fixed since its invalid line is not attempted, one
 // broken since is invalid, and every row has its To.
-func RebuildFromRows(state *journal.State, supp *campaign.Suppression, facets []string, rep *Reporter, scan func(func(spool.Row) error) error) error {
+func RebuildFromRows(ctx context.Context, recipients campaign.Recipients, state *journal.State, supp *campaign.Suppression, facets []string, rep *Reporter, scan func(func(spool.Row) error) error) error {
 	inSheet, u := state.NewMarks(), newUntried(state)
 	err := scan(func(r spool.Row) error {
 		inSheet.Mark(r.Key)
@@ -326,7 +328,7 @@ func RebuildFromRows(state *journal.State, supp *campaign.Suppression, facets []
 	if err != nil {
 		return err
 	}
-	return AddRemoved(state, inSheet, rep)
+	return AddRemoved(ctx, recipients, state, inSheet, rep)
 }
 
 // GoneNote ends the detail of a line AddRemoved adds, so that report.csv
@@ -336,36 +338,55 @@ const GoneNote = "no longer in the sheet (the row number is the one it had)"
 
 // others adds the journal's lines the sheet has no row for: lines without
 // a key that still stand, then recipients no longer in it (AddRemoved).
-func (b *rebuild) others() error {
+func (b *rebuild) others(ctx context.Context, recipients campaign.Recipients) error {
 	for _, row := range slices.Sorted(maps.Keys(b.keyless)) {
 		if err := b.rep.AddBeside(FromJournal(b.keyless[row])); err != nil {
 			return err
 		}
 	}
-	return AddRemoved(b.state, b.placed, b.rep)
+	return AddRemoved(ctx, recipients, b.state, b.placed, b.rep)
 }
 
 // AddRemoved adds to rep, beside the sheet's rows (Reporter.AddBeside),
 // the lines of the journal's recipients that inSheet does not mark (the
-// sheet no longer has them) and that a message may have reached
+// sheet no longer has them, or r's recipients.only_blank or only_filled
+// leave them out now) and that a message may have reached
 // (journal.State.Reached: sent, with what came back since, or unknown):
 // the campaign's report keeps them. One no message reached leaves the
 // report with its row: no send tries it again, and listing it as
-// deferred or failed would ask for a send that cannot help. Their
-// details end with GoneNote.
-func AddRemoved(state *journal.State, inSheet *journal.Marks, rep *Reporter) error {
+// deferred or failed would ask for a send that cannot help. The details
+// of those the sheet no longer has end with GoneNote (Row.Gone); those
+// left out take the row they have now, and their details end with
+// campaign.LeftOutNote, saying why (Row.LeftOut). r is the campaign's
+// recipients (the zero Recipients: it chooses no rows).
+func AddRemoved(ctx context.Context, r campaign.Recipients, state *journal.State, inSheet *journal.Marks, rep *Reporter) error {
+	left, err := leftOutRows(ctx, r, state, inSheet)
+	if err != nil {
+		return err
+	}
 	for e, err := range state.Reached(inSheet) {
 		if err != nil {
 			return err
 		}
 		if r, ok := e.ReportLine(); ok {
-			line := FromJournal(r)
-			line.Gone = true
-			line.Detail = strings.TrimPrefix(line.Detail+"; ", "; ") + GoneNote
-			if err := rep.AddBeside(line); err != nil {
+			if err := rep.AddBeside(removedLine(r, left)); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// removedLine is AddRemoved's line of r, a recipient no row chosen has:
+// left out (left has its key) or gone.
+func removedLine(r journal.Result, left map[string]leftOut) Row {
+	line := FromJournal(r)
+	note := GoneNote
+	if l, ok := left[journal.NormalizeKey(r.Key)]; ok {
+		line.Row, line.LeftOut, note = l.row, true, campaign.LeftOutNote(l.why)
+	} else {
+		line.Gone = true
+	}
+	line.Detail = strings.TrimPrefix(line.Detail+"; ", "; ") + note
+	return line
 }

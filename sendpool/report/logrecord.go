@@ -34,6 +34,7 @@ const (
 	logGone          = 1 << iota // Row.Gone
 	logOwing                     // Row.Owing
 	logNowSuppressed             // Row.NowSuppressed
+	logLeftOut                   // Row.LeftOut
 )
 
 func appendLogPayload(b []byte, r *Row) []byte {
@@ -60,6 +61,9 @@ func appendLogPayload(b []byte, r *Row) []byte {
 	}
 	if r.NowSuppressed {
 		flags |= logNowSuppressed
+	}
+	if r.LeftOut {
+		flags |= logLeftOut
 	}
 	return binary.AppendVarint(b, flags)
 }
@@ -104,6 +108,7 @@ func decodeLogRecord(b []byte) (Row, error) {
 	r.DurationMS, r.WaitMS = d.int(), d.int()
 	flags := d.int()
 	r.Gone, r.Owing, r.NowSuppressed = flags&logGone != 0, flags&logOwing != 0, flags&logNowSuppressed != 0
+	r.LeftOut = flags&logLeftOut != 0
 	if d.bad || len(d.b) != 0 {
 		return Row{}, errLogRecord
 	}

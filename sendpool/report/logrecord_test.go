@@ -16,7 +16,7 @@ func fullRow(row int, detail string) Row {
 	return Row{Recipient: Recipient{Row: row, Key: "ann@example.org", To: "Ann Æ <ann@example.org>"},
 		Status: sendpool.StatusDeferred, Attempts: 3, Code: 451, EnhancedCode: sendpool.EnhancedCode{4, 7, 1},
 		Detail: detail, MessageID: "<m1@x>", Server: "mx.example.org:25", StartedAt: "2026-11-25T21:00:01Z",
-		FinishedAt: "2026-11-25T21:00:03Z", DurationMS: 2000, Cc: "Boss <boss@example.org>", Bcc: "archive@example.org", WaitMS: -1, Gone: true, Owing: true, NowSuppressed: true}
+		FinishedAt: "2026-11-25T21:00:03Z", DurationMS: 2000, Cc: "Boss <boss@example.org>", Bcc: "archive@example.org", WaitMS: -1, Gone: true, LeftOut: true, Owing: true, NowSuppressed: true}
 }
 
 // TestLogRecordRoundTrip: a record decodes to the Row it was made of,

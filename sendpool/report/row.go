@@ -74,6 +74,13 @@ type Row struct {
 	// outcome (unknown) does not count against Summary.OK. report.json
 	// only.
 	Gone bool `csv:"-" json:"gone,omitempty"`
+	// LeftOut marks a recipient whose row the sheet has but the campaign's
+	// recipients.only_blank or only_filled leave out now (AddRemoved): a
+	// message went to it before, and no send tries it again, so, as for
+	// Gone, an open outcome (unknown) does not count against Summary.OK,
+	// and a message sent stays sent. Row is the row it has now.
+	// report.json only.
+	LeftOut bool `csv:"-" json:"left_out,omitempty"`
 	// Owing marks a message delivered to some of its recipients while
 	// the server deferred others, which a later send delivers to
 	// (journal.Entry.OwesIn): its status is sent, but the row is not

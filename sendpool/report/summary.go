@@ -42,6 +42,11 @@ type Summary struct {
 	// (Row.Gone): in Unknown too, but not against OK, nor in Problems: no
 	// send tries them again.
 	GoneUnknown int `json:"gone_unknown"`
+	// LeftOutUnknown counts the unknown recipients whose rows
+	// recipients.only_blank or only_filled leave out now (Row.LeftOut):
+	// in Unknown too, but not against OK, nor in Problems: no send tries
+	// them again.
+	LeftOutUnknown int `json:"left_out_unknown"`
 	// FailedSuppressed and UnknownSuppressed count the failed and the
 	// unknown recipients whose To the suppression list names now
 	// (Row.NowSuppressed): in Failed and Unknown too, but not against OK,
@@ -228,6 +233,8 @@ func (s *Summary) add(r Row) {
 	case r.Status.Done() && !r.Owing:
 	case r.Gone && r.Status == sendpool.StatusUnknown:
 		s.GoneUnknown++
+	case r.LeftOut && r.Status == sendpool.StatusUnknown:
+		s.LeftOutUnknown++
 	case r.NowSuppressed && r.Status == sendpool.StatusFailed:
 		s.FailedSuppressed++
 	case r.NowSuppressed && r.Status == sendpool.StatusUnknown:
@@ -323,7 +330,7 @@ func (s *Summary) counter(st sendpool.Status) *int {
 // not count against it, nor do recipients no longer in the sheet, nor
 // failed or unknown ones the suppression list names now).
 func (s *Summary) OK() bool {
-	return s.Sending+s.Deferred+s.Failed-s.FailedSuppressed+s.Unknown-s.GoneUnknown-s.UnknownSuppressed+s.Invalid+s.NotAttempted+s.Owing == 0
+	return s.Sending+s.Deferred+s.Failed-s.FailedSuppressed+s.Unknown-s.GoneUnknown-s.LeftOutUnknown-s.UnknownSuppressed+s.Invalid+s.NotAttempted+s.Owing == 0
 }
 
 // Counts is the summary's first line: the recipients, then how many of
@@ -364,6 +371,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	if s.GoneUnknown > 0 {
 		fmt.Fprintf(&b, "%d of the unknown no longer in the sheet: no send tries them again; the report lists them.\n", s.GoneUnknown)
+	}
+	if s.LeftOutUnknown > 0 {
+		fmt.Fprintf(&b, "%d of the unknown in the sheet, but left out now by recipients.only_blank or only_filled: no send tries them again; the report lists them.\n", s.LeftOutUnknown)
 	}
 	if n := s.FailedSuppressed + s.UnknownSuppressed; n > 0 {
 		fmt.Fprintf(&b, "%s on the suppression list now: no send tries them again; the report lists them.\n", suppressedSince(s.FailedSuppressed, s.UnknownSuppressed))
