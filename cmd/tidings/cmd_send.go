@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
@@ -384,7 +385,9 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path, in.Renderer)
 	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
 	sheetWarn.First() // before the rows' warnings and problems, which it may explain
-	pl, err := preflightPlan(ctx, in, state, opts, rate, warn)
+	rendering := startRenderProgress(g, opts.progress)
+	pl, err := preflightPlan(ctx, in, state, opts, rate, rendering.counting(warn.Add))
+	rendering.Stop()
 	if err != nil {
 		return nil, &unusableError{err}
 	}
@@ -426,9 +429,9 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 
 // preflightPlan is plan.Preflight of in's rows against the journal
 // (state) as this send (or part of one: opts.part) decides them, the
-// rows' messages handed to warn (OnMessage) and a part's size and time
-// from rate (messages a second; 0 unlimited).
-func preflightPlan(ctx context.Context, in *plan.Inputs, state *journal.State, opts sendOptions, rate float64, warn *messageWarnings) (*plan.Plan, error) {
+// rows' messages handed to onMessage (OnMessage) and a part's size and
+// time from rate (messages a second; 0 unlimited).
+func preflightPlan(ctx context.Context, in *plan.Inputs, state *journal.State, opts sendOptions, rate float64, onMessage func(*render.Message)) (*plan.Plan, error) {
 	c := in.Campaign
 	policy := journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}
 	if opts.part.n > 1 {
@@ -441,7 +444,7 @@ func preflightPlan(ctx context.Context, in *plan.Inputs, state *journal.State, o
 		Version:       release,
 		Now:           opts.now,
 		Describe:      problemLines,
-		OnMessage:     warn.Add,
+		OnMessage:     onMessage,
 		RunFor:        func(n int) time.Duration { return runTime(partOf(runSize(n, opts, c), rate, opts), rate) },
 		Within:        cmp.Or(opts.partTime, partTime), // a reused spool's part ends then (runSend)
 		Afresh:        opts.part.n > 1,

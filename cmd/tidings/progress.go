@@ -78,6 +78,10 @@ type progressClock struct {
 	tick <-chan time.Time
 	// now gives the start of the run; nil: time.Now.
 	now func() time.Time
+	// render asks for a line of the rendering before the first message
+	// (renderProgress) as of the time it carries; nil: a time.Ticker
+	// every progressEvery.
+	render <-chan time.Time
 }
 
 // newProgress starts showing the progress of a delivery of total messages

@@ -45,6 +45,14 @@ type Ending struct {
 	// how many it lets go before then (0: none, or not known).
 	ResumeAfter string `json:"resume_after,omitempty"`
 	SendsNow    int    `json:"sends_now,omitempty"`
+	// OK says that nothing is left for a person to look at: the send
+	// went through every row it set out to send and every row is sent
+	// or settled (Summary.OK; the exit code 0 of tidings report). False
+	// for every other kind (running, interrupted, stopped, killed,
+	// refused, limit, daily_cap, none) and for a finished send that left
+	// rows failed, unknown, deferred, owing, invalid or not attempted.
+	// Always written, so a script pages on `jq -e .ending.ok` failing.
+	OK bool `json:"ok"`
 	// WrittenAt is when the report was written (RFC 3339 in UTC): a
 	// script that started a command at T reads a report not written
 	// since T as an earlier one's.
@@ -111,7 +119,7 @@ func (s Summary) Ending(f EndFacts) Ending {
 	case f.NoRun:
 		e.Kind, e.Words, e.Next = EndNone, "no send has run yet", again+" sends "+them(s.NotReached)
 	case s.OK():
-		e.Kind, e.Words = EndFinished, "every row sent or settled"
+		e.Kind, e.Words, e.OK = EndFinished, "every row sent or settled", true
 	default:
 		e.Kind, e.Words = EndFinished, "the send went through the rows it set out to send; those not sent say why in their status and detail"
 		if n := s.NotAttempted + s.Deferred - s.RunHolds; n > 0 {

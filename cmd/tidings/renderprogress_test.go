@@ -1,0 +1,45 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestSendSaysRendering: a nightly CI job's log showed nothing between
+// the command and send's plan while it rendered and signed every row
+// (40,000 DKIM-signed rows: a minute and more), so a job that looked
+// hung was killed, and one killed by its time limit there said only that
+// nothing was sent. The preflight now writes a line on stderr every
+// progressEvery (the tick here, half a minute in) with the messages
+// rendered so far; --quiet writes none.
+func TestSendSaysRendering(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	t0 := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
+	send := func(quiet bool) string {
+		t.Helper()
+		camp := sendCampaign(t, srv, 4, "")
+		tick := make(chan time.Time, 1)
+		tick <- t0.Add(30 * time.Second)
+		var out, errOut bytes.Buffer
+		g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(), quiet: quiet}
+		clock := progressClock{tick: make(chan time.Time), render: tick, now: func() time.Time { return t0 }}
+		if err := runSend(context.Background(), sendOptions{yes: true, progress: clock}, g, camp); err != nil {
+			t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+		}
+		return errOut.String()
+	}
+	line := regexp.MustCompile(`(?m)^rendering: [0-4] messages rendered, 30s so far; the first message leaves once every row is checked$`)
+	if got := send(false); !line.MatchString(got) {
+		t.Errorf("stderr has no line of the rendering:\n%s", got)
+	}
+	if got := send(true); strings.Contains(got, "rendering:") {
+		t.Errorf("--quiet: stderr has a line of the rendering:\n%s", got)
+	}
+}
