@@ -82,6 +82,19 @@ func NewSigner(c *campaign.Campaign) (*Signer, error) {
 	return s, nil
 }
 
+// Warnings are notes about the signer's keys that do not stop it: a key
+// file other users of this machine may read (keyFileWarning), in the
+// order of the campaign's dkim: section. Safe for concurrent use.
+func (s *Signer) Warnings() []string {
+	var out []string
+	for _, k := range s.keys {
+		if k.warning != "" {
+			out = append(out, k.warning)
+		}
+	}
+	return out
+}
+
 // entryName is how messages call entry i of keys: its Name from the
 // campaign file; for entries made otherwise "dkim" alone, "dkim[i]" in a
 // list.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -40,6 +41,9 @@ type key struct {
 	headers []string
 	always  []string
 	record  Record
+	// warning is keyFileWarning's, "" for a key file only its owner
+	// reads.
+	warning string
 }
 
 // newKey checks one dkim: entry (named name in messages) against c and
@@ -60,11 +64,12 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 	if err != nil {
 		return nil, err
 	}
+	warning := keyFileWarning(d.KeyFile, name, domain)
 	headers, err := signedHeaders(d.Headers, c.Unsubscribe.OneClick, name)
 	if err != nil {
 		return nil, err
 	}
-	k := &key{name: name, domain: strings.ToLower(domain), selector: d.Selector, signer: signer, headers: headers}
+	k := &key{name: name, domain: strings.ToLower(domain), selector: d.Selector, signer: signer, headers: headers, warning: warning}
 	if err := k.checkHeaders(c); err != nil {
 		return nil, err
 	}
@@ -129,6 +134,20 @@ func validFieldName(s string) bool {
 		}
 	}
 	return true
+}
+
+// keyFileWarning says that the key file at path (the key_file of entry,
+// signing for domain) may be read or written by users of this machine
+// other than its owner, as ssh refuses a private key and OpenDKIM warns
+// of one ("key data is not secure"): whoever reads it can sign mail as
+// domain. "" when only its owner can, when it cannot be looked at, and on
+// Windows, whose file modes say nothing of that.
+func keyFileWarning(path, entry, domain string) string {
+	fi, err := os.Stat(path)
+	if err != nil || runtime.GOOS == "windows" || fi.Mode().Perm()&0o077 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("dkim: %s.key_file %s can be read or written by other users of this machine (mode %04o): whoever reads it can sign mail as %s; make it its owner's alone: chmod 600 %s", entry, path, fi.Mode().Perm(), domain, path)
 }
 
 // loadKey reads the private key at path (the key_file of entry): PKCS #1

@@ -94,6 +94,9 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 		}
 		return nil, fe
 	}
+	if signer != nil {
+		c.Warnings = append(c.Warnings, signer.Warnings()...) // a key file others may read
+	}
 	if _, err := sendpool.ParseDomainLimits(c.Send.Domains); err != nil {
 		return nil, &campaign.FileError{File: c.File, Err: fmt.Errorf("send.domains: %w", err)}
 	}
