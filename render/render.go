@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1016,7 +1017,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	var testFor string
 	var notes rowNotes
 	if probs.none() {
-		notes = r.notesOf(row, env.to, m.Recipients, subject) // the row's, before a test message's apply
+		notes = r.notesOf(row, env.to, m.Recipients, env.repeats, subject) // the row's, before a test message's apply
 		m.ValuesSum, m.ValueSums, m.sums = facetSum(r.facets, m.sums), fold16(m.sums), nil
 		m.MessageID, err = r.idOf(m, env.from[0].domain)
 		probs.add(err)
@@ -1052,6 +1053,9 @@ type envelope struct {
 	from, sender, replyTo, to, cc, bcc []mailbox
 	// writeSender: the message has a Sender header (RFC 5322 3.6.2).
 	writeSender bool
+	// repeats are the mailboxes left out of to, cc and bcc for being
+	// there already (dropRepeats).
+	repeats []repeat
 }
 
 // noRecipient is row's problem when to, cc and bcc all came out empty:
@@ -1105,10 +1109,13 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 		probs.add(err)
 		*f.dst = list
 	}
-	m.To = displayList(env.to) // for the report also when another field has a problem
 	if err := probs.err(); err != nil {
+		m.To = displayList(env.to) // for the report also when another field has a problem
 		return nil, err
 	}
+	lists, reps := dropRepeats([3][]mailbox{env.to, env.cc, env.bcc})
+	env.to, env.cc, env.bcc, env.repeats = lists[0], lists[1], lists[2], reps
+	m.To = displayList(env.to)
 	if len(env.from) == 0 {
 		return nil, r.rowErr(row, r.from.t.Column(row), fmt.Errorf("render: from: %w: empty", ErrAddress))
 	}
@@ -1518,21 +1525,17 @@ func displayList(list []mailbox) string {
 	return strings.Join(parts, ", ")
 }
 
-// recipients lists the envelope recipients: To, Cc, then Bcc, each once.
+// recipients lists the envelope recipients: To, Cc, then Bcc, each
+// mailbox once (mailboxKey), as it is written first.
 func recipients(lists ...[]mailbox) []string {
 	var out []string
+	var keys []string
 	for _, l := range lists {
 		for _, mb := range l {
-			s := mb.spec()
-			dup := false
-			for _, o := range out {
-				if o == s {
-					dup = true
-					break
-				}
-			}
-			if !dup {
-				out = append(out, s)
+			k := mailboxKey(mb)
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+				out = append(out, mb.spec())
 			}
 		}
 	}
