@@ -1064,7 +1064,7 @@ type envelope struct {
 // "subscribed"}}), the columns it read, which made no address.
 func (r *Renderer) noRecipient(row campaign.Row) error {
 	if col := r.blankAddress(row); col != "" || len(r.to.t.Columns()) == 0 {
-		return r.rowErr(row, col, fmt.Errorf("render: %w (fill in the address, or take the row out)", ErrNoRecipient))
+		return r.rowErr(row, col, fmt.Errorf("render: %w%s", ErrNoRecipient, fillIn(row.Values[col])))
 	}
 	cols := make([]string, len(r.to.t.Columns()))
 	for i, c := range r.to.t.Columns() {
@@ -1073,7 +1073,23 @@ func (r *Renderer) noRecipient(row campaign.Row) error {
 	return r.rowErr(row, "", fmt.Errorf("render: %w: the to: template made no address of this row's %s (take the row out, or send the rest with --skip-invalid)", ErrNoRecipient, strings.Join(cols, ", ")))
 }
 
-// blankAddress is the first blank column of row that to: reads whose
+// fillIn is what to do about v, the value of the column an empty To came
+// from: fill in the address, or, where v holds only separators (";",
+// " ; ,"), which make no address, write one in their place.
+func fillIn(v string) string {
+	if isBlank(v) {
+		return " (fill in the address, or take the row out)"
+	}
+	return fmt.Sprintf(": the cell holds %s, only separators and no address between them (write the address in their place, or take the row out)", clip(strings.TrimSpace(v)))
+}
+
+// noAddress reports whether v, a cell's value, gives no address: it is
+// blank or holds only the separators an address list may have between
+// addresses (, and ;) and white space.
+func noAddress(v string) bool { return strings.Trim(v, ",; \t\r\n") == "" }
+
+// blankAddress is the first column of row that to: reads which gives no
+// address (noAddress: blank, or only separators) and whose
 // value, filled in, to: writes: the address to fill in; "" when there
 // is none: a blank name beside an address a condition leaves out
 // ({{if eq .Status "subscribed"}}{{address .Name .Email}}{{end}}) is
@@ -1081,7 +1097,7 @@ func (r *Renderer) noRecipient(row campaign.Row) error {
 func (r *Renderer) blankAddress(row campaign.Row) string {
 	const probe = "blank@probe.invalid"
 	for _, c := range r.to.t.Columns() {
-		if !isBlank(row.Values[c]) {
+		if !noAddress(row.Values[c]) {
 			continue
 		}
 		filled := row
@@ -1135,7 +1151,8 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 		return nil, r.noRecipient(row)
 	}
 	if len(env.to) == 0 && !r.to.fixed {
-		return nil, r.rowErr(row, r.to.t.ColumnWhere(row, isBlank), fmt.Errorf("render: %w, so the message would go to its %s alone (fill in the address, or take the row out)", ErrEmptyTo, copyFields(env)))
+		col := r.to.t.ColumnWhere(row, noAddress)
+		return nil, r.rowErr(row, col, fmt.Errorf("render: %w, so the message would go to its %s alone%s", ErrEmptyTo, copyFields(env), fillIn(row.Values[col])))
 	}
 	sender := env.from[0]
 	if writeSender {

@@ -1,0 +1,32 @@
+package render
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestSeparatorsOnlyCell: a To cell holding only separators (";", " ; ,"),
+// which make no address, is a problem naming the row, the column, what
+// it holds and what to write; so is such a To beside a Cc.
+func TestSeparatorsOnlyCell(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"cc": `"{{.cc}}"`}), bodyFile, []string{"email", "cc"})
+	for _, tt := range []struct {
+		to, cc string
+		is     error
+		want   string
+	}{
+		{";", "", ErrNoRecipient, `people.csv: row 7, column "email": render: no recipient: to, cc and bcc are all empty: the cell holds ";", only separators and no address between them (write the address in their place, or take the row out)`},
+		{" ; ,", "", ErrNoRecipient, `people.csv: row 7, column "email": render: no recipient: to, cc and bcc are all empty: the cell holds "; ,", only separators and no address between them (write the address in their place, or take the row out)`},
+		{",", "boss@x.example", ErrEmptyTo, `people.csv: row 7, column "email": render: to is empty, so the message would go to its Cc alone: the cell holds ",", only separators and no address between them (write the address in their place, or take the row out)`},
+	} {
+		_, err := e.r.Render(row(7, "email", tt.to, "cc", tt.cc))
+		if !errors.Is(err, tt.is) || err == nil || !strings.HasSuffix(err.Error(), "/"+tt.want) {
+			t.Errorf("to %q, cc %q: got\n%v\nwant\n%s", tt.to, tt.cc, err, tt.want)
+		}
+	}
+	// A cc: cell of separators alone is no Cc, as a blank one is.
+	if m, err := e.r.Render(row(8, "email", "a@x.example", "cc", " ; ")); err != nil || len(m.Recipients) != 1 {
+		t.Errorf("cc of separators: %v, %v", err, m)
+	}
+}
