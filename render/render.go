@@ -753,7 +753,7 @@ func (r *Renderer) addresses(f *addrField, row campaign.Row, buf *bytes.Buffer) 
 func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buffer) ([]mailbox, error) {
 	v, err := r.value(f.t, row, buf)
 	if err != nil {
-		return nil, err
+		return nil, addressLinesError(err, f.t.Name(), buf.String())
 	}
 	return r.addressList(f, row, v)
 }

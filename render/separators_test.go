@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // TestSeparatorsOnlyCell: a To cell holding only separators (";", " ; ,"),
@@ -28,5 +30,25 @@ func TestSeparatorsOnlyCell(t *testing.T) {
 	// A cc: cell of separators alone is no Cc, as a blank one is.
 	if m, err := e.r.Render(row(8, "email", "a@x.example", "cc", " ; ")); err != nil || len(m.Recipients) != 1 {
 		t.Errorf("cc of separators: %v, %v", err, m)
+	}
+}
+
+// TestAddressLinesInCell: addresses on lines of their own in one cell
+// (Alt+Enter in Excel) are refused, naming the column, with the advice to
+// write ; in place of the line breaks, not to take them out, which would
+// run two addresses into one; a line break inside one address keeps the
+// advice to take it out.
+func TestAddressLinesInCell(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"cc": `"{{.cc}}"`}), bodyFile, []string{"email", "cc"})
+	for _, tt := range []struct{ to, cc, want string }{
+		{"q@x.example\nr@x.example", "", `people.csv: row 7, column "email": render: to: control character (CR, LF or other) in a value that reaches a header: "q@x.example\nr@x.example" holds addresses on lines of their own (a header is one line: write ; between the addresses in place of each line break)`},
+		{"a@x.example", "Boss <b@x.example>;\r\nc@x.example", `people.csv: row 7, column "cc": render: cc: control character (CR, LF or other) in a value that reaches a header: "Boss <b@x.example>;\r\nc@x.example" holds addresses on lines of their own (a header is one line: write ; between the addresses in place of each line break)`},
+		{"Anne\nLee <a@x.example>", "", `take the line break or the character out of the cell)`},
+		{"ann@x.\nexample", "", `take the line break or the character out of the cell)`},
+	} {
+		_, err := e.r.Render(row(7, "email", tt.to, "cc", tt.cc))
+		if !errors.Is(err, campaign.ErrControlChar) || !strings.HasSuffix(err.Error(), tt.want) && !strings.HasSuffix(err.Error(), "/"+tt.want) {
+			t.Errorf("to %q, cc %q: got\n%v\nwant\n%s", tt.to, tt.cc, err, tt.want)
+		}
 	}
 }
