@@ -52,3 +52,18 @@ func TestAddressLinesInCell(t *testing.T) {
 		}
 	}
 }
+
+// TestAddressTrailingSeparator: an email cell with a separator after the
+// address ("ann@x.example;", as Outlook copies one) makes one address
+// with the address function, as it does written alone in to:.
+func TestAddressTrailingSeparator(t *testing.T) {
+	for _, to := range []string{`"{{.email}}"`, `"{{address .name .email}}"`} {
+		e := setup(t, yamlWith(map[string]string{"to": to}), bodyFile, []string{"email", "name"})
+		for _, v := range []string{"ann@x.example;", " ann@x.example , ", "; ann@x.example"} {
+			m, err := e.r.Render(row(2, "email", v, "name", "Ann"))
+			if err != nil || strings.Join(m.Recipients, " ") != "ann@x.example" {
+				t.Errorf("to %s, email %q: %v", to, v, err)
+			}
+		}
+	}
+}
