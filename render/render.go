@@ -1545,10 +1545,16 @@ func displayList(list []mailbox) string {
 // recipients lists the envelope recipients: To, Cc, then Bcc, each
 // mailbox once (mailboxKey), as it is written first.
 func recipients(lists ...[]mailbox) []string {
-	var out []string
-	var keys []string
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	var out, keys []string
 	for _, l := range lists {
 		for _, mb := range l {
+			if n == 1 { // the common case: nothing to compare
+				return []string{mb.spec()}
+			}
 			k := mailboxKey(mb)
 			if !slices.Contains(keys, k) {
 				keys = append(keys, k)
