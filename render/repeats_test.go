@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRecipientRepeats: a mailbox a row gives twice, in one cell or in
@@ -78,5 +79,34 @@ func TestRecipientRepeatsFixedField(t *testing.T) {
 	m, err = e.r.Render(row(3, "email", "ann@x.example"))
 	if err != nil || strings.Join(m.Recipients, " ") != "ann@x.example office@acme.example" || !bytes.Contains(m.Data, []byte("\r\nCc: Office <office@acme.example>\r\n")) {
 		t.Errorf("%v: Recipients %q, message\n%s", err, m.Recipients, m.Data)
+	}
+}
+
+// TestTestAddressRepeats: test addresses given twice, the same or in
+// another letter case (--test "Me@Test.example, me@test.example"), are
+// one RCPT TO and named once in To, with a warning for each.
+func TestTestAddressRepeats(t *testing.T) {
+	e := setup(t, yamlWith(nil), bodyFile, []string{"email"})
+	to := "Me@Test.example, me@test.example; qa@test.example, qa@test.example"
+	tr, err := New(e.c, e.set, Options{Now: func() time.Time { return fixedNow }, Boundary: fixedBoundary, Test: &TestSend{To: to, Run: "1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := tr.Render(row(2, "email", "ann@x.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(m.Recipients, " "); got != "Me@test.example qa@test.example" {
+		t.Errorf("Recipients %q", got)
+	}
+	if !bytes.Contains(m.Data, []byte("\r\nTo: Me@test.example, qa@test.example\r\n")) {
+		t.Errorf("To not the two test mailboxes once each:\n%s", m.Data)
+	}
+	want := []string{
+		"Me@test.example and me@test.example are one mailbox (letter case makes no other): it gets one test message",
+		"qa@test.example is given twice: it gets one test message",
+	}
+	if got := TestAddressWarnings(to); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("warnings %q\nwant %q", got, want)
 	}
 }
