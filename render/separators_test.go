@@ -67,3 +67,19 @@ func TestAddressTrailingSeparator(t *testing.T) {
 		}
 	}
 }
+
+// TestAddressFunctionSeparatorsOnly: {{address .name .email}} of an email
+// cell holding only separators, or addresses on lines of their own, is a
+// problem naming the column and saying so.
+func TestAddressFunctionSeparatorsOnly(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"to": `"{{address .name .email}}"`}), bodyFile, []string{"email", "name"})
+	for _, tt := range []struct{ email, want string }{
+		{" ; ", `: address: ";": only separators (, or ;) and no address: write the address in the cell, or take the row out`},
+		{"a@x.example\nb@x.example", `: address: "a@x.example\nb@x.example": more than one address: address takes one email`},
+	} {
+		_, err := e.r.Render(row(4, "email", tt.email, "name", "Ann"))
+		if re := rowErr(t, err); re.Column != "email" || !strings.HasSuffix(err.Error(), tt.want) {
+			t.Errorf("email %q: got\n%v\nwant column email and …%s", tt.email, err, tt.want)
+		}
+	}
+}
