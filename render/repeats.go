@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tidings/tidings/campaign"
@@ -36,11 +37,12 @@ func dropRepeats(lists [3][]mailbox) ([3][]mailbox, []repeat) {
 		return lists, nil
 	}
 	type seen struct {
+		key   string
 		field int
 		m     mailbox
 	}
 	var (
-		firsts = map[string]seen{}
+		firsts []seen // a row has a few: a slice, not a map
 		reps   []repeat
 		out    [3][]mailbox
 	)
@@ -48,11 +50,11 @@ func dropRepeats(lists [3][]mailbox) ([3][]mailbox, []repeat) {
 		kept := list[:0:0]
 		for _, m := range list {
 			k := mailboxKey(m)
-			if s, ok := firsts[k]; ok {
-				reps = append(reps, repeat{field: f, firstField: s.field, m: m, first: s.m})
+			if i := slices.IndexFunc(firsts, func(s seen) bool { return s.key == k }); i >= 0 {
+				reps = append(reps, repeat{field: f, firstField: firsts[i].field, m: m, first: firsts[i].m})
 				continue
 			}
-			firsts[k] = seen{f, m}
+			firsts = append(firsts, seen{k, f, m})
 			kept = append(kept, m)
 		}
 		out[f] = list
