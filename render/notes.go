@@ -36,8 +36,9 @@ func (r *Renderer) Notes(row campaign.Row) (*Message, error) {
 	if err := probs.err(); err != nil {
 		return m, err
 	}
+	lists, reps := dropRepeats(lists)
 	m.Recipients = recipients(lists[:]...)
-	r.notesOf(row, lists[0], m.Recipients, subject).tell(m)
+	r.notesOf(row, lists[0], m.Recipients, reps, subject).tell(m)
 	return m, nil
 }
 
@@ -55,14 +56,17 @@ type rowNotes struct {
 // notesOf makes the notes of row, for Render and Notes alike, so that
 // one cannot tell what the other does not: from the row's values and
 // what its To, Cc, Bcc and subject templates made of it (to, the To
-// list; recipients, the envelope's, To, Cc then Bcc; subject), the row's
+// list; recipients, the envelope's, To, Cc then Bcc; reps, the mailboxes
+// left out of those for being there already; subject), the row's
 // own, not a test message's. The warnings come in this order: invisible
-// characters in the cells a header shows and in the key, domains with
+// characters in the cells a header shows and in the key, mailboxes a row
+// gives twice, domains with
 // no dot, the subject, a tab the subject shows as a space. A note that needs more (a body, an attachment)
 // cannot be told of a reused spool's rows, which Notes reads without
 // rendering them; TestNotesAsRender holds every note to this function.
-func (r *Renderer) notesOf(row campaign.Row, to []mailbox, recipients []string, subject string) rowNotes {
+func (r *Renderer) notesOf(row campaign.Row, to []mailbox, recipients []string, reps []repeat, subject string) rowNotes {
 	warnings := r.controlWarnings(row)
+	warnings = append(warnings, r.repeatWarnings(row, reps)...)
 	warnings = append(warnings, dotlessWarnings(recipients)...)
 	warnings = append(warnings, subjectWarnings(subject)...)
 	if w := r.tabWarning(row); w != "" {

@@ -13,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -752,7 +753,7 @@ func (r *Renderer) addresses(f *addrField, row campaign.Row, buf *bytes.Buffer) 
 func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buffer) ([]mailbox, error) {
 	v, err := r.value(f.t, row, buf)
 	if err != nil {
-		return nil, err
+		return nil, addressLinesError(err, f.t.Name(), buf.String())
 	}
 	return r.addressList(f, row, v)
 }
@@ -1016,7 +1017,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	var testFor string
 	var notes rowNotes
 	if probs.none() {
-		notes = r.notesOf(row, env.to, m.Recipients, subject) // the row's, before a test message's apply
+		notes = r.notesOf(row, env.to, m.Recipients, env.repeats, subject) // the row's, before a test message's apply
 		m.ValuesSum, m.ValueSums, m.sums = facetSum(r.facets, m.sums), fold16(m.sums), nil
 		m.MessageID, err = r.idOf(m, env.from[0].domain)
 		probs.add(err)
@@ -1052,6 +1053,9 @@ type envelope struct {
 	from, sender, replyTo, to, cc, bcc []mailbox
 	// writeSender: the message has a Sender header (RFC 5322 3.6.2).
 	writeSender bool
+	// repeats are the mailboxes left out of to, cc and bcc for being
+	// there already (dropRepeats).
+	repeats []repeat
 }
 
 // noRecipient is row's problem when to, cc and bcc all came out empty:
@@ -1060,7 +1064,7 @@ type envelope struct {
 // "subscribed"}}), the columns it read, which made no address.
 func (r *Renderer) noRecipient(row campaign.Row) error {
 	if col := r.blankAddress(row); col != "" || len(r.to.t.Columns()) == 0 {
-		return r.rowErr(row, col, fmt.Errorf("render: %w (fill in the address, or take the row out)", ErrNoRecipient))
+		return r.rowErr(row, col, fmt.Errorf("render: %w%s", ErrNoRecipient, fillIn(row.Values[col])))
 	}
 	cols := make([]string, len(r.to.t.Columns()))
 	for i, c := range r.to.t.Columns() {
@@ -1069,7 +1073,23 @@ func (r *Renderer) noRecipient(row campaign.Row) error {
 	return r.rowErr(row, "", fmt.Errorf("render: %w: the to: template made no address of this row's %s (take the row out, or send the rest with --skip-invalid)", ErrNoRecipient, strings.Join(cols, ", ")))
 }
 
-// blankAddress is the first blank column of row that to: reads whose
+// fillIn is what to do about v, the value of the column an empty To came
+// from: fill in the address, or, where v holds only separators (";",
+// " ; ,"), which make no address, write one in their place.
+func fillIn(v string) string {
+	if isBlank(v) {
+		return " (fill in the address, or take the row out)"
+	}
+	return fmt.Sprintf(": the cell holds %s, only separators and no address between them (write the address in their place, or take the row out)", clip(strings.TrimSpace(v)))
+}
+
+// noAddress reports whether v, a cell's value, gives no address: it is
+// blank or holds only the separators an address list may have between
+// addresses (, and ;) and white space.
+func noAddress(v string) bool { return strings.Trim(v, ",; \t\r\n") == "" }
+
+// blankAddress is the first column of row that to: reads which gives no
+// address (noAddress: blank, or only separators) and whose
 // value, filled in, to: writes: the address to fill in; "" when there
 // is none: a blank name beside an address a condition leaves out
 // ({{if eq .Status "subscribed"}}{{address .Name .Email}}{{end}}) is
@@ -1077,7 +1097,7 @@ func (r *Renderer) noRecipient(row campaign.Row) error {
 func (r *Renderer) blankAddress(row campaign.Row) string {
 	const probe = "blank@probe.invalid"
 	for _, c := range r.to.t.Columns() {
-		if !isBlank(row.Values[c]) {
+		if !noAddress(row.Values[c]) {
 			continue
 		}
 		filled := row
@@ -1105,10 +1125,13 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 		probs.add(err)
 		*f.dst = list
 	}
-	m.To = displayList(env.to) // for the report also when another field has a problem
 	if err := probs.err(); err != nil {
+		m.To = displayList(env.to) // for the report also when another field has a problem
 		return nil, err
 	}
+	lists, reps := dropRepeats([3][]mailbox{env.to, env.cc, env.bcc})
+	env.to, env.cc, env.bcc, env.repeats = lists[0], lists[1], lists[2], reps
+	m.To = displayList(env.to)
 	if len(env.from) == 0 {
 		return nil, r.rowErr(row, r.from.t.Column(row), fmt.Errorf("render: from: %w: empty", ErrAddress))
 	}
@@ -1128,7 +1151,8 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 		return nil, r.noRecipient(row)
 	}
 	if len(env.to) == 0 && !r.to.fixed {
-		return nil, r.rowErr(row, r.to.t.ColumnWhere(row, isBlank), fmt.Errorf("render: %w, so the message would go to its %s alone (fill in the address, or take the row out)", ErrEmptyTo, copyFields(env)))
+		col := r.to.t.ColumnWhere(row, noAddress)
+		return nil, r.rowErr(row, col, fmt.Errorf("render: %w, so the message would go to its %s alone%s", ErrEmptyTo, copyFields(env), fillIn(row.Values[col])))
 	}
 	sender := env.from[0]
 	if writeSender {
@@ -1518,21 +1542,23 @@ func displayList(list []mailbox) string {
 	return strings.Join(parts, ", ")
 }
 
-// recipients lists the envelope recipients: To, Cc, then Bcc, each once.
+// recipients lists the envelope recipients: To, Cc, then Bcc, each
+// mailbox once (mailboxKey), as it is written first.
 func recipients(lists ...[]mailbox) []string {
-	var out []string
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	var out, keys []string
 	for _, l := range lists {
 		for _, mb := range l {
-			s := mb.spec()
-			dup := false
-			for _, o := range out {
-				if o == s {
-					dup = true
-					break
-				}
+			if n == 1 { // the common case: nothing to compare
+				return []string{mb.spec()}
 			}
-			if !dup {
-				out = append(out, s)
+			k := mailboxKey(mb)
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+				out = append(out, mb.spec())
 			}
 		}
 	}

@@ -43,7 +43,8 @@ func parseTestSend(t *TestSend) (*testSend, error) {
 	if len(to) == 0 {
 		return nil, fmt.Errorf("render: %w: none given", ErrTestAddress)
 	}
-	return &testSend{to: to, run: t.Run}, nil
+	lists, _ := dropRepeats([3][]mailbox{to}) // TestAddressWarnings tells of them
+	return &testSend{to: lists[0], run: t.Run}, nil
 }
 
 // CheckTestAddresses returns the error New would give for to as
@@ -54,7 +55,8 @@ func CheckTestAddresses(to string) error {
 }
 
 // TestAddressWarnings are the warnings for the test addresses to (as
-// TestSend.To) whose domain has no dot ("me@example", the ".de" left out),
+// TestSend.To) given twice (mailboxKey: one test message goes to each
+// mailbox) and whose domain has no dot ("me@example", the ".de" left out),
 // as a row's own addresses get them (dotlessWarnings): the test send
 // reaches a server that may take it, and says it went. None when to is
 // no usable address list (CheckTestAddresses).
@@ -63,7 +65,17 @@ func TestAddressWarnings(to string) []string {
 	if err != nil {
 		return nil
 	}
-	return dotlessWarnings(recipients(t.to))
+	all, _ := parseList(to)
+	_, reps := dropRepeats([3][]mailbox{all})
+	var out []string
+	for _, p := range reps {
+		if p.m.spec() == p.first.spec() {
+			out = append(out, fmt.Sprintf("%s is given twice: it gets one test message", p.m.spec()))
+		} else {
+			out = append(out, fmt.Sprintf("%s and %s are one mailbox (letter case makes no other): it gets one test message", p.first.spec(), p.m.spec()))
+		}
+	}
+	return append(out, dotlessWarnings(recipients(t.to))...)
 }
 
 // apply turns the row's envelope, subject and Message-ID into the test

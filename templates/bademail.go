@@ -26,14 +26,17 @@ func (e *badEmailError) Unwrap() error { return errBadEmail }
 // second argument, which is not one addr-spec: more than one address
 // (a list separated by , or ; is told that the column written alone sends
 // to each of them: an office's "a@x.de; b@y.de" for both parents),
-// more than the address (a name, < > or a name before it), or what
-// AddressWords says of it.
+// more than the address (a name, < > or a name before it), separators
+// alone (";"), or what AddressWords says of it.
 func emailWords(email string) string {
+	if strings.Trim(email, ",; \t") == "" {
+		return "only separators (, or ;) and no address: write the address in the cell, or take the row out"
+	}
 	masked := maskQuoted(email)
 	if strings.Count(masked, "@") > 1 && strings.ContainsAny(masked, ",;") {
 		return "more than one address: address takes one email; to send to each of them, write the column without address (to: '{{.email}}' for a column email), where , and ; separate addresses"
 	}
-	if strings.Count(masked, "@") > 1 && strings.ContainsAny(masked, " \t") {
+	if strings.Count(masked, "@") > 1 && strings.ContainsAny(masked, " \t\r\n") {
 		return "more than one address: address takes one email"
 	}
 	if name, addr, ok := afterName(email, masked); ok {

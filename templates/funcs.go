@@ -359,8 +359,14 @@ var errEmptyEmail = errors.New("the email is empty")
 // parenthesis in a name still makes one address. Non-ASCII names are kept as
 // UTF-8; render encodes them (RFC 2047). An email that is not exactly one
 // addr-spec is an error, so a value like "a@x>, <b@y" cannot add a recipient.
+// A separator at the email's end or start ("ann@x.com;", as Outlook copies
+// an address), which a list without address takes as no address, is
+// dropped: one left alone (";") is kept, an email no address is made of.
 func fnAddress(name, email string) (string, error) {
 	email = strings.TrimSpace(email)
+	if t := strings.Trim(email, ",; \t"); t != "" {
+		email = t
+	}
 	if email == "" {
 		return "", fmt.Errorf("templates: address: %w: %w", errEmptyEmail, errBadEmail)
 	}
