@@ -39,12 +39,12 @@ type LockedError struct {
 func (e *LockedError) Error() string {
 	switch {
 	case e.PID == 0:
-		return fmt.Sprintf("journal: campaign is being sent by another process (lock %s); wait for it or stop it", e.Path)
+		return fmt.Sprintf("journal: campaign is being sent by another process (lock %s); nothing was done: run this again once it ends, or stop it first", e.Path)
 	case e.Command != "" && e.Command != "send":
-		return fmt.Sprintf("journal: tidings %s is working on this campaign, PID %d%s (since %s); wait for it or stop it",
+		return fmt.Sprintf("journal: tidings %s is working on this campaign, PID %d%s (since %s); nothing was done: run this again once it ends, or stop it first",
 			e.Command, e.PID, e.where(), e.Since.UTC().Format(time.RFC3339))
 	}
-	return fmt.Sprintf("journal: campaign is being sent by PID %d%s (since %s); wait for it or stop it",
+	return fmt.Sprintf("journal: campaign is being sent by PID %d%s (since %s); nothing was done: run this again once it ends, or stop it first",
 		e.PID, e.where(), e.Since.UTC().Format(time.RFC3339))
 }
 

@@ -76,7 +76,7 @@ func TestLockTwoProcesses(t *testing.T) {
 		t.Errorf("LockedError names PID %d since %v, want PID %d", le.PID, le.Since, child.Process.Pid)
 	}
 	want := fmt.Sprintf("journal: campaign is being sent by PID %d (since ", child.Process.Pid)
-	if msg := err.Error(); !strings.HasPrefix(msg, want) || !strings.HasSuffix(msg, "); wait for it or stop it") {
+	if msg := err.Error(); !strings.HasPrefix(msg, want) || !strings.HasSuffix(msg, "); nothing was done: run this again once it ends, or stop it first") {
 		t.Errorf("message %q, want %q…", msg, want)
 	}
 
