@@ -301,9 +301,32 @@
       }
       state.filtered = out;
     }
-    state.page = 0;
+    // The page that holds the open row, when the list still has it: a
+    // filter chosen or cleared keeps the user where they were (it went
+    // back to page 1, the open row out of sight: row 1,234 open on page
+    // 13, Warnings on and off again, and the list showed rows 1–100).
+    var pos = selectedPos();
+    state.page = pos < 0 ? 0 : Math.floor(pos / PAGE);
     renderList(true);
+    showSelected(false);
     announce();
+  }
+
+  // selectedPos is where the open row is in the visible list, -1 when
+  // it is not there (or none is open).
+  function selectedPos() {
+    if (state.selected < 0) { return -1; }
+    return state.filtered ? state.filtered.indexOf(state.selected) :
+      state.selected < state.rows.length ? state.selected : -1;
+  }
+
+  // showSelected scrolls the open row's entry into view when the page
+  // shows it, and gives it the focus when focus is true.
+  function showSelected(focus) {
+    var cur = $('rows').querySelector('.selected');
+    if (!cur) { return; }
+    cur.scrollIntoView({ block: 'nearest' });
+    if (focus) { cur.querySelector('.row-btn').focus({ preventScroll: true }); }
   }
 
   // announce says in #list-status, a live region, how many messages a
@@ -895,10 +918,7 @@
     if (ev.key.indexOf('Arrow') === 0 && ev.target && ev.target.closest && ev.target.closest('[role=tabpanel]')) { return; }
     var total = visibleCount();
     if (total === 0) { return; }
-    var pos = -1;
-    for (var k = 0; k < total && state.selected >= 0; k++) {
-      if (visibleIndex(k) === state.selected) { pos = k; break; }
-    }
+    var pos = selectedPos();
     pos = Math.min(total - 1, Math.max(0, pos + step));
     var page = Math.floor(pos / PAGE);
     if (page !== state.page) { state.page = page; renderList(true); }
@@ -907,11 +927,7 @@
     // the page the list was drawn anew.
     var follow = $('rows').contains(document.activeElement) || document.activeElement === document.body;
     select(visibleIndex(pos));
-    var cur = $('rows').querySelector('.selected');
-    if (cur) {
-      cur.scrollIntoView({ block: 'nearest' });
-      if (follow) { cur.querySelector('.row-btn').focus({ preventScroll: true }); }
-    }
+    showSelected(follow);
     ev.preventDefault();
   });
 
