@@ -143,6 +143,7 @@
       $('count-came-back').textContent = fmtInt(meta.cameBack || 0);
       $('count-invalid').textContent = fmtInt(meta.invalid);
       $('count-warned').textContent = fmtInt(meta.warned || 0);
+      sheetWarnings(meta.sheet || []);
       updateSummary();
       if (meta.chunks > 0) {
         loadScript(chunkName(1), dataMissing);
@@ -190,6 +191,25 @@
       }
     }
   };
+
+  // sheetWarnings lists the warnings about the whole sheet (a column
+  // blank in every row, merged cells, rows recipients.only_blank left
+  // out …) once, above the list, as text, each laid out left to right
+  // (tidings' words: fillWarnings) and isolated (they quote a column's
+  // name, a cell). Hidden when there are none.
+  function sheetWarnings(list) {
+    var box = $('sheet-warnings');
+    var ul = $('sheet-warnings-list');
+    clear(ul);
+    box.hidden = list.length === 0;
+    $('sheet-warnings-title').textContent = list.length === 1 ? '1 warning about the whole sheet' :
+      fmtInt(list.length) + ' warnings about the whole sheet';
+    list.forEach(function (w) {
+      var li = el('li', null, w);
+      li.dir = 'ltr';
+      ul.appendChild(li);
+    });
+  }
 
   // selectFirst opens the first message of the list when nothing is open
   // yet, so the page does not start on an empty pane.
