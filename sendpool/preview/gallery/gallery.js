@@ -938,8 +938,15 @@
     if (ev.key.indexOf('Arrow') === 0 && ev.target && ev.target.closest && ev.target.closest('[role=tabpanel]')) { return; }
     var total = visibleCount();
     if (total === 0) { return; }
-    var pos = selectedPos();
-    pos = Math.min(total - 1, Math.max(0, pos + step));
+    var pos = selectedPos(), from = state.page * PAGE;
+    if (pos < from || pos >= from + PAGE) {
+      // The open row is not on the page shown (› took the user past
+      // it): ↓ opens the page's first row, ↑ its last, where ↓ went back
+      // to the open row's page.
+      pos = step > 0 ? from : Math.min(total, from + PAGE) - 1;
+    } else {
+      pos = Math.min(total - 1, Math.max(0, pos + step));
+    }
     var page = Math.floor(pos / PAGE);
     if (page !== state.page) { state.page = page; renderList(true); }
     // The focus follows the selection when it was in the list (else Enter
