@@ -550,6 +550,7 @@
     clear(list);
     list.appendChild(frag);
     list.scrollTop = 0;
+    rovingTab();
     if (!document.body.dataset.firstPageMs && to > from) {
       document.body.dataset.firstPageMs = String(Math.round(performance.now()));
     }
@@ -562,6 +563,17 @@
       items[n].parentNode.classList.toggle('selected', on);
       if (on) { items[n].setAttribute('aria-current', 'true'); } else { items[n].removeAttribute('aria-current'); }
     }
+    rovingTab();
+  }
+
+  // rovingTab makes the list one Tab stop, the open row's entry (the
+  // page's first when the page does not show it), where ↑ and ↓ move:
+  // each of a page's 100 rows was one, and a keyboard's user pressed Tab
+  // a hundred times to get from the list to the message.
+  function rovingTab() {
+    var items = $('rows').querySelectorAll('.row-btn');
+    var stop = $('rows').querySelector('.selected .row-btn') || items[0];
+    for (var n = 0; n < items.length; n++) { items[n].tabIndex = items[n] === stop ? 0 : -1; }
   }
 
   // ---- one message ------------------------------------------------------
