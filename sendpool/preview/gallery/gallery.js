@@ -71,14 +71,31 @@
   }
 
   // lineEl is dataEl for a value cut to one line at its end (the list's
-  // subject): laid out in the direction of most of its letters, not its
-  // first's, so the cut keeps its start, the words after a name in
-  // another script too ("سارة أحمد, your order…" showed the end of the
-  // English, right to left). It still isolates the value.
+  // subject): laid out as the message's heading lays it out, in its
+  // first strong letter's direction, while it fits; cut, in the
+  // direction of most of its letters (cutLines), so the cut keeps its
+  // start, the words after a name in another script too ("سارة أحمد,
+  // your order…" showed the end of the English, right to left). It
+  // still isolates the value.
   function lineEl(tag, cls, text) {
     var e = dataEl(tag, cls, text);
-    e.dir = mostDir(text);
+    var most = mostDir(text);
+    if (most !== 'auto') { e.dataset.most = most; }
     return e;
+  }
+
+  // cutLines lays out in the direction of most of their letters the
+  // lines of list (lineEl) cut at its end, those wider than their box:
+  // all of them were, and a short subject that fits, "Hello דוד כהן,",
+  // read "דוד כהן, Hello" in the list, right to left, where the message's
+  // heading, as a mail program, showed it left to right. Measured all
+  // first, then set, for one layout.
+  function cutLines(list) {
+    var lines = list.querySelectorAll('[data-most]'), cut = [];
+    for (var i = 0; i < lines.length; i++) {
+      if (lines[i].scrollWidth > lines[i].clientWidth) { cut.push(lines[i]); }
+    }
+    cut.forEach(function (e) { e.dir = e.dataset.most; });
   }
 
   // shownEl is dataEl for a key, a name or an address, its invisible
@@ -550,6 +567,7 @@
     clear(list);
     list.appendChild(frag);
     list.scrollTop = 0;
+    cutLines(list);
     rovingTab();
     if (!document.body.dataset.firstPageMs && to > from) {
       document.body.dataset.firstPageMs = String(Math.round(performance.now()));
