@@ -481,6 +481,27 @@
     return to;
   }
 
+  // toItem is the To header's line in a message's view: when it is r's
+  // To, each mailbox's name, then its address in <>, each isolated in a
+  // line laid out left to right, its words as written the tooltip; in
+  // one element of dir=auto a right-to-left name turned the line ("דוד
+  // כהן <user@example.com>" read "<user@example.com> דוד כהן"). Another
+  // To (a message as it went out, since changed) as it is.
+  function toItem(r, header) {
+    if (!r.w || header !== r.t) { return dataEl('dd', null, header); }
+    var dd = el('dd');
+    dd.title = header;
+    r.w.forEach(function (m, i) {
+      if (i > 0) { dd.appendChild(document.createTextNode(', ')); }
+      if (!m[0]) { dd.appendChild(shownEl('bdi', null, m[1])); return; }
+      dd.appendChild(shownEl('bdi', null, m[0]));
+      dd.appendChild(document.createTextNode(' <'));
+      dd.appendChild(shownEl('bdi', null, m[1]));
+      dd.appendChild(document.createTextNode('>'));
+    });
+    return dd;
+  }
+
   // warnBadge is the badge of a row with warnings: how many, their words
   // its title (the message's view shows them whole).
   function warnBadge(r) {
@@ -664,7 +685,8 @@
       var v = header(msg, names[i]);
       if (!v) { continue; }
       dl.appendChild(el('dt', null, names[i]));
-      dl.appendChild(names[i] === 'Date' && msg.date ? dateItem(msg.date, v) : dataEl('dd', null, v));
+      dl.appendChild(names[i] === 'Date' && msg.date ? dateItem(msg.date, v) :
+        names[i] === 'To' ? toItem(r, v) : dataEl('dd', null, v));
     }
 
     var chips = $('m-attachments');
