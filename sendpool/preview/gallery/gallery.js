@@ -219,6 +219,9 @@
     var ul = $('sheet-warnings-list');
     clear(ul);
     box.hidden = list.length === 0;
+    // Folded to its summary line on a phone, where open it left the list
+    // room for three rows; the summary, one Tab stop, opens it.
+    box.open = !window.matchMedia('(max-width: 900px)').matches;
     $('sheet-warnings-title').textContent = list.length === 1 ? '1 warning about the whole sheet' :
       fmtInt(list.length) + ' warnings about the whole sheet';
     list.forEach(function (w) {
