@@ -157,6 +157,7 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 	if err != nil {
 		return &unusableError{err}
 	}
+	giveSheetWarnings(w, in, r.warn)
 	if err := w.Close(); err != nil {
 		return &unusableError{err}
 	}

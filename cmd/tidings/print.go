@@ -114,6 +114,8 @@ type messageWarnings struct {
 	file  string // the sheet, as displayPath shows it
 	limit int
 	n     int
+	// rows counts the messages added.
+	rows int
 	// shared are the rows whose To shares a one-click link, as the sheet
 	// numbers them, and sharedK the number of addresses of the first.
 	shared  plan.RowList
@@ -148,6 +150,7 @@ func newMessageWarnings(w io.Writer, sheet string, r *render.Renderer) *messageW
 
 // Add prints m's warnings.
 func (mw *messageWarnings) Add(m *render.Message) {
+	mw.rows++
 	for _, s := range m.Warnings {
 		mw.n++
 		if mw.n <= mw.limit {
@@ -171,23 +174,34 @@ func (mw *messageWarnings) Add(m *render.Message) {
 // one-click unsubscribe link among several To addresses, which print
 // a blank cell as it is, which a cell with white space at its ends,
 // which go without an attachment, and which have a body without a link
-// to their unsubscribe target.
+// to their unsubscribe target (columnLines).
 func (mw *messageWarnings) Done() {
 	if mw.n > mw.limit {
 		fmt.Fprintf(mw.w, "(%d more warnings about messages not shown)\n", mw.n-mw.limit)
 	}
-	if line := sharedUnsubscribeWarning(mw.file, mw.shared, mw.sharedK); line != "" {
+	for _, line := range mw.columnLines() {
 		fmt.Fprintln(mw.w, line)
+	}
+}
+
+// columnLines are the lines Done prints of the rows gathered, each
+// "warning: SHEET: " and its words: the rows sharing a one-click link,
+// then a line a column for the blank cells, padded cells, attachments
+// and inline images without a file, and a line a kind for the bodies
+// without their unsubscribe link.
+func (mw *messageWarnings) columnLines() []string {
+	var out []string
+	if line := sharedUnsubscribeWarning(mw.file, mw.shared, mw.sharedK); line != "" {
+		out = append(out, line)
 	}
 	for _, lines := range [][]string{
 		mw.blank.lines(mw.file), mw.padded.lines(mw.file),
 		noFileWarning.lines(&mw.noFile, mw.file), noImageWarning.lines(&mw.noImage, mw.file),
 		mw.unlinked.lines(mw.file),
 	} {
-		for _, line := range lines {
-			fmt.Fprintln(mw.w, line)
-		}
+		out = append(out, lines...)
 	}
+	return out
 }
 
 // byteSize writes a size for a person: "512 bytes", "3.4 KB", "87.1 MB".

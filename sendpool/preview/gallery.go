@@ -8,6 +8,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/tidings/tidings/sendpool"
@@ -106,6 +107,9 @@ type galleryMeta struct {
 	Warned    int `json:"warned"`
 	Chunks    int `json:"chunks"`
 	ChunkRows int `json:"chunkRows"`
+	// Sheet are the warnings about the whole sheet (Writer.SheetWarnings),
+	// shown once above the list.
+	Sheet []string `json:"sheet,omitempty"`
 }
 
 // cameBack reports whether done, a row's Done, is what came back for
@@ -165,6 +169,15 @@ type galleryWriter struct {
 	chunk []galleryRow
 	keep  map[string]bool // the chunk files written
 	buf   bytes.Buffer
+	// covered reports a row's warning the sheet's warnings say
+	// (Writer.SheetWarnings); nil: none.
+	covered func(row int, warning string) bool
+}
+
+// sheet gives the warnings about the whole sheet, and which of a row's
+// they cover (Writer.SheetWarnings).
+func (g *galleryWriter) sheet(words []string, covered func(row int, warning string) bool) {
+	g.meta.Sheet, g.covered = words, covered
 }
 
 // newGalleryWriter writes the page's assets into dir's gallery folder.
@@ -190,6 +203,9 @@ func newGalleryWriter(dir string) (*galleryWriter, error) {
 
 // add lists r, the next row.
 func (g *galleryWriter) add(r Row) error {
+	if g.covered != nil {
+		r.Warnings = slices.DeleteFunc(slices.Clone(r.Warnings), func(w string) bool { return g.covered(r.Row, w) })
+	}
 	row := galleryRowOf(r)
 	g.meta.Total++
 	if len(row.Warnings) > 0 {

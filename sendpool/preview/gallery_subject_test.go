@@ -82,3 +82,45 @@ const shownJS = `(function (i, first, second) {
 	if (!inside(second)) { return second + ' hidden, the text beside the first words is another part'; }
 	return 'cut, start shown';
 })(%d, %q, %q)`
+
+// TestGalleryListSubjectFits: a short subject with a right-to-left name
+// in English words, "Hello דוד כהן,", which fits its box, reads in the
+// list as in the message's heading, as a mail program shows it: Hello
+// first, on the left. It read "דוד כהן, Hello", right to left, the
+// direction of most of its letters, which only a cut line needs.
+func TestGalleryListSubjectFits(t *testing.T) {
+	t.Parallel()
+	subjects := []string{"Hello \u05d3\u05d5\u05d3 \u05db\u05d4\u05df,", "Hello \u0633\u0627\u0631\u0629 \u0623\u062d\u0645\u062f,"} // דוד כהן, سارة أحمد
+	dir := filepath.Join(t.TempDir(), "preview")
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range subjects {
+		addr := fmt.Sprintf("r%d@example.org", i)
+		m := galleryTestMail{row: i + 2, key: addr, fromAddr: "news@acme.example", toAddr: addr, subject: s, text: "Hello\r\n"}.message(t)
+		if err := w.WriteMessage(context.Background(), m, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, problems := galleryNewBrowser(t, 60*time.Second)
+	galleryDo(ctx, t, "load index.html",
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	for i, s := range subjects {
+		got := galleryRun(ctx, t, "subject", chromedp.Evaluate[string](fmt.Sprintf(`(function (i) {
+			var box = document.querySelectorAll('#rows .row-subject')[i], text = box.firstChild;
+			var at = function (from, to) { var r = document.createRange(); r.setStart(text, from); r.setEnd(text, to); return r.getBoundingClientRect(); };
+			return at(0, 5).left < at(6, 9).left ? 'Hello first' : 'Hello after the name';
+		})(%d)`, i)))
+		if got != "Hello first" {
+			t.Errorf("row %d's subject %q in the list: %s", i+2, s, got)
+		}
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}

@@ -70,6 +70,9 @@ type Writer struct {
 	// of the message files written (markerMu held).
 	marker   *os.File
 	markerMu sync.Mutex
+	// sheet and covered are SheetWarnings' (w.mu held).
+	sheet   []string
+	covered func(row int, warning string) bool
 }
 
 // rowLine is where a row's line is in the log.
@@ -184,6 +187,20 @@ func (w *Writer) Skipped(m *render.Message, status sendpool.Status, detail strin
 	})
 }
 
+// SheetWarnings gives the warnings about the whole sheet, not one row
+// (a column blank in every row, merged cells, rows recipients.only_blank
+// left out …), each in the words the caller warns of it with: the
+// gallery shows them once, above the list, as text. A row's warning for
+// which covered (nil: none) reports true says again what one of them
+// says (a column blank in every row, in each row's words) and is left
+// out of the row's list, and a row left with none is not counted as
+// warned. Called before Close; a second call replaces the first.
+func (w *Writer) SheetWarnings(words []string, covered func(row int, warning string) bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.sheet, w.covered = slices.Clone(words), covered
+}
+
 // Invalid records a row that could not be rendered.
 func (w *Writer) Invalid(row int, key string, problem error) {
 	w.record(Row{Recipient: report.Recipient{Row: row, Key: key}, Status: "invalid", Problem: problem.Error()})
@@ -235,6 +252,7 @@ func (w *Writer) Close() error {
 	if err != nil {
 		return err
 	}
+	g.sheet(w.sheet, w.covered)
 	for r, err := range w.rows() {
 		if err == nil {
 			err = csv.add(r)

@@ -71,14 +71,31 @@
   }
 
   // lineEl is dataEl for a value cut to one line at its end (the list's
-  // subject): laid out in the direction of most of its letters, not its
-  // first's, so the cut keeps its start, the words after a name in
-  // another script too ("سارة أحمد, your order…" showed the end of the
-  // English, right to left). It still isolates the value.
+  // subject): laid out as the message's heading lays it out, in its
+  // first strong letter's direction, while it fits; cut, in the
+  // direction of most of its letters (cutLines), so the cut keeps its
+  // start, the words after a name in another script too ("سارة أحمد,
+  // your order…" showed the end of the English, right to left). It
+  // still isolates the value.
   function lineEl(tag, cls, text) {
     var e = dataEl(tag, cls, text);
-    e.dir = mostDir(text);
+    var most = mostDir(text);
+    if (most !== 'auto') { e.dataset.most = most; }
     return e;
+  }
+
+  // cutLines lays out in the direction of most of their letters the
+  // lines of list (lineEl) cut at its end, those wider than their box:
+  // all of them were, and a short subject that fits, "Hello דוד כהן,",
+  // read "דוד כהן, Hello" in the list, right to left, where the message's
+  // heading, as a mail program, showed it left to right. Measured all
+  // first, then set, for one layout.
+  function cutLines(list) {
+    var lines = list.querySelectorAll('[data-most]'), cut = [];
+    for (var i = 0; i < lines.length; i++) {
+      if (lines[i].scrollWidth > lines[i].clientWidth) { cut.push(lines[i]); }
+    }
+    cut.forEach(function (e) { e.dir = e.dataset.most; });
   }
 
   // shownEl is dataEl for a key, a name or an address, its invisible
@@ -143,6 +160,7 @@
       $('count-came-back').textContent = fmtInt(meta.cameBack || 0);
       $('count-invalid').textContent = fmtInt(meta.invalid);
       $('count-warned').textContent = fmtInt(meta.warned || 0);
+      sheetWarnings(meta.sheet || []);
       updateSummary();
       if (meta.chunks > 0) {
         loadScript(chunkName(1), dataMissing);
@@ -190,6 +208,28 @@
       }
     }
   };
+
+  // sheetWarnings lists the warnings about the whole sheet (a column
+  // blank in every row, merged cells, rows recipients.only_blank left
+  // out …) once, above the list, as text, each laid out left to right
+  // (tidings' words: fillWarnings) and isolated (they quote a column's
+  // name, a cell). Hidden when there are none.
+  function sheetWarnings(list) {
+    var box = $('sheet-warnings');
+    var ul = $('sheet-warnings-list');
+    clear(ul);
+    box.hidden = list.length === 0;
+    // Folded to its summary line on a phone, where open it left the list
+    // room for three rows; the summary, one Tab stop, opens it.
+    box.open = !window.matchMedia('(max-width: 900px)').matches;
+    $('sheet-warnings-title').textContent = list.length === 1 ? '1 warning about the whole sheet' :
+      fmtInt(list.length) + ' warnings about the whole sheet';
+    list.forEach(function (w) {
+      var li = el('li', null, w);
+      li.dir = 'ltr';
+      ul.appendChild(li);
+    });
+  }
 
   // selectFirst opens the first message of the list when nothing is open
   // yet, so the page does not start on an empty pane.
@@ -301,9 +341,32 @@
       }
       state.filtered = out;
     }
-    state.page = 0;
+    // The page that holds the open row, when the list still has it: a
+    // filter chosen or cleared keeps the user where they were (it went
+    // back to page 1, the open row out of sight: row 1,234 open on page
+    // 13, Warnings on and off again, and the list showed rows 1–100).
+    var pos = selectedPos();
+    state.page = pos < 0 ? 0 : Math.floor(pos / PAGE);
     renderList(true);
+    showSelected(false);
     announce();
+  }
+
+  // selectedPos is where the open row is in the visible list, -1 when
+  // it is not there (or none is open).
+  function selectedPos() {
+    if (state.selected < 0) { return -1; }
+    return state.filtered ? state.filtered.indexOf(state.selected) :
+      state.selected < state.rows.length ? state.selected : -1;
+  }
+
+  // showSelected scrolls the open row's entry into view when the page
+  // shows it, and gives it the focus when focus is true.
+  function showSelected(focus) {
+    var cur = $('rows').querySelector('.selected');
+    if (!cur) { return; }
+    cur.scrollIntoView({ block: 'nearest' });
+    if (focus) { cur.querySelector('.row-btn').focus({ preventScroll: true }); }
   }
 
   // announce says in #list-status, a live region, how many messages a
@@ -421,6 +484,27 @@
     return to;
   }
 
+  // toItem is the To header's line in a message's view: when it is r's
+  // To, each mailbox's name, then its address in <>, each isolated in a
+  // line laid out left to right, its words as written the tooltip; in
+  // one element of dir=auto a right-to-left name turned the line ("דוד
+  // כהן <user@example.com>" read "<user@example.com> דוד כהן"). Another
+  // To (a message as it went out, since changed) as it is.
+  function toItem(r, header) {
+    if (!r.w || header !== r.t) { return dataEl('dd', null, header); }
+    var dd = el('dd');
+    dd.title = header;
+    r.w.forEach(function (m, i) {
+      if (i > 0) { dd.appendChild(document.createTextNode(', ')); }
+      if (!m[0]) { dd.appendChild(shownEl('bdi', null, m[1])); return; }
+      dd.appendChild(shownEl('bdi', null, m[0]));
+      dd.appendChild(document.createTextNode(' <'));
+      dd.appendChild(shownEl('bdi', null, m[1]));
+      dd.appendChild(document.createTextNode('>'));
+    });
+    return dd;
+  }
+
   // warnBadge is the badge of a row with warnings: how many, their words
   // its title (the message's view shows them whole).
   function warnBadge(r) {
@@ -507,6 +591,8 @@
     clear(list);
     list.appendChild(frag);
     list.scrollTop = 0;
+    cutLines(list);
+    rovingTab();
     if (!document.body.dataset.firstPageMs && to > from) {
       document.body.dataset.firstPageMs = String(Math.round(performance.now()));
     }
@@ -519,6 +605,17 @@
       items[n].parentNode.classList.toggle('selected', on);
       if (on) { items[n].setAttribute('aria-current', 'true'); } else { items[n].removeAttribute('aria-current'); }
     }
+    rovingTab();
+  }
+
+  // rovingTab makes the list one Tab stop, the open row's entry (the
+  // page's first when the page does not show it), where ↑ and ↓ move:
+  // each of a page's 100 rows was one, and a keyboard's user pressed Tab
+  // a hundred times to get from the list to the message.
+  function rovingTab() {
+    var items = $('rows').querySelectorAll('.row-btn');
+    var stop = $('rows').querySelector('.selected .row-btn') || items[0];
+    for (var n = 0; n < items.length; n++) { items[n].tabIndex = items[n] === stop ? 0 : -1; }
   }
 
   // ---- one message ------------------------------------------------------
@@ -591,7 +688,8 @@
       var v = header(msg, names[i]);
       if (!v) { continue; }
       dl.appendChild(el('dt', null, names[i]));
-      dl.appendChild(names[i] === 'Date' && msg.date ? dateItem(msg.date, v) : dataEl('dd', null, v));
+      dl.appendChild(names[i] === 'Date' && msg.date ? dateItem(msg.date, v) :
+        names[i] === 'To' ? toItem(r, v) : dataEl('dd', null, v));
     }
 
     var chips = $('m-attachments');
@@ -895,11 +993,15 @@
     if (ev.key.indexOf('Arrow') === 0 && ev.target && ev.target.closest && ev.target.closest('[role=tabpanel]')) { return; }
     var total = visibleCount();
     if (total === 0) { return; }
-    var pos = -1;
-    for (var k = 0; k < total && state.selected >= 0; k++) {
-      if (visibleIndex(k) === state.selected) { pos = k; break; }
+    var pos = selectedPos(), from = state.page * PAGE;
+    if (pos < from || pos >= from + PAGE) {
+      // The open row is not on the page shown (› took the user past
+      // it): ↓ opens the page's first row, ↑ its last, where ↓ went back
+      // to the open row's page.
+      pos = step > 0 ? from : Math.min(total, from + PAGE) - 1;
+    } else {
+      pos = Math.min(total - 1, Math.max(0, pos + step));
     }
-    pos = Math.min(total - 1, Math.max(0, pos + step));
     var page = Math.floor(pos / PAGE);
     if (page !== state.page) { state.page = page; renderList(true); }
     // The focus follows the selection when it was in the list (else Enter
@@ -907,11 +1009,7 @@
     // the page the list was drawn anew.
     var follow = $('rows').contains(document.activeElement) || document.activeElement === document.body;
     select(visibleIndex(pos));
-    var cur = $('rows').querySelector('.selected');
-    if (cur) {
-      cur.scrollIntoView({ block: 'nearest' });
-      if (follow) { cur.querySelector('.row-btn').focus({ preventScroll: true }); }
-    }
+    showSelected(follow);
     ev.preventDefault();
   });
 
