@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
@@ -1085,8 +1086,11 @@ func fillIn(v string) string {
 
 // noAddress reports whether v, a cell's value, gives no address: it is
 // blank or holds only the separators an address list may have between
-// addresses (, and ;) and white space.
-func noAddress(v string) bool { return strings.Trim(v, ",; \t\r\n") == "" }
+// addresses (, and ;) and white space, Unicode's too (isBlank: an
+// ideographic space typed beside a ; with a CJK input method).
+func noAddress(v string) bool {
+	return strings.TrimFunc(v, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) == ""
+}
 
 // blankAddress is the first column of row that to: reads which gives no
 // address (noAddress: blank, or only separators) and whose
