@@ -855,9 +855,10 @@ func senderRule(from, sender []mailbox) (bool, error) {
 	}
 }
 
-func sameMailbox(a, b mailbox) bool {
-	return strings.EqualFold(a.local, b.local) && a.domain == b.domain
-}
+// sameMailbox reports whether a and b are one mailbox, compared as a
+// message's recipients are (mailboxKey): letter case and Unicode NFC
+// aside, not Unicode case folding's ſ and s.
+func sameMailbox(a, b mailbox) bool { return mailboxKey(a) == mailboxKey(b) }
 
 // fromColumn names the column of row whose value gives addr, the From
 // address whose domain a DKIM key does not align with, or "": not a
