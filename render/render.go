@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
@@ -854,9 +855,10 @@ func senderRule(from, sender []mailbox) (bool, error) {
 	}
 }
 
-func sameMailbox(a, b mailbox) bool {
-	return strings.EqualFold(a.local, b.local) && a.domain == b.domain
-}
+// sameMailbox reports whether a and b are one mailbox, compared as a
+// message's recipients are (mailboxKey): letter case and Unicode NFC
+// aside, not Unicode case folding's ſ and s.
+func sameMailbox(a, b mailbox) bool { return mailboxKey(a) == mailboxKey(b) }
 
 // fromColumn names the column of row whose value gives addr, the From
 // address whose domain a DKIM key does not align with, or "": not a
@@ -1085,8 +1087,11 @@ func fillIn(v string) string {
 
 // noAddress reports whether v, a cell's value, gives no address: it is
 // blank or holds only the separators an address list may have between
-// addresses (, and ;) and white space.
-func noAddress(v string) bool { return strings.Trim(v, ",; \t\r\n") == "" }
+// addresses (, and ;) and white space, Unicode's too (isBlank: an
+// ideographic space typed beside a ; with a CJK input method).
+func noAddress(v string) bool {
+	return strings.TrimFunc(v, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) == ""
+}
 
 // blankAddress is the first column of row that to: reads which gives no
 // address (noAddress: blank, or only separators) and whose

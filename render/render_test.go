@@ -92,6 +92,9 @@ func TestFromSenderRule(t *testing.T) {
 		{"one from, no sender", one, "", true, false, "ann@acme.example"},
 		{"one from, same sender", one, "ANN@acme.example", true, false, "ann@acme.example"},
 		{"one from, other sender", one, other, false, false, ""},
+		// ſ (long s) folds to s in Unicode case folding, but ſam@ is another
+		// internationalized mailbox than sam@ (mailboxKey): not the same sender.
+		{"one from, sender in a compatibility form", "\u017fam@acme.example", "sam@acme.example", false, false, ""},
 		{"two from, one sender", two, other, true, true, "desk@acme.example"},
 		{"two from, no sender", two, "", false, false, ""},
 		{"two from, two senders", two, two, false, false, ""},

@@ -5,19 +5,32 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/tidings/tidings/campaign"
 )
 
 // mailboxKey is the form in which two addresses of one message are
-// compared: the addr-spec (domain in IDNA A-labels) as
-// campaign.NormalizeKey gives it, so letter case never makes two
-// mailboxes, in the local part either. RFC 5321 2.4 lets a server tell
-// Anne@uni.edu from anne@uni.edu, but practically every mailbox provider
-// folds case, and a person sent two copies is the likelier harm. The
-// sheet-wide duplicate check (journal.Deduper), the suppression list and
-// sameMailbox compare so too: what the sheet takes for one recipient, a
-// row does as well.
-func mailboxKey(m mailbox) string { return campaign.NormalizeKey(m.spec()) }
+// compared: the addr-spec (domain in IDNA A-labels) lower-cased, its
+// local part in Unicode NFC, so letter case never makes two mailboxes,
+// in the local part either, nor does a letter written composed or as a
+// base and a combining mark (zoë as Windows and as a Mac writes it,
+// which RFC 6532 3.1 asks be sent in NFC: one string to every reader).
+// RFC 5321 2.4 lets a server tell Anne@uni.edu from anne@uni.edu, but
+// practically every mailbox provider folds case, and a person sent two
+// copies is the likelier harm. Compatibility forms are not folded (not
+// campaign.NormalizeKey's NFKC, by which recipient keys are compared):
+// ⓐnn@x.example, ſam@x.example and ﬁona@x.example are other
+// internationalized mailboxes than ann@, sam@ and fiona@, which no
+// server takes for one, and folding them would leave the ASCII one out
+// where the other came first. sameMailbox compares so too.
+func mailboxKey(m mailbox) string {
+	k := strings.ToLower(m.spec())
+	if m.utf8 {
+		k = norm.NFC.String(k)
+	}
+	return k
+}
 
 // repeat is a mailbox a row's To, Cc or Bcc gives again (mailboxKey),
 // left out: field is its list (0 To, 1 Cc, 2 Bcc), first the mailbox
@@ -107,11 +120,21 @@ func repeatWarning(row campaign.Row, p repeat, f, first *addrField) string {
 	if p.field == p.firstField {
 		what = "names it once"
 	}
-	if spec != firstSpec {
-		b.WriteString(", one mailbox (letter case makes no other)")
-	}
+	b.WriteString(oneMailbox(spec, firstSpec))
 	fmt.Fprintf(&b, ": it gets one copy, and %s: %s", name, what)
 	return b.String()
+}
+
+// oneMailbox says why a and b, the addr-specs of one mailbox
+// (mailboxKey), are one, for a warning: "" when they are spelt alike.
+func oneMailbox(a, b string) string {
+	switch {
+	case a == b:
+		return ""
+	case strings.ToLower(a) == strings.ToLower(b):
+		return ", one mailbox (letter case makes no other)"
+	}
+	return ", one mailbox (the same letters, one written with a combining accent: Unicode NFC makes them one)"
 }
 
 // mailboxColumn names the column of row that f's template took m from:

@@ -20,6 +20,8 @@ func TestSeparatorsOnlyCell(t *testing.T) {
 	}{
 		{";", "", ErrNoRecipient, `people.csv: row 7, column "email": render: no recipient: to, cc and bcc are all empty: the cell holds ";", only separators and no address between them (write the address in their place, or take the row out)`},
 		{" ; ,", "", ErrNoRecipient, `people.csv: row 7, column "email": render: no recipient: to, cc and bcc are all empty: the cell holds "; ,", only separators and no address between them (write the address in their place, or take the row out)`},
+		{" ;\u3000", "", ErrNoRecipient, `people.csv: row 7, column "email": render: no recipient: to, cc and bcc are all empty: the cell holds ";", only separators and no address between them (write the address in their place, or take the row out)`},
+		{"\u00a0,", "boss@x.example", ErrEmptyTo, `people.csv: row 7, column "email": render: to is empty, so the message would go to its Cc alone: the cell holds ",", only separators and no address between them (write the address in their place, or take the row out)`},
 		{",", "boss@x.example", ErrEmptyTo, `people.csv: row 7, column "email": render: to is empty, so the message would go to its Cc alone: the cell holds ",", only separators and no address between them (write the address in their place, or take the row out)`},
 	} {
 		_, err := e.r.Render(row(7, "email", tt.to, "cc", tt.cc))

@@ -69,10 +69,10 @@ func TestAddressWarnings(to string) []string {
 	_, reps := dropRepeats([3][]mailbox{all})
 	var out []string
 	for _, p := range reps {
-		if p.m.spec() == p.first.spec() {
+		if why := oneMailbox(p.m.spec(), p.first.spec()); why == "" {
 			out = append(out, fmt.Sprintf("%s is given twice: it gets one test message", p.m.spec()))
 		} else {
-			out = append(out, fmt.Sprintf("%s and %s are one mailbox (letter case makes no other): it gets one test message", p.first.spec(), p.m.spec()))
+			out = append(out, fmt.Sprintf("%s and %s are %s: it gets one test message", p.first.spec(), p.m.spec(), strings.TrimPrefix(why, ", ")))
 		}
 	}
 	return append(out, dotlessWarnings(recipients(t.to))...)

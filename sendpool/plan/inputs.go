@@ -325,8 +325,11 @@ func Workers() int { return runtime.GOMAXPROCS(0) }
 // them, and under recipients.duplicates: first a repeat with other values
 // is marked, spool.Row.OtherValues; 5: an invalid row keeps its columns'
 // fingerprints, spool.Row.ColumnSums, by which a sent row moved since is
-// told).
-const judgement = 5
+// told; 6: a mailbox a row gives twice, in another letter case or in To
+// and Cc, is one recipient, and address takes an email with a separator
+// at its end, so an older generation's messages may go to one mailbox
+// twice while the row's warning says one copy, or hold a row it refused).
+const judgement = 6
 
 // Digest is the hex SHA-256 over what the campaign's messages are made of
 // (besides the attachments, which the spool checks one by one): the tool's
@@ -343,8 +346,14 @@ const judgement = 5
 // (judgement), so that a generation judged by older rules is not reused,
 // and the Message-ID salt the messages were made with.
 func (in *Inputs) Digest(version string) (digest string, sums map[string]string, err error) {
+	return in.digestJudged(version, judgement)
+}
+
+// digestJudged is Digest with the rows judged by the rules of revision
+// judged: what a generation of an earlier build names.
+func (in *Inputs) digestJudged(version string, judged int) (digest string, sums map[string]string, err error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "tidings spool\x00%s\x00%d\x00%s\x00", version, judgement, in.idSalt)
+	fmt.Fprintf(h, "tidings spool\x00%s\x00%d\x00%s\x00", version, judged, in.idSalt)
 	sums = map[string]string{}
 	for _, f := range in.inputFiles() {
 		sum, err := in.fileSum(f)
