@@ -45,10 +45,12 @@ func (m *message) dsn(ds *entity) error {
 // words without a label ("550 用户不存在" in GBK): a part with no charset
 // of its own whose bytes are not UTF-8 is read in the charset the
 // report's human-readable part names (RFC 6522's first part), when the
-// bytes read there, so the diagnostic is not replaced by U+FFFD.
+// bytes read there, so the diagnostic is not replaced by U+FFFD. A
+// charset that does not read ASCII as ASCII (UTF-16) is not used: it would
+// turn the part's fields, the recipients among them, into other text.
 func (m *message) dsnText(ds *entity) (string, error) {
 	if ds.params["charset"] == "" && !utf8.Valid(ds.body) {
-		if cs := m.reportCharset(ds); cs != "" {
+		if cs := m.reportCharset(ds); cs != "" && readsASCII(cs) {
 			if s, err := decodeCharset(ds.body, cs); err == nil && !strings.ContainsRune(s, utf8.RuneError) {
 				return s, nil
 			}
@@ -70,6 +72,16 @@ func (m *message) reportCharset(ds *entity) string {
 		}
 	})
 	return cs
+}
+
+// asciiProbe is the ASCII a delivery-status part's fields are written in.
+const asciiProbe = "Final-Recipient: rfc822; a.b-c_d+e@x.example\r\nStatus: 5.1.1\r\n"
+
+// readsASCII reports whether charset is known and reads ASCII bytes as
+// the same characters (gbk, iso-8859-1, not utf-16).
+func readsASCII(charset string) bool {
+	s, err := decodeCharset([]byte(asciiProbe), charset)
+	return err == nil && s == asciiProbe
 }
 
 // splitDSN separates the per-message fields from the per-recipient blocks.
