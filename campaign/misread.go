@@ -213,7 +213,7 @@ func (ts *textSource) utf8AsDoubleByte(v string) error {
 	if !ok || !utf8.Valid(raw) || countBeyondASCII(raw) < 2 {
 		return nil
 	}
-	if !eastAsianOnly(string(raw)) && !latinNamesRead(raw) {
+	if !eastAsianOnly(raw) && !latinNamesRead(raw) {
 		return nil
 	}
 	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; its bytes are UTF-8, which reads them as %q: if this row came from a UTF-8 file, joined in or saved by another editor, type it again in the sheet (or save the whole sheet as \"CSV UTF-8\" and take recipients.encoding out)", ErrMisread, ts.name, shorten(v), shorten(string(raw)))
@@ -241,12 +241,10 @@ func (ts *textSource) inDoubleByte(v string) (raw []byte, ok bool) {
 }
 
 // eastAsianOnly reports whether every character of s beyond ASCII is
-// Chinese, Japanese or Korean: a letter of those scripts, CJK
-// punctuation or a full-width form.
-func eastAsianOnly(s string) bool {
-	for _, r := range s {
-		if r >= utf8.RuneSelf && !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Bopomofo) &&
-			(r < 0x3000 || r > 0x303F) && (r < 0xFF00 || r > 0xFFEF) {
+// Chinese, Japanese or Korean (eastAsianChar).
+func eastAsianOnly(s []byte) bool {
+	for _, r := range string(s) {
+		if r >= utf8.RuneSelf && !eastAsianChar(r) {
 			return false
 		}
 	}
