@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -45,11 +46,14 @@ func (m *message) dsn(ds *entity) error {
 // words without a label ("550 用户不存在" in GBK): a part with no charset
 // of its own whose bytes are not UTF-8 is read in the charset the
 // report's human-readable part names (RFC 6522's first part), when the
-// bytes read there, so the diagnostic is not replaced by U+FFFD. A
-// charset that does not read ASCII as ASCII (UTF-16) is not used: it would
-// turn the part's fields, the recipients among them, into other text.
+// bytes read there, so the diagnostic is not replaced by U+FFFD; so is
+// one with an escape (0x1B), which no ASCII or UTF-8 field holds and
+// ISO-2022-JP switches to Japanese with ("550 宛先不明", not "550
+// $B08@hITL(B"). A charset that does not read ASCII as ASCII (UTF-16)
+// is not used: it would turn the part's fields, the recipients among
+// them, into other text.
 func (m *message) dsnText(ds *entity) (string, error) {
-	if ds.params["charset"] == "" && !utf8.Valid(ds.body) {
+	if ds.params["charset"] == "" && (!utf8.Valid(ds.body) || bytes.IndexByte(ds.body, 0x1B) >= 0) {
 		if cs := m.reportCharset(ds); cs != "" && readsASCII(cs) {
 			if s, err := decodeCharset(ds.body, cs); err == nil && !strings.ContainsRune(s, utf8.RuneError) {
 				return s, nil

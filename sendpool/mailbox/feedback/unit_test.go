@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	xunicode "golang.org/x/text/encoding/unicode"
 )
@@ -307,6 +308,31 @@ func TestDSNReportCharsetNotASCII(t *testing.T) {
 		if len(rep.Recipients) != 1 || rep.Recipients[0].Address != "p0200@163.com" || rep.Recipients[0].Diagnostic != c.diag {
 			t.Errorf("%s: recipients %+v; want p0200@163.com with %q", c.charset, rep.Recipients, c.diag)
 		}
+	}
+}
+
+// TestDSNDiagnosticISO2022JP: a Japanese server's DSN whose text part is
+// ISO-2022-JP and whose Diagnostic-Code is too, unlabelled, showed it as
+// "550 $B08@hITL@$G$9(B" (its escapes dropped): seven bits, valid
+// UTF-8, it was never read in the report's charset. It is now, for its
+// escapes, and the recipient is still matched.
+func TestDSNDiagnosticISO2022JP(t *testing.T) {
+	diag, err := japanese.ISO2022JP.NewEncoder().String("550 宛先不明です")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := "From: MAILER-DAEMON@mx.example.jp\r\nTo: office@school.example\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"EE\"\r\n\r\n" +
+		"--EE\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: 7bit\r\n\r\n" + diag + "\r\n" +
+		"--EE\r\nContent-Type: message/delivery-status\r\n\r\n" +
+		"Reporting-MTA: dns; mx.example.jp\r\n\r\nFinal-Recipient: rfc822; taro@example.jp\r\nAction: failed\r\nStatus: 5.1.1\r\n" +
+		"Diagnostic-Code: smtp; " + diag + "\r\n\r\n--EE--\r\n"
+	rep, err := Parse(strings.NewReader(msg), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Recipients) != 1 || rep.Recipients[0].Address != "taro@example.jp" || rep.Recipients[0].Diagnostic != "550 宛先不明です" {
+		t.Errorf("recipients %+v; want taro@example.jp with \"550 宛先不明です\"", rep.Recipients)
 	}
 }
 
