@@ -336,6 +336,31 @@ func TestDSNDiagnosticISO2022JP(t *testing.T) {
 	}
 }
 
+// TestDSNReportCharsetLines: a global DSN (RFC 6533) for a UTF-8
+// address, "李华@163.com", whose Diagnostic-Code is GBK without a label
+// was read whole in the report's GBK, the address too, and named
+// "鏉庡崕@163.com", so the bounce matched no recipient. Only the lines
+// that are not UTF-8 are read in the report's charset now.
+func TestDSNReportCharsetLines(t *testing.T) {
+	diag, err := simplifiedchinese.GBK.NewEncoder().String("550 用户不存在")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := "From: MAILER-DAEMON@163.com\r\nTo: office@school.example\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/report; report-type=global-delivery-status; boundary=\"EE\"\r\n\r\n" +
+		"--EE\r\nContent-Type: text/plain; charset=GBK\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + diag + "\r\n" +
+		"--EE\r\nContent-Type: message/global-delivery-status\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
+		"Reporting-MTA: dns; mx.163.com\r\n\r\nFinal-Recipient: utf-8; 李华@163.com\r\nAction: failed\r\nStatus: 5.1.1\r\n" +
+		"Diagnostic-Code: smtp; " + diag + "\r\n\r\n--EE--\r\n"
+	rep, err := Parse(strings.NewReader(msg), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Recipients) != 1 || rep.Recipients[0].Address != "李华@163.com" || rep.Recipients[0].Diagnostic != "550 用户不存在" {
+		t.Errorf("recipients %+v; want 李华@163.com with \"550 用户不存在\"", rep.Recipients)
+	}
+}
+
 func TestErrorText(t *testing.T) {
 	inner := errors.New("boom")
 	e := &UnreadableError{Reason: "truncated multipart body", Err: inner}
