@@ -181,14 +181,23 @@ func eastAsianRead(sample []byte) bool {
 	for _, r := range string(sample) {
 		switch {
 		case r < utf8.RuneSelf:
-		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Bopomofo) ||
-			r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFFEF:
+		case eastAsianChar(r):
 			cjk++
 		default:
 			other++
 		}
 	}
 	return cjk >= other
+}
+
+// eastAsianChar reports whether r is a character of the scripts a
+// double-byte code page is for: a Chinese, Japanese or Korean letter
+// (Han, kana, Hangul, Bopomofo), CJK punctuation (U+3000–U+303F) or a
+// full-width form (U+FF00–U+FFEF). utf8Declared (a file's start) and
+// utf8AsDoubleByte (a value) tell UTF-8 read in such a code page by it.
+func eastAsianChar(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Bopomofo) ||
+		r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFFEF
 }
 
 // latinNamesRead reports whether sample, valid UTF-8, read so holds

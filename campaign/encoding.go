@@ -46,7 +46,8 @@ func lookupWHATWG(label string) (encoding.Encoding, string, error) {
 	return enc, canon, nil
 }
 
-// textSource is a CSV file's bytes turned into UTF-8, as a stream.
+// textSource is a CSV file's bytes turned into UTF-8, as a stream, read
+// by one goroutine (its checks reuse buffers).
 type textSource struct {
 	// r yields UTF-8 text (unless validate finds otherwise), BOM removed.
 	r *bufio.Reader
@@ -89,6 +90,11 @@ type textSource struct {
 	// (gbk, gb18030, big5, shift_jis, euc-kr …), for utf8AsDoubleByte;
 	// nil otherwise.
 	double encoding.Encoding
+	// doubleEncoder, doubleIn and doubleOut are inDoubleByte's encoder
+	// into double and its buffers, kept from value to value.
+	doubleEncoder *encoding.Encoder
+	doubleIn      []byte
+	doubleOut     []byte
 	// sample is the file's start (sniffSize bytes) when it is read as
 	// UTF-8 undeclared: evidence for the code page a value that is not
 	// UTF-8 is in (sampleGuesses).

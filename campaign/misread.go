@@ -209,23 +209,42 @@ func (ts *textSource) utf8AsDoubleByte(v string) error {
 	if ts.double == nil || isASCIIText(v) {
 		return nil
 	}
-	raw, err := ts.double.NewEncoder().String(v)
-	if err != nil || !utf8.ValidString(raw) || countBeyondASCII([]byte(raw)) < 2 {
+	raw, ok := ts.inDoubleByte(v)
+	if !ok || !utf8.Valid(raw) || countBeyondASCII(raw) < 2 {
 		return nil
 	}
-	if !eastAsianOnly(raw) && !latinNamesRead([]byte(raw)) {
+	if !eastAsianOnly(raw) && !latinNamesRead(raw) {
 		return nil
 	}
-	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; its bytes are UTF-8, which reads them as %q: if this row came from a UTF-8 file, joined in or saved by another editor, type it again in the sheet (or save the whole sheet as \"CSV UTF-8\" and take recipients.encoding out)", ErrMisread, ts.name, shorten(v), shorten(raw))
+	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; its bytes are UTF-8, which reads them as %q: if this row came from a UTF-8 file, joined in or saved by another editor, type it again in the sheet (or save the whole sheet as \"CSV UTF-8\" and take recipients.encoding out)", ErrMisread, ts.name, shorten(v), shorten(string(raw)))
+}
+
+// inDoubleByte is v written back in the declared double-byte code page
+// (ts.double): the bytes the file holds. It writes into buffers ts keeps,
+// so that a sheet of a million rows allocates nothing for it per cell;
+// the result holds until the next call. ok is false when the code page
+// has no bytes for a character of v.
+func (ts *textSource) inDoubleByte(v string) (raw []byte, ok bool) {
+	if ts.doubleEncoder == nil {
+		ts.doubleEncoder = ts.double.NewEncoder()
+	}
+	ts.doubleEncoder.Reset()
+	ts.doubleIn = append(ts.doubleIn[:0], v...)
+	// A character takes at most twice its UTF-8 bytes in a code page
+	// (gb18030's four bytes for a two-byte one).
+	ts.doubleOut = slices.Grow(ts.doubleOut[:0], 2*len(v)+utf8.UTFMax)
+	n, _, err := ts.doubleEncoder.Transform(ts.doubleOut[:cap(ts.doubleOut)], ts.doubleIn, true)
+	if err != nil {
+		return nil, false
+	}
+	return ts.doubleOut[:n], true
 }
 
 // eastAsianOnly reports whether every character of s beyond ASCII is
-// Chinese, Japanese or Korean: a letter of those scripts, CJK
-// punctuation or a full-width form.
-func eastAsianOnly(s string) bool {
-	for _, r := range s {
-		if r >= utf8.RuneSelf && !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Bopomofo) &&
-			(r < 0x3000 || r > 0x303F) && (r < 0xFF00 || r > 0xFFEF) {
+// Chinese, Japanese or Korean (eastAsianChar).
+func eastAsianOnly(s []byte) bool {
+	for _, r := range string(s) {
+		if r >= utf8.RuneSelf && !eastAsianChar(r) {
 			return false
 		}
 	}

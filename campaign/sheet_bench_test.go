@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // The sheet benchmarks report, besides time and allocations:
@@ -250,6 +251,38 @@ func writeBigXLSXCol(b *testing.B, path string, n int, name string, fifth func(i
 		b.Fatal(err)
 	}
 	if err := x.close(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkCSVSheetGBK1M reads a generated 1,000,000-row class list in
+// GBK (recipients.encoding: gbk), every row with Chinese text in two
+// columns: the cost per row of reading a code page and checking its
+// cells (utf8AsDoubleByte among them).
+func BenchmarkCSVSheetGBK1M(b *testing.B) {
+	const n = 1_000_000
+	path := filepath.Join(b.TempDir(), "class.csv")
+	writeGBKCSV(b, path, n)
+	rec := Recipients{Path: path, Key: "email", Encoding: "gbk"}
+	measureSheet(b, n, func() int { return readSheet(b, rec) })
+}
+
+// writeGBKCSV writes an n-row class list in GBK, as WPS exports it.
+func writeGBKCSV(b *testing.B, path string, n int) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriterSize(simplifiedchinese.GBK.NewEncoder().Writer(f), 1<<16)
+	w.WriteString("email,姓名,班级,备注\r\n")
+	names := []string{"王小明", "郑伟", "欧阳思远", "李华", "张静怡", "陈晨"}
+	for i := range n {
+		fmt.Fprintf(w, "p%07d@163.com,%s,高一（%d）班,家长会请准时参加\r\n", i, names[i%len(names)], i%20+1)
+	}
+	if err := w.Flush(); err != nil {
 		b.Fatal(err)
 	}
 	if err := f.Close(); err != nil {

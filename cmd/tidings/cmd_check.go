@@ -449,7 +449,8 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 // printSheetEncoding says, when the sheet is CSV in another encoding
 // than UTF-8 or one a setting or mark chose, which it is read in
 // (campaign.SheetEncoding), so a sheet read in the wrong one is caught
-// by its name before a message goes; nothing under --quiet.
+// by its name before a message goes: check and preview above their
+// summary, send and send --test above their plan; nothing under --quiet.
 func printSheetEncoding(g *globalOptions, s campaign.Sheet) {
 	if note := campaign.SheetEncoding(s); note != "" && !g.quiet {
 		fmt.Fprintln(g.stdout, note)

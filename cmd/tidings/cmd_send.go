@@ -196,6 +196,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	c := st.in.Campaign
 	allow := st.pl.Allow(opts.limit, c.Send.DailyCap, st.state, opts.now())
 	size := opts.partSizeAt(st.cfg.Rate)
+	printSheetEncoding(g, st.in.Sheet)
 	printPlan(g, c, st.pl, st.cfg, allow, size, againVerb(againOf(st.pl, opts)))
 	if err := confirm(ctx, g, opts, allow.N, st.cfg, c); err != nil {
 		st.close()

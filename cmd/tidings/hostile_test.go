@@ -582,7 +582,8 @@ func checkEML(t *testing.T, name string, data []byte) {
 // and display name decodes to the text of the sheet (composed: NFC).
 // check names the encoding a CSV sheet is read in and what chose it
 // (nothing for UTF-8 no setting chose, nor for a workbook): a GBK class
-// list was read with not a word of it (rev-user21).
+// list was read with not a word of it (rev-user21); send and send
+// --test say it too, above their plan, for a run that skips check.
 func TestGoodEncodingsSend(t *testing.T) {
 	t.Parallel()
 	people := [][]string{
@@ -654,6 +655,9 @@ func TestGoodEncodingsSend(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("send: code %d\n%s%s", code, out, errOut)
 			}
+			if tc.read != "" && !strings.Contains(out, tc.read+"\n") || tc.read == "" && strings.Contains(out, " is read as ") {
+				t.Errorf("send's output, want the line %q as check's:\n%s", tc.read, out)
+			}
 			msgs := srv.Messages()
 			if len(msgs) != len(tc.people) {
 				t.Fatalf("server received %d messages, want %d", len(msgs), len(tc.people))
@@ -678,6 +682,13 @@ func TestGoodEncodingsSend(t *testing.T) {
 				if want := "Hi " + p[1] + "\r\n"; body != want {
 					t.Errorf("%s: body %q, want %q", p[0], body, want)
 				}
+			}
+			out, errOut, code = runCLI(t, "send", "--test", "test@example.org", "--rows", "2", camp)
+			if code != 0 {
+				t.Fatalf("send --test: code %d\n%s%s", code, out, errOut)
+			}
+			if tc.read != "" && !strings.Contains(out, tc.read+"\n") || tc.read == "" && strings.Contains(out, " is read as ") {
+				t.Errorf("send --test's output, want the line %q as check's:\n%s", tc.read, out)
 			}
 		})
 	}

@@ -67,6 +67,7 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 		return &problemsError{n: len(msgs), text: fmt.Sprintf("daily_cap %d: %s may go now and the test has %d%s; nothing was sent",
 			c.Send.DailyCap, report.Plural(left, "message"), len(msgs), nextSlot(next))}
 	}
+	printSheetEncoding(g, in.Sheet)
 	if !g.quiet { // --quiet: the plan is neither a problem nor the summary
 		fmt.Fprintf(g.stdout, "%s: test send of %s to %s via %s as %s\n", c.Name, report.Plural(len(msgs), "message"), strings.Join(msgs[0].Recipients, ", "), cfg.Dialer.Server(), accountName(c))
 	}

@@ -14,9 +14,10 @@
 //     each recipient block's Final-Recipient, Original-Recipient, Action,
 //     Status, Diagnostic-Code, Remote-MTA; the returned message or headers
 //     (message/rfc822, text/rfc822-headers) for the original Message-ID,
-//     From, To, Subject (a delivery-status part with no charset whose
-//     bytes are not UTF-8 is read in the charset of the report's text
-//     part: a GBK Diagnostic-Code). Format "dsn". Per recipient: Action failed with
+//     From, To, Subject (the lines of a delivery-status part with no
+//     charset that are not UTF-8, or hold an escape, are read in the
+//     charset of the report's text part when that reads ASCII as ASCII:
+//     a GBK or ISO-2022-JP Diagnostic-Code). Format "dsn". Per recipient: Action failed with
 //     5.x.x is a hard bounce, except 5.2.2 (mailbox full) which is soft; 4.x.x
 //     or Action delayed is soft; delivered, relayed and expanded are no
 //     bounce (Severity none; a DSN with only those is KindOther).

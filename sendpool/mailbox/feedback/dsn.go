@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -42,19 +43,51 @@ func (m *message) dsn(ds *entity) error {
 // dsnText returns the delivery-status part ds as text. Its fields are
 // ASCII (RFC 3464) or UTF-8 (RFC 6533), but some servers, Chinese ones
 // among them, write a Diagnostic-Code in the charset of the report's own
-// words without a label ("550 用户不存在" in GBK): a part with no charset
-// of its own whose bytes are not UTF-8 is read in the charset the
-// report's human-readable part names (RFC 6522's first part), when the
-// bytes read there, so the diagnostic is not replaced by U+FFFD.
+// words without a label ("550 用户不存在" in GBK): in a part with no
+// charset of its own, each line that is not UTF-8, or holds an escape
+// (0x1B, which no ASCII or UTF-8 field holds and ISO-2022-JP switches to
+// Japanese with), is read in the charset the report's human-readable part
+// names (RFC 6522's first part), when every such line reads there, so
+// the diagnostic is not replaced by U+FFFD nor shown as "$B08@hITL(B".
+// The other lines, a UTF-8 address among them, are kept as they are. A
+// charset that does not read ASCII as ASCII (UTF-16) is not used.
 func (m *message) dsnText(ds *entity) (string, error) {
-	if ds.params["charset"] == "" && !utf8.Valid(ds.body) {
-		if cs := m.reportCharset(ds); cs != "" {
-			if s, err := decodeCharset(ds.body, cs); err == nil && !strings.ContainsRune(s, utf8.RuneError) {
+	if ds.params["charset"] == "" && foreignLine(ds.body) { // one of its lines is
+		if cs := m.reportCharset(ds); cs != "" && readsASCII(cs) {
+			if s, ok := decodeLines(ds.body, cs); ok {
+				if len(s) > maxText {
+					s = strings.ToValidUTF8(s[:maxText], "")
+				}
 				return s, nil
 			}
 		}
 	}
 	return ds.text()
+}
+
+// foreignLine reports whether line is not UTF-8 or holds an escape: text
+// in another charset than a delivery-status part's.
+func foreignLine(line []byte) bool {
+	return !utf8.Valid(line) || bytes.IndexByte(line, 0x1B) >= 0
+}
+
+// decodeLines is b with each foreignLine read in charset; ok is false
+// when one does not read there (U+FFFD).
+func decodeLines(b []byte, charset string) (string, bool) {
+	var out strings.Builder
+	out.Grow(len(b))
+	for line := range bytes.Lines(b) {
+		if !foreignLine(line) {
+			out.Write(line)
+			continue
+		}
+		s, err := decodeCharset(line, charset)
+		if err != nil || strings.ContainsRune(s, utf8.RuneError) {
+			return "", false
+		}
+		out.WriteString(s)
+	}
+	return out.String(), true
 }
 
 // reportCharset returns the charset parameter of the human-readable part
@@ -70,6 +103,16 @@ func (m *message) reportCharset(ds *entity) string {
 		}
 	})
 	return cs
+}
+
+// asciiProbe is the ASCII a delivery-status part's fields are written in.
+const asciiProbe = "Final-Recipient: rfc822; a.b-c_d+e@x.example\r\nStatus: 5.1.1\r\n"
+
+// readsASCII reports whether charset is known and reads ASCII bytes as
+// the same characters (gbk, iso-8859-1, not utf-16).
+func readsASCII(charset string) bool {
+	s, err := decodeCharset([]byte(asciiProbe), charset)
+	return err == nil && s == asciiProbe
 }
 
 // splitDSN separates the per-message fields from the per-recipient blocks.

@@ -8,6 +8,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	xunicode "golang.org/x/text/encoding/unicode"
 )
 
 func TestParseStatus(t *testing.T) {
@@ -264,6 +268,96 @@ func TestOddEncodings(t *testing.T) {
 	if err != nil || rep.Kind != KindBounce || rep.Format != FormatExchange || len(rep.Recipients) != 1 ||
 		rep.Recipients[0].Address != "c@example.org" || rep.Recipients[0].Status.String() != "5.1.1" {
 		t.Fatalf("HTML bounce: %+v, %v", rep, err)
+	}
+}
+
+// TestDSNReportCharsetNotASCII: a DSN whose Diagnostic-Code is GBK
+// without a label is read in the charset of the report's text part
+// (dsn-netease-gbk-diagnostic); when that part is UTF-16, the whole
+// delivery-status part was read in it too, its ASCII fields turned into
+// other characters, and the bounce was unreadable ("names no recipient"),
+// not matched to p0200@163.com. Such a charset is not used now; the
+// other one still is, and one x/text does not know is not.
+func TestDSNReportCharsetNotASCII(t *testing.T) {
+	diag, err := simplifiedchinese.GBK.NewEncoder().String("552 邮箱已满")
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := "Delivery to p0200@163.com failed.\r\n"
+	utf16, err := xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM).NewEncoder().String(words)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ charset, body, diag string }{
+		{"utf-16le", utf16, "552 \uFFFD"},
+		{"gbk", diag, "552 邮箱已满"},
+		{"x-no-such-charset", words, "552 \uFFFD"},
+	} {
+		msg := "From: MAILER-DAEMON@163.com\r\nTo: office@school.example\r\nMIME-Version: 1.0\r\n" +
+			"Content-Type: multipart/report; report-type=delivery-status; boundary=\"EE\"\r\n\r\n" +
+			"--EE\r\nContent-Type: text/plain; charset=" + c.charset + "\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+			base64.StdEncoding.EncodeToString([]byte(c.body)) + "\r\n" +
+			"--EE\r\nContent-Type: message/delivery-status\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
+			"Reporting-MTA: dns; mx.163.com\r\n\r\nFinal-Recipient: rfc822; p0200@163.com\r\nAction: failed\r\nStatus: 5.2.2\r\n" +
+			"Diagnostic-Code: smtp; " + diag + "\r\n\r\n--EE--\r\n"
+		rep, err := Parse(strings.NewReader(msg), Options{})
+		if err != nil {
+			t.Errorf("%s: %v", c.charset, err)
+			continue
+		}
+		if len(rep.Recipients) != 1 || rep.Recipients[0].Address != "p0200@163.com" || rep.Recipients[0].Diagnostic != c.diag {
+			t.Errorf("%s: recipients %+v; want p0200@163.com with %q", c.charset, rep.Recipients, c.diag)
+		}
+	}
+}
+
+// TestDSNDiagnosticISO2022JP: a Japanese server's DSN whose text part is
+// ISO-2022-JP and whose Diagnostic-Code is too, unlabelled, showed it as
+// "550 $B08@hITL@$G$9(B" (its escapes dropped): seven bits, valid
+// UTF-8, it was never read in the report's charset. It is now, for its
+// escapes, and the recipient is still matched.
+func TestDSNDiagnosticISO2022JP(t *testing.T) {
+	diag, err := japanese.ISO2022JP.NewEncoder().String("550 宛先不明です")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := "From: MAILER-DAEMON@mx.example.jp\r\nTo: office@school.example\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"EE\"\r\n\r\n" +
+		"--EE\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: 7bit\r\n\r\n" + diag + "\r\n" +
+		"--EE\r\nContent-Type: message/delivery-status\r\n\r\n" +
+		"Reporting-MTA: dns; mx.example.jp\r\n\r\nFinal-Recipient: rfc822; taro@example.jp\r\nAction: failed\r\nStatus: 5.1.1\r\n" +
+		"Diagnostic-Code: smtp; " + diag + "\r\n\r\n--EE--\r\n"
+	rep, err := Parse(strings.NewReader(msg), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Recipients) != 1 || rep.Recipients[0].Address != "taro@example.jp" || rep.Recipients[0].Diagnostic != "550 宛先不明です" {
+		t.Errorf("recipients %+v; want taro@example.jp with \"550 宛先不明です\"", rep.Recipients)
+	}
+}
+
+// TestDSNReportCharsetLines: a global DSN (RFC 6533) for a UTF-8
+// address, "李华@163.com", whose Diagnostic-Code is GBK without a label
+// was read whole in the report's GBK, the address too, and named
+// "鏉庡崕@163.com", so the bounce matched no recipient. Only the lines
+// that are not UTF-8 are read in the report's charset now.
+func TestDSNReportCharsetLines(t *testing.T) {
+	diag, err := simplifiedchinese.GBK.NewEncoder().String("550 用户不存在")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := "From: MAILER-DAEMON@163.com\r\nTo: office@school.example\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/report; report-type=global-delivery-status; boundary=\"EE\"\r\n\r\n" +
+		"--EE\r\nContent-Type: text/plain; charset=GBK\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + diag + "\r\n" +
+		"--EE\r\nContent-Type: message/global-delivery-status\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
+		"Reporting-MTA: dns; mx.163.com\r\n\r\nFinal-Recipient: utf-8; 李华@163.com\r\nAction: failed\r\nStatus: 5.1.1\r\n" +
+		"Diagnostic-Code: smtp; " + diag + "\r\n\r\n--EE--\r\n"
+	rep, err := Parse(strings.NewReader(msg), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Recipients) != 1 || rep.Recipients[0].Address != "李华@163.com" || rep.Recipients[0].Diagnostic != "550 用户不存在" {
+		t.Errorf("recipients %+v; want 李华@163.com with \"550 用户不存在\"", rep.Recipients)
 	}
 }
 
