@@ -51,7 +51,8 @@ func selectionSettings(blank, filled []string) []selectionSetting {
 // and only_filled choose; the rows it leaves out keep their numbers
 // counted, as blank rows do, and once the sheet is read to its end a
 // warning names them. A row with a problem (a *RowError, no Values) is
-// passed on as it is: its cells cannot tell.
+// passed on as it is: its cells cannot tell; so is one whose cell that
+// chooses cannot tell (choiceProblem), with its Values.
 type selectedSheet struct {
 	Sheet
 	file          string
@@ -95,11 +96,11 @@ func (s *selectedSheet) Next(ctx context.Context) (Row, error) {
 		if errors.Is(err, io.EOF) && s.left > 0 && s.warning == "" {
 			s.warning = s.leftOutWarning()
 		}
-		if err == nil {
-			err = s.choiceProblem(row)
-		}
 		if err != nil {
 			return Row{Number: row.Number}, err
+		}
+		if err := s.choiceProblem(row); err != nil {
+			return row, err // its key still tells a row sent before
 		}
 		if s.chosen(row.Values) {
 			return row, nil

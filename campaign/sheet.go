@@ -47,8 +47,10 @@ type Sheet interface {
 	// Next returns the next non-blank row, or io.EOF after the last. A
 	// *RowError, or RowErrors when several of the row's cells have one
 	// (errors.As finds the first), spoils only that row (the Row returned
-	// with it carries its Number but no Values): the caller may go on
-	// calling Next. Any other
+	// with it carries its Number but no Values, but for a problem of the
+	// cell recipients.only_blank or only_filled choose by, whose Row has
+	// the Values read: its key still tells a row sent before): the caller
+	// may go on calling Next. Any other
 	// error (a *FileError, or ctx's error) ends the sheet, and later calls
 	// return it again.
 	Next(ctx context.Context) (Row, error)

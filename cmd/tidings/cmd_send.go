@@ -923,7 +923,7 @@ func againAlso(sum report.Summary, opts sendOptions) int {
 		n += sum.Failed - sum.FailedSuppressed
 	}
 	if opts.resendUnknown {
-		n += sum.Unknown - sum.GoneUnknown - sum.LeftOutUnknown - sum.UnknownSuppressed
+		n += sum.UnknownToSend()
 	}
 	return n
 }
@@ -1264,7 +1264,7 @@ func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
 		n := sum.Count(k.st)
 		switch k.st { // no send tries these again
 		case sendpool.StatusUnknown:
-			n -= sum.GoneUnknown + sum.LeftOutUnknown + sum.UnknownSuppressed
+			n = sum.UnknownToSend()
 		case sendpool.StatusFailed:
 			n -= sum.FailedSuppressed
 		}

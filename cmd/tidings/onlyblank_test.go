@@ -276,3 +276,47 @@ func TestReminderLeftOutSentBefore(t *testing.T) {
 		t.Errorf("show anna@example.de: code %d, want %d and the message, saying the row is left out now:\n%s%s", code, exitOK, out, errOut)
 	}
 }
+
+// TestReminderUncalculatedSentBefore: invoices went to every member; then
+// only_blank: [Bezahlt] is added and Jörg's Bezahlt cell holds a formula
+// never calculated, which cannot tell whether his row is a recipient. His
+// row is still his, and his invoice went: report and send list it as sent
+// at row 3, and neither counts it against the campaign, as for any row
+// sent before that has a problem now. Both said "row 3 invalid" with no
+// key, and "jo@example.de sent … no longer in the sheet" beside it, and
+// send refused to start (1 of 2 rows have problems), exit 1.
+func TestReminderUncalculatedSentBefore(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	sheet := filepath.Join(dir, "mitglieder.xlsx")
+	writeMembers(t, sheet, nil)
+	yaml := func(selection string) map[string]string {
+		return map[string]string{"c.yaml": campaignYAML(srv.Port,
+			`recipients: {path: mitglieder.xlsx, sheet: Mitglieder, key: E-Mail`+selection+`}`,
+			`to: '{{.E_Mail}}'`, `subject: "Rechnung {{.Vorname}}"`)}
+	}
+	writeFiles(t, dir, yaml(""))
+	writeFiles(t, dir, map[string]string{"body.txt": "Liebe/r {{.Vorname}}, anbei die Rechnung.\n"})
+	campaign := filepath.Join(dir, "c.yaml")
+	if out, errOut, code := runCLI(t, "send", "--yes", campaign); code != exitOK {
+		t.Fatalf("send: code %d, want %d:\n%s%s", code, exitOK, out, errOut)
+	}
+	writeFiles(t, dir, yaml(", only_blank: [Bezahlt]"))
+	writeMembers(t, sheet, map[string]any{"C2": "ja"})
+	uncalculated(t, sheet, "C3", "VLOOKUP(B3,Zahlungen!A:B,2,FALSE)")
+	for _, args := range [][]string{{"report", campaign}, {"send", "--yes", campaign}} {
+		out, errOut, code := runCLI(t, args...)
+		if code != exitOK || !strings.Contains(out, "4 recipients: 4 sent") {
+			t.Errorf("%s: code %d, want %d, 4 sent:\n%s%s", args[0], code, exitOK, out, errOut)
+		}
+		for _, r := range readReport(t, campaign) {
+			if r["key"] == "jo@example.de" && (r["row"] != "3" || r["status"] != "sent" || strings.Contains(r["detail"], "no longer in the sheet")) || r["status"] != "sent" {
+				t.Errorf("%s: report.csv row %s %q: %s, %q; want jo@example.de at row 3 sent, in the sheet", args[0], r["row"], r["key"], r["status"], r["detail"])
+			}
+		}
+	}
+	if n := len(srv.Messages()); n != 4 {
+		t.Errorf("%d messages, want the 4 invoices only", n)
+	}
+}

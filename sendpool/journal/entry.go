@@ -172,6 +172,10 @@ func (m *Marks) Mark(key string) bool {
 	return ok
 }
 
+// Clone returns a copy of m (not nil), a set of the same State's
+// recipients that marking leaves m as it is.
+func (m *Marks) Clone() *Marks { return &Marks{s: m.s, bits: slices.Clone(m.bits)} }
+
 // set marks slot i.
 func (m *Marks) set(i int32) { m.bits[i/64] |= 1 << (i % 64) }
 
@@ -215,14 +219,23 @@ func (s *State) Reached(m *Marks) iter.Seq2[*Entry, error] {
 		copy(skip.bits, m.bits)
 	}
 	for i := range s.keys.n {
-		switch s.keys.at(i).deliveryStatus() {
-		case sendpool.StatusSent, sendpool.StatusUnknown:
-		default:
+		if !reached(s.keys.at(i).deliveryStatus()) {
 			skip.bits[i/64] |= 1 << (i % 64)
 		}
 	}
 	return s.Unmarked(skip)
 }
+
+// reached reports whether a delivery history of status st may have
+// reached its recipient: sent (whatever came back since), or no known
+// outcome.
+func reached(st sendpool.Status) bool {
+	return st == sendpool.StatusSent || st == sendpool.StatusUnknown
+}
+
+// Reached reports whether a message may have reached the key b is of,
+// as State.Reached tells it.
+func (b Brief) Reached() bool { return reached(b.Delivery) }
 
 // errStopped ends each when its caller stopped early.
 var errStopped = errors.New("journal: stopped")

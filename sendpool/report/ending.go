@@ -169,19 +169,21 @@ const killedShortWords = "the last send ended before it went through the rows it
 // killedNext is the Next of an EndKilled ending, again the command that
 // sends the rest: the rows left (not attempted, deferred), and with
 // --resend-unknown (AgainUnknown) the unknown ones, which may arrive
-// twice; said once when again has it already.
+// twice; said once when again has it already. The unknown no send tries
+// again (no longer in the sheet, left out now, suppressed now) are not
+// among them (UnknownToSend).
 func (s Summary) killedNext(again string) string {
-	left := s.NotAttempted + s.Deferred
-	unknown := "the " + Plural(s.Unknown, "unknown row") + " (which may arrive twice)"
+	left, toSend := s.NotAttempted+s.Deferred, s.UnknownToSend()
+	unknown := "the " + Plural(toSend, "unknown row") + " (which may arrive twice)"
 	withUnknown := cmp.Or(s.AgainUnknown, again+" --resend-unknown")
 	switch {
-	case left > 0 && s.Unknown > 0 && withUnknown == again:
+	case left > 0 && toSend > 0 && withUnknown == again:
 		return again + " sends the " + Plural(left, "row") + " left and again " + unknown
-	case left > 0 && s.Unknown > 0:
+	case left > 0 && toSend > 0:
 		return again + " sends the " + Plural(left, "row") + " left; with --resend-unknown, also " + unknown
 	case left > 0:
 		return again + " sends the " + Plural(left, "row") + " left"
-	case s.Unknown > 0:
+	case toSend > 0:
 		return withUnknown + " sends " + unknown + " again"
 	}
 	return ""

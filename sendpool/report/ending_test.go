@@ -88,3 +88,29 @@ func TestEndingTextLine(t *testing.T) {
 		}
 	}
 }
+
+// TestKilledNextUnknownToSend: the ending of a send killed outright
+// counts among the unknown rows --resend-unknown sends again only those a
+// send tries: not one no longer in the sheet, left out now by
+// recipients.only_blank or only_filled, or on the suppression list now.
+// It counted every unknown row, and named --resend-unknown when none of
+// them would go.
+func TestKilledNextUnknownToSend(t *testing.T) {
+	t.Parallel()
+	const again = "tidings send --yes c.yaml"
+	for _, c := range []struct {
+		sum  report.Summary
+		want string
+	}{
+		{report.Summary{Total: 5, Sent: 1, Unknown: 4, GoneUnknown: 1, LeftOutUnknown: 1, UnknownSuppressed: 1, Again: again},
+			again + " --resend-unknown sends the 1 unknown row (which may arrive twice) again"},
+		{report.Summary{Total: 3, Sent: 1, Unknown: 2, LeftOutUnknown: 2, Again: again}, ""},
+		{report.Summary{Total: 4, Sent: 1, NotAttempted: 1, Unknown: 2, LeftOutUnknown: 1, Again: again},
+			again + " sends the 1 row left; with --resend-unknown, also the 1 unknown row (which may arrive twice)"},
+	} {
+		e := c.sum.Ending(report.EndFacts{Unrecorded: true, Now: time.Date(2026, 12, 7, 18, 0, 0, 0, time.UTC)})
+		if e.Kind != report.EndKilled || e.Next != c.want {
+			t.Errorf("%+v: ending %s, next %q; want killed, %q", c.sum, e.Kind, e.Next, c.want)
+		}
+	}
+}

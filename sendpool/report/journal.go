@@ -354,22 +354,27 @@ func (b *rebuild) others(ctx context.Context, recipients campaign.Recipients) er
 // (journal.State.Reached: sent, with what came back since, or unknown):
 // the campaign's report keeps them. One no message reached leaves the
 // report with its row: no send tries it again, and listing it as
-// deferred or failed would ask for a send that cannot help. The details
-// of those the sheet no longer has end with GoneNote (Row.Gone); those
-// left out take the row they have now, and their details end with
-// campaign.LeftOutNote, saying why (Row.LeftOut). r is the campaign's
-// recipients (the zero Recipients: it chooses no rows).
+// deferred or failed would ask for a send that cannot help. Those left
+// out come first (addLeftOut), at the row they have now, their details
+// ending with campaign.LeftOutNote, saying why (Row.LeftOut); then those
+// the sheet no longer has, their details ending with GoneNote (Row.Gone).
+// r is the campaign's recipients (the zero Recipients: it chooses no
+// rows). inSheet (not nil) is not changed. Memory stays flat: a bit for each of the
+// journal's recipients.
 func AddRemoved(ctx context.Context, r campaign.Recipients, state *journal.State, inSheet *journal.Marks, rep *Reporter) error {
-	left, err := leftOutRows(ctx, r, state, inSheet)
+	placed, err := addLeftOut(ctx, r, state, inSheet, rep)
 	if err != nil {
 		return err
 	}
-	for e, err := range state.Reached(inSheet) {
+	for e, err := range state.Reached(placed) {
 		if err != nil {
 			return err
 		}
 		if r, ok := e.ReportLine(); ok {
-			if err := rep.AddBeside(removedLine(r, left)); err != nil {
+			line := FromJournal(r)
+			line.Gone = true
+			line.Detail = withNote(line.Detail, GoneNote)
+			if err := rep.AddBeside(line); err != nil {
 				return err
 			}
 		}
@@ -377,16 +382,8 @@ func AddRemoved(ctx context.Context, r campaign.Recipients, state *journal.State
 	return nil
 }
 
-// removedLine is AddRemoved's line of r, a recipient no row chosen has:
-// left out (left has its key) or gone.
-func removedLine(r journal.Result, left map[string]leftOut) Row {
-	line := FromJournal(r)
-	note := GoneNote
-	if l, ok := left[journal.NormalizeKey(r.Key)]; ok {
-		line.Row, line.LeftOut, note = l.row, true, campaign.LeftOutNote(l.why)
-	} else {
-		line.Gone = true
-	}
-	line.Detail = strings.TrimPrefix(line.Detail+"; ", "; ") + note
-	return line
+// withNote is detail with note after it, "; " between them when detail
+// has words.
+func withNote(detail, note string) string {
+	return strings.TrimPrefix(detail+"; ", "; ") + note
 }

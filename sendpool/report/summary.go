@@ -327,10 +327,19 @@ func (s *Summary) counter(st sendpool.Status) *int {
 
 // OK reports whether every row that should be sent was sent, to all its
 // recipients (duplicates and suppressed rows are skipped on purpose and do
-// not count against it, nor do recipients no longer in the sheet, nor
-// failed or unknown ones the suppression list names now).
+// not count against it, nor do recipients no longer in the sheet or left
+// out now by recipients.only_blank or only_filled, nor failed or unknown
+// ones the suppression list names now).
 func (s *Summary) OK() bool {
-	return s.Sending+s.Deferred+s.Failed-s.FailedSuppressed+s.Unknown-s.GoneUnknown-s.LeftOutUnknown-s.UnknownSuppressed+s.Invalid+s.NotAttempted+s.Owing == 0
+	return s.Sending+s.Deferred+s.Failed-s.FailedSuppressed+s.UnknownToSend()+s.Invalid+s.NotAttempted+s.Owing == 0
+}
+
+// UnknownToSend counts the unknown recipients a send with
+// --resend-unknown sends again: Unknown but those no longer in the sheet
+// (GoneUnknown), left out now (LeftOutUnknown) or on the suppression list
+// now (UnknownSuppressed), which no send tries again.
+func (s *Summary) UnknownToSend() int {
+	return s.Unknown - s.GoneUnknown - s.LeftOutUnknown - s.UnknownSuppressed
 }
 
 // Counts is the summary's first line: the recipients, then how many of
