@@ -113,7 +113,7 @@ func TestReportRefusedAfterCap(t *testing.T) {
 		t.Fatalf("refused send: code %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code := runCLI(t, "report", camp)
-	if last := "send --yes sends the not-attempted once the rows with problems are fixed and daily_cap's next slot opens (above)\n"; code != exitSomeFailed || !strings.HasSuffix(errOut, last) {
+	if last := "send --yes sends the not-attempted once the rows with problems are fixed and daily_cap allows (above)\n"; code != exitSomeFailed || !strings.HasSuffix(errOut, last) {
 		t.Errorf("report: code %d, its last line does not end %q:\n%s%s", code, last, out, errOut)
 	}
 }
