@@ -415,7 +415,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	printWarnings(g.stdout, c.Warnings)
 	printWarnings(g.stdout, nonEmpty(pl.ScanNote))
 	if pl.Problems > 0 && !opts.skipInvalid {
-		words, next := refusedWords(pl, opts)
+		words, next := refusedWords(pl, opts, c.File)
 		fmt.Fprintf(g.stdout, "%s: %s. %s.\n", c.Name, words, strings.ToUpper(next[:1])+next[1:])
 		printStopStands(g.stdout, state)
 		return pl, &problemsError{n: pl.Problems}

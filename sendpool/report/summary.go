@@ -393,7 +393,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.then(s.NotReached, s.sends(s.NotReached, false)))
 	writeNotSent(&b, s.Stopped, clipWidth(s.StopDetail, 100), s.then(s.Stopped, s.stopSends()))
 	if s.Refused > 0 {
-		fmt.Fprintf(&b, "%s.\n", sendpool.RefusedLine(s.Refused, s.RefusedDetail))
+		fmt.Fprintf(&b, "%s.\n", sendpool.RefusedLine(s.Refused, s.RefusedDetail, s.Again))
 	}
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
