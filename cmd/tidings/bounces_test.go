@@ -198,11 +198,18 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 	}
 	// The 2020 message is not read: 8 messages, not 9.
 	for _, want := range []string{"8 messages in the mailbox: 4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 4 new), 1 unreadable, 0 about no message of this campaign, 1 about another tidings campaign's messages, 1 auto-reply ignored, 1 other left alone",
-		"row 2", "ann@example.org", "5.1.1", "unreadable", "(rows as the sheet numbered them when the message was sent: tidings show " + camp + " ADDRESS finds one now)", "a report (dsn) about a message of campaign december, not this one",
+		"row 2", "ann@example.org", "5.1.1", "unreadable", "\nnote: rows as the sheet numbered them when the message was sent: tidings show " + camp + " ADDRESS finds one now\n", "a report (dsn) about a message of campaign december, not this one",
 		"(messages the mailbox received before " + time.Now().Add(-48*time.Hour).UTC().Format("2 Jan 2006") + ", two days before the campaign's first run, were not read)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+	// Top down: what was read first, then what was found under its
+	// heading, then the note on the rows (it came first, indented, with
+	// no heading above it: rev-user21).
+	read, found, note := strings.Index(out, "t: 8 messages in the mailbox"), strings.Index(out, "\nfound, one a line"), strings.Index(out, "\nnote: rows as the sheet")
+	if read != 0 || found < read || note < found || strings.Index(out, "  row 2 ") < found || strings.Index(out, "  row 2 ") > note {
+		t.Errorf("output not in the order read, found, note:\n%s", out)
 	}
 	list, _ := os.ReadFile(supFile)
 	for _, want := range []string{"old@example.org", "ann@example.org  # bounced 5.1.1, tidings bounces, campaign t, ", "cid@example.org  # complained, tidings bounces", "eve@example.org  # unsubscribed, tidings bounces"} {
@@ -482,7 +489,7 @@ func TestBouncesShowByKey(t *testing.T) {
 	camp, _, _, deliver := popBounces(t, "recipients: {path: r.csv, key: 注文番号}\n", "注文番号,email,name\nA-1001,ann@example.org,Ann\n")
 	deliver(dsnReport(messageIDs(t, camp)["A-1001"], "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user", "k1"))
 	out, errOut, code := runCLI(t, "bounces", camp)
-	want := "tidings show " + camp + " A-1001 finds row 2's now, each row by its 注文番号)"
+	want := "tidings show " + camp + " A-1001 finds row 2's now, each row by its 注文番号\n"
 	if code != exitOK || !strings.Contains(out, want) {
 		t.Fatalf("bounces: code %d, want %q\n%s%s", code, want, out, errOut)
 	}
