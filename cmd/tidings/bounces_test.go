@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -632,5 +633,31 @@ func TestBouncesNothingWritesNothing(t *testing.T) {
 	added := strings.TrimPrefix(readFile(t, journalPath), before)
 	if !strings.Contains(added, `"command":"bounces"`) || !strings.Contains(added, `"type":"feedback"`) {
 		t.Errorf("bounces that found reports journaled:\n%s\nout:\n%s%s", added, out, errOut)
+	}
+}
+
+// TestBouncesDryRunNoList: bounces --dry-run on a campaign without a
+// suppress: file stopped with exit 2 ("no suppress: file"), where a dry
+// run, writing nothing, is how a user finds out what bounces would do;
+// it shows what it would add to suppress.txt beside the campaign, which
+// it names as the setting to make, and writes nothing; a real run still
+// refuses, naming the dry run.
+func TestBouncesDryRunNoList(t *testing.T) {
+	t.Parallel()
+	camp, _, _, deliver := popBounces(t, "", "")
+	deliver(dsnReport(messageIDs(t, camp)["ann@example.org"], "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user", "k1"))
+	writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": strings.Replace(readFile(t, camp), "suppress: suppress.txt\n", "", 1)})
+	list := filepath.Join(filepath.Dir(camp), "suppress.txt")
+	os.Remove(list)
+	out, errOut, code := runCLI(t, "bounces", "--dry-run", camp)
+	want := "1 address would be added to " + displayPath(list) + " (" + displayPath(camp) + " names no suppress: file: set suppress: suppress.txt, and bounces without --dry-run adds them there)\n  ann@example.org  # bounced 5.1.1"
+	if code == exitUnusable || !strings.Contains(out, want) || !strings.Contains(out, "dry run: nothing was recorded") {
+		t.Errorf("bounces --dry-run without suppress:: code %d, want %q\n%s%s", code, want, out, errOut)
+	}
+	if _, err := os.Stat(list); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the dry run wrote %s: %v", list, err)
+	}
+	if _, errOut, code := runCLI(t, "bounces", camp); code != exitUnusable || !strings.Contains(errOut, "no suppress: file; set suppress: suppress.txt") || !strings.Contains(errOut, "bounces --dry-run shows what it would add") {
+		t.Errorf("bounces without suppress:: code %d\n%s", code, errOut)
 	}
 }

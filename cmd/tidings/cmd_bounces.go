@@ -38,7 +38,14 @@ type bouncesOptions struct {
 	maxTime time.Duration
 	// now is the clock of the records; nil means time.Now.
 	now func() time.Time
+	// noList: the campaign names no suppress: file, and the dry run
+	// shows what it would add to suppress.txt beside it (bouncesCampaign).
+	noList bool
 }
+
+// defaultSuppress is the suppression list bounces advises a campaign
+// without one to name (and init's names), beside the campaign file.
+const defaultSuppress = "suppress.txt"
 
 func newBouncesCommand(g *globalOptions) *cobra.Command {
 	var opts bouncesOptions
@@ -153,6 +160,9 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if err != nil {
 		return err
 	}
+	if c.Suppress == "" { // a dry run: what it would add to the list advised
+		c.Suppress, opts.noList = c.Path(defaultSuppress), true
+	}
 	lock, state, err := openState(ctx, g, c, "bounces")
 	if err != nil {
 		return err
@@ -213,7 +223,8 @@ func earlierNames(c *campaign.Campaign, sum *bounces.Summary) []string {
 }
 
 // bouncesCampaign loads the campaign and checks that bounces can work on
-// it: a mailbox to read and a suppression list to write.
+// it: a mailbox to read and a suppression list to write, which a dry run,
+// writing none, does without.
 func bouncesCampaign(path string, opts bouncesOptions) (*campaign.Campaign, error) {
 	c, err := campaign.Load(path)
 	if err != nil {
@@ -229,8 +240,8 @@ func bouncesCampaign(path string, opts bouncesOptions) (*campaign.Campaign, erro
 		return nil, &unusableError{errors.New("--move-to and --delete: choose one")}
 	case !c.Mailbox.Configured():
 		return nil, &unusableError{fmt.Errorf("%s: no mailbox: section; add one (protocol, host, username, password_env) naming the mailbox bounces come back to", displayPath(c.File))}
-	case c.Suppress == "":
-		return nil, &unusableError{fmt.Errorf("%s: no suppress: file; set suppress: suppress.txt (a list the next campaigns share) so that bounces can add the addresses to skip", displayPath(c.File))}
+	case c.Suppress == "" && !opts.dryRun:
+		return nil, &unusableError{fmt.Errorf("%s: no suppress: file; set suppress: %s (a list the next campaigns share) so that bounces can add the addresses to skip (bounces --dry-run shows what it would add)", displayPath(c.File), defaultSuppress)}
 	}
 	return c, nil
 }
@@ -533,7 +544,11 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 		verb = "would be added to"
 	}
 	printMemory(g, c, sum, opts.dryRun)
-	fmt.Fprintf(w, "%s %s %s\n", report.Plural(len(sum.Suppress), "address"), verb, displayPath(c.Suppress))
+	list := displayPath(c.Suppress)
+	if opts.noList {
+		list += fmt.Sprintf(" (%s names no suppress: file: set suppress: %s, and bounces without --dry-run adds them there)", displayPath(c.File), defaultSuppress)
+	}
+	fmt.Fprintf(w, "%s %s %s\n", report.Plural(len(sum.Suppress), "address"), verb, list)
 	for _, s := range sum.Suppress {
 		fmt.Fprintf(w, "  %s\n", s.Line(c.Name, opts.now()))
 	}
