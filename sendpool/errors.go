@@ -37,9 +37,20 @@ const NotReached = "not tried yet: no send has reached this row"
 const RefusedFix = "fix them, or send the rest with --skip-invalid"
 
 // RefusedPartFix is what to do after a send in parts refused to start a
-// part after its first, as rows have problems now: its last line's
-// advice, and RefusedAfter's.
-const RefusedPartFix = "fix them and run send again for the rest, or send the rest with --skip-invalid"
+// part after its first, as rows have problems now, again being the
+// command that sends the rest ("tidings send --yes c.yaml"): its last
+// line's advice and report's summary's (RefusedLine). RefusedAfter's,
+// in each row's detail, where no command is named, is that of again "":
+// "fix them and send the rest, or send it with --skip-invalid".
+func RefusedPartFix(again string) string {
+	if again == "" {
+		return refusedPartFix
+	}
+	return "fix them and run " + again + " for the rest, or send the rest with --skip-invalid"
+}
+
+// refusedPartFix is RefusedPartFix's words without a command.
+const refusedPartFix = "fix them and send the rest, or send it with --skip-invalid"
 
 // refusedStart starts the detail of every row a send that refused to
 // start would have sent (IsRefusedUnsent).
@@ -57,10 +68,14 @@ const RefusedUnsent = refusedWhy + " (" + RefusedFix + ")"
 // RefusedLine is the one line of a summary of n rows whose detail is
 // RefusedUnsent's, or another refusal's (IsRefusedUnsent: RefusedAfter's):
 // "3 not tried: send refused to start, as rows have problems; fix them,
-// or send the rest with --skip-invalid".
-func RefusedLine(n int, detail string) string {
+// or send the rest with --skip-invalid"; a part's refusal with the
+// command again that sends the rest (RefusedPartFix).
+func RefusedLine(n int, detail, again string) string {
 	head, rest, _ := strings.Cut(detail, " (")
 	fix, _, _ := strings.Cut(rest, ")")
+	if fix == refusedPartFix {
+		fix = RefusedPartFix(again)
+	}
 	return fmt.Sprintf("%d %s; %s", n, head, cmp.Or(fix, RefusedFix))
 }
 
@@ -72,8 +87,8 @@ const refusedAfterStop = "; before it, "
 // as rows have problems, would have sent: RefusedUnsent; for a send in
 // parts that refused to start its part (2 and up), the part and what
 // its parts before sent ("not tried: send refused to start its part 2,
-// as rows have problems, after its part 1 sent 5 (fix them and run send
-// again for the rest, …)"); and when the latest run that tried messages
+// as rows have problems, after its part 1 sent 5 (fix them and send the
+// rest, …)"); and when the latest run that tried messages
 // stopped for a cause that must change or pass first (stop, StopCause's
 // words, StopWhen not ""), that stop ("…; before it, run stopped: the
 // server's sending quota is used up: …"): fixed, the rows go only once
@@ -85,7 +100,7 @@ func RefusedAfter(part, sent int, stop string) string {
 		if part > 2 {
 			before = fmt.Sprintf("its parts 1 to %d", part-1)
 		}
-		detail = fmt.Sprintf("%s its part %d, as rows have problems, after %s sent %d (%s)", refusedStart, part, before, sent, RefusedPartFix)
+		detail = fmt.Sprintf("%s its part %d, as rows have problems, after %s sent %d (%s)", refusedStart, part, before, sent, refusedPartFix)
 	}
 	if StopWhen(stop) != "" {
 		detail += refusedAfterStop + stop

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -198,11 +199,18 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 	}
 	// The 2020 message is not read: 8 messages, not 9.
 	for _, want := range []string{"8 messages in the mailbox: 4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 4 new), 1 unreadable, 0 about no message of this campaign, 1 about another tidings campaign's messages, 1 auto-reply ignored, 1 other left alone",
-		"row 2", "ann@example.org", "5.1.1", "unreadable", "(rows as the sheet numbered them when the message was sent: tidings show " + camp + " ADDRESS finds one now)", "a report (dsn) about a message of campaign december, not this one",
+		"row 2", "ann@example.org", "5.1.1", "unreadable", "\nnote: rows as the sheet numbered them when the message was sent: tidings show " + camp + " ADDRESS finds one now\n", "a report (dsn) about a message of campaign december, not this one",
 		"(messages the mailbox received before " + time.Now().Add(-48*time.Hour).UTC().Format("2 Jan 2006") + ", two days before the campaign's first run, were not read)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+	// Top down: what was read first, then what was found under its
+	// heading, then the note on the rows (it came first, indented, with
+	// no heading above it: rev-user21).
+	read, found, note := strings.Index(out, "t: 8 messages in the mailbox"), strings.Index(out, "\nfound, one a line"), strings.Index(out, "\nnote: rows as the sheet")
+	if read != 0 || found < read || note < found || strings.Index(out, "  row 2 ") < found || strings.Index(out, "  row 2 ") > note {
+		t.Errorf("output not in the order read, found, note:\n%s", out)
 	}
 	list, _ := os.ReadFile(supFile)
 	for _, want := range []string{"old@example.org", "ann@example.org  # bounced 5.1.1, tidings bounces, campaign t, ", "cid@example.org  # complained, tidings bounces", "eve@example.org  # unsubscribed, tidings bounces"} {
@@ -482,7 +490,7 @@ func TestBouncesShowByKey(t *testing.T) {
 	camp, _, _, deliver := popBounces(t, "recipients: {path: r.csv, key: 注文番号}\n", "注文番号,email,name\nA-1001,ann@example.org,Ann\n")
 	deliver(dsnReport(messageIDs(t, camp)["A-1001"], "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user", "k1"))
 	out, errOut, code := runCLI(t, "bounces", camp)
-	want := "tidings show " + camp + " A-1001 finds row 2's now, each row by its 注文番号)"
+	want := "tidings show " + camp + " A-1001 finds row 2's now, each row by its 注文番号\n"
 	if code != exitOK || !strings.Contains(out, want) {
 		t.Fatalf("bounces: code %d, want %q\n%s%s", code, want, out, errOut)
 	}
@@ -625,5 +633,31 @@ func TestBouncesNothingWritesNothing(t *testing.T) {
 	added := strings.TrimPrefix(readFile(t, journalPath), before)
 	if !strings.Contains(added, `"command":"bounces"`) || !strings.Contains(added, `"type":"feedback"`) {
 		t.Errorf("bounces that found reports journaled:\n%s\nout:\n%s%s", added, out, errOut)
+	}
+}
+
+// TestBouncesDryRunNoList: bounces --dry-run on a campaign without a
+// suppress: file stopped with exit 2 ("no suppress: file"), where a dry
+// run, writing nothing, is how a user finds out what bounces would do;
+// it shows what it would add to suppress.txt beside the campaign, which
+// it names as the setting to make, and writes nothing; a real run still
+// refuses, naming the dry run.
+func TestBouncesDryRunNoList(t *testing.T) {
+	t.Parallel()
+	camp, _, _, deliver := popBounces(t, "", "")
+	deliver(dsnReport(messageIDs(t, camp)["ann@example.org"], "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user", "k1"))
+	writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": strings.Replace(readFile(t, camp), "suppress: suppress.txt\n", "", 1)})
+	list := filepath.Join(filepath.Dir(camp), "suppress.txt")
+	os.Remove(list)
+	out, errOut, code := runCLI(t, "bounces", "--dry-run", camp)
+	want := "1 address would be added to " + displayPath(list) + " (" + displayPath(camp) + " names no suppress: file: set suppress: suppress.txt, and bounces without --dry-run adds them there)\n  ann@example.org  # bounced 5.1.1"
+	if code == exitUnusable || !strings.Contains(out, want) || !strings.Contains(out, "dry run: nothing was recorded") {
+		t.Errorf("bounces --dry-run without suppress:: code %d, want %q\n%s%s", code, want, out, errOut)
+	}
+	if _, err := os.Stat(list); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the dry run wrote %s: %v", list, err)
+	}
+	if _, errOut, code := runCLI(t, "bounces", camp); code != exitUnusable || !strings.Contains(errOut, "no suppress: file; set suppress: suppress.txt") || !strings.Contains(errOut, "bounces --dry-run shows what it would add") {
+		t.Errorf("bounces without suppress:: code %d\n%s", code, errOut)
 	}
 }

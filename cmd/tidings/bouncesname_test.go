@@ -25,7 +25,7 @@ func TestBouncesEarlierNameShowWords(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"campaign.yaml": strings.Replace(string(b), "name: walkthrough-november", "name: walkthrough-december", 1)})
 	returnReports()
 	out, errOut, code := runCLI(t, "bounces", "--name", "walkthrough-november", camp)
-	want := "  (rows as the sheet numbered them when the message was sent: they went under the name walkthrough-november; tidings show --name walkthrough-november " + commandArg(camp) + " ADDRESS finds one)\n"
+	want := "note: rows as the sheet numbered them when the message was sent: they went under the name walkthrough-november; tidings show --name walkthrough-november " + commandArg(camp) + " ADDRESS finds one\n"
 	if code != 0 || !strings.Contains(out, want) || strings.Contains(out, "finds one now") || !strings.Contains(out, "3 matched this campaign") {
 		t.Errorf("bounces --name: code %d, want %q\n%s%s", code, want, out, errOut)
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // runCLI runs tidings with args the way main does, in-process, and returns
@@ -52,6 +54,18 @@ func TestInitThenCheckAndPreview(t *testing.T) {
 	}
 	if _, _, code := runCLI(t, "init", dir); code != exitUnusable {
 		t.Errorf("second init over existing files: code %d, want %d", code, exitUnusable)
+	}
+
+	// The campaign names a suppression list, empty, which tidings
+	// bounces adds to: without one, bounces stopped at once (exit 2,
+	// "no suppress: file"), also with --dry-run.
+	if list, err := campaign.LoadSuppression(filepath.Join(dir, "suppress.txt")); err != nil || list.Len() != 0 || !strings.Contains(readFile(t, camp), "\nsuppress: suppress.txt") {
+		t.Errorf("init's suppression list: %v, %v", list, err)
+	}
+	withBox := filepath.Join(dir, "box.yaml")
+	writeFiles(t, dir, map[string]string{"box.yaml": readFile(t, camp) + "mailbox: {protocol: pop3, host: 127.0.0.1, port: 1, security: none, username: u, password_env: TIDINGS_INIT_BOX_PW}\n"})
+	if _, errOut, _ := runCLI(t, "bounces", "--dry-run", withBox); strings.Contains(errOut, "no suppress: file") {
+		t.Errorf("bounces on init's campaign:\n%s", errOut)
 	}
 
 	out, errOut, code = runCLI(t, "check", camp)

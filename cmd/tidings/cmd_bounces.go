@@ -38,7 +38,14 @@ type bouncesOptions struct {
 	maxTime time.Duration
 	// now is the clock of the records; nil means time.Now.
 	now func() time.Time
+	// noList: the campaign names no suppress: file, and the dry run
+	// shows what it would add to suppress.txt beside it (bouncesCampaign).
+	noList bool
 }
+
+// defaultSuppress is the suppression list bounces advises a campaign
+// without one to name (and init's names), beside the campaign file.
+const defaultSuppress = "suppress.txt"
 
 func newBouncesCommand(g *globalOptions) *cobra.Command {
 	var opts bouncesOptions
@@ -153,6 +160,9 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if err != nil {
 		return err
 	}
+	if c.Suppress == "" { // a dry run: what it would add to the list advised
+		c.Suppress, opts.noList = c.Path(defaultSuppress), true
+	}
 	lock, state, err := openState(ctx, g, c, "bounces")
 	if err != nil {
 		return err
@@ -213,7 +223,8 @@ func earlierNames(c *campaign.Campaign, sum *bounces.Summary) []string {
 }
 
 // bouncesCampaign loads the campaign and checks that bounces can work on
-// it: a mailbox to read and a suppression list to write.
+// it: a mailbox to read and a suppression list to write, which a dry run,
+// writing none, does without.
 func bouncesCampaign(path string, opts bouncesOptions) (*campaign.Campaign, error) {
 	c, err := campaign.Load(path)
 	if err != nil {
@@ -229,8 +240,8 @@ func bouncesCampaign(path string, opts bouncesOptions) (*campaign.Campaign, erro
 		return nil, &unusableError{errors.New("--move-to and --delete: choose one")}
 	case !c.Mailbox.Configured():
 		return nil, &unusableError{fmt.Errorf("%s: no mailbox: section; add one (protocol, host, username, password_env) naming the mailbox bounces come back to", displayPath(c.File))}
-	case c.Suppress == "":
-		return nil, &unusableError{fmt.Errorf("%s: no suppress: file; set suppress: suppress.txt (a list the next campaigns share) so that bounces can add the addresses to skip", displayPath(c.File))}
+	case c.Suppress == "" && !opts.dryRun:
+		return nil, &unusableError{fmt.Errorf("%s: no suppress: file; set suppress: %s (a list the next campaigns share) so that bounces can add the addresses to skip (bounces --dry-run shows what it would add)", displayPath(c.File), defaultSuppress)}
 	}
 	return c, nil
 }
@@ -487,28 +498,13 @@ func inMailbox(sum *bounces.Summary) string {
 	return s
 }
 
-// printBounces says what the mailbox held and what was done.
+// printBounces says what the mailbox held and what was done, top down
+// for a reader who did not write it: what was read (the counts, the
+// messages too old to read), what was found (printFindings: one line
+// each, under a heading), the notes on it, then what went to the
+// suppression list.
 func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, opts bouncesOptions) {
 	w := g.stdout
-	listed, rowsSaid := false, false
-	shown := func(f bounces.Finding) bool {
-		// A finding an earlier run recorded is neither a problem nor news.
-		return !g.quiet || f.Verdict != bounces.Matched || f.New > 0
-	}
-	cols := columnsFor(sum.Findings, shown)
-	for _, f := range sum.Findings {
-		if !shown(f) {
-			continue
-		}
-		if !rowsSaid && namesRow(f) {
-			// The index keeps the rows as they were when sent: rows
-			// inserted since moved the others.
-			fmt.Fprintf(w, "  (rows as the sheet numbered them when the message was sent: %s)\n", rowsWords(c, f, opts.name))
-			rowsSaid = true
-		}
-		printFinding(w, f, cols)
-		listed = listed || f.Verdict == bounces.Matched || f.Verdict == bounces.Unreadable || f.Verdict == bounces.Foreign || f.Verdict == bounces.Unauthenticated
-	}
 	newN, kinds, strangers := 0, map[journal.FeedbackKind]int{}, 0
 	for _, f := range sum.Findings {
 		if f.Verdict != bounces.Matched {
@@ -534,21 +530,25 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	if n := sum.Count(bounces.Unauthenticated); n > 0 {
 		elsewhere += fmt.Sprintf(", %s not applied (not authenticated; see below)", report.Plural(n, "unsubscribe request"))
 	}
-	if listed || !g.quiet {
-		fmt.Fprintln(w)
-	}
 	fmt.Fprintf(w, "%s: %s: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign%s, %s ignored, %d other left alone\n",
 		c.Name, inMailbox(sum), sum.Count(bounces.Matched)-strangers, kindCounts(kinds), newN,
 		sum.Count(bounces.Unreadable), unknown, elsewhere, autoReplies(sum.Count(bounces.AutoReply)), sum.Count(bounces.Other))
+	if !sum.Since.IsZero() && !g.quiet {
+		fmt.Fprintf(w, "(messages the mailbox received before %s, two days before the campaign's first run, were not read)\n", sum.Since.Format("2 Jan 2006"))
+	}
+	if printFindings(g, c, sum, opts) || !g.quiet {
+		fmt.Fprintln(w)
+	}
 	verb := "added to"
 	if opts.dryRun {
 		verb = "would be added to"
 	}
-	if !sum.Since.IsZero() && !g.quiet {
-		fmt.Fprintf(w, "(messages the mailbox received before %s, two days before the campaign's first run, were not read)\n", sum.Since.Format("2 Jan 2006"))
-	}
 	printMemory(g, c, sum, opts.dryRun)
-	fmt.Fprintf(w, "%s %s %s\n", report.Plural(len(sum.Suppress), "address"), verb, displayPath(c.Suppress))
+	list := displayPath(c.Suppress)
+	if opts.noList {
+		list += fmt.Sprintf(" (%s names no suppress: file: set suppress: %s, and bounces without --dry-run adds them there)", displayPath(c.File), defaultSuppress)
+	}
+	fmt.Fprintf(w, "%s %s %s\n", report.Plural(len(sum.Suppress), "address"), verb, list)
 	for _, s := range sum.Suppress {
 		fmt.Fprintf(w, "  %s\n", s.Line(c.Name, opts.now()))
 	}
@@ -571,6 +571,40 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	case sum.Processed > 0:
 		fmt.Fprintf(w, "%s deleted\n", report.Plural(sum.Processed, "report"))
 	}
+}
+
+// printFindings lists what bounces found in the mailbox, one line each
+// under a heading (under --quiet only the problems and the news: a
+// finding an earlier run recorded is neither), and then, when a line
+// names a row, that rows are as the sheet numbered them when the
+// message was sent (rows inserted since moved the others) and how
+// tidings show finds one now. It reports whether it listed any.
+func printFindings(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, opts bouncesOptions) bool {
+	w := g.stdout
+	shown := func(f bounces.Finding) bool {
+		return !g.quiet || f.Verdict != bounces.Matched || f.New > 0
+	}
+	var rowOf *bounces.Finding
+	listed := false
+	cols := columnsFor(sum.Findings, shown)
+	for i, f := range sum.Findings {
+		if !shown(f) {
+			continue
+		}
+		if !listed {
+			fmt.Fprintln(w)
+			fmt.Fprintln(w, "found, one a line (row, address, what happened, the server's words):")
+			listed = true
+		}
+		if rowOf == nil && namesRow(f) {
+			rowOf = &sum.Findings[i]
+		}
+		printFinding(w, f, cols)
+	}
+	if rowOf != nil {
+		fmt.Fprintf(w, "note: rows as the sheet numbered them when the message was sent: %s\n", rowsWords(c, *rowOf, opts.name))
+	}
+	return listed
 }
 
 // showByKey says how tidings show finds a row's message now, given f,

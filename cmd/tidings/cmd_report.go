@@ -204,15 +204,12 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	}
 	sum.Running = running && (holder.Command == "" || holder.Command == "send")
 	noteRelayWords(&sum, c, nil)
-	capped, next, _ := reportEnd(c, state, &sum, time.Now())
+	capped, _, _ := reportEnd(c, state, &sum, time.Now())
 	sum.WriteText(g.stdout)
 	if line := end.TextLine(); line != "" {
 		fmt.Fprintln(g.stdout, line)
 	}
 	printReportLine(g, c, page, true)
-	if capped {
-		fmt.Fprintf(g.stdout, "daily_cap %d reached%s\n", c.Send.DailyCap, nextSlot(next))
-	}
 	if !sum.OK() {
 		if running {
 			return &notSentError{runningWords(holder) + ": the report shows it as far as it got; run report again when it ends"}
@@ -236,11 +233,12 @@ func capHolds(c *campaign.Campaign, state *journal.State, sum *report.Summary, n
 		return false, time.Time{}
 	}
 	left, next := state.Room(c.Send.DailyCap, 24*time.Hour, now)
+	slots := state.CapSlots(c.Send.DailyCap, 24*time.Hour, now)
 	if left > 0 {
-		sum.CapRoom(left, capAfter(next, now))
+		sum.CapRoom(left, capWhen(slots, sum.NextSends()-left, now))
 		return false, next
 	}
-	sum.CapHolds(capAfter(next, now))
+	sum.CapHolds(capWhen(slots, sum.NextSends(), now))
 	return true, next
 }
 

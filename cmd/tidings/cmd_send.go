@@ -419,7 +419,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	printWarnings(g.stdout, c.Warnings)
 	printWarnings(g.stdout, nonEmpty(pl.ScanNote))
 	if pl.Problems > 0 && !opts.skipInvalid {
-		words, next := refusedWords(pl, opts)
+		words, next := refusedWords(pl, opts, c.File)
 		fmt.Fprintf(g.stdout, "%s: %s. %s.\n", c.Name, words, strings.ToUpper(next[:1])+next[1:])
 		printStopStands(g.stdout, state)
 		return pl, &problemsError{n: pl.Problems}
@@ -610,7 +610,7 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 func printRevisedHeld(w io.Writer, pl *plan.Plan, allow plan.Allowance, again string) {
 	if allow.N == 0 { // RevisedWithin(0) counts them all
 		if n := pl.RevisedToSend; n > 0 {
-			fmt.Fprintf(w, "note: the %s to send again %s not go now (daily_cap): run %s again once the next slot opens\n",
+			fmt.Fprintf(w, "note: the %s to send again %s not go now (daily_cap): run %s again once it allows (the summary says when)\n",
 				report.Plural(n, "row"), verbFor(n, "does", "do"), again)
 		}
 		return
@@ -893,24 +893,28 @@ func printSummary(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum *re
 		}
 		fmt.Fprintln(g.stdout, line)
 	}
-	if capLine {
-		fmt.Fprintln(g.stdout, capReachedLine(c.Send.DailyCap, pl.ToSend-allow.N, room, next, againVerb(againOf(pl, opts))))
+	if capLine && !end.files { // else the summary's line of the rows it held back says it
+		fmt.Fprintln(g.stdout, capReachedLine(c.Send.DailyCap, pl.ToSend-allow.N, room, sum.CapAfter, againVerb(againOf(pl, opts))))
 	}
 }
 
 // capReachedLine is the line of a run daily_cap (dailyCap) stopped with
-// remain rows to send: when its next slot opens (next), or, when it has
-// room for some now (room: a message of the run that did not go, or one
-// of the day before that left the cap's window), how many (the summary's
-// line of the rows not sent says when the rest may go).
-func capReachedLine(dailyCap, remain, room int, next time.Time, again string) string {
+// remain rows to send, when its summary has no line of the rows it held
+// back (the report was not written): when the cap lets them go (when,
+// capWhen's words), or, when it has room for some now (room: a message
+// of the run that did not go, or one of the day before that left the
+// cap's window), how many.
+func capReachedLine(dailyCap, remain, room int, when, again string) string {
+	if when != "" {
+		when = " (" + when + ")"
+	}
 	if room <= 0 {
-		return fmt.Sprintf("daily_cap %d reached: %d remain%s; run %s again then to continue", dailyCap, remain, nextSlot(next), again)
+		return fmt.Sprintf("daily_cap %d reached: %d remain; run %s again once it allows%s", dailyCap, remain, again, when)
 	}
 	if room >= remain {
 		return fmt.Sprintf("daily_cap %d reached: %d remain, and it has room for them now; run %s again to continue", dailyCap, remain, again)
 	}
-	return fmt.Sprintf("daily_cap %d reached: %d remain, and it has room for %d of them now (the rest as above); run %s again to continue", dailyCap, remain, room, again)
+	return fmt.Sprintf("daily_cap %d reached: %d remain, and it has room for %d of them now, the rest once it allows%s; run %s again to continue", dailyCap, remain, room, when, again)
 }
 
 // againAlso is report.Summary.AgainAlso of a run with opts: the failed
@@ -929,17 +933,19 @@ func againAlso(sum report.Summary, opts sendOptions) int {
 }
 
 // capNext is send.daily_cap's room after a run (journal.State.Room): how many
-// messages may go now, and when the next may go once those have (0 and
-// zero when the journal cannot be read). It depends on when the run's
-// messages went, so the journal is read again (the lock is still held),
-// interrupt or not.
-func capNext(ctx context.Context, c *campaign.Campaign, opts sendOptions) (left int, next time.Time) {
+// messages may go now, when the next may go once those have, and when
+// each after it may (journal.State.CapSlots; 0, zero and none when the
+// journal cannot be read). It depends on when the run's messages went,
+// so the journal is read again (the lock is still held), interrupt or
+// not.
+func capNext(ctx context.Context, c *campaign.Campaign, opts sendOptions) (left int, next time.Time, slots []time.Time) {
 	after, err := journal.Load(context.WithoutCancel(ctx), c.StateDir)
 	if err != nil {
-		return 0, time.Time{}
+		return 0, time.Time{}, nil
 	}
 	defer after.Close()
-	return after.Room(c.Send.DailyCap, 24*time.Hour, opts.now())
+	left, next = after.Room(c.Send.DailyCap, 24*time.Hour, opts.now())
+	return left, next, after.CapSlots(c.Send.DailyCap, 24*time.Hour, opts.now())
 }
 
 // printSpool says, in words for a person, what the copies of the
@@ -1259,7 +1265,7 @@ func notSent(sum report.Summary, a againFlags, nothingLeft, capped bool) error {
 		case sum.CapShort():
 			k.todo = fmt.Sprintf("run %s again for the not-attempted: daily_cap lets %d go now, the rest once it allows (above)", again, sum.CapLeft)
 		case capped && sum.CapLeft == 0:
-			k.todo = "daily_cap holds the not-attempted back: run " + again + " again once the next slot opens (above)"
+			k.todo = "daily_cap holds the not-attempted back: run " + again + " again once it allows (above)"
 		}
 		n := sum.Count(k.st)
 		switch k.st { // no send tries these again
@@ -1301,7 +1307,7 @@ func refusedCapWhen(sum report.Summary, capped bool) string {
 	case sum.CapShort():
 		return fmt.Sprintf(", daily_cap letting %d go now, the rest once it allows (above)", sum.CapLeft)
 	case capped && sum.CapLeft == 0:
-		return " and daily_cap's next slot opens (above)"
+		return " and daily_cap allows (above)"
 	}
 	return ""
 }

@@ -33,8 +33,21 @@ func sendAt(t *testing.T, camp string, now time.Time) (string, int) {
 	return out.String() + errOut.String(), exitCode(err)
 }
 
-// nextSlotRE finds the time the output says the next slot opens.
-var nextSlotRE = regexp.MustCompile(`next slot opens at (\S+?)[;,.]?(\s|$)`)
+// capResume is when the daily cap lets the next message go as the
+// ending of camp's report.json gives it (resume_after); zero when it
+// gives none.
+func capResume(t *testing.T, camp string) time.Time {
+	t.Helper()
+	e := readReportJSON(t, camp).Ending
+	if e.ResumeAfter == "" {
+		return time.Time{}
+	}
+	at, err := time.Parse(time.RFC3339, e.ResumeAfter)
+	if err != nil {
+		t.Fatalf("resume_after %q: %v", e.ResumeAfter, err)
+	}
+	return at
+}
 
 // TestDailyCapAcrossRuns: with daily_cap 10 and 25 recipients the first run
 // sends 10, exits 1 and says how many remain and when the next slot opens;
@@ -94,13 +107,9 @@ func TestDailyCapAcrossRuns(t *testing.T) {
 	}
 	// The next slot opens when the first of the 10 leaves the 24-hour
 	// window: a day after they were sent.
-	m := nextSlotRE.FindStringSubmatch(out)
-	if m == nil {
-		t.Fatalf("first run does not say when the next slot opens:\n%s", out)
-	}
-	slot, err := time.Parse(time.RFC3339, m[1])
-	if err != nil {
-		t.Fatalf("next slot %q: %v", m[1], err)
+	slot := capResume(t, camp)
+	if !strings.Contains(out, "sends them once the cap allows (10 after "+capAfter(slot, after)+", others on later days)") {
+		t.Errorf("first run does not say when the cap lets the rest go (%s):\n%s", slot, out)
 	}
 	if slot.Before(before.Add(24*time.Hour).Truncate(time.Second)) || slot.After(after.Add(24*time.Hour+time.Second)) {
 		// (sent times are kept to the second, rounded up)
@@ -115,8 +124,8 @@ func TestDailyCapAcrossRuns(t *testing.T) {
 	if n := len(srv.Messages()); n != 10 {
 		t.Fatalf("second run sent %d more messages, want 0:\n%s", n-10, out)
 	}
-	if !strings.Contains(out, "nothing to send now") || nextSlotRE.FindStringSubmatch(out) == nil {
-		t.Errorf("second run does not say it sends 0 and when the next slot opens:\n%s", out)
+	if !strings.Contains(out, "nothing to send now") || !strings.Contains(out, "once the cap allows (10 after "+capAfter(slot, time.Now())+", others on later days)") {
+		t.Errorf("second run does not say it sends 0 and when the cap lets the rest go:\n%s", out)
 	}
 	if st := statuses(); st["sent"] != 10 || st["not-attempted"] != 15 {
 		t.Errorf("report after the second run: %v, want 10 sent, 15 not-attempted", st)
@@ -124,7 +133,7 @@ func TestDailyCapAcrossRuns(t *testing.T) {
 	// tidings report then says what send says: the cap holds the rest
 	// back until its next slot, not "run send again" now.
 	out, errOut, code := runCLI(t, "report", camp)
-	if code != exitSomeFailed || !strings.Contains(out, "daily_cap 10 reached") || nextSlotRE.FindStringSubmatch(out) == nil ||
+	if code != exitSomeFailed || !strings.Contains(out, "15 not sent (daily_cap reached)") || !strings.Contains(out, "once the cap allows (10 after "+capAfter(slot, time.Now())+", others on later days)") ||
 		!strings.Contains(errOut+out, "daily_cap holds the not-attempted back") {
 		t.Errorf("report while the cap is used up: code %d, want %d, the cap and its next slot named:\n%s%s", code, exitSomeFailed, out, errOut)
 	}
@@ -248,15 +257,8 @@ func TestDailyCapSummaryOneLine(t *testing.T) {
 	camp := sendCampaign(t, smtptest.NewServer(t), 15, "send: {concurrency: 1, retry_backoff: 1ms, daily_cap: 4}\n")
 	capLine := func(run, out, again string, now time.Time) {
 		t.Helper()
-		m := nextSlotRE.FindStringSubmatch(out)
-		if m == nil {
-			t.Fatalf("%s: no next slot in:\n%s", run, out)
-		}
-		slot, err := time.Parse(time.RFC3339, m[1])
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := fmt.Sprintf("\n11 not sent (daily_cap reached): %s %s sends them once the cap allows (after %s).\n", again, camp, capAfter(slot, now))
+		slot := capResume(t, camp)
+		want := fmt.Sprintf("\n11 not sent (daily_cap reached): %s %s sends them once the cap allows (4 after %s, others on later days).\n", again, camp, capAfter(slot, now))
 		if !strings.Contains(out, want) || strings.Contains(out, "not tried") || strings.Contains(out, "  row ") {
 			t.Errorf("%s: want the line %q and no row listed:\n%s", run, want[1:], out)
 		}
@@ -277,21 +279,51 @@ func TestDailyCapSummaryOneLine(t *testing.T) {
 	}
 }
 
-// TestCapAfter: the time the cap's line gives is the next slot's local
+// capAfter is the time capWhen gives a slot at next alone, the words
+// after its "after": "08:30 UTC tomorrow".
+func capAfter(next, now time.Time) string {
+	return strings.TrimPrefix(capWhen([]time.Time{next}, 1, now), "after ")
+}
+
+// TestCapWhen: the time the cap's line gives is the next slot's local
 // minute and zone, with "tomorrow" when the slot is on a later day than
-// now.
-func TestCapAfter(t *testing.T) {
+// now; slots in steps (a test send an hour before the send) are said
+// step by step, how many in each, "tomorrow" once; slots back to back
+// over minutes, by when all may go; more messages than slots, that the
+// rest go on later days.
+func TestCapWhen(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 12, 7, 9, 30, 0, 0, time.Local)
 	zone := " " + zoneWords(now)
-	for next, want := range map[time.Time]string{
-		{}:                      "",
-		now.Add(2 * time.Hour):  "11:30" + zone,
-		now.Add(23 * time.Hour): "08:30" + zone + " tomorrow",
-		now.Add(-time.Hour):     "08:30" + zone,
+	at := func(d time.Duration, n int) []time.Time {
+		return slices.Repeat([]time.Time{now.Add(d)}, n)
+	}
+	spread := make([]time.Time, 200) // one every 9 seconds: 30 minutes
+	for i := range spread {
+		spread[i] = now.Add(23*time.Hour + time.Duration(i)*9*time.Second)
+	}
+	for _, tc := range []struct {
+		slots []time.Time
+		n     int
+		want  string
+	}{
+		{nil, 5, ""},
+		{at(2*time.Hour, 1), 1, "after 11:30" + zone},
+		{at(23*time.Hour, 1), 1, "after 08:30" + zone + " tomorrow"},
+		{at(-time.Hour, 1), 1, "after 08:30" + zone},
+		{append(at(23*time.Hour+3*time.Second, 3), at(24*time.Hour-2*time.Minute+3*time.Second, 197)...), 400,
+			"3 after 08:30" + zone + " tomorrow, 197 after 09:28" + zone + ", others on later days"},
+		{append(at(23*time.Hour+3*time.Second, 3), at(24*time.Hour-2*time.Minute+3*time.Second, 197)...), 3, "after 08:30" + zone + " tomorrow"},
+		{append(at(23*time.Hour+3*time.Second, 3), at(24*time.Hour-2*time.Minute+3*time.Second, 197)...), 5,
+			"3 after 08:30" + zone + " tomorrow, 2 after 09:28" + zone},
+		{spread, 200, "all 200 by 09:00" + zone + " tomorrow"},
+		{spread, 300, "200 by 09:00" + zone + " tomorrow, others on later days"},
+		{append(at(14*time.Hour, 1), at(16*time.Hour, 1)...), 2, "1 after 23:30" + zone + ", 1 after 01:30" + zone + " tomorrow"},
+		{slices.Concat(at(time.Hour, 1), at(2*time.Hour, 1), at(3*time.Hour, 1), at(4*time.Hour, 2)), 5,
+			"1 after 10:30" + zone + ", 1 after 11:30" + zone + ", 3 by 13:30" + zone},
 	} {
-		if got := capAfter(next, now); got != want {
-			t.Errorf("capAfter(%s, %s) = %q, want %q", next, now, got, want)
+		if got := capWhen(tc.slots, tc.n, now); got != tc.want {
+			t.Errorf("capWhen(%d slots, %d) = %q, want %q", len(tc.slots), tc.n, got, tc.want)
 		}
 	}
 }
@@ -332,19 +364,12 @@ func TestDailyCapRoomSummary(t *testing.T) {
 	if n := len(srv.Messages()); n != 3 {
 		t.Fatalf("the next send sent %d, want 2:\n%s", n-1, out)
 	}
-	m := nextSlotRE.FindStringSubmatch(out)
-	if m == nil {
-		t.Fatalf("the next send names no next slot:\n%s", out)
-	}
-	slot, err := time.Parse(time.RFC3339, m[1])
-	if err != nil {
-		t.Fatal(err)
-	}
+	slot := capResume(t, camp)
 	for _, tc := range []struct{ run, out, why, again string }{
 		{"send --limit 1", sent + sentErr, "not tried in this run: --limit 1", "tidings send --yes"},
 		{"report", rep + repErr, "not tried yet: no send has reached them", "tidings send --yes"},
 	} {
-		want := fmt.Sprintf("\n7 not sent (%s): %s %s sends 2 of them now, the rest once daily_cap allows (after %s).\n", tc.why, tc.again, camp, capAfter(slot, time.Now()))
+		want := fmt.Sprintf("\n7 not sent (%s): %s %s sends 2 of them now, the rest once daily_cap allows (1 after %s, others on later days).\n", tc.why, tc.again, camp, capAfter(slot, time.Now()))
 		if !strings.Contains(tc.out, want) {
 			t.Errorf("%s: want the line %q:\n%s", tc.run, want[1:], tc.out)
 		}

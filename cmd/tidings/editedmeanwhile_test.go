@@ -14,8 +14,9 @@ import (
 // TestSheetEditedWhileSending: a row added to the sheet while a send runs
 // is not in it; the send says, after its summary, that the sheet changed
 // and that check shows what is left (it ended "3 recipients: 3 sent",
-// exit 0, where report said next "1 not-attempted"). A send whose files
-// stay as they were says nothing of it.
+// exit 0, where report said next "1 not-attempted"), each command named
+// to paste, not "send again". A send whose files stay as they were says
+// nothing of it.
 func TestSheetEditedWhileSending(t *testing.T) {
 	t.Parallel()
 	var camp string
@@ -29,7 +30,8 @@ func TestSheetEditedWhileSending(t *testing.T) {
 	}))
 	camp = sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms}\n")
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitOK || len(srv.Messages()) != 3 || !strings.Contains(out, "r.csv changed while this send ran: it sent the rows as they were when it began") {
+	if code != exitOK || len(srv.Messages()) != 3 || !strings.Contains(out, "r.csv changed while this send ran: it sent the rows as they were when it began") ||
+		!strings.Contains(out, "; tidings check "+commandArg(camp)+" shows what is left, tidings send --yes "+commandArg(camp)+" sends it\n") {
 		t.Errorf("send: %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 	if out, _, _ := runCLI(t, "check", camp); !strings.Contains(out, "estimate: 1 message") {

@@ -25,9 +25,10 @@ type sendEnd struct {
 	cut bool
 
 	once    sync.Once
-	capLine bool      // daily_cap held rows back (capReachedLine)
-	room    int       // how many the cap lets go now
-	next    time.Time // when it lets the next go once those have (zero: not known)
+	capLine bool        // daily_cap held rows back (capReachedLine)
+	room    int         // how many the cap lets go now
+	next    time.Time   // when it lets the next go once those have (zero: not known)
+	slots   []time.Time // when it lets each go once those have (capWhen)
 }
 
 // capRoom is what send.daily_cap lets go after the run, whose summary
@@ -38,26 +39,23 @@ func (e *sendEnd) capRoom(notAttempted int) (capLine bool, room int, next time.T
 	e.once.Do(func() {
 		e.capLine = e.allow.Capped && e.allow.N < e.pl.ToSend && !e.cut
 		if e.capLine || e.c.Send.DailyCap > 0 && notAttempted > 0 {
-			e.room, e.next = capNext(e.ctx, e.c, e.opts)
+			e.room, e.next, e.slots = capNext(e.ctx, e.c, e.opts)
 		}
 	})
 	return e.capLine, e.room, e.next
 }
 
-// fill notes in sum what the summary says beyond its rows' counts: what
-// the cap lets the next send send (report.Summary.CapRoom, CapAfter), the
-// rows it sends besides (AgainAlso) and its command (noteAgain).
+// fill notes in sum what the summary says beyond its rows' counts: the
+// rows the next send sends besides (AgainAlso), its command (noteAgain)
+// and what the cap lets it send now and when the rest (CapRoom, CapAfter:
+// capWhen of as many as it sends past those).
 func (e *sendEnd) fill(sum *report.Summary) {
-	_, room, next := e.capRoom(sum.NotAttempted)
-	if room > 0 {
-		sum.CapRoom(room, capAfter(next, e.opts.now()))
-	}
+	_, room, _ := e.capRoom(sum.NotAttempted)
 	sum.AgainRevised = revisedHeld(e.pl, e.allow)
 	sum.AgainAlso = againAlso(*sum, e.opts) + sum.AgainRevised
 	noteAgain(sum, e.c.File, againOf(e.pl, e.opts))
-	if sum.CapLeft == 0 {
-		sum.CapAfter = capAfter(next, e.opts.now())
-	}
+	sum.CapRoom(room, "")
+	sum.CapAfter = capWhen(e.slots, sum.NextSends()-sum.CapLeft, e.opts.now())
 }
 
 // revisedHeld counts the rows pl sends again as changed

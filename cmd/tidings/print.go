@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -241,22 +242,86 @@ func nextSlot(next time.Time) string {
 	return "; the next slot opens at " + next.Local().Format(time.RFC3339)
 }
 
-// capAfter says when the daily cap lets the next message go, at next,
-// in the words of the summary's line of the rows it holds back, the
-// local time to the minute and its offset from UTC, which nextSlot's
-// full time ends with (zoneWords): "00:42 UTC+01:00", "00:42 UTC
-// tomorrow" when next is on a later day than now (the cap's window is a
-// day); "" when next is zero.
-func capAfter(next, now time.Time) string {
-	if next.IsZero() {
-		return ""
+// capWhen says when send.daily_cap lets n messages go past those it
+// lets go now, its slots opening at slots (journal.State.CapSlots, in
+// order), in the words of the summary's line of the rows it holds back
+// (report.Summary.CapAfter), which send's summary, report's and
+// report.json's ending share: "after 16:54 UTC tomorrow" when the slots
+// the n need open within a minute; "all 200 by 17:27 UTC tomorrow" when
+// over more minutes, back to back; "3 after 16:54 UTC tomorrow, 197
+// after 17:52 UTC" when they open in steps more than capStepGap apart (a
+// test send an hour before the send: at 16:54 only 3 may go), three at
+// most, the last taking the rest; ", others on later days" after them
+// when n is more than the slots; "" when there are none. Each time is
+// the local minute and zone (zoneWords): a step's first as it opens
+// ("after"), or its last rounded up ("by"); "tomorrow" on the first on
+// a later day than now.
+func capWhen(slots []time.Time, n int, now time.Time) string {
+	n = max(n, 1)
+	rest := n - len(slots)
+	steps := capSteps(slots[:min(n, len(slots))])
+	var parts []string
+	day := now.Local()
+	for _, s := range steps {
+		words := ""
+		if len(steps) > 1 || rest > 0 {
+			words = strconv.Itoa(s.n) + " "
+		}
+		at, by := s.first.Local().Truncate(time.Minute), s.last.Local().Add(time.Minute-1).Truncate(time.Minute)
+		switch {
+		case by.Sub(at) <= time.Minute:
+			words += "after " + clockWords(at, &day)
+		case words == "":
+			words = fmt.Sprintf("all %d by %s", s.n, clockWords(by, &day))
+		default:
+			words += "by " + clockWords(by, &day)
+		}
+		parts = append(parts, words)
 	}
-	next, now = next.Local(), now.Local()
-	at := next.Format("15:04") + " " + zoneWords(next)
-	if y, m, d := next.Date(); next.After(now) && (y != now.Year() || m != now.Month() || d != now.Day()) {
-		return at + " tomorrow"
+	if len(parts) > 0 && rest > 0 {
+		parts = append(parts, "others on later days")
 	}
-	return at
+	return strings.Join(parts, ", ")
+}
+
+// capStep is a run of a cap's slots (capWhen) that open close together:
+// n of them, the first at first, the last at last.
+type capStep struct {
+	first, last time.Time
+	n           int
+}
+
+// capStepGap is the gap between two of a cap's slots that starts a new
+// step (capSteps): a send at rate leaves none so long; a test send
+// before it, or the last day's sends in parts, does.
+const capStepGap = 10 * time.Minute
+
+// capSteps groups slots (in order) into steps, a new one where the next
+// opens more than capStepGap after the one before; three at most, the
+// third taking the rest.
+func capSteps(slots []time.Time) []capStep {
+	var steps []capStep
+	for _, t := range slots {
+		if i := len(steps) - 1; i >= 0 && (t.Sub(steps[i].last) <= capStepGap || i == 2) {
+			steps[i].last = t
+			steps[i].n++
+			continue
+		}
+		steps = append(steps, capStep{first: t, last: t, n: 1})
+	}
+	return steps
+}
+
+// clockWords is t's local minute and zone ("17:52 UTC"), with
+// " tomorrow" when t is on a later day than day, the day the words
+// before it name (now's at first), which it moves to t's.
+func clockWords(t time.Time, day *time.Time) string {
+	words := t.Format("15:04") + " " + zoneWords(t)
+	if y, m, d := t.Date(); t.After(*day) && (y != day.Year() || m != day.Month() || d != day.Day()) {
+		words += " tomorrow"
+		*day = t
+	}
+	return words
 }
 
 // zoneWords names t's zone by its offset from UTC, as a person reads

@@ -12,12 +12,13 @@ import (
 )
 
 // refusedWords says why a send refuses to start, pl's rows having
-// problems, and what to do ("fix them, …"), as its last line and its
-// report's ending (report.EndFacts.Refused) give it.
-func refusedWords(pl *plan.Plan, opts sendOptions) (words, next string) {
+// problems, and what to do ("fix them, …"; after a part, with the
+// command of campaign file that sends the rest), as its last line and
+// its report's ending (report.EndFacts.Refused) give it.
+func refusedWords(pl *plan.Plan, opts sendOptions, file string) (words, next string) {
 	if opts.part.n > 1 {
 		return fmt.Sprintf("%d of %d rows have problems now; the run stops before its part %d (the messages of the parts before went)", pl.Problems, pl.Rows, opts.part.n),
-			sendpool.RefusedPartFix
+			sendpool.RefusedPartFix(againCommand(file, againOf(pl, opts)))
 	}
 	return fmt.Sprintf("%d of %d rows have problems; nothing was sent", pl.Problems, pl.Rows), sendpool.RefusedFix
 }
@@ -36,7 +37,7 @@ func refusedWords(pl *plan.Plan, opts sendOptions) (words, next string) {
 // error.
 func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, opts sendOptions) {
 	c, setup := st.in.Campaign, setupContext(ctx, g)
-	words, next := refusedWords(st.pl, opts)
+	words, next := refusedWords(st.pl, opts, c.File)
 	sent := partsSent(st.state, opts)
 	recordRefusal(setup, g, st, words, next, sent, opts)
 	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{})

@@ -113,7 +113,7 @@ func TestReportRefusedAfterCap(t *testing.T) {
 		t.Fatalf("refused send: code %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code := runCLI(t, "report", camp)
-	if last := "send --yes sends the not-attempted once the rows with problems are fixed and daily_cap's next slot opens (above)\n"; code != exitSomeFailed || !strings.HasSuffix(errOut, last) {
+	if last := "send --yes sends the not-attempted once the rows with problems are fixed and daily_cap allows (above)\n"; code != exitSomeFailed || !strings.HasSuffix(errOut, last) {
 		t.Errorf("report: code %d, its last line does not end %q:\n%s%s", code, last, out, errOut)
 	}
 }
@@ -189,7 +189,9 @@ func TestReportRefusedAfterQuota(t *testing.T) {
 // start", and its reader could not tell the 5 went in that send's part 1
 // (fix-report4). The rows the part would have sent, in the refused
 // part's report and in report's, and report's line of them say the send
-// refused to start its part 2 after its part 1 sent 5.
+// refused to start its part 2 after its part 1 sent 5; the send's last
+// line and report's line of them name the command that sends the rest,
+// not "run send again".
 func TestReportRefusedBeforePart(t *testing.T) {
 	var camp string
 	var mu sync.Mutex
@@ -205,13 +207,13 @@ func TestReportRefusedBeforePart(t *testing.T) {
 	}))
 	camp = sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
 	if out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest}); exitCode(err) != exitSomeFailed || len(srv.Messages()) != 5 ||
-		!strings.Contains(out, "the run stops before its part 2") {
+		!strings.Contains(out, "the run stops before its part 2") || !strings.Contains(out+errOut, "Fix them and run tidings send --yes "+commandArg(camp)+" for the rest") {
 		t.Fatalf("send: %v, %d messages\n%s%s", err, len(srv.Messages()), out, errOut)
 	}
 	want := sendpool.RefusedAfter(2, 5, "")
 	sent := readReport(t, camp)
 	out, errOut, code := runCLI(t, "report", camp)
-	line := "6 not tried: send refused to start its part 2, as rows have problems, after its part 1 sent 5; fix them and run send again for the rest, or send the rest with --skip-invalid.\n"
+	line := "6 not tried: send refused to start its part 2, as rows have problems, after its part 1 sent 5; fix them and run tidings send --yes " + commandArg(camp) + " for the rest, or send the rest with --skip-invalid.\n"
 	if code != exitSomeFailed || !strings.Contains(out, "12 recipients: 5 sent, 1 invalid, 6 not-attempted\n"+line) {
 		t.Errorf("report: code %d, want %q under the counts\n%s%s", code, line, out, errOut)
 	}

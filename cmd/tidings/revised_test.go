@@ -687,7 +687,7 @@ func TestRevisedResendCapped(t *testing.T) {
 		"c.yaml": strings.Replace(string(yaml), "send: {", "send: {daily_cap: 2, ", 1),
 	})
 	out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp)
-	const want = "note: the 2 rows to send again do not go now (daily_cap): run send --yes --resend-changed again once the next slot opens"
+	const want = "note: the 2 rows to send again do not go now (daily_cap): run send --yes --resend-changed again once it allows (the summary says when)"
 	if code != exitSomeFailed || len(srv.Messages()) != 2 || !strings.Contains(out, "nothing to send now: daily_cap 2 reached") || !strings.Contains(out, want) {
 		t.Errorf("send --resend-changed, cap used up: code %d, %d messages, want %q\n%s%s", code, len(srv.Messages()), want, out, errOut)
 	}
@@ -712,7 +712,7 @@ func TestRevisedResendCappedCounted(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n2,bob@example.com,Bob,20.00\n3,cy@example.com,Cy,30.00\n"})
 	out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp)
 	want := "1 not sent (daily_cap reached): tidings send --yes --resend-changed " + commandArg(camp) + " sends it and the 1 changed row to send again once the cap allows"
-	if code != exitSomeFailed || len(srv.Messages()) != 2 || !strings.Contains(out, "daily_cap 2 reached: 2 remain") || !strings.Contains(out, want) {
+	if code != exitSomeFailed || len(srv.Messages()) != 2 || !strings.Contains(out, "nothing to send now: daily_cap 2 reached, 2 still to send") || !strings.Contains(out, want) {
 		t.Errorf("send --resend-changed, cap used up: code %d, %d messages, want %q\n%s%s", code, len(srv.Messages()), want, out, errOut)
 	}
 	if e := readReportJSON(t, camp).Ending; !strings.HasPrefix(e.Next, strings.TrimPrefix(want, "1 not sent (daily_cap reached): ")) {

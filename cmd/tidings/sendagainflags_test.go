@@ -121,10 +121,10 @@ func TestCappedRetryFailed(t *testing.T) {
 	if exitCode(err) != 1 || len(srv.Messages()) != 2 {
 		t.Fatalf("send --retry-failed under daily_cap 2: %v, %d sent\n%s%s", err, len(srv.Messages()), out, errOut)
 	}
-	if !strings.Contains(out, "; run send --yes --retry-failed again then to continue\n") || strings.Contains(out, "run send --yes again") {
+	if !strings.Contains(out, "tidings send --yes --retry-failed "+commandArg(camp)+" sends them once the cap allows (") || strings.Contains(out, "run send --yes again") {
 		t.Errorf("summary: want the last line to name send --retry-failed:\n%s", out)
 	}
-	if want := "run send --yes --retry-failed again once the next slot opens"; !strings.Contains(err.Error(), want) {
+	if want := "run send --yes --retry-failed again once it allows (above)"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q, want %q in it", err, want)
 	}
 }

@@ -196,7 +196,7 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 			more, tried, err = true, ended.tried, ended.outcome
 		}
 		if !more || err != nil && !errors.Is(err, errSomeNotSent) {
-			printEditedMeanwhile(ctx, g.stdout, st.in, st.pl, opts.part.n > 1)
+			printEditedMeanwhile(ctx, g.stdout, st.in, st.pl, opts.part.n > 1, againCommand(path, againOf(st.pl, opts)))
 			st.close()
 			return cmp.Or(err, notSent)
 		}
@@ -214,16 +214,17 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 // printEditedMeanwhile says which of the campaign's files (in, as the
 // run's last part read them; pl its plan) changed while the send ran: it
 // sent the rows as they were, and a row added, changed or taken out since
-// is not in it; the messages carry the attached files as they were; and
-// it kept to the suppression list as it was.
-func printEditedMeanwhile(ctx context.Context, w io.Writer, in *plan.Inputs, pl *plan.Plan, parts bool) {
+// is not in it, which check shows and again (againCommand) sends; the
+// messages carry the attached files as they were; and it kept to the
+// suppression list as it was.
+func printEditedMeanwhile(ctx context.Context, w io.Writer, in *plan.Inputs, pl *plan.Plan, parts bool, again string) {
 	when := "it began"
 	if parts {
 		when = "its last part began"
 	}
 	if changed := in.Changed(); len(changed) > 0 {
-		fmt.Fprintf(w, "note: %s changed while this send ran: it sent the rows as they were when %s, so a row added or changed since is not in it, and one taken out may have gone; tidings check shows what is left, send again sends it\n",
-			displayPaths(changed), when)
+		fmt.Fprintf(w, "note: %s changed while this send ran: it sent the rows as they were when %s, so a row added or changed since is not in it, and one taken out may have gone; tidings check %s shows what is left, %s sends it\n",
+			displayPaths(changed), when, commandArg(in.Campaign.File), again)
 	}
 	if pl.Spool != nil {
 		if names, n, err := plan.ChangedAttachments(ctx, pl.Spool, 3); err == nil && n > 0 {

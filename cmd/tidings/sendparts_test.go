@@ -129,7 +129,7 @@ func TestSendInPartsLimits(t *testing.T) {
 		says       string
 	}{
 		{"--limit 7", "send: {concurrency: 2, rate: 100/s}\n", sendOptions{limit: 7, limitSet: true}, "not sent: 5 not-attempted; run send --yes again for the not-attempted"},
-		{"daily_cap 7", "send: {concurrency: 2, rate: 100/s, daily_cap: 7}\n", sendOptions{}, "daily_cap 7 reached: 5 remain"},
+		{"daily_cap 7", "send: {concurrency: 2, rate: 100/s, daily_cap: 7}\n", sendOptions{}, "5 not sent (daily_cap reached)"},
 	} {
 		srv := smtptest.NewServer(t)
 		camp := sendCampaign(t, srv, 12, c.send)

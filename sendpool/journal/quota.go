@@ -61,10 +61,41 @@ func (s *State) Quota(limit int, window time.Duration, now time.Time) (left int,
 	if n+len(unknown) < limit {
 		return limit - n - len(unknown), time.Time{}
 	}
-	sent := s.sent.all()
-	inWindow := slices.Concat(sent[len(sent)-n:], unknown)
-	slices.Sort(inWindow)
+	inWindow := s.inWindow(n, unknown)
 	return 0, sentAt(inWindow[len(inWindow)-limit]).Add(window)
+}
+
+// inWindow is the times (sentKey) of the n latest sent results and of
+// unknown, in order.
+func (s *State) inWindow(n int, unknown []uint32) []uint32 {
+	sent := s.sent.all()
+	in := slices.Concat(sent[len(sent)-n:], unknown)
+	slices.Sort(in)
+	return in
+}
+
+// CapSlots is when a rolling cap of limit messages per window, at now,
+// lets each message go past those it lets go now (Room's left), in
+// order: the i-th opens as the window's (counted as Quota counts it)
+// oldest but one it still needs leaves it. They are as many as the
+// window holds, up to limit; the messages past them go a window later
+// still. Nil when limit <= 0 or the window holds none. A send an hour
+// after a test send of 3 fills the window in two steps, and so the
+// slots open in two: 3, then the rest an hour later.
+func (s *State) CapSlots(limit int, window time.Duration, now time.Time) []time.Time {
+	defer runtime.KeepAlive(s)
+	if limit <= 0 {
+		return nil
+	}
+	since := now.Add(-window)
+	n, _ := s.SentSince(since)
+	in := s.inWindow(n, s.unknownSince(since))
+	in = in[max(0, len(in)-limit):]
+	slots := make([]time.Time, len(in))
+	for i, k := range in {
+		slots[i] = sentAt(k).Add(window)
+	}
+	return slots
 }
 
 // Room is Quota with next given also when the cap has room now: left

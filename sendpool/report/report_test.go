@@ -561,9 +561,9 @@ func TestSummaryTextCapped(t *testing.T) {
 	for _, tc := range []struct {
 		detail, after, want string
 	}{
-		{sendpool.CapUnsent, "00:42 tomorrow", "12 not sent (daily_cap reached): tidings send --yes campaign.yaml sends them once the cap allows (after 00:42 tomorrow).\n"},
+		{sendpool.CapUnsent, "after 00:42 tomorrow", "12 not sent (daily_cap reached): tidings send --yes campaign.yaml sends them once the cap allows (after 00:42 tomorrow).\n"},
 		{sendpool.CapUnsent, "", "12 not sent (daily_cap reached): tidings send --yes campaign.yaml sends them once the cap allows.\n"},
-		{sendpool.NotReached, "17:05", "12 not sent (daily_cap reached): tidings send --yes campaign.yaml sends them once the cap allows (after 17:05).\n"},
+		{sendpool.NotReached, "after 17:05", "12 not sent (daily_cap reached): tidings send --yes campaign.yaml sends them once the cap allows (after 17:05).\n"},
 	} {
 		rows := []report.Row{failed}
 		for i := range 12 {
@@ -634,19 +634,19 @@ func TestSummaryTextCapRoom(t *testing.T) {
 		want  []string
 		also  int // AgainAlso
 	}{
-		{"not reached", rows(2000, sendpool.StatusNotAttempted, sendpool.NotReached), 500, "00:42 tomorrow",
+		{"not reached", rows(2000, sendpool.StatusNotAttempted, sendpool.NotReached), 500, "after 00:42 tomorrow",
 			[]string{"2000 not sent (not tried yet: no send has reached them): tidings send campaign.yaml sends 500 of them now, the rest once daily_cap allows (after 00:42 tomorrow).\n"}, 0},
 		{"limit", rows(12, sendpool.StatusNotAttempted, sendpool.LimitUnsent(1)), 2, "",
 			[]string{"12 not sent (not tried in this run: --limit 1): tidings send campaign.yaml sends 2 of them now, the rest once daily_cap allows.\n"}, 0},
-		{"capped, a slot freed", rows(12, sendpool.StatusNotAttempted, sendpool.CapUnsent), 1, "17:05",
+		{"capped, a slot freed", rows(12, sendpool.StatusNotAttempted, sendpool.CapUnsent), 1, "after 17:05",
 			[]string{"12 not sent (daily_cap reached): tidings send campaign.yaml sends 1 of them now, the rest once daily_cap allows (after 17:05).\n"}, 0},
-		{"shared with deferred", append(rows(12, sendpool.StatusNotAttempted, sendpool.NotReached), rows(3, sendpool.StatusDeferred, "421 try later")...), 5, "17:05",
+		{"shared with deferred", append(rows(12, sendpool.StatusNotAttempted, sendpool.NotReached), rows(3, sendpool.StatusDeferred, "421 try later")...), 5, "after 17:05",
 			[]string{"12 not sent (not tried yet: no send has reached them): tidings send campaign.yaml sends up to 5 of them now, the rest once daily_cap allows (after 17:05).\n"}, 0},
-		{"one, shared", append(rows(1, sendpool.StatusNotAttempted, sendpool.NotReached), rows(3, sendpool.StatusDeferred, "421 try later")...), 2, "17:05",
+		{"one, shared", append(rows(1, sendpool.StatusNotAttempted, sendpool.NotReached), rows(3, sendpool.StatusDeferred, "421 try later")...), 2, "after 17:05",
 			[]string{"1 not sent (not tried yet: no send has reached it): tidings send campaign.yaml sends it now, or once daily_cap allows (after 17:05).\n"}, 0},
-		{"room for all", rows(12, sendpool.StatusNotAttempted, sendpool.CapUnsent), 12, "17:05",
+		{"room for all", rows(12, sendpool.StatusNotAttempted, sendpool.CapUnsent), 12, "after 17:05",
 			[]string{"12 not sent (daily_cap reached): tidings send campaign.yaml sends them.\n"}, 0},
-		{"shared with the failed retried", append(rows(5, sendpool.StatusNotAttempted, sendpool.LimitUnsent(1)), rows(3, sendpool.StatusFailed, "550 no such user")...), 5, "17:05",
+		{"shared with the failed retried", append(rows(5, sendpool.StatusNotAttempted, sendpool.LimitUnsent(1)), rows(3, sendpool.StatusFailed, "550 no such user")...), 5, "after 17:05",
 			[]string{"5 not sent (not tried in this run: --limit 1): tidings send campaign.yaml sends up to 5 of them now, the rest once daily_cap allows (after 17:05).\n"}, 3},
 	} {
 		s := report.Summarize(tc.rows)

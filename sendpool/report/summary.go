@@ -105,9 +105,11 @@ type Summary struct {
 	// here by CapHolds): in NotAttempted too, but not in Problems: one
 	// line, as Interrupted.
 	Capped int `json:"-"`
-	// CapAfter says when the cap lets the next message go, in the
-	// Capped line's words ("00:42 tomorrow"); "" when not known. With
-	// CapLeft, when it lets the next go once those CapLeft have gone.
+	// CapAfter says when the cap lets the rows the next send sends go,
+	// in the Capped line's words, which it puts in brackets ("after
+	// 00:42 UTC tomorrow", "3 after 16:54 UTC tomorrow, 197 after 17:52
+	// UTC"); "" when not known. With CapLeft, when it lets those past
+	// CapLeft go.
 	CapAfter string `json:"-"`
 	// CapLeft is how many messages send.daily_cap lets go now, when it
 	// lets some (CapRoom); 0 when it lets all or none (CapHolds) or is not
@@ -400,7 +402,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.then(s.NotReached, s.sends(s.NotReached, false)))
 	writeNotSent(&b, s.Stopped, clipWidth(s.StopDetail, 100), s.then(s.Stopped, s.stopSends()))
 	if s.Refused > 0 {
-		fmt.Fprintf(&b, "%s.\n", sendpool.RefusedLine(s.Refused, s.RefusedDetail))
+		fmt.Fprintf(&b, "%s.\n", sendpool.RefusedLine(s.Refused, s.RefusedDetail, s.Again))
 	}
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
@@ -469,9 +471,9 @@ func (s *Summary) then(n int, sends string) string {
 	return cmp.Or(s.Again, "the next send") + " sends " + sends
 }
 
-// nextSends is how many rows the next send (Again) sends: those of the
+// NextSends is how many rows the next send (Again) sends: those of the
 // lines of rows not sent, the deferred, the owed and AgainAlso.
-func (s *Summary) nextSends() int {
+func (s *Summary) NextSends() int {
 	return s.Interrupted + s.Limited + s.Capped + s.NotReached + s.Stopped + s.Deferred + s.Owing + s.AgainAlso
 }
 
@@ -479,7 +481,7 @@ func (s *Summary) nextSends() int {
 // (CapLeft), but fewer than the next send sends: it sends CapLeft now,
 // the rest once the cap allows.
 func (s *Summary) CapShort() bool {
-	return s.CapLeft > 0 && s.CapLeft < s.nextSends()
+	return s.CapLeft > 0 && s.CapLeft < s.NextSends()
 }
 
 // sends says what the next send sends of n rows not sent, and when:
@@ -491,7 +493,7 @@ func (s *Summary) CapShort() bool {
 // ("it now, or once …" for one row).
 func (s *Summary) sends(n int, capped bool) string {
 	switch short := s.CapShort(); {
-	case short && n == s.nextSends():
+	case short && n == s.NextSends():
 		return fmt.Sprintf("%d of them now, the rest%s", s.CapLeft, capAllows("daily_cap", s.CapAfter))
 	case short && n == 1:
 		return "it now, or" + capAllows("daily_cap", s.CapAfter)
@@ -537,12 +539,13 @@ func (s *Summary) stopSends() string {
 }
 
 // capAllows says when a send sends the rows daily_cap holds back: once
-// the cap (named so) allows, after the time given ("" when not known).
+// the cap (named so) allows, and when, in after's words (CapAfter; ""
+// when not known).
 func capAllows(name, after string) string {
 	if after == "" {
 		return " once " + name + " allows"
 	}
-	return " once " + name + " allows (after " + after + ")"
+	return " once " + name + " allows (" + after + ")"
 }
 
 // them is the pronoun of n rows: "it" for one, "them" for more.
