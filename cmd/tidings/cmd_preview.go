@@ -228,8 +228,9 @@ func (r *previewRun) row(ctx context.Context, m *render.Message, err error) erro
 	}
 	if !sends && !resends {
 		m.Unsent() // as send tells of the rows it sends only, and check (runCheck)
+	} else {
+		r.warn.Add(m) // the rows sent now only: everyColumn's "every row"
 	}
-	r.warn.Add(m)
 	warns := r.warn.rowWarnings(m) // the gallery shows them with the row
 	if !toSend || len(f.Journal.Owed) > 0 {
 		wrote, err := previewDone(ctx, r.w, r.finder, m, sentFate(f, toSend), full, warns)

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
 // previewSheetWords are the warnings about the whole sheet the preview
@@ -70,5 +72,38 @@ func TestPreviewSheetWarningsGallery(t *testing.T) {
 		if !slices.Equal(rows[row], want) {
 			t.Errorf("row %d's warnings in the gallery\n got %q\nwant %q", row, rows[row], want)
 		}
+	}
+}
+
+// TestPreviewSheetWarningsGalleryAfterSend: after a send that sent some
+// rows (--limit 2), a column blank in every row preview sends now is
+// told once above the gallery's list, not in each such row's words: the
+// rows sent before have no warnings (render.Message.Unsent), and counted
+// among the rows the column had to be blank in, they kept every other
+// row's copy of the column's warning, as before the sheet's warnings
+// had a place.
+func TestPreviewSheetWarningsGalleryAfterSend(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 4, "")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{
+		"body.txt": "Guten Tag {{.Titel}},\n",
+		"r.csv":    "email,name,Titel\nuser000@example.com,Ann,\nuser001@example.com,Bo,\nuser002@example.com,Cy,\nuser003@example.com,Di,\n",
+	})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
+		t.Fatalf("send --limit 2: %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	pv := filepath.Join(dir, "pv")
+	out, errOut, code := runCLI(t, "preview", "-o", pv, camp)
+	if code != exitOK {
+		t.Fatalf("preview: %d\n%s%s", code, out, errOut)
+	}
+	const column = `r.csv: column "Titel" is empty in 2 rows (4, 5), which body.txt prints as it is`
+	if sheet := previewSheetWords(t, pv); len(sheet) != 1 || !strings.Contains(sheet[0], column) {
+		t.Errorf("the gallery's warnings about the sheet: %q, want one, %q…\n%s", sheet, column, out)
+	}
+	if rows := previewWarnRows(t, pv); len(rows) != 0 {
+		t.Errorf("the gallery's rows' warnings: %v, want none: the column's is told above the list\n%s", rows, out)
 	}
 }

@@ -115,7 +115,9 @@ type messageWarnings struct {
 	file  string // the sheet, as displayPath shows it
 	limit int
 	n     int
-	// rows counts the messages added.
+	// rows counts the messages added: a column blank in all of them is
+	// told once in the preview gallery (everyColumn), so a caller adds
+	// no row it has emptied of notes (render.Message.Unsent).
 	rows int
 	// shared are the rows whose To shares a one-click link, as the sheet
 	// numbers them, and sharedK the number of addresses of the first.

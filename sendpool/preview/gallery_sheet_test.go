@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/heapprofiler"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/tidings/tidings/render/chromium"
@@ -112,7 +115,8 @@ func TestGallerySheetWarnings(t *testing.T) {
 // with each row in the row's words (each-row: as preview gave it) or
 // said once for the sheet (once: Writer.SheetWarnings), and reports the
 // list's files' size and when the page showed its first page and had
-// loaded the whole list (its firstPageMs and readyMs), averaged.
+// loaded the whole list (its firstPageMs and readyMs) and the tab's
+// live JavaScript heap then (galleryLiveHeap), averaged.
 func BenchmarkGalleryLoadBlankColumn(b *testing.B) {
 	for _, once := range []bool{false, true} {
 		name := map[bool]string{false: "each-row", true: "once"}[once]
@@ -151,17 +155,33 @@ func BenchmarkGalleryLoadBlankColumn(b *testing.B) {
 				}
 			}
 			br := chromium.Start(b, 10*time.Minute, 1400, 900)
-			var first, ready float64
+			var first, ready, heap float64
 			for b.Loop() {
 				br.Do(b, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
 					chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 				ms := chromium.Get(b, br, "timings", chromedp.Evaluate[[]float64](`[Number(document.body.dataset.firstPageMs), Number(document.body.dataset.readyMs)]`))
 				first += ms[0]
 				ready += ms[1]
+				heap += galleryLiveHeap(b, br)
 			}
 			b.ReportMetric(float64(size)/1e6, "MB/list")
+			b.ReportMetric(heap/float64(b.N)/1e6, "MB-heap")
 			b.ReportMetric(first/float64(b.N), "first-page-ms")
 			b.ReportMetric(ready/float64(b.N), "ready-ms")
 		})
 	}
+}
+
+// galleryLiveHeap is the JavaScript heap b's tab uses after a garbage
+// collection, in bytes: what the page keeps of what it loaded.
+func galleryLiveHeap(tb testing.TB, b *chromium.Browser) float64 {
+	tb.Helper()
+	if _, err := chromedp.Call(b.Ctx, heapprofiler.CollectGarbage, cdp.Empty{}); err != nil {
+		tb.Fatalf("collecting the tab's garbage: %v", err)
+	}
+	u, err := chromedp.Call(b.Ctx, runtime.GetHeapUsage, cdp.Empty{})
+	if err != nil {
+		tb.Fatalf("the tab's heap: %v", err)
+	}
+	return u.UsedSize
 }

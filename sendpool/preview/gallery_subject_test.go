@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/tidings/tidings/render/chromium"
@@ -121,6 +122,61 @@ func TestGalleryListSubjectFits(t *testing.T) {
 		}
 	}
 	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}
+
+// TestGalleryListSubjectTurned: a subject cut on a phone held upright
+// (380 pixels), "Hello" and a Hebrew sentence, is laid out in the
+// direction of most of its letters; turned (820 pixels), where it fits,
+// it reads as the message's heading does, Hello first, on the left. The
+// list's lines were measured once, when drawn, and the subject kept the
+// cut line's layout: "…, Hello", right to left.
+func TestGalleryListSubjectTurned(t *testing.T) {
+	t.Parallel()
+	const subject = "Hello \u05d3\u05d5\u05d3 \u05db\u05d4\u05df, \u05d4\u05d4\u05d6\u05de\u05e0\u05d4 \u05e9\u05dc\u05da \u05de\u05d5\u05db\u05e0\u05d4 \u05dc\u05d0\u05d9\u05e1\u05d5\u05e3 \u05d1\u05d3\u05dc\u05e4\u05e7 \u05d4\u05e7\u05d5\u05e4\u05d4" // דוד כהן, ההזמנה שלך מוכנה לאיסוף בדלפק הקופה
+	dir := filepath.Join(t.TempDir(), "preview")
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := galleryTestMail{row: 2, key: "r@example.org", fromAddr: "news@acme.example", toAddr: "r@example.org", subject: subject, text: "Hello\r\n"}.message(t)
+	if err := w.WriteMessage(context.Background(), m, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b := chromium.Start(t, 60*time.Second, 1400, 900)
+	phone := func(width, height int64) {
+		t.Helper()
+		if _, err := chromedp.Call(b.Ctx, emulation.SetDeviceMetricsOverride,
+			emulation.SetDeviceMetricsOverrideParams{Width: width, Height: height, DeviceScaleFactor: 1, Mobile: true}); err != nil {
+			t.Fatalf("a phone's screen: %v", err)
+		}
+	}
+	phone(380, 820)
+	b.Do(t, "load index.html",
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	const laidOut = `(function () {
+		var box = document.querySelector('#rows .row-subject'), text = box.firstChild;
+		var at = function (from, to) { var r = document.createRange(); r.setStart(text, from); r.setEnd(text, to); return r.getBoundingClientRect(); };
+		return (box.scrollWidth > box.clientWidth ? 'cut, ' : 'fits, ') + (at(0, 5).left < at(6, 9).left ? 'Hello first' : 'Hello after the name');
+	})()`
+	if got := chromium.Get(t, b, "upright", chromedp.Evaluate[string](laidOut)); got != "cut, Hello after the name" {
+		t.Fatalf("upright, the subject %q in the list: %s, want cut, in the direction of most of its letters", subject, got)
+	}
+	phone(820, 380)
+	// The page lays its list out anew when the window changes: wait for
+	// the subject to read as the heading does (10 s, then say how it reads).
+	ctx, cancel := context.WithTimeout(b.Ctx, 10*time.Second)
+	defer cancel()
+	if _, err := chromedp.Poll[chromedp.Void](laidOut+` === 'fits, Hello first'`)(ctx, chromedp.FromContext(ctx).Target); err != nil {
+		got := chromium.Get(t, b, "turned", chromedp.Evaluate[string](laidOut))
+		t.Errorf("turned, the subject %q in the list: %s, want it laid out as the heading, Hello first", subject, got)
+	}
+	for _, p := range b.Problems() {
 		t.Errorf("browser reported %s", p)
 	}
 }

@@ -194,7 +194,9 @@ func (w *Writer) Skipped(m *render.Message, status sendpool.Status, detail strin
 // which covered (nil: none) reports true says again what one of them
 // says (a column blank in every row, in each row's words) and is left
 // out of the row's list, and a row left with none is not counted as
-// warned. Called before Close; a second call replaces the first.
+// warned. Close calls covered once for each warning of each row, one
+// call at a time, after every row was given. Called before Close; a
+// second call replaces the first.
 func (w *Writer) SheetWarnings(words []string, covered func(row int, warning string) bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

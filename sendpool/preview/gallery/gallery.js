@@ -89,12 +89,13 @@
   // all of them were, and a short subject that fits, "Hello דוד כהן,",
   // read "דוד כהן, Hello" in the list, right to left, where the message's
   // heading, as a mail program, showed it left to right. Measured all
-  // first, then set, for one layout.
+  // first (each in the heading's layout: the width is the same), then
+  // set, for one layout. Again when the window's width changes (a phone
+  // turned): a line cut upright fits turned, and kept the cut's layout.
   function cutLines(list) {
-    var lines = list.querySelectorAll('[data-most]'), cut = [];
-    for (var i = 0; i < lines.length; i++) {
-      if (lines[i].scrollWidth > lines[i].clientWidth) { cut.push(lines[i]); }
-    }
+    var lines = Array.prototype.slice.call(list.querySelectorAll('[data-most]'));
+    lines.forEach(function (e) { if (e.dir !== 'auto') { e.dir = 'auto'; } });
+    var cut = lines.filter(function (e) { return e.scrollWidth > e.clientWidth; });
     cut.forEach(function (e) { e.dir = e.dataset.most; });
   }
 
@@ -982,6 +983,15 @@
 
   [$('frame-desktop'), $('frame-phone')].forEach(function (f) {
     f.addEventListener('load', function () { fitFrame(f); });
+  });
+
+  // The list's lines measured again when the window's width changes (a
+  // phone turned): a height's alone (its keyboard shown) cuts none anew.
+  var laidOutWidth = window.innerWidth;
+  window.addEventListener('resize', function () {
+    if (window.innerWidth === laidOutWidth) { return; }
+    laidOutWidth = window.innerWidth;
+    cutLines($('rows'));
   });
 
   // Keyboard: ↑/↓ or k/j move through the visible rows.
