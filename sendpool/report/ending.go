@@ -49,9 +49,12 @@ type Ending struct {
 	// went through every row it set out to send and every row is sent
 	// or settled (Summary.OK; the exit code 0 of tidings report). False
 	// for every other kind (running, interrupted, stopped, killed,
-	// refused, limit, daily_cap, none) and for a finished send that left
-	// rows failed, unknown, deferred, owing, invalid or not attempted.
-	// Always written, so a script pages on `jq -e .ending.ok` failing.
+	// refused, limit, daily_cap, none), for a finished send that left
+	// rows failed, unknown, deferred, owing, invalid or not attempted, and
+	// for a send in which the server refused some recipients of a message
+	// for good while it took the others (EndFacts.RcptRefused: send exits
+	// 1 for them, though their rows count as sent). Always written, so a
+	// script pages on `jq -e .ending.ok` failing, as on send's exit code.
 	OK bool `json:"ok"`
 	// WrittenAt is when the report was written (RFC 3339 in UTC): a
 	// script that started a command at T reads a report not written
@@ -85,6 +88,11 @@ type EndFacts struct {
 	// CapNext is when send.daily_cap lets the next message go once
 	// Summary.CapLeft have gone (zero: not known).
 	CapNext time.Time
+	// RcptRefused counts the messages of the send writing the report
+	// that reached some recipients while the server refused others for
+	// good (plan.Plan.Refused): their rows count as sent, but that send
+	// exits 1 for them, and its ending is not OK. 0 for tidings report.
+	RcptRefused int
 	// Now is when the report is written.
 	Now time.Time
 }
@@ -118,6 +126,8 @@ func (s Summary) Ending(f EndFacts) Ending {
 		e.Kind, e.Words, e.Next = EndLimit, cmp.Or(s.LimitDetail, f.HeldFor), again+" sends "+s.sends(n, false)
 	case f.NoRun:
 		e.Kind, e.Words, e.Next = EndNone, "no send has run yet", again+" sends "+them(s.NotReached)
+	case s.OK() && f.RcptRefused > 0:
+		e.Kind, e.Words = EndFinished, "every row sent or settled, but "+Plural(f.RcptRefused, "message")+" reached some recipients while the server refused others for good (their rows count as sent; send's summary names them)"
 	case s.OK():
 		e.Kind, e.Words, e.OK = EndFinished, "every row sent or settled", true
 	default:
