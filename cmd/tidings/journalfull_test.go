@@ -36,7 +36,8 @@ func (f *fullJournal) Write(b []byte) (int, error) {
 // full disk: report and the next send told it as "a lost connection, a
 // crash or a second Ctrl-C" and the send as killed by kill -9. The
 // closing error now says to free space and which command to run, and
-// that row 2 stays unknown, --resend-unknown sending it twice.
+// that row 2 stays unknown, --resend-unknown sending it twice; the
+// words after it name a full disk among the causes.
 func TestSendJournalFullDisk(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t)
@@ -60,11 +61,12 @@ func TestSendJournalFullDisk(t *testing.T) {
 		}
 	}
 	o, e, code := runCLI(t, "report", camp)
-	if code != exitSomeFailed || !strings.Contains(o, "1 unknown: ") {
-		t.Errorf("report: code %d, want 1, row 2 unknown\n%s%s", code, o, e)
+	if code != exitSomeFailed || !strings.Contains(o, "1 unknown: ") || !strings.Contains(o, "a journal that could not record the reply, as on a full disk") ||
+		!strings.Contains(o, "last send: killed: ") || !strings.Contains(o, "its journal could no longer be written (a full disk") {
+		t.Errorf("report: code %d, want 1, row 2 unknown and a full disk among the causes\n%s%s", code, o, e)
 	}
 	o, e, code = runCLI(t, "send", "--yes", camp)
-	if code != exitSomeFailed || srv.Received("user000@example.com") != 1 {
-		t.Errorf("send again: code %d, want 1, row 2 unknown, not sent again\n%s%s", code, o, e)
+	if code != exitSomeFailed || !strings.Contains(o, "none could be recorded: a lost connection, a crash, a second Ctrl-C, a full disk") || srv.Received("user000@example.com") != 1 {
+		t.Errorf("send again: code %d, want 1, row 2 unknown for a full disk perhaps, not sent again\n%s%s", code, o, e)
 	}
 }

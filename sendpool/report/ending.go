@@ -170,11 +170,11 @@ func (f EndFacts) KilledWords() string {
 }
 
 // killedWords are the words of an EndKilled ending.
-const killedWords = "the last send ended without recording how: it was killed outright (kill -9, the OOM killer) or its machine stopped; the messages it had handed over are unknown"
+const killedWords = "the last send ended without recording how: it was killed outright (kill -9, the OOM killer), its machine stopped, or its journal could no longer be written (a full disk: that send's closing error said so); the messages it had handed over are unknown"
 
 // killedShortWords are the words of an EndKilled ending of a send killed
 // between two messages, or before the first (EndFacts.Short).
-const killedShortWords = "the last send ended before it went through the rows it set out to send, without recording how: it was killed outright (kill -9, the OOM killer) or its machine stopped, between two messages or before the first"
+const killedShortWords = "the last send ended before it went through the rows it set out to send, without recording how: it was killed outright (kill -9, the OOM killer), its machine stopped, or its journal could no longer be written (a full disk: that send's closing error said so), between two messages or before the first"
 
 // killedNext is the Next of an EndKilled ending, again the command that
 // sends the rest: the rows left (not attempted, deferred), and with
