@@ -52,8 +52,10 @@ type Ending struct {
 	// refused, limit, daily_cap, none), for a finished send that left
 	// rows failed, unknown, deferred, owing, invalid or not attempted, and
 	// for a send in which the server refused some recipients of a message
-	// for good while it took the others (EndFacts.RcptRefused: send exits
-	// 1 for them, though their rows count as sent). Always written, so a
+	// for good while it took the others (EndFacts.RcptRefused), or held
+	// back rows to send again as changed (Summary.AgainRevised, past
+	// --limit or daily_cap: limit, daily_cap): send exits 1 for them,
+	// though their rows count as sent. Always written, so a
 	// script pages on `jq -e .ending.ok` failing, as on send's exit code.
 	OK bool `json:"ok"`
 	// WrittenAt is when the report was written (RFC 3339 in UTC): a
@@ -124,6 +126,15 @@ func (s Summary) Ending(f EndFacts) Ending {
 	case s.Limited > 0 || sendpool.IsLimitUnsent(f.HeldFor) && s.NotReached > 0:
 		n := s.Limited + s.NotReached
 		e.Kind, e.Words, e.Next = EndLimit, cmp.Or(s.LimitDetail, f.HeldFor), again+" sends "+s.sends(n, false)
+	case s.AgainRevised > 0 && f.HeldFor != "":
+		// Rows sent before, to send again as changed (--resend-changed),
+		// that --limit or daily_cap held back: counted sent, no count
+		// above tells them, but the send exits 1 for them.
+		e.Kind, e.Words = EndLimit, f.HeldFor
+		if f.HeldFor == sendpool.CapUnsent {
+			e.Kind, e.Words = EndDailyCap, "daily_cap reached"
+		}
+		e.Next = again + " sends again the " + Plural(s.AgainRevised, "changed row") + " this send held back"
 	case f.NoRun:
 		e.Kind, e.Words, e.Next = EndNone, "no send has run yet", again+" sends "+them(s.NotReached)
 	case s.OK() && f.RcptRefused > 0:
