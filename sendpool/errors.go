@@ -537,6 +537,19 @@ func (e *StopError) Is(target error) bool { return target == e.Kind }
 
 func (e *StopError) Unwrap() error { return e.Err }
 
+// UnrecordedError is the journal's failure (Err) to record the result
+// of row Row's message, which the server may have taken: the journal
+// holds its attempt without a result, which reads back unknown. A run
+// stopped by it returns it inside a *StopError of ErrJournal.
+type UnrecordedError struct {
+	Row int
+	Err error
+}
+
+func (e *UnrecordedError) Error() string { return e.Err.Error() }
+
+func (e *UnrecordedError) Unwrap() error { return e.Err }
+
 // OneLine joins the lines of a multi-line reply text with spaces and
 // collapses runs of white space, for reports and messages.
 func OneLine(s string) string {

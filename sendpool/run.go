@@ -133,7 +133,7 @@ func (r *poolRun) stopFor(err error) {
 
 // journalFailed stops the run because recording row's result failed.
 func (r *poolRun) journalFailed(row int, err error) {
-	r.setStop(&StopError{Kind: ErrJournal, Detail: fmt.Sprintf("recording row %d", row), Err: err}, StopUnsent("the journal failed"))
+	r.setStop(&StopError{Kind: ErrJournal, Detail: fmt.Sprintf("recording row %d", row), Err: &UnrecordedError{Row: row, Err: err}}, StopUnsent("the journal failed"))
 }
 
 // stopWith stops the run for a *StopError of kind, with detail and the

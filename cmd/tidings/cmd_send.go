@@ -76,6 +76,9 @@ type sendOptions struct {
 	// retryDue carries the retries a part left waiting (its time ran
 	// out) to the next, which makes each when it is due (sendParts).
 	retryDue *sendpool.RetryDue
+	// journalFile, when set, is what the run's journal writes through
+	// (journal.Lock.SetFile): tests make it a full disk.
+	journalFile func(*os.File) journal.File
 }
 
 func newSendCommand(g *globalOptions) *cobra.Command {
@@ -178,7 +181,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if opts.sample != 0 || opts.rows != "" {
 		return &unusableError{errors.New("--sample and --rows choose the rows of a test send: add --test ADDRESS")}
 	}
-	defer func() { err = inputChangedAgain(err, path, opts) }()
+	defer func() { err = journalFailedAgain(inputChangedAgain(err, path, opts), path, opts) }()
 	if !opts.yes && !onTerminal(g) {
 		// Refused before the preflight renders every row for a question
 		// nobody can answer, whatever is left to send.
@@ -553,7 +556,7 @@ func printUnknown(g *globalOptions, unknown []report.Row, n int) {
 	if n == 0 {
 		return
 	}
-	fmt.Fprintf(g.stdout, "%s an unknown outcome from an earlier run (the message went and no reply came: a lost connection, a crash or a second Ctrl-C); they are not sent again unless --resend-unknown:\n", hasHave(n, "recipient"))
+	fmt.Fprintf(g.stdout, "%s an unknown outcome from an earlier run (the message went and no reply came, or none could be recorded: a lost connection, a crash, a second Ctrl-C, a full disk); they are not sent again unless --resend-unknown:\n", hasHave(n, "recipient"))
 	for i, r := range unknown {
 		if i == 20 {
 			fmt.Fprintf(g.stdout, "  … and %d more (see report.csv)\n", n-20)
@@ -735,6 +738,9 @@ func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpoo
 	run.ToSend = min(allow.N, pl.ToSend)
 	if held.Detail != "" {
 		run.Held, run.HeldFor = pl.ToSend-allow.N, held.Detail
+	}
+	if opts.journalFile != nil {
+		lock.SetFile(opts.journalFile)
 	}
 	w, err := journal.Open(setup, lock, run)
 	if err != nil {

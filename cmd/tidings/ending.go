@@ -76,7 +76,8 @@ func revisedHeld(pl *plan.Plan, allow plan.Allowance) int {
 func (e *sendEnd) ending(sum report.Summary) report.Ending {
 	e.fill(&sum)
 	_, _, next := e.capRoom(sum.NotAttempted)
-	return sum.Ending(report.EndFacts{HeldFor: heldBackNote(e.allow, e.pl.ToSend, e.opts), CapNext: next, Now: e.opts.now()})
+	_, refused := e.pl.Refused()
+	return sum.Ending(report.EndFacts{HeldFor: heldBackNote(e.allow, e.pl.ToSend, e.opts), CapNext: next, RcptRefused: refused, Now: e.opts.now()})
 }
 
 // reportEnd notes in sum what report's summary says beyond its rows'

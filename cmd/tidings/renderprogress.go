@@ -77,10 +77,11 @@ func (r *renderProgress) writeLines(g *globalOptions, start time.Time, tick <-ch
 	}
 }
 
-// line words how far the rendering got after elapsed.
+// line words how far the rendering got after elapsed, the time as the
+// delivery's line gives it (roughDuration).
 func (r *renderProgress) line(elapsed time.Duration) string {
 	return fmt.Sprintf("rendering: %d messages rendered, %s so far; the first message leaves once every row is checked",
-		r.rendered.Load(), max(elapsed, 0).Round(time.Second))
+		r.rendered.Load(), roughDuration(max(elapsed, 0)))
 }
 
 // Stop ends the lines, once the last is written.

@@ -22,11 +22,11 @@ func TestSendSaysRendering(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t)
 	t0 := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
-	send := func(quiet bool) string {
+	send := func(quiet bool, in time.Duration) string {
 		t.Helper()
 		camp := sendCampaign(t, srv, 4, "")
 		tick := make(chan time.Time, 1)
-		tick <- t0.Add(30 * time.Second)
+		tick <- t0.Add(in)
 		var out, errOut bytes.Buffer
 		g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(), quiet: quiet}
 		clock := progressClock{tick: make(chan time.Time), render: tick, now: func() time.Time { return t0 }}
@@ -36,10 +36,15 @@ func TestSendSaysRendering(t *testing.T) {
 		return errOut.String()
 	}
 	line := regexp.MustCompile(`(?m)^rendering: [0-4] messages rendered, 30s so far; the first message leaves once every row is checked$`)
-	if got := send(false); !line.MatchString(got) {
+	if got := send(false, 30*time.Second); !line.MatchString(got) {
 		t.Errorf("stderr has no line of the rendering:\n%s", got)
 	}
-	if got := send(true); strings.Contains(got, "rendering:") {
+	// Past an hour the time reads as the delivery's line reads it, to
+	// the minute: it read 1h10m5s.
+	if got := send(false, time.Hour+10*time.Minute+5*time.Second); !strings.Contains(got, " messages rendered, 1h10m so far;") {
+		t.Errorf("an hour in, the rendering's line does not read as the delivery's:\n%s", got)
+	}
+	if got := send(true, 30*time.Second); strings.Contains(got, "rendering:") {
 		t.Errorf("--quiet: stderr has a line of the rendering:\n%s", got)
 	}
 }

@@ -45,6 +45,20 @@ func TestReportJSONEndingOK(t *testing.T) {
 	if b := raw(failed); !strings.Contains(b, `"ok":false`) && !strings.Contains(b, `"ok": false`) {
 		t.Errorf("report.json leaves ok out when false:\n%.600s", b)
 	}
+	// A Cc refused for good while the To took the message: the row counts
+	// as sent, but send exits 1 for it, and ok says as much; tidings
+	// report, which exits 0 for the row, writes ok true.
+	partly := sendCampaign(t, refusing, 0, "cc: '{{.cc}}'\n")
+	setSheet(t, partly, "email,name,cc\nann@example.com,Ann,user001@example.com\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", partly); code != exitSomeFailed {
+		t.Fatalf("a Cc refused for good: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	if e := readReportJSON(t, partly).Ending; e.OK || e.Kind != "finished" || !strings.Contains(e.Words, "1 message reached some recipients while the server refused others for good") {
+		t.Errorf("a Cc refused for good: ending %+v, want finished, not ok, naming it", *e)
+	}
+	if out, errOut, code := runCLI(t, "report", partly); code != exitOK || !readReportJSON(t, partly).Ending.OK {
+		t.Errorf("report after a Cc refused for good: code %d, ending %+v, want 0 and ok\n%s%s", code, *readReportJSON(t, partly).Ending, out, errOut)
+	}
 	bad := sendCampaign(t, smtptest.NewServer(t), 3, "")
 	setSheet(t, bad, "email,name\nuser000@example.com,User 0\nbad-address,Bad\n")
 	if out, errOut, code := runCLI(t, "send", "--yes", bad); code != exitSomeFailed {

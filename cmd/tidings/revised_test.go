@@ -247,6 +247,11 @@ func TestRevisedResendLimited(t *testing.T) {
 		!strings.Contains(out, "1 row changed since its message went out, not sent again (listed above)") {
 		t.Errorf("send --resend-changed --limit 1: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
+	// report.json says it too: a script paging on ok read ok true,
+	// "every row sent or settled", beside the exit code 1.
+	if e := readReportJSON(t, camp).Ending; e.OK || e.Kind != "limit" || !strings.Contains(e.Next, "sends again the 1 changed row this send held back") {
+		t.Errorf("send --resend-changed --limit 1: report.json's ending %+v, want limit, not ok", *e)
+	}
 	if out, errOut, code = runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, "1 row changed since its message went out, and is not sent again: row 3 (2): amount.") {
 		t.Errorf("send after it: code %d\n%s%s", code, out, errOut)
 	}

@@ -2,10 +2,13 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
@@ -183,4 +186,26 @@ func againVerb(a againFlags) string {
 		words = append(words, "--concurrency", strconv.Itoa(a.concurrency))
 	}
 	return strings.Join(words, " ")
+}
+
+// journalFailedAgain is err, when the journal failed (sendpool.ErrJournal:
+// a full disk), with what to do next after its words: free space (or
+// make the journal writable), then the command that sends the rows left;
+// and, when it failed to record a row's result
+// (sendpool.UnrecordedError), that the row reads unknown from then on,
+// its message perhaps taken, which --resend-unknown would send a second
+// time. err as it is otherwise.
+func journalFailedAgain(err error, file string, opts sendOptions) error {
+	if !errors.Is(err, sendpool.ErrJournal) {
+		return err
+	}
+	fix := "once the journal can be written again"
+	if errors.Is(err, syscall.ENOSPC) {
+		fix = "free space on the disk it is on, then"
+	}
+	again := fix + " " + runAgain(file, opts) + " (it sends the rows this run did not)"
+	if ue := (*sendpool.UnrecordedError)(nil); errors.As(err, &ue) {
+		again += fmt.Sprintf("; row %d's result could not be recorded, so its message (which may have reached the server) is unknown from now on, not sent again: --resend-unknown would send it again, and its recipients may get it twice", ue.Row)
+	}
+	return &againError{err: err, again: again}
 }

@@ -84,6 +84,22 @@ type holder struct {
 type Lock struct {
 	dir string
 	f   *os.File
+	// wrap makes the File a Writer opened under the lock writes
+	// through of the journal's file (SetFile); nil: the file itself.
+	wrap func(*os.File) File
+}
+
+// SetFile has the Writers opened under l (Open) write their records
+// through wrap(f), f the journal's file, once their run record is
+// written: tests make it fail as a full disk does. Call it before Open.
+func (l *Lock) SetFile(wrap func(f *os.File) File) { l.wrap = wrap }
+
+// file is f as the Writers opened under l write through it (SetFile).
+func (l *Lock) file(f *os.File) File {
+	if l.wrap == nil {
+		return f
+	}
+	return l.wrap(f)
 }
 
 // AcquireLock takes the send lock of the campaign whose state folder is dir

@@ -42,7 +42,7 @@ const (
 // safe for concurrent use; the caller closes it (before releasing the Lock).
 type Writer struct {
 	path string
-	f    *os.File
+	f    File
 	reqs chan *request
 	done chan struct{}
 
@@ -58,6 +58,15 @@ type Writer struct {
 	testHookQueued func()
 	testHookBatch  func(n int)
 	testHookSpaced func(spaced bool)
+}
+
+// File is what a Writer appends its records through: the journal's
+// *os.File, or what Lock.SetFile made of it (tests: a full disk). Its
+// errors name the file, as an *os.File's (*fs.PathError) do.
+type File interface {
+	Write(b []byte) (int, error)
+	Sync() error
+	Close() error
 }
 
 type request struct {
@@ -136,7 +145,7 @@ func Open(ctx context.Context, lock *Lock, run Run) (*Writer, error) {
 	}
 	w := &Writer{
 		path: path,
-		f:    f,
+		f:    lock.file(f),
 		reqs: make(chan *request, 1024),
 		done: make(chan struct{}),
 	}
@@ -347,10 +356,11 @@ func (w *Writer) loop() {
 				buf = append(buf, r.line...)
 			}
 			start := time.Now()
+			// The errors are *fs.PathErrors: "write PATH: …".
 			if _, err := w.f.Write(buf); err != nil {
-				w.err = fmt.Errorf("journal: write %s: %w", w.path, err)
+				w.err = fmt.Errorf("journal: %w", err)
 			} else if err := w.f.Sync(); err != nil {
-				w.err = fmt.Errorf("journal: fsync %s: %w", w.path, err)
+				w.err = fmt.Errorf("journal: %w", err)
 			}
 			spaced := len(batch) >= busyBatch
 			next = time.Time{}

@@ -49,9 +49,14 @@ type Ending struct {
 	// went through every row it set out to send and every row is sent
 	// or settled (Summary.OK; the exit code 0 of tidings report). False
 	// for every other kind (running, interrupted, stopped, killed,
-	// refused, limit, daily_cap, none) and for a finished send that left
-	// rows failed, unknown, deferred, owing, invalid or not attempted.
-	// Always written, so a script pages on `jq -e .ending.ok` failing.
+	// refused, limit, daily_cap, none), for a finished send that left
+	// rows failed, unknown, deferred, owing, invalid or not attempted, and
+	// for a send in which the server refused some recipients of a message
+	// for good while it took the others (EndFacts.RcptRefused), or held
+	// back rows to send again as changed (Summary.AgainRevised, past
+	// --limit or daily_cap: limit, daily_cap): send exits 1 for them,
+	// though their rows count as sent. Always written, so a
+	// script pages on `jq -e .ending.ok` failing, as on send's exit code.
 	OK bool `json:"ok"`
 	// WrittenAt is when the report was written (RFC 3339 in UTC): a
 	// script that started a command at T reads a report not written
@@ -85,6 +90,11 @@ type EndFacts struct {
 	// CapNext is when send.daily_cap lets the next message go once
 	// Summary.CapLeft have gone (zero: not known).
 	CapNext time.Time
+	// RcptRefused counts the messages of the send writing the report
+	// that reached some recipients while the server refused others for
+	// good (plan.Plan.Refused): their rows count as sent, but that send
+	// exits 1 for them, and its ending is not OK. 0 for tidings report.
+	RcptRefused int
 	// Now is when the report is written.
 	Now time.Time
 }
@@ -116,8 +126,19 @@ func (s Summary) Ending(f EndFacts) Ending {
 	case s.Limited > 0 || sendpool.IsLimitUnsent(f.HeldFor) && s.NotReached > 0:
 		n := s.Limited + s.NotReached
 		e.Kind, e.Words, e.Next = EndLimit, cmp.Or(s.LimitDetail, f.HeldFor), again+" sends "+s.sends(n, false)
+	case s.AgainRevised > 0 && f.HeldFor != "":
+		// Rows sent before, to send again as changed (--resend-changed),
+		// that --limit or daily_cap held back: counted sent, no count
+		// above tells them, but the send exits 1 for them.
+		e.Kind, e.Words = EndLimit, f.HeldFor
+		if f.HeldFor == sendpool.CapUnsent {
+			e.Kind, e.Words = EndDailyCap, "daily_cap reached"
+		}
+		e.Next = again + " sends again the " + Plural(s.AgainRevised, "changed row") + " this send held back"
 	case f.NoRun:
 		e.Kind, e.Words, e.Next = EndNone, "no send has run yet", again+" sends "+them(s.NotReached)
+	case s.OK() && f.RcptRefused > 0:
+		e.Kind, e.Words = EndFinished, "every row sent or settled, but "+Plural(f.RcptRefused, "message")+" reached some recipients while the server refused others for good (their rows count as sent; send's summary names them)"
 	case s.OK():
 		e.Kind, e.Words, e.OK = EndFinished, "every row sent or settled", true
 	default:
@@ -160,11 +181,11 @@ func (f EndFacts) KilledWords() string {
 }
 
 // killedWords are the words of an EndKilled ending.
-const killedWords = "the last send ended without recording how: it was killed outright (kill -9, the OOM killer) or its machine stopped; the messages it had handed over are unknown"
+const killedWords = "the last send ended without recording how: it was killed outright (kill -9, the OOM killer), its machine stopped, or its journal could no longer be written (a full disk: that send's closing error said so); the messages it had handed over are unknown"
 
 // killedShortWords are the words of an EndKilled ending of a send killed
 // between two messages, or before the first (EndFacts.Short).
-const killedShortWords = "the last send ended before it went through the rows it set out to send, without recording how: it was killed outright (kill -9, the OOM killer) or its machine stopped, between two messages or before the first"
+const killedShortWords = "the last send ended before it went through the rows it set out to send, without recording how: it was killed outright (kill -9, the OOM killer), its machine stopped, or its journal could no longer be written (a full disk: that send's closing error said so), between two messages or before the first"
 
 // killedNext is the Next of an EndKilled ending, again the command that
 // sends the rest: the rows left (not attempted, deferred), and with

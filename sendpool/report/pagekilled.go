@@ -14,7 +14,7 @@ type sendRunEnd struct {
 // killedEarlierWords are the run table's stop of a send run killed
 // outright that a later send run followed: killedWords speak of the last
 // send, which it is not.
-const killedEarlierWords = "this run ended without recording how: it was killed outright (kill -9, the OOM killer) or its machine stopped; a later send went on"
+const killedEarlierWords = "this run ended without recording how: it was killed outright (kill -9, the OOM killer), its machine stopped, or its journal could no longer be written (a full disk); a later send went on"
 
 // noteFinal counts a result of the current send run towards its final
 // results, as journal.State.EndedShort counts them (journal.Result.Final).

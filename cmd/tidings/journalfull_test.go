@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// fullJournal is a journal file on a disk that fills up with the first
+// record of a message the server took (its "sent" result): that write,
+// and every one after it, fails with ENOSPC, as on a full tmpfs.
+type fullJournal struct {
+	*os.File
+	full bool
+}
+
+func (f *fullJournal) Write(b []byte) (int, error) {
+	if f.full = f.full || bytes.Contains(b, []byte(`"status":"sent"`)); f.full {
+		return 0, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+	}
+	return f.File.Write(b)
+}
+
+// TestSendJournalFullDisk: the disk of the state folder filled up while
+// a send recorded the result of row 2's message, which the server had
+// taken. The send exited 2 naming the journal's path twice, with no
+// next step, and nothing said afterwards that row 2 is unknown for a
+// full disk: report and the next send told it as "a lost connection, a
+// crash or a second Ctrl-C" and the send as killed by kill -9. The
+// closing error now says to free space and which command to run, and
+// that row 2 stays unknown, --resend-unknown sending it twice; the
+// words after it name a full disk among the causes.
+func TestSendJournalFullDisk(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	// One row: with more, the next row's attempt, which the full disk
+	// fails too, may stop the run first (its error is then the one told).
+	camp := sendCampaign(t, srv, 1, "send: {concurrency: 1}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	opts := sendOptions{yes: true, journalFile: func(f *os.File) journal.File { return &fullJournal{File: f} }}
+	err := runSend(context.Background(), opts, g, camp)
+	if !errors.Is(err, syscall.ENOSPC) || exitCode(err) != exitUnusable {
+		t.Fatalf("send: %v (exit %d), want ENOSPC, exit 2\n%s%s", err, exitCode(err), out.String(), errOut.String())
+	}
+	path := filepath.Join(filepath.Dir(camp), ".tidings", "t", journal.FileName)
+	for _, want := range []string{
+		"journal failed: recording row 2: journal: write " + path + ": no space left on device; ",
+		"free space on the disk it is on, then run again: tidings send --yes " + camp,
+		"row 2's result could not be recorded, so its message (which may have reached the server) is unknown from now on",
+		"--resend-unknown would send it again, and its recipients may get it twice",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("send's error lacks %q:\n%v", want, err)
+		}
+	}
+	o, e, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed || !strings.Contains(o, "1 unknown: ") || !strings.Contains(o, "a journal that could not record the reply, as on a full disk") ||
+		!strings.Contains(o, "last send: killed: ") || !strings.Contains(o, "its journal could no longer be written (a full disk") {
+		t.Errorf("report: code %d, want 1, row 2 unknown and a full disk among the causes\n%s%s", code, o, e)
+	}
+	o, e, code = runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed || !strings.Contains(o, "none could be recorded: a lost connection, a crash, a second Ctrl-C, a full disk") || srv.Received("user000@example.com") != 1 {
+		t.Errorf("send again: code %d, want 1, row 2 unknown for a full disk perhaps, not sent again\n%s%s", code, o, e)
+	}
+}
