@@ -13,7 +13,6 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1538,24 +1537,18 @@ func displayList(list []mailbox) string {
 	return strings.Join(parts, ", ")
 }
 
-// recipients lists the envelope recipients: To, Cc, then Bcc, each
-// mailbox once (mailboxKey), as it is written first.
+// recipients lists the envelope recipients: To, Cc, then Bcc, as
+// written. Each mailbox is in lists once: every caller passes lists
+// dropRepeats kept, which leaves out a mailbox given again.
 func recipients(lists ...[]mailbox) []string {
 	n := 0
 	for _, l := range lists {
 		n += len(l)
 	}
-	var out, keys []string
+	out := make([]string, 0, n)
 	for _, l := range lists {
 		for _, mb := range l {
-			if n == 1 { // the common case: nothing to compare
-				return []string{mb.spec()}
-			}
-			k := mailboxKey(mb)
-			if !slices.Contains(keys, k) {
-				keys = append(keys, k)
-				out = append(out, mb.spec())
-			}
+			out = append(out, mb.spec())
 		}
 	}
 	return out
