@@ -139,7 +139,8 @@ func SheetNote(s Sheet) string {
 }
 
 // SheetEncoding says which encoding a CSV sheet s is read in and what
-// chose it, for the line check and preview print before their summary:
+// chose it, for the line check and preview print before their summary,
+// and send and send --test before their plan:
 // `class.csv is read as gbk (Chinese Windows), as recipients.encoding
 // says`, or `as its byte order mark says` (UTF-16, or a mark that wins
 // over the setting). It is "" for a workbook and for UTF-8 that nothing

@@ -51,6 +51,9 @@ func textHint(data []byte, line, col int, msg string) string {
 		value = strings.TrimSpace(value[:i])
 	}
 	path := settingPath(lines, line, indent, key)
+	if path == "" {
+		return ""
+	}
 	valueCol := strings.Index(l, value) + 1
 	if col > valueCol && valueCol > 0 {
 		// The setting takes a list; one of its items is the list or
@@ -127,6 +130,7 @@ func settingPath(lines [][]byte, line, indent int, key string) string {
 			continue
 		}
 		k, _, ok := strings.Cut(t, ":")
+		k = unquoteKey(k)
 		if !ok || strings.ContainsAny(k, " \"'{[") {
 			return ""
 		}
@@ -134,6 +138,17 @@ func settingPath(lines [][]byte, line, indent int, key string) string {
 		below = in
 	}
 	return strings.Join(path, ".")
+}
+
+// unquoteKey is k, a key as a line writes it, without the quotes YAML
+// allows around it ("recipients", 'smtp'), when it holds none inside.
+func unquoteKey(k string) string {
+	for _, q := range []string{`"`, "'"} {
+		if len(k) > 2 && strings.HasPrefix(k, q) && strings.HasSuffix(k, q) && !strings.ContainsAny(k[1:len(k)-1], `"'`) {
+			return k[1 : len(k)-1]
+		}
+	}
+	return k
 }
 
 // lastKey is the last key of the dotted path.

@@ -10,7 +10,9 @@ import (
 // is told at its line, naming the setting by its dotted path and how to
 // write the value, not in the YAML decoder's words ("cannot unmarshal
 // []interface {} into Go struct field Campaign.Recipients of type
-// string"), and a secret's line is never quoted back.
+// string"), also below a key in quotes ("recipients":, which named no
+// setting: "campaign: : takes text"), and a secret's line is never
+// quoted back.
 func TestTextWrittenAsList(t *testing.T) {
 	for _, tt := range []struct {
 		yaml string
@@ -22,6 +24,7 @@ func TestTextWrittenAsList(t *testing.T) {
 		{strings.Replace(minimalCampaign, `subject: "{{.name}}, your digest"`, `subject: {a: 1}`, 1), 3,
 			`subject: takes text, and YAML reads a value in { } as a mapping: to keep the braces, put the value in quotes: subject: '{a: 1}'`},
 		{minimalCampaign + "  key: [email]\n", 7, `recipients.key: takes text, and YAML reads a value in [ ] as a list`},
+		{strings.Replace(minimalCampaign, "recipients:", `"recipients":`, 1) + "  key: [email]\n", 7, `recipients.key: takes text, and YAML reads a value in [ ] as a list`},
 		{minimalCampaign + "  only_blank: [[Bezahlt]]\n", 7,
 			`recipients.only_blank: each item is text, and YAML reads an item in [ ] as a list: leave the brackets out, or put the item in quotes to keep them`},
 		{minimalCampaign + "  only_filled: [Paid, {a: b}]\n", 7, `recipients.only_filled: each item is text, and YAML reads an item in { } as a mapping: leave the braces out`},

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/templates"
 )
 
 // addressLinesError is err, value's refusal of v, what the address
@@ -33,7 +34,7 @@ func addressLines(v string) bool {
 	lines := strings.FieldsFunc(v, func(r rune) bool { return r == '\r' || r == '\n' })
 	n := 0
 	for _, l := range lines {
-		if noAddress(l) {
+		if templates.NoAddress(l) {
 			continue
 		}
 		if list, aerr := parseList(l); aerr != nil || len(list) == 0 {

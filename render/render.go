@@ -13,12 +13,10 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
@@ -1085,16 +1083,8 @@ func fillIn(v string) string {
 	return fmt.Sprintf(": the cell holds %s, only separators and no address between them (write the address in their place, or take the row out)", clip(strings.TrimSpace(v)))
 }
 
-// noAddress reports whether v, a cell's value, gives no address: it is
-// blank or holds only the separators an address list may have between
-// addresses (, and ;) and white space, Unicode's too (isBlank: an
-// ideographic space typed beside a ; with a CJK input method).
-func noAddress(v string) bool {
-	return strings.TrimFunc(v, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) == ""
-}
-
 // blankAddress is the first column of row that to: reads which gives no
-// address (noAddress: blank, or only separators) and whose
+// address (templates.NoAddress: blank, or only separators) and whose
 // value, filled in, to: writes: the address to fill in; "" when there
 // is none: a blank name beside an address a condition leaves out
 // ({{if eq .Status "subscribed"}}{{address .Name .Email}}{{end}}) is
@@ -1102,7 +1092,7 @@ func noAddress(v string) bool {
 func (r *Renderer) blankAddress(row campaign.Row) string {
 	const probe = "blank@probe.invalid"
 	for _, c := range r.to.t.Columns() {
-		if !noAddress(row.Values[c]) {
+		if !templates.NoAddress(row.Values[c]) {
 			continue
 		}
 		filled := row
@@ -1156,7 +1146,7 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 		return nil, r.noRecipient(row)
 	}
 	if len(env.to) == 0 && !r.to.fixed {
-		col := r.to.t.ColumnWhere(row, noAddress)
+		col := r.to.t.ColumnWhere(row, templates.NoAddress)
 		return nil, r.rowErr(row, col, fmt.Errorf("render: %w, so the message would go to its %s alone%s", ErrEmptyTo, copyFields(env), fillIn(row.Values[col])))
 	}
 	sender := env.from[0]
@@ -1547,24 +1537,18 @@ func displayList(list []mailbox) string {
 	return strings.Join(parts, ", ")
 }
 
-// recipients lists the envelope recipients: To, Cc, then Bcc, each
-// mailbox once (mailboxKey), as it is written first.
+// recipients lists the envelope recipients: To, Cc, then Bcc, as
+// written. Each mailbox is in lists once: every caller passes lists
+// dropRepeats kept, which leaves out a mailbox given again.
 func recipients(lists ...[]mailbox) []string {
 	n := 0
 	for _, l := range lists {
 		n += len(l)
 	}
-	var out, keys []string
+	out := make([]string, 0, n)
 	for _, l := range lists {
 		for _, mb := range l {
-			if n == 1 { // the common case: nothing to compare
-				return []string{mb.spec()}
-			}
-			k := mailboxKey(mb)
-			if !slices.Contains(keys, k) {
-				keys = append(keys, k)
-				out = append(out, mb.spec())
-			}
+			out = append(out, mb.spec())
 		}
 	}
 	return out

@@ -56,12 +56,13 @@ func TestAddressLinesInCell(t *testing.T) {
 }
 
 // TestAddressTrailingSeparator: an email cell with a separator after the
-// address ("ann@x.example;", as Outlook copies one) makes one address
+// address ("ann@x.example;", as Outlook copies one, or beside an
+// ideographic space, as a CJK input method types it) makes one address
 // with the address function, as it does written alone in to:.
 func TestAddressTrailingSeparator(t *testing.T) {
 	for _, to := range []string{`"{{.email}}"`, `"{{address .name .email}}"`} {
 		e := setup(t, yamlWith(map[string]string{"to": to}), bodyFile, []string{"email", "name"})
-		for _, v := range []string{"ann@x.example;", " ann@x.example , ", "; ann@x.example"} {
+		for _, v := range []string{"ann@x.example;", " ann@x.example , ", "; ann@x.example", "ann@x.example\u3000;"} {
 			m, err := e.r.Render(row(2, "email", v, "name", "Ann"))
 			if err != nil || strings.Join(m.Recipients, " ") != "ann@x.example" {
 				t.Errorf("to %s, email %q: %v", to, v, err)
@@ -77,6 +78,7 @@ func TestAddressFunctionSeparatorsOnly(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"to": `"{{address .name .email}}"`}), bodyFile, []string{"email", "name"})
 	for _, tt := range []struct{ email, want string }{
 		{" ; ", `: address: ";": only separators (, or ;) and no address: write the address in the cell, or take the row out`},
+		{";\u3000;", `: address: ";\u3000;": only separators (, or ;) and no address: write the address in the cell, or take the row out`},
 		{"a@x.example\nb@x.example", `: address: "a@x.example\nb@x.example": more than one address: address takes one email`},
 	} {
 		_, err := e.r.Render(row(4, "email", tt.email, "name", "Ann"))

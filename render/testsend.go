@@ -30,6 +30,9 @@ const TestSubjectPrefix = "[TEST] "
 type testSend struct {
 	to  []mailbox
 	run string
+	// repeats are the addresses given again, left out of to
+	// (dropRepeats), for TestAddressWarnings.
+	repeats []repeat
 }
 
 // ErrTestAddress marks test addresses that cannot be used.
@@ -43,8 +46,8 @@ func parseTestSend(t *TestSend) (*testSend, error) {
 	if len(to) == 0 {
 		return nil, fmt.Errorf("render: %w: none given", ErrTestAddress)
 	}
-	lists, _ := dropRepeats([3][]mailbox{to}) // TestAddressWarnings tells of them
-	return &testSend{to: lists[0], run: t.Run}, nil
+	lists, reps := dropRepeats([3][]mailbox{to})
+	return &testSend{to: lists[0], run: t.Run, repeats: reps}, nil
 }
 
 // CheckTestAddresses returns the error New would give for to as
@@ -65,17 +68,22 @@ func TestAddressWarnings(to string) []string {
 	if err != nil {
 		return nil
 	}
-	all, _ := parseList(to)
-	_, reps := dropRepeats([3][]mailbox{all})
-	var out []string
-	for _, p := range reps {
-		if why := oneMailbox(p.m.spec(), p.first.spec()); why == "" {
-			out = append(out, fmt.Sprintf("%s is given twice: it gets one test message", p.m.spec()))
-		} else {
-			out = append(out, fmt.Sprintf("%s and %s are %s: it gets one test message", p.first.spec(), p.m.spec(), strings.TrimPrefix(why, ", ")))
-		}
+	out := make([]string, 0, len(t.repeats))
+	for _, p := range t.repeats {
+		out = append(out, testRepeatWarning(p))
 	}
 	return append(out, dotlessWarnings(recipients(t.to))...)
+}
+
+// testRepeatWarning tells of p, a test address given again: "me@x.de is
+// given twice", or, spelt otherwise, why the two are one mailbox
+// (oneMailbox).
+func testRepeatWarning(p repeat) string {
+	spec, first := p.m.spec(), p.first.spec()
+	if why := oneMailbox(spec, first); why != "" {
+		return fmt.Sprintf("%s and %s are %s: it gets one test message", first, spec, strings.TrimPrefix(why, ", "))
+	}
+	return fmt.Sprintf("%s is given twice: it gets one test message", spec)
 }
 
 // apply turns the row's envelope, subject and Message-ID into the test

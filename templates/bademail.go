@@ -29,7 +29,7 @@ func (e *badEmailError) Unwrap() error { return errBadEmail }
 // more than the address (a name, < > or a name before it), separators
 // alone (";"), or what AddressWords says of it.
 func emailWords(email string) string {
-	if strings.Trim(email, ",; \t") == "" {
+	if NoAddress(email) {
 		return "only separators (, or ;) and no address: write the address in the cell, or take the row out"
 	}
 	masked := maskQuoted(email)
@@ -55,6 +55,17 @@ func emailWords(email string) string {
 	// addr-spec does not.
 	return AddressWords(email, errors.New("mail: not an addr-spec"))
 }
+
+// NoAddress reports whether v, a cell's value or an email, gives no
+// address: it is blank or holds only separators (isSeparator). The one
+// rule for it: render's To of such a cell and the address function's
+// email both say so.
+func NoAddress(v string) bool { return strings.TrimFunc(v, isSeparator) == "" }
+
+// isSeparator reports whether r is one of the separators an address list
+// may have between addresses (, and ;) or white space, Unicode's too (an
+// ideographic space typed beside a ; with a CJK input method).
+func isSeparator(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }
 
 // afterName splits email into the name and the address, when it is a name and an address with a
 // space between them and none in the address ("Ann Lee ann@x.com");

@@ -360,11 +360,12 @@ var errEmptyEmail = errors.New("the email is empty")
 // UTF-8; render encodes them (RFC 2047). An email that is not exactly one
 // addr-spec is an error, so a value like "a@x>, <b@y" cannot add a recipient.
 // A separator at the email's end or start ("ann@x.com;", as Outlook copies
-// an address), which a list without address takes as no address, is
-// dropped: one left alone (";") is kept, an email no address is made of.
+// an address; isSeparator), which a list without address takes as no
+// address, is dropped: separators alone (";") are kept, an email no
+// address is made of (NoAddress).
 func fnAddress(name, email string) (string, error) {
 	email = strings.TrimSpace(email)
-	if t := strings.Trim(email, ",; \t"); t != "" {
+	if t := strings.TrimFunc(email, isSeparator); t != "" {
 		email = t
 	}
 	if email == "" {

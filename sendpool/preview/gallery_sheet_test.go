@@ -63,6 +63,9 @@ func TestGallerySheetWarnings(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, _ := galleryChunkWarnings(t, dir)
+	if len(rows) != 3 {
+		t.Fatalf("the list has %d rows, want 3", len(rows))
+	}
 	for _, r := range rows {
 		want := []string(nil)
 		if r.Row == 3 {

@@ -55,10 +55,7 @@ func (m *message) dsnText(ds *entity) (string, error) {
 	if ds.params["charset"] == "" && foreignLine(ds.body) { // one of its lines is
 		if cs := m.reportCharset(ds); cs != "" && readsASCII(cs) {
 			if s, ok := decodeLines(ds.body, cs); ok {
-				if len(s) > maxText {
-					s = strings.ToValidUTF8(s[:maxText], "")
-				}
-				return s, nil
+				return capText(s), nil
 			}
 		}
 	}

@@ -26,10 +26,15 @@ func (e *entity) text() (string, error) {
 	if e.mediaType == "text/html" {
 		s = htmlText(s)
 	}
+	return capText(s), nil
+}
+
+// capText is s cut to maxText bytes, a character cut in two left out.
+func capText(s string) string {
 	if len(s) > maxText {
 		s = strings.ToValidUTF8(s[:maxText], "")
 	}
-	return s, nil
+	return s
 }
 
 // decodeCharset converts b from charset to UTF-8. No charset, US-ASCII and
