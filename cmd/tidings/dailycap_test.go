@@ -290,7 +290,8 @@ func capAfter(next, now time.Time) string {
 // now; slots in steps (a test send an hour before the send) are said
 // step by step, how many in each, "tomorrow" once; slots back to back
 // over minutes, by when all may go; more messages than slots, that the
-// rest go on later days.
+// rest go on later days; each time the minute by which its slots have
+// opened, never one before.
 func TestCapWhen(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 12, 7, 9, 30, 0, 0, time.Local)
@@ -312,10 +313,14 @@ func TestCapWhen(t *testing.T) {
 		{at(23*time.Hour, 1), 1, "after 08:30" + zone + " tomorrow"},
 		{at(-time.Hour, 1), 1, "after 08:30" + zone},
 		{append(at(23*time.Hour+3*time.Second, 3), at(24*time.Hour-2*time.Minute+3*time.Second, 197)...), 400,
-			"3 after 08:30" + zone + " tomorrow, 197 after 09:28" + zone + ", others on later days"},
-		{append(at(23*time.Hour+3*time.Second, 3), at(24*time.Hour-2*time.Minute+3*time.Second, 197)...), 3, "after 08:30" + zone + " tomorrow"},
+			"3 after 08:31" + zone + " tomorrow, 197 after 09:29" + zone + ", others on later days"},
+		{append(at(23*time.Hour+3*time.Second, 3), at(24*time.Hour-2*time.Minute+3*time.Second, 197)...), 3, "after 08:31" + zone + " tomorrow"},
 		{append(at(23*time.Hour+3*time.Second, 3), at(24*time.Hour-2*time.Minute+3*time.Second, 197)...), 5,
-			"3 after 08:30" + zone + " tomorrow, 2 after 09:28" + zone},
+			"3 after 08:31" + zone + " tomorrow, 2 after 09:29" + zone},
+		// A slot opening at 08:30:03 is said "08:31", never "08:30": a
+		// send run at 08:30, as the words said, sent nothing.
+		{at(23*time.Hour+3*time.Second, 1), 1, "after 08:31" + zone + " tomorrow"},
+		{slices.Concat(at(23*time.Hour, 1), at(23*time.Hour+59*time.Second, 1)), 2, "after 08:31" + zone + " tomorrow"},
 		{spread, 200, "all 200 by 09:00" + zone + " tomorrow"},
 		{spread, 300, "200 by 09:00" + zone + " tomorrow, others on later days"},
 		{append(at(14*time.Hour, 1), at(16*time.Hour, 1)...), 2, "1 after 23:30" + zone + ", 1 after 01:30" + zone + " tomorrow"},

@@ -253,9 +253,10 @@ func nextSlot(next time.Time) string {
 // test send an hour before the send: at 16:54 only 3 may go), three at
 // most, the last taking the rest; ", others on later days" after them
 // when n is more than the slots; "" when there are none. Each time is
-// the local minute and zone (zoneWords): a step's first as it opens
-// ("after"), or its last rounded up ("by"); "tomorrow" on the first on
-// a later day than now.
+// the local minute and zone (zoneWords) by which all of a step's slots
+// have opened (capMinute), never one before: a step within one minute
+// "after" it, one over more "by" it; "tomorrow" on the first on a later
+// day than now.
 func capWhen(slots []time.Time, n int, now time.Time) string {
 	n = max(n, 1)
 	rest := n - len(slots)
@@ -267,10 +268,10 @@ func capWhen(slots []time.Time, n int, now time.Time) string {
 		if len(steps) > 1 || rest > 0 {
 			words = strconv.Itoa(s.n) + " "
 		}
-		at, by := s.first.Local().Truncate(time.Minute), s.last.Local().Add(time.Minute-1).Truncate(time.Minute)
+		at, by := s.first.Local().Truncate(time.Minute), capMinute(s.last)
 		switch {
 		case by.Sub(at) <= time.Minute:
-			words += "after " + clockWords(at, &day)
+			words += "after " + clockWords(by, &day)
 		case words == "":
 			words = fmt.Sprintf("all %d by %s", s.n, clockWords(by, &day))
 		default:
@@ -282,6 +283,13 @@ func capWhen(slots []time.Time, n int, now time.Time) string {
 		parts = append(parts, "others on later days")
 	}
 	return strings.Join(parts, ", ")
+}
+
+// capMinute is t, local, rounded up to the minute: the first minute a
+// person reading it may run send at and find t passed (a slot opening at
+// 16:54:03 is said "16:55": at 16:54 nothing would go).
+func capMinute(t time.Time) time.Time {
+	return t.Local().Add(time.Minute - time.Nanosecond).Truncate(time.Minute)
 }
 
 // capStep is a run of a cap's slots (capWhen) that open close together:
