@@ -233,13 +233,14 @@ func isRowProblem(err error) bool {
 	return ok
 }
 
-// nextSlot says when the daily cap lets the next message go ("" when it
-// does now).
-func nextSlot(next time.Time) string {
-	if next.IsZero() {
-		return ""
-	}
-	return "; the next slot opens at " + next.Local().Format(time.RFC3339)
+// capLater says when send.daily_cap (dailyCap: a rolling day of the
+// messages state holds) lets n messages go past those it lets go at now,
+// in capWhen's words ("after 16:55 UTC tomorrow", "3 after 16:55 UTC
+// tomorrow, 2 after 17:53 UTC"); "" when its window holds none (or
+// there is no cap). Every line that says when the cap lets messages go
+// says it so: report's summary, send --test's refusal.
+func capLater(state *journal.State, dailyCap, n int, now time.Time) string {
+	return capWhen(state.CapSlots(dailyCap, 24*time.Hour, now), n, now)
 }
 
 // capWhen says when send.daily_cap lets n messages go past those it

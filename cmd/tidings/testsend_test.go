@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -104,6 +105,15 @@ send: {daily_cap: 5}
 	out, errOut, code = runCLI(t, "send", "--test", "tester@qa.example", "--sample", "2", camp)
 	if code != exitSomeFailed || !strings.Contains(errOut, "daily_cap 5: 1 message may go now and the test has 2") {
 		t.Errorf("over the cap: code %d\n%s%s", code, out, errOut)
+	}
+	// It says when the test may go, as the cap's line of a send does
+	// (capWhen): when the first test message leaves the cap's day. It
+	// said no time while the cap had room for some, and a raw
+	// 2026-12-08T16:54:03Z while it had none (rev-eng37).
+	if m := regexp.MustCompile(`; the cap lets the rest go after (\d\d:\d\d) UTC\S*( tomorrow)?; nothing was sent`).FindStringSubmatch(errOut); m == nil {
+		t.Errorf("over the cap: no time in capWhen's words:\n%s", errOut)
+	} else if slots := state().CapSlots(5, 24*time.Hour, time.Now()); len(slots) == 0 || m[1] != capMinute(slots[0]).Format("15:04") {
+		t.Errorf("over the cap: the test may go after %s, want the first slot's minute, rounded up (%v)", m[1], slots)
 	}
 	if n := len(mp.Messages(t)); n != 4 {
 		t.Errorf("mailpit has %d messages after a refused test, want 4", n)
