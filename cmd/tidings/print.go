@@ -240,7 +240,8 @@ func isRowProblem(err error) bool {
 // there is no cap). Every line that says when the cap lets messages go
 // says it so: report's summary, send --test's refusal.
 func capLater(state *journal.State, dailyCap, n int, now time.Time) string {
-	return capWhen(state.CapSlots(dailyCap, 24*time.Hour, now), n, now)
+	room, _ := state.Quota(dailyCap, 24*time.Hour, now)
+	return capWhen(state.CapSlots(dailyCap, 24*time.Hour, now), n, room, now)
 }
 
 // capWhen says when send.daily_cap lets n messages go past those it
@@ -252,13 +253,17 @@ func capLater(state *journal.State, dailyCap, n int, now time.Time) string {
 // over more minutes, back to back; "3 after 16:54 UTC tomorrow, 197
 // after 17:52 UTC" when they open in steps more than capStepGap apart (a
 // test send an hour before the send: at 16:54 only 3 may go), three at
-// most, the last taking the rest; ", others on later days" after them
-// when n is more than the slots; "" when there are none. Each time is
+// most, the last taking the rest; after them, when n is more than the
+// slots, ", others on later days" while the cap lets none go now (room
+// 0: the others wait for the messages sent in the slots to leave the
+// cap's day), else ", others a day after those that go now" (the room's
+// messages leave the cap's day then, tomorrow too); "" when there are
+// no slots. Each time is
 // the local minute and zone (zoneWords) by which all of a step's slots
 // have opened (capMinute), never one before: a step within one minute
 // "after" it, one over more "by" it; "tomorrow" on the first on a later
 // day than now.
-func capWhen(slots []time.Time, n int, now time.Time) string {
+func capWhen(slots []time.Time, n, room int, now time.Time) string {
 	n = max(n, 1)
 	rest := n - len(slots)
 	steps := capSteps(slots[:min(n, len(slots))])
@@ -280,7 +285,11 @@ func capWhen(slots []time.Time, n int, now time.Time) string {
 		}
 		parts = append(parts, words)
 	}
-	if len(parts) > 0 && rest > 0 {
+	switch {
+	case len(parts) == 0 || rest <= 0:
+	case room > 0:
+		parts = append(parts, "others a day after those that go now")
+	default:
 		parts = append(parts, "others on later days")
 	}
 	return strings.Join(parts, ", ")
