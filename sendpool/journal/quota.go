@@ -61,15 +61,18 @@ func (s *State) Quota(limit int, window time.Duration, now time.Time) (left int,
 	if n+len(unknown) < limit {
 		return limit - n - len(unknown), time.Time{}
 	}
-	inWindow := s.inWindow(n, unknown)
+	inWindow := s.inWindow(n, limit, unknown)
 	return 0, sentAt(inWindow[len(inWindow)-limit]).Add(window)
 }
 
-// inWindow is the times (sentKey) of the n latest sent results and of
-// unknown, in order.
-func (s *State) inWindow(n int, unknown []uint32) []uint32 {
+// inWindow is the times (sentKey) of the latest limit of the window's
+// messages, the n latest sent results and unknown, with some older ones
+// (from unknown), in order: the latest limit of them are the window's.
+// It copies no more than limit sent results however many the window
+// holds (a million sent within the day, under a cap of 2,000).
+func (s *State) inWindow(n, limit int, unknown []uint32) []uint32 {
 	sent := s.sent.all()
-	in := slices.Concat(sent[len(sent)-n:], unknown)
+	in := slices.Concat(sent[len(sent)-min(n, limit):], unknown)
 	slices.Sort(in)
 	return in
 }
@@ -89,7 +92,7 @@ func (s *State) CapSlots(limit int, window time.Duration, now time.Time) []time.
 	}
 	since := now.Add(-window)
 	n, _ := s.SentSince(since)
-	in := s.inWindow(n, s.unknownSince(since))
+	in := s.inWindow(n, limit, s.unknownSince(since))
 	in = in[max(0, len(in)-limit):]
 	slots := make([]time.Time, len(in))
 	for i, k := range in {
