@@ -342,3 +342,24 @@ func TestTestSendSheetWarnings(t *testing.T) {
 		}
 	}
 }
+
+// TestTestSendOverCap: a send --test of more messages than daily_cap
+// lets go in a day never goes whole, so its refusal gives no time the
+// rest may go at: it said "the cap lets the rest go 1 after 18:20 UTC
+// tomorrow, others a day after those that go now", and at 18:20 it was
+// refused again (rev-eng37).
+func TestTestSendOverCap(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 5, "send: {concurrency: 1, daily_cap: 2}\n")
+	if out, errOut, code := runCLI(t, "send", "--test", "tester@example.com", "--sample", "1", camp); code != 0 {
+		t.Fatalf("send --test --sample 1: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "send", "--test", "tester@example.com", "--sample", "3", camp)
+	if code != exitSomeFailed || !strings.Contains(errOut, "daily_cap 2: 1 message may go now and the test has 3; nothing was sent") {
+		t.Errorf("a test over the cap: code %d, want %d and no time\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("the server has %d messages, want the first test's 1", n)
+	}
+}
