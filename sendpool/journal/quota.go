@@ -79,10 +79,12 @@ func (s *State) inWindow(n, limit int, unknown []uint32) []uint32 {
 
 // CapSlots is when a rolling cap of limit messages per window, at now,
 // lets each message go past those it lets go now (Room's left), in
-// order: the i-th opens as the window's (counted as Quota counts it)
-// oldest but one it still needs leaves it. They are as many as the
-// window holds, up to limit; the messages past them go a window later
-// still. Nil when limit <= 0 or the window holds none. A send an hour
+// order: the i-th a window after the i-th oldest of the latest limit
+// messages the window holds (counted as Quota counts them: unknown
+// outcomes too), when that one leaves it. They are as many as the
+// window holds, up to limit; the messages past them go a window after
+// those sent in the slots, or in Room's left. None (nil or empty) when
+// limit <= 0 or the window holds none. A send an hour
 // after a test send of 3 fills the window in two steps, and so the
 // slots open in two: 3, then the rest an hour later.
 func (s *State) CapSlots(limit int, window time.Duration, now time.Time) []time.Time {
