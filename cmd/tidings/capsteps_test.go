@@ -66,7 +66,7 @@ func TestDailyCapSlotsInSteps(t *testing.T) {
 		if m == nil {
 			t.Fatalf("%s: want the cap's line with its two steps:\n%s", run, out)
 		}
-		first := capResume(t, camp).Local()
+		first := capMinute(capResume(t, camp))
 		second, err := time.ParseInLocation("15:04", m[3], time.Local)
 		if err != nil {
 			t.Fatal(err)

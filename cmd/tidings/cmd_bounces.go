@@ -557,6 +557,12 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	}
 	printPolicyBounces(w, sum)
 	printUnapplied(w, c, sum, opts)
+	printBouncesDone(w, sum, opts)
+}
+
+// printBouncesDone is bounces' last line: what it did with the reports
+// it read (moved, deleted), or, in a dry run, that it did nothing.
+func printBouncesDone(w io.Writer, sum *bounces.Summary, opts bouncesOptions) {
 	switch {
 	case opts.dryRun && sum.Processed > 0 && opts.moveTo != "":
 		fmt.Fprintf(w, "dry run: nothing was recorded, written or moved (%s would be moved to %s)\n", report.Plural(sum.Processed, "report"), opts.moveTo)

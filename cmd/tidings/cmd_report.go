@@ -233,12 +233,11 @@ func capHolds(c *campaign.Campaign, state *journal.State, sum *report.Summary, n
 		return false, time.Time{}
 	}
 	left, next := state.Room(c.Send.DailyCap, 24*time.Hour, now)
-	slots := state.CapSlots(c.Send.DailyCap, 24*time.Hour, now)
 	if left > 0 {
-		sum.CapRoom(left, capWhen(slots, sum.NextSends()-left, now))
+		sum.CapRoom(left, capLater(state, c.Send.DailyCap, sum.NextSends()-left, now))
 		return false, next
 	}
-	sum.CapHolds(capWhen(slots, sum.NextSends(), now))
+	sum.CapHolds(capLater(state, c.Send.DailyCap, sum.NextSends(), now))
 	return true, next
 }
 

@@ -595,11 +595,9 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 		fmt.Fprintln(g.stdout, note)
 	}
 	if allow.Capped {
-		note := fmt.Sprintf("daily_cap %d: %d may go now, %d remain", c.Send.DailyCap, allow.N, pl.ToSend-allow.N)
-		if !allow.Next.IsZero() { // the window is full already
-			note += "; the next slot opens at " + allow.Next.Local().Format(time.RFC3339)
-		}
-		fmt.Fprintln(g.stdout, note)
+		// (allow.Next is zero: the cap lets some go; the summary says
+		// when it lets the rest.)
+		fmt.Fprintf(g.stdout, "daily_cap %d: %d may go now, %d remain\n", c.Send.DailyCap, allow.N, pl.ToSend-allow.N)
 	}
 	printRevisedHeld(g.stdout, pl, allow, again)
 }

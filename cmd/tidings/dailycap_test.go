@@ -282,7 +282,7 @@ func TestDailyCapSummaryOneLine(t *testing.T) {
 // capAfter is the time capWhen gives a slot at next alone, the words
 // after its "after": "08:30 UTC tomorrow".
 func capAfter(next, now time.Time) string {
-	return strings.TrimPrefix(capWhen([]time.Time{next}, 1, now), "after ")
+	return strings.TrimPrefix(capWhen([]time.Time{next}, 1, 0, now), "after ")
 }
 
 // TestCapWhen: the time the cap's line gives is the next slot's local
@@ -290,7 +290,8 @@ func capAfter(next, now time.Time) string {
 // now; slots in steps (a test send an hour before the send) are said
 // step by step, how many in each, "tomorrow" once; slots back to back
 // over minutes, by when all may go; more messages than slots, that the
-// rest go on later days.
+// rest go on later days; each time the minute by which its slots have
+// opened, never one before.
 func TestCapWhen(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 12, 7, 9, 30, 0, 0, time.Local)
@@ -306,24 +307,34 @@ func TestCapWhen(t *testing.T) {
 		slots []time.Time
 		n     int
 		want  string
+		room  int
 	}{
-		{nil, 5, ""},
-		{at(2*time.Hour, 1), 1, "after 11:30" + zone},
-		{at(23*time.Hour, 1), 1, "after 08:30" + zone + " tomorrow"},
-		{at(-time.Hour, 1), 1, "after 08:30" + zone},
+		{nil, 5, "", 0},
+		{at(2*time.Hour, 1), 1, "after 11:30" + zone, 0},
+		{at(23*time.Hour, 1), 1, "after 08:30" + zone + " tomorrow", 0},
+		{at(-time.Hour, 1), 1, "after 08:30" + zone, 0},
 		{append(at(23*time.Hour+3*time.Second, 3), at(24*time.Hour-2*time.Minute+3*time.Second, 197)...), 400,
-			"3 after 08:30" + zone + " tomorrow, 197 after 09:28" + zone + ", others on later days"},
-		{append(at(23*time.Hour+3*time.Second, 3), at(24*time.Hour-2*time.Minute+3*time.Second, 197)...), 3, "after 08:30" + zone + " tomorrow"},
+			"3 after 08:31" + zone + " tomorrow, 197 after 09:29" + zone + ", others on later days", 0},
+		{append(at(23*time.Hour+3*time.Second, 3), at(24*time.Hour-2*time.Minute+3*time.Second, 197)...), 3, "after 08:31" + zone + " tomorrow", 0},
 		{append(at(23*time.Hour+3*time.Second, 3), at(24*time.Hour-2*time.Minute+3*time.Second, 197)...), 5,
-			"3 after 08:30" + zone + " tomorrow, 2 after 09:28" + zone},
-		{spread, 200, "all 200 by 09:00" + zone + " tomorrow"},
-		{spread, 300, "200 by 09:00" + zone + " tomorrow, others on later days"},
-		{append(at(14*time.Hour, 1), at(16*time.Hour, 1)...), 2, "1 after 23:30" + zone + ", 1 after 01:30" + zone + " tomorrow"},
+			"3 after 08:31" + zone + " tomorrow, 2 after 09:29" + zone, 0},
+		// A slot opening at 08:30:03 is said "08:31", never "08:30": a
+		// send run at 08:30, as the words said, sent nothing.
+		{at(23*time.Hour+3*time.Second, 1), 1, "after 08:31" + zone + " tomorrow", 0},
+		{slices.Concat(at(23*time.Hour, 1), at(23*time.Hour+59*time.Second, 1)), 2, "after 08:31" + zone + " tomorrow", 0},
+		{spread, 200, "all 200 by 09:00" + zone + " tomorrow", 0},
+		{spread, 300, "200 by 09:00" + zone + " tomorrow, others on later days", 0},
+		// While the cap has room now, the messages past the slots go a
+		// day after those that use it: tomorrow too, not "on later
+		// days" (rev-eng37).
+		{spread, 300, "200 by 09:00" + zone + " tomorrow, others a day after those that go now", 50},
+		{spread, 200, "all 200 by 09:00" + zone + " tomorrow", 50},
+		{append(at(14*time.Hour, 1), at(16*time.Hour, 1)...), 2, "1 after 23:30" + zone + ", 1 after 01:30" + zone + " tomorrow", 0},
 		{slices.Concat(at(time.Hour, 1), at(2*time.Hour, 1), at(3*time.Hour, 1), at(4*time.Hour, 2)), 5,
-			"1 after 10:30" + zone + ", 1 after 11:30" + zone + ", 3 by 13:30" + zone},
+			"1 after 10:30" + zone + ", 1 after 11:30" + zone + ", 3 by 13:30" + zone, 0},
 	} {
-		if got := capWhen(tc.slots, tc.n, now); got != tc.want {
-			t.Errorf("capWhen(%d slots, %d) = %q, want %q", len(tc.slots), tc.n, got, tc.want)
+		if got := capWhen(tc.slots, tc.n, tc.room, now); got != tc.want {
+			t.Errorf("capWhen(%d slots, %d, room %d) = %q, want %q", len(tc.slots), tc.n, tc.room, got, tc.want)
 		}
 	}
 }
@@ -369,7 +380,7 @@ func TestDailyCapRoomSummary(t *testing.T) {
 		{"send --limit 1", sent + sentErr, "not tried in this run: --limit 1", "tidings send --yes"},
 		{"report", rep + repErr, "not tried yet: no send has reached them", "tidings send --yes"},
 	} {
-		want := fmt.Sprintf("\n7 not sent (%s): %s %s sends 2 of them now, the rest once daily_cap allows (1 after %s, others on later days).\n", tc.why, tc.again, camp, capAfter(slot, time.Now()))
+		want := fmt.Sprintf("\n7 not sent (%s): %s %s sends 2 of them now, the rest once daily_cap allows (1 after %s, others a day after those that go now).\n", tc.why, tc.again, camp, capAfter(slot, time.Now()))
 		if !strings.Contains(tc.out, want) {
 			t.Errorf("%s: want the line %q:\n%s", tc.run, want[1:], tc.out)
 		}

@@ -55,7 +55,7 @@ func (e *sendEnd) fill(sum *report.Summary) {
 	sum.AgainAlso = againAlso(*sum, e.opts) + sum.AgainRevised
 	noteAgain(sum, e.c.File, againOf(e.pl, e.opts))
 	sum.CapRoom(room, "")
-	sum.CapAfter = capWhen(e.slots, sum.NextSends()-sum.CapLeft, e.opts.now())
+	sum.CapAfter = capWhen(e.slots, sum.NextSends()-sum.CapLeft, sum.CapLeft, e.opts.now())
 }
 
 // revisedHeld counts the rows pl sends again as changed

@@ -235,13 +235,15 @@ func isRowProblem(err error) bool {
 	return ok
 }
 
-// nextSlot says when the daily cap lets the next message go ("" when it
-// does now).
-func nextSlot(next time.Time) string {
-	if next.IsZero() {
-		return ""
-	}
-	return "; the next slot opens at " + next.Local().Format(time.RFC3339)
+// capLater says when send.daily_cap (dailyCap: a rolling day of the
+// messages state holds) lets n messages go past those it lets go at now,
+// in capWhen's words ("after 16:55 UTC tomorrow", "3 after 16:55 UTC
+// tomorrow, 2 after 17:53 UTC"); "" when its window holds none (or
+// there is no cap). Every line that says when the cap lets messages go
+// says it so: report's summary, send --test's refusal.
+func capLater(state *journal.State, dailyCap, n int, now time.Time) string {
+	room, _ := state.Quota(dailyCap, 24*time.Hour, now)
+	return capWhen(state.CapSlots(dailyCap, 24*time.Hour, now), n, room, now)
 }
 
 // capWhen says when send.daily_cap lets n messages go past those it
@@ -253,12 +255,17 @@ func nextSlot(next time.Time) string {
 // over more minutes, back to back; "3 after 16:54 UTC tomorrow, 197
 // after 17:52 UTC" when they open in steps more than capStepGap apart (a
 // test send an hour before the send: at 16:54 only 3 may go), three at
-// most, the last taking the rest; ", others on later days" after them
-// when n is more than the slots; "" when there are none. Each time is
-// the local minute and zone (zoneWords): a step's first as it opens
-// ("after"), or its last rounded up ("by"); "tomorrow" on the first on
-// a later day than now.
-func capWhen(slots []time.Time, n int, now time.Time) string {
+// most, the last taking the rest; after them, when n is more than the
+// slots, ", others on later days" while the cap lets none go now (room
+// 0: the others wait for the messages sent in the slots to leave the
+// cap's day), else ", others a day after those that go now" (the room's
+// messages leave the cap's day then, tomorrow too); "" when there are
+// no slots. Each time is
+// the local minute and zone (zoneWords) by which all of a step's slots
+// have opened (capMinute), never one before: a step within one minute
+// "after" it, one over more "by" it; "tomorrow" on the first on a later
+// day than now.
+func capWhen(slots []time.Time, n, room int, now time.Time) string {
 	n = max(n, 1)
 	rest := n - len(slots)
 	steps := capSteps(slots[:min(n, len(slots))])
@@ -269,10 +276,10 @@ func capWhen(slots []time.Time, n int, now time.Time) string {
 		if len(steps) > 1 || rest > 0 {
 			words = strconv.Itoa(s.n) + " "
 		}
-		at, by := s.first.Local().Truncate(time.Minute), s.last.Local().Add(time.Minute-1).Truncate(time.Minute)
+		at, by := s.first.Local().Truncate(time.Minute), capMinute(s.last)
 		switch {
 		case by.Sub(at) <= time.Minute:
-			words += "after " + clockWords(at, &day)
+			words += "after " + clockWords(by, &day)
 		case words == "":
 			words = fmt.Sprintf("all %d by %s", s.n, clockWords(by, &day))
 		default:
@@ -280,10 +287,21 @@ func capWhen(slots []time.Time, n int, now time.Time) string {
 		}
 		parts = append(parts, words)
 	}
-	if len(parts) > 0 && rest > 0 {
+	switch {
+	case len(parts) == 0 || rest <= 0:
+	case room > 0:
+		parts = append(parts, "others a day after those that go now")
+	default:
 		parts = append(parts, "others on later days")
 	}
 	return strings.Join(parts, ", ")
+}
+
+// capMinute is t, local, rounded up to the minute: the first minute a
+// person reading it may run send at and find t passed (a slot opening at
+// 16:54:03 is said "16:55": at 16:54 nothing would go).
+func capMinute(t time.Time) time.Time {
+	return t.Local().Add(time.Minute - time.Nanosecond).Truncate(time.Minute)
 }
 
 // capStep is a run of a cap's slots (capWhen) that open close together:

@@ -63,9 +63,16 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 			return err
 		}
 	}
-	if left, next := state.Quota(c.Send.DailyCap, 24*time.Hour, opts.now()); left < len(msgs) {
+	if left, _ := state.Quota(c.Send.DailyCap, 24*time.Hour, opts.now()); left < len(msgs) {
+		when := "" // a test of more than the cap's day never goes whole
+		if len(msgs) <= c.Send.DailyCap {
+			when = capLater(state, c.Send.DailyCap, len(msgs)-left, opts.now())
+		}
+		if when != "" {
+			when = "; the cap lets the rest go " + when
+		}
 		return &problemsError{n: len(msgs), text: fmt.Sprintf("daily_cap %d: %s may go now and the test has %d%s; nothing was sent",
-			c.Send.DailyCap, report.Plural(left, "message"), len(msgs), nextSlot(next))}
+			c.Send.DailyCap, report.Plural(left, "message"), len(msgs), when)}
 	}
 	printSheetEncoding(g, in.Sheet)
 	if !g.quiet { // --quiet: the plan is neither a problem nor the summary

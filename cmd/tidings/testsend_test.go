@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -104,6 +105,15 @@ send: {daily_cap: 5}
 	out, errOut, code = runCLI(t, "send", "--test", "tester@qa.example", "--sample", "2", camp)
 	if code != exitSomeFailed || !strings.Contains(errOut, "daily_cap 5: 1 message may go now and the test has 2") {
 		t.Errorf("over the cap: code %d\n%s%s", code, out, errOut)
+	}
+	// It says when the test may go, as the cap's line of a send does
+	// (capWhen): when the first test message leaves the cap's day. It
+	// said no time while the cap had room for some, and a raw
+	// 2026-12-08T16:54:03Z while it had none (rev-eng37).
+	if m := regexp.MustCompile(`; the cap lets the rest go after (\d\d:\d\d) UTC\S*( tomorrow)?; nothing was sent`).FindStringSubmatch(errOut); m == nil {
+		t.Errorf("over the cap: no time in capWhen's words:\n%s", errOut)
+	} else if slots := state().CapSlots(5, 24*time.Hour, time.Now()); len(slots) == 0 || m[1] != capMinute(slots[0]).Format("15:04") {
+		t.Errorf("over the cap: the test may go after %s, want the first slot's minute, rounded up (%v)", m[1], slots)
 	}
 	if n := len(mp.Messages(t)); n != 4 {
 		t.Errorf("mailpit has %d messages after a refused test, want 4", n)
@@ -330,5 +340,26 @@ func TestTestSendSheetWarnings(t *testing.T) {
 		if code != exitOK || !strings.Contains(out, want) {
 			t.Errorf("code %d, want %q\n%s%s", code, want, out, errOut)
 		}
+	}
+}
+
+// TestTestSendOverCap: a send --test of more messages than daily_cap
+// lets go in a day never goes whole, so its refusal gives no time the
+// rest may go at: it said "the cap lets the rest go 1 after 18:20 UTC
+// tomorrow, others a day after those that go now", and at 18:20 it was
+// refused again (rev-eng37).
+func TestTestSendOverCap(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 5, "send: {concurrency: 1, daily_cap: 2}\n")
+	if out, errOut, code := runCLI(t, "send", "--test", "tester@example.com", "--sample", "1", camp); code != 0 {
+		t.Fatalf("send --test --sample 1: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "send", "--test", "tester@example.com", "--sample", "3", camp)
+	if code != exitSomeFailed || !strings.Contains(errOut, "daily_cap 2: 1 message may go now and the test has 3; nothing was sent") {
+		t.Errorf("a test over the cap: code %d, want %d and no time\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("the server has %d messages, want the first test's 1", n)
 	}
 }

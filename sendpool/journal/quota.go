@@ -61,25 +61,30 @@ func (s *State) Quota(limit int, window time.Duration, now time.Time) (left int,
 	if n+len(unknown) < limit {
 		return limit - n - len(unknown), time.Time{}
 	}
-	inWindow := s.inWindow(n, unknown)
+	inWindow := s.inWindow(n, limit, unknown)
 	return 0, sentAt(inWindow[len(inWindow)-limit]).Add(window)
 }
 
-// inWindow is the times (sentKey) of the n latest sent results and of
-// unknown, in order.
-func (s *State) inWindow(n int, unknown []uint32) []uint32 {
+// inWindow is the times (sentKey) of the latest limit of the window's
+// messages, the n latest sent results and unknown, with some older ones
+// (from unknown), in order: the latest limit of them are the window's.
+// It copies no more than limit sent results however many the window
+// holds (a million sent within the day, under a cap of 2,000).
+func (s *State) inWindow(n, limit int, unknown []uint32) []uint32 {
 	sent := s.sent.all()
-	in := slices.Concat(sent[len(sent)-n:], unknown)
+	in := slices.Concat(sent[len(sent)-min(n, limit):], unknown)
 	slices.Sort(in)
 	return in
 }
 
 // CapSlots is when a rolling cap of limit messages per window, at now,
 // lets each message go past those it lets go now (Room's left), in
-// order: the i-th opens as the window's (counted as Quota counts it)
-// oldest but one it still needs leaves it. They are as many as the
-// window holds, up to limit; the messages past them go a window later
-// still. Nil when limit <= 0 or the window holds none. A send an hour
+// order: the i-th a window after the i-th oldest of the latest limit
+// messages the window holds (counted as Quota counts them: unknown
+// outcomes too), when that one leaves it. They are as many as the
+// window holds, up to limit; the messages past them go a window after
+// those sent in the slots, or in Room's left. None (nil or empty) when
+// limit <= 0 or the window holds none. A send an hour
 // after a test send of 3 fills the window in two steps, and so the
 // slots open in two: 3, then the rest an hour later.
 func (s *State) CapSlots(limit int, window time.Duration, now time.Time) []time.Time {
@@ -89,7 +94,7 @@ func (s *State) CapSlots(limit int, window time.Duration, now time.Time) []time.
 	}
 	since := now.Add(-window)
 	n, _ := s.SentSince(since)
-	in := s.inWindow(n, s.unknownSince(since))
+	in := s.inWindow(n, limit, s.unknownSince(since))
 	in = in[max(0, len(in)-limit):]
 	slots := make([]time.Time, len(in))
 	for i, k := range in {
