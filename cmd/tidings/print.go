@@ -235,15 +235,6 @@ func isRowProblem(err error) bool {
 	return ok
 }
 
-// nextSlot says when the daily cap lets the next message go ("" when it
-// does now).
-func nextSlot(next time.Time) string {
-	if next.IsZero() {
-		return ""
-	}
-	return "; the next slot opens at " + next.Local().Format(time.RFC3339)
-}
-
 // capWhen says when send.daily_cap lets n messages go past those it
 // lets go now, its slots opening at slots (journal.State.CapSlots, in
 // order), in the words of the summary's line of the rows it holds back

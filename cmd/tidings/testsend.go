@@ -63,9 +63,9 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 			return err
 		}
 	}
-	if left, next := state.Quota(c.Send.DailyCap, 24*time.Hour, opts.now()); left < len(msgs) {
-		return &problemsError{n: len(msgs), text: fmt.Sprintf("daily_cap %d: %s may go now and the test has %d%s; nothing was sent",
-			c.Send.DailyCap, report.Plural(left, "message"), len(msgs), nextSlot(next))}
+	if left, _ := state.Quota(c.Send.DailyCap, 24*time.Hour, opts.now()); left < len(msgs) {
+		return &problemsError{n: len(msgs), text: fmt.Sprintf("daily_cap %d: %s may go now and the test has %d; nothing was sent%s",
+			c.Send.DailyCap, report.Plural(left, "message"), len(msgs), testCapAgain(state, c.Send.DailyCap, len(msgs)-left, path, opts))}
 	}
 	printSheetEncoding(g, in.Sheet)
 	if !g.quiet { // --quiet: the plan is neither a problem nor the summary
@@ -260,4 +260,17 @@ func testAgainCommand(path string, opts sendOptions) string {
 		words = append(words, "--yes")
 	}
 	return strings.Join(append(words, commandArg(path)), " ")
+}
+
+// testCapAgain says, after a test send daily_cap (dailyCap) held back,
+// n of its messages past those it lets go now, when to run it again: the
+// command (testAgainCommand) and when the cap lets the n go, in the words
+// of send's summary (capWhen); "" when the cap does not say (the test
+// has more messages than the cap's day).
+func testCapAgain(state *journal.State, dailyCap, n int, path string, opts sendOptions) string {
+	when := capWhen(state.CapSlots(dailyCap, 24*time.Hour, opts.now()), n, opts.now())
+	if when == "" || strings.Contains(when, "others on later days") {
+		return ""
+	}
+	return ": run " + testAgainCommand(path, opts) + " again once the cap allows (" + when + ")"
 }
