@@ -591,12 +591,8 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 	if note := partsNote(allow.N, cfg.Rate, size, partCap(size, pl.Spooled)); note != "" {
 		fmt.Fprintln(g.stdout, note)
 	}
-	if allow.Capped {
-		note := fmt.Sprintf("daily_cap %d: %d may go now, %d remain", c.Send.DailyCap, allow.N, pl.ToSend-allow.N)
-		if !allow.Next.IsZero() { // the window is full already
-			note += "; the next slot opens at " + allow.Next.Local().Format(time.RFC3339)
-		}
-		fmt.Fprintln(g.stdout, note)
+	if allow.Capped { // allow.N > 0: the cap has room, and the summary says when the rest go
+		fmt.Fprintf(g.stdout, "daily_cap %d: %d may go now, %d remain\n", c.Send.DailyCap, allow.N, pl.ToSend-allow.N)
 	}
 	printRevisedHeld(g.stdout, pl, allow, again)
 }
