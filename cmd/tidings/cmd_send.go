@@ -178,7 +178,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if opts.sample != 0 || opts.rows != "" {
 		return &unusableError{errors.New("--sample and --rows choose the rows of a test send: add --test ADDRESS")}
 	}
-	defer func() { err = inputChangedAgain(err, path, opts) }()
+	defer func() { err = inputChangedAgain(err, runAgain(path, opts)) }()
 	if !opts.yes && !onTerminal(g) {
 		// Refused before the preflight renders every row for a question
 		// nobody can answer, whatever is left to send.

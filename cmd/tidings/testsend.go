@@ -46,11 +46,8 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 	}
 	g.interrupt.testSending()
 	st, err := startSend(ctx, opts, g, path, nil)
-	if ice := (*plan.InputChangedError)(nil); errors.As(err, &ice) {
-		return &againError{err: err, again: "run again: " + testAgainCommand(path, opts)}
-	}
 	if err != nil {
-		return err
+		return inputChangedAgain(err, "run again: "+testAgainCommand(path, opts))
 	}
 	defer st.close()
 	in, c, cfg, lock, state, pl := st.in, st.in.Campaign, st.cfg, st.lock, st.state, st.pl
