@@ -18,8 +18,8 @@ var capLineRE = regexp.MustCompile(`not sent \(daily_cap reached\): .* once the 
 // back had no zone ("after 09:14 tomorrow") where the closing line's full
 // time has one (fix-sum2): a cron job on a server in UTC and a laptop in
 // Berlin each see the line's time in their zone, named, the minute of
-// report.json's resume_after, in send's summary and report's. The binary runs with TZ
-// set, as the user's shell sets it.
+// report.json's resume_after, in send's summary and report's. The binary
+// runs with TZ set, as the user's shell sets it.
 func TestDailyCapTimeZone(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
