@@ -386,7 +386,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path, in.Renderer)
 	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
 	sheetWarn.First() // before the rows' warnings and problems, which it may explain
-	rendering := startRenderProgress(g, opts.progress)
+	rendering := startRenderProgress(g, opts.progress, opts.part.n)
 	pl, err := preflightPlan(ctx, in, state, opts, rate, rendering.counting(warn.Add))
 	rendering.Stop()
 	if err != nil {
