@@ -498,13 +498,10 @@ func inMailbox(sum *bounces.Summary) string {
 	return s
 }
 
-// printBounces says what the mailbox held and what was done, top down
-// for a reader who did not write it: what was read (the counts, the
-// messages too old to read), what was found (printFindings: one line
-// each, under a heading), the notes on it, then what went to the
-// suppression list.
-func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, opts bouncesOptions) {
-	w := g.stdout
+// bouncesReadLine is printBounces' first line: what the mailbox held
+// and how bounces took each kind, the matched counted by what came back
+// (an unsubscribe request from an address no row has counted apart).
+func bouncesReadLine(c *campaign.Campaign, sum *bounces.Summary) string {
 	newN, kinds, strangers := 0, map[journal.FeedbackKind]int{}, 0
 	for _, f := range sum.Findings {
 		if f.Verdict != bounces.Matched {
@@ -530,9 +527,19 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	if n := sum.Count(bounces.Unauthenticated); n > 0 {
 		elsewhere += fmt.Sprintf(", %s not applied (not authenticated; see below)", report.Plural(n, "unsubscribe request"))
 	}
-	fmt.Fprintf(w, "%s: %s: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign%s, %s ignored, %d other left alone\n",
+	return fmt.Sprintf("%s: %s: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign%s, %s ignored, %d other left alone",
 		c.Name, inMailbox(sum), sum.Count(bounces.Matched)-strangers, kindCounts(kinds), newN,
 		sum.Count(bounces.Unreadable), unknown, elsewhere, autoReplies(sum.Count(bounces.AutoReply)), sum.Count(bounces.Other))
+}
+
+// printBounces says what the mailbox held and what was done, top down
+// for a reader who did not write it: what was read (the counts, the
+// messages too old to read), what was found (printFindings: one line
+// each, under a heading), the notes on it, then what went to the
+// suppression list.
+func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, opts bouncesOptions) {
+	w := g.stdout
+	fmt.Fprintln(w, bouncesReadLine(c, sum))
 	if !sum.Since.IsZero() && !g.quiet {
 		fmt.Fprintf(w, "(messages the mailbox received before %s, two days before the campaign's first run, were not read)\n", sum.Since.Format("2 Jan 2006"))
 	}

@@ -76,7 +76,7 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	defer rep.Close()
 	now := time.Now()
 	rep.NoteEnding(func(s report.Summary) report.Ending {
-		_, _, facts := reportEnd(c, state, &s, now)
+		_, facts := reportEnd(c, state, &s, now)
 		return s.Ending(facts)
 	})
 	if err := rep.Flush(); err != nil {
@@ -204,7 +204,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	}
 	sum.Running = running && (holder.Command == "" || holder.Command == "send")
 	noteRelayWords(&sum, c, nil)
-	capped, _, _ := reportEnd(c, state, &sum, time.Now())
+	capped, _ := reportEnd(c, state, &sum, time.Now())
 	sum.WriteText(g.stdout)
 	if line := end.TextLine(); line != "" {
 		fmt.Fprintln(g.stdout, line)
@@ -222,12 +222,11 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 // capHolds says whether send.daily_cap holds back the rows sum counts as
 // not attempted (it lets no message go at now), and when its next slot
 // opens (once those it lets go now have gone; zero: not known), as send
-// says it: the summary gives the rows
-// no send has reached the line of the rows the cap holds back
-// (report.Summary.CapHolds), and the advice under it says to wait for the
-// slot rather than to run send again at once. When the cap lets some go
-// but not all, the summary says how many the next send sends now
-// (report.Summary.CapRoom).
+// says it: the summary gives the rows no send has reached the line of the
+// rows the cap holds back (report.Summary.CapHolds), and the advice under
+// it says to wait for the cap rather than to run send again at once. When
+// the cap lets some go but not all, the summary says how many the next
+// send sends now, and when the rest (capLater).
 func capHolds(c *campaign.Campaign, state *journal.State, sum *report.Summary, now time.Time) (bool, time.Time) {
 	if c.Send.DailyCap <= 0 || sum.Count(sendpool.StatusNotAttempted) == 0 {
 		return false, time.Time{}

@@ -181,7 +181,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if opts.sample != 0 || opts.rows != "" {
 		return &unusableError{errors.New("--sample and --rows choose the rows of a test send: add --test ADDRESS")}
 	}
-	defer func() { err = journalFailedAgain(inputChangedAgain(err, path, opts), path, opts) }()
+	defer func() { err = journalFailedAgain(inputChangedAgain(err, runAgain(path, opts)), path, opts) }()
 	if !opts.yes && !onTerminal(g) {
 		// Refused before the preflight renders every row for a question
 		// nobody can answer, whatever is left to send.
@@ -389,7 +389,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path, in.Renderer)
 	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
 	sheetWarn.First() // before the rows' warnings and problems, which it may explain
-	rendering := startRenderProgress(g, opts.progress)
+	rendering := startRenderProgress(g, opts.progress, opts.part.n)
 	pl, err := preflightPlan(ctx, in, state, opts, rate, rendering.counting(warn.Add))
 	rendering.Stop()
 	if err != nil {

@@ -317,10 +317,13 @@ func shownWhere(ctx context.Context, c *campaign.Campaign, m spool.Message, aske
 	all := *c
 	all.Recipients = c.Recipients.Unselected() // a row left out is in the sheet still
 	r, err := sheetFirstRowOf(ctx, &all, m.Key)
-	if err == nil && r.Number == 0 {
+	if err != nil { // the sheet does not say where the row is now
+		return fmt.Sprintf("row %d when sent", m.Row)
+	}
+	if r.Number == 0 {
 		return fmt.Sprintf("row %d when sent, no longer in the sheet", m.Row)
 	}
-	if why := c.Recipients.LeftOut(r.Values); err == nil && why != "" {
+	if why := c.Recipients.LeftOut(r.Values); why != "" {
 		return fmt.Sprintf("row %d when sent (%s)", m.Row, campaign.LeftOutNote(why))
 	}
 	return fmt.Sprintf("row %d when sent", m.Row)

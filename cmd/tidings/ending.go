@@ -85,20 +85,20 @@ func (e *sendEnd) ending(sum report.Summary) report.Ending {
 // of the rows the last send held back from its start, what
 // send.daily_cap lets go at now), and returns the facts of the last
 // send's ending (report.EndFacts: a send refused to start included,
-// journal.State.Refused), with whether the cap lets none go and when it
-// lets the next (capHolds). The command is the one the last send's
-// summary gave (reportAgain).
-func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, now time.Time) (capped bool, next time.Time, facts report.EndFacts) {
+// journal.State.Refused; its CapNext when the cap lets the next go), with
+// whether the cap lets none go (capHolds). The command is the one the
+// last send's summary gave (reportAgain).
+func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, now time.Time) (capped bool, facts report.EndFacts) {
 	noteAgain(sum, c.File, reportAgain(state, sum.Invalid))
 	held, heldFor := state.Held()
 	sum.Held(held, heldFor, state.Interrupted())
-	capped, next = capHolds(c, state, sum, now)
+	capped, next := capHolds(c, state, sum, now)
 	facts = report.EndFacts{Running: state.SendRuns(), NoRun: state.Len() == 0, Unrecorded: state.Unrecorded(), Short: state.EndedShort(), CapNext: next, Now: now}
 	facts.Refused, facts.RefusedNext = state.Refused()
 	if r, ok := state.LastDelivery(); ok { // a send's run, not bounces' nor a test send's
 		facts.NoRun, facts.HeldFor = false, r.HeldFor
 	}
-	return capped, next, facts
+	return capped, facts
 }
 
 // reportAgain are the flags of the command report names to send the

@@ -20,17 +20,24 @@ import (
 // Stop are safe for concurrent use with the lines.
 type renderProgress struct {
 	rendered atomic.Int64
-	stop     chan struct{}
-	stopped  chan struct{}
-	once     sync.Once
+	// leaves says when the first message goes: the run's, or, in a later
+	// part of a send in parts, which renders its rows again, the part's.
+	leaves  string
+	stop    chan struct{}
+	stopped chan struct{}
+	once    sync.Once
 }
 
 // startRenderProgress starts the lines of a preflight on g's stderr,
 // driven by clock.render (nil: a ticker every progressEvery) and timed
-// from clock.now (nil: time.Now). The caller calls Stop once the
-// preflight has ended.
-func startRenderProgress(g *globalOptions, clock progressClock) *renderProgress {
-	r := &renderProgress{stop: make(chan struct{}), stopped: make(chan struct{})}
+// from clock.now (nil: time.Now), of the send's part part (1: the first,
+// or a send not in parts; a later part's lines name it). The caller calls
+// Stop once the preflight has ended.
+func startRenderProgress(g *globalOptions, clock progressClock, part int) *renderProgress {
+	r := &renderProgress{stop: make(chan struct{}), stopped: make(chan struct{}), leaves: "the first message"}
+	if part > 1 {
+		r.leaves = fmt.Sprintf("part %d's first message", part)
+	}
 	if g.quiet {
 		close(r.stopped)
 		return r
@@ -80,8 +87,8 @@ func (r *renderProgress) writeLines(g *globalOptions, start time.Time, tick <-ch
 // line words how far the rendering got after elapsed, the time as the
 // delivery's line gives it (roughDuration).
 func (r *renderProgress) line(elapsed time.Duration) string {
-	return fmt.Sprintf("rendering: %d messages rendered, %s so far; the first message leaves once every row is checked",
-		r.rendered.Load(), roughDuration(max(elapsed, 0)))
+	return fmt.Sprintf("rendering: %d messages rendered, %s so far; %s leaves once every row is checked",
+		r.rendered.Load(), roughDuration(max(elapsed, 0)), r.leaves)
 }
 
 // Stop ends the lines, once the last is written.

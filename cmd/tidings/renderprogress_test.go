@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -46,5 +47,29 @@ func TestSendSaysRendering(t *testing.T) {
 	}
 	if got := send(true, 30*time.Second); strings.Contains(got, "rendering:") {
 		t.Errorf("--quiet: stderr has a line of the rendering:\n%s", got)
+	}
+}
+
+// TestRenderProgressLaterPart: a later part of a send in parts renders
+// its rows again before its first message, and its lines said "the
+// first message leaves once every row is checked" while thousands had
+// gone in the parts before; they name the part now. The first part's
+// (and a send's not in parts) say "the first message".
+func TestRenderProgressLaterPart(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
+	for part, want := range map[int]string{
+		1: "rendering: 0 messages rendered, 30s so far; the first message leaves once every row is checked\n",
+		2: "rendering: 0 messages rendered, 30s so far; part 2's first message leaves once every row is checked\n",
+	} {
+		var errOut bytes.Buffer
+		g := &globalOptions{stdout: io.Discard, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+		tick := make(chan time.Time, 1)
+		tick <- t0.Add(30 * time.Second)
+		r := startRenderProgress(g, progressClock{render: tick, now: func() time.Time { return t0 }}, part)
+		r.Stop() // a tick come by then is written
+		if got := errOut.String(); got != want {
+			t.Errorf("part %d: stderr %q, want %q", part, got, want)
+		}
 	}
 }

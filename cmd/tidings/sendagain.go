@@ -61,11 +61,11 @@ func runAgain(file string, opts sendOptions) string {
 }
 
 // inputChangedAgain is err, when a plan.InputChangedError is in it, with
-// the command that runs the send again (runAgain) after its words; err as
-// it is otherwise.
-func inputChangedAgain(err error, file string, opts sendOptions) error {
+// again, the words that run the command again (runAgain of a send), after
+// its words; err as it is otherwise.
+func inputChangedAgain(err error, again string) error {
 	if ice := (*plan.InputChangedError)(nil); errors.As(err, &ice) {
-		return &againError{err: err, again: runAgain(file, opts)}
+		return &againError{err: err, again: again}
 	}
 	return err
 }

@@ -46,11 +46,8 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 	}
 	g.interrupt.testSending()
 	st, err := startSend(ctx, opts, g, path, nil)
-	if ice := (*plan.InputChangedError)(nil); errors.As(err, &ice) {
-		return &againError{err: err, again: "run again: " + testAgainCommand(path, opts)}
-	}
 	if err != nil {
-		return err
+		return inputChangedAgain(err, "run again: "+testAgainCommand(path, opts))
 	}
 	defer st.close()
 	in, c, cfg, lock, state, pl := st.in, st.in.Campaign, st.cfg, st.lock, st.state, st.pl
@@ -64,15 +61,12 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 		}
 	}
 	if left, _ := state.Quota(c.Send.DailyCap, 24*time.Hour, opts.now()); left < len(msgs) {
-		when := "" // a test of more than the cap's day never goes whole
+		again := "" // a test of more than the cap's day never goes whole
 		if len(msgs) <= c.Send.DailyCap {
-			when = capLater(state, c.Send.DailyCap, len(msgs)-left, opts.now())
+			again = testCapAgain(state, c.Send.DailyCap, len(msgs)-left, path, opts)
 		}
-		if when != "" {
-			when = "; the cap lets the rest go " + when
-		}
-		return &problemsError{n: len(msgs), text: fmt.Sprintf("daily_cap %d: %s may go now and the test has %d%s; nothing was sent",
-			c.Send.DailyCap, report.Plural(left, "message"), len(msgs), when)}
+		return &problemsError{n: len(msgs), text: fmt.Sprintf("daily_cap %d: %s may go now and the test has %d; nothing was sent%s",
+			c.Send.DailyCap, report.Plural(left, "message"), len(msgs), again)}
 	}
 	printSheetEncoding(g, in.Sheet)
 	if !g.quiet { // --quiet: the plan is neither a problem nor the summary
@@ -267,4 +261,16 @@ func testAgainCommand(path string, opts sendOptions) string {
 		words = append(words, "--yes")
 	}
 	return strings.Join(append(words, commandArg(path)), " ")
+}
+
+// testCapAgain is what a send --test that send.daily_cap holds back
+// says after "nothing was sent": the test send's command to run again
+// once the cap lets its n messages past those it lets go now, and when
+// (capLater's words); "" when the cap's window holds none.
+func testCapAgain(state *journal.State, dailyCap, n int, path string, opts sendOptions) string {
+	when := capLater(state, dailyCap, n, opts.now())
+	if when == "" {
+		return ""
+	}
+	return ": run " + testAgainCommand(path, opts) + " again once the cap allows (" + when + ")"
 }

@@ -110,7 +110,7 @@ send: {daily_cap: 5}
 	// (capWhen): when the first test message leaves the cap's day. It
 	// said no time while the cap had room for some, and a raw
 	// 2026-12-08T16:54:03Z while it had none (rev-eng37).
-	if m := regexp.MustCompile(`; the cap lets the rest go after (\d\d:\d\d) UTC\S*( tomorrow)?; nothing was sent`).FindStringSubmatch(errOut); m == nil {
+	if m := regexp.MustCompile(`; nothing was sent: run tidings send --test \S+ --sample 2 \S+ again once the cap allows \(after (\d\d:\d\d) UTC\S*( tomorrow)?\)`).FindStringSubmatch(errOut); m == nil {
 		t.Errorf("over the cap: no time in capWhen's words:\n%s", errOut)
 	} else if slots := state().CapSlots(5, 24*time.Hour, time.Now()); len(slots) == 0 || m[1] != capMinute(slots[0]).Format("15:04") {
 		t.Errorf("over the cap: the test may go after %s, want the first slot's minute, rounded up (%v)", m[1], slots)

@@ -359,8 +359,8 @@ func (b *rebuild) others(ctx context.Context, recipients campaign.Recipients) er
 // ending with campaign.LeftOutNote, saying why (Row.LeftOut); then those
 // the sheet no longer has, their details ending with GoneNote (Row.Gone).
 // r is the campaign's recipients (the zero Recipients: it chooses no
-// rows). inSheet (not nil) is not changed. Memory stays flat: a bit for each of the
-// journal's recipients.
+// rows). inSheet (not nil) is not changed. Memory stays flat: a bit for
+// each of the journal's recipients, two while addLeftOut copies inSheet.
 func AddRemoved(ctx context.Context, r campaign.Recipients, state *journal.State, inSheet *journal.Marks, rep *Reporter) error {
 	placed, err := addLeftOut(ctx, r, state, inSheet, rep)
 	if err != nil {
