@@ -230,6 +230,11 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	if err := c.DKIM.locate(file, data); err != nil {
 		return nil, err
 	}
+	notes, err := c.DKIM.cleanKeyEnv(file, data)
+	if err != nil {
+		return nil, err
+	}
+	c.Warnings = append(c.Warnings, notes...)
 	if err := c.checkBodies(file, data); err != nil {
 		return nil, err
 	}

@@ -10,14 +10,20 @@ import (
 )
 
 // DKIM is one DKIM signing key of the campaign (RFC 6376): the signing
-// domain (d=), the selector (s=), the private key file and the header
-// fields to sign (empty: package render/dkim's default list). Package
-// render/dkim checks the values.
+// domain (d=), the selector (s=), where the private key is (a file, or an
+// environment variable holding it) and the header fields to sign (empty:
+// package render/dkim's default list). Package render/dkim checks the
+// values.
 type DKIM struct {
-	Domain   string   `yaml:"domain"`
-	Selector string   `yaml:"selector"`
-	KeyFile  string   `yaml:"key_file"`
-	Headers  []string `yaml:"headers"`
+	Domain   string `yaml:"domain"`
+	Selector string `yaml:"selector"`
+	KeyFile  string `yaml:"key_file"`
+	// KeyEnv names the environment variable holding the private key (its
+	// PEM text), as a CI job's secret store hands it over; the key is
+	// then never a file. At most one of KeyFile and KeyEnv is set
+	// (DKIMKeys.cleanKeyEnv).
+	KeyEnv  string   `yaml:"key_env"`
+	Headers []string `yaml:"headers"`
 
 	// Name is how messages call the entry: "dkim" when the section is one
 	// mapping, "dkim[1]" for the second of a list. Line and Column are
@@ -29,7 +35,7 @@ type DKIM struct {
 }
 
 func (d DKIM) empty() bool {
-	return d.Domain == "" && d.Selector == "" && d.KeyFile == "" && len(d.Headers) == 0
+	return d.Domain == "" && d.Selector == "" && d.KeyFile == "" && d.KeyEnv == "" && len(d.Headers) == 0
 }
 
 // DKIMKeys is the campaign file's dkim: section, in file order: either one
@@ -42,7 +48,7 @@ type DKIMKeys []DKIM
 
 // errDKIMShape is the decoding error of a dkim: section that is neither a
 // mapping nor a list.
-var errDKIMShape = errors.New("a mapping (domain, selector, key_file, headers) or a list of such mappings")
+var errDKIMShape = errors.New("a mapping (domain, selector, key_file or key_env, headers) or a list of such mappings")
 
 // UnmarshalYAML decodes one mapping or a list of mappings. It decodes
 // through the campaign file's own decoder, so strictness (unknown keys)
@@ -100,6 +106,42 @@ func (k DKIMKeys) locate(file string, data []byte) error {
 		seen[id] = d.Name
 	}
 	return nil
+}
+
+// cleanKeyEnv reads each entry's key_env as the name of an environment
+// variable (cleanEnvName: "$DKIM_KEY" is read as DKIM_KEY, with a note),
+// and refuses an entry that names both a key file and a variable. The
+// notes are warnings for c.Warnings; an error is a *FileError at the
+// setting.
+func (k DKIMKeys) cleanKeyEnv(file string, data []byte) (notes []string, err error) {
+	for i := range k {
+		d := &k[i]
+		setting := d.Name + ".key_env"
+		var note string
+		d.KeyEnv, note, err = cleanEnvName(setting, d.KeyEnv)
+		if err != nil {
+			err = &keyEnvError{setting: setting}
+		} else if d.KeyEnv != "" && d.KeyFile != "" {
+			err = fmt.Errorf("%s: both key_file and key_env are set: give one, key_file for a key in a file, key_env for the environment variable holding it", d.Name)
+		}
+		if err != nil {
+			line, col := position(data, setting)
+			return nil, &FileError{File: file, Line: line, Column: col, Err: err}
+		}
+		if note != "" {
+			notes = append(notes, note)
+		}
+	}
+	return notes, nil
+}
+
+// keyEnvError is the error for a key_env that is not the name of an
+// environment variable: the value is never part of it, since it may be
+// the key itself, pasted where the name goes.
+type keyEnvError struct{ setting string }
+
+func (e *keyEnvError) Error() string {
+	return e.setting + " must name an environment variable (letters, digits, _), e.g. key_env: DKIM_KEY, and the key's PEM text go in that variable; the value given is not shown, since it may be the key itself"
 }
 
 // entryPosition is the line and column of the first key of the mapping at

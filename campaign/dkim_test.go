@@ -92,7 +92,7 @@ func TestLoadDKIMErrors(t *testing.T) {
 		{"the same IDNA domain", "dkim: [{domain: bücher.example, selector: s1, key_file: a}, {domain: xn--bcher-kva.example, selector: s1, key_file: b}]\n", 7, 62,
 			"dkim[1]: the same domain and selector as dkim[0] (s1._domainkey.xn--bcher-kva.example)", nil},
 		{"neither a mapping nor a list", "dkim: s1\n", 7, 7,
-			"dkim: a mapping (domain, selector, key_file, headers) or a list of such mappings", nil},
+			"dkim: a mapping (domain, selector, key_file or key_env, headers) or a list of such mappings", nil},
 		{"a list item that is not a mapping", "dkim:\n  - s1\n", 8, 5, "mapping", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

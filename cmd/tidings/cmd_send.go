@@ -1054,6 +1054,9 @@ func printChanged(w io.Writer, c *campaign.Campaign, changed []string, verb stri
 	names := make([]string, len(changed))
 	for i, f := range changed {
 		names[i] = displayPath(filepath.Join(c.Dir, f))
+		if strings.HasPrefix(f, "$") { // a key read from the environment: dkim.Signer.EnvKeys
+			names[i] = "the DKIM key in " + f
+		}
 	}
 	if attempted, _ := state.Outcomes(); attempted == 0 {
 		every := map[string]string{"go": "goes"}[verb]

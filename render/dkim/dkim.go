@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/mail"
 	"net/textproto"
@@ -210,6 +212,29 @@ func (s *Signer) Records() []Record {
 	out := make([]Record, len(s.keys))
 	for i, k := range s.keys {
 		out[i] = k.record
+	}
+	return out
+}
+
+// EnvKeys maps "$NAME", for each key read from the environment variable
+// NAME (key_env), to the hex SHA-256 of its public key record: what
+// tells a spool made with another key, the way a key file's content does,
+// without anything derived from the private key. Nil when no key came
+// from the environment, and for a nil Signer. Safe for concurrent use.
+func (s *Signer) EnvKeys() map[string]string {
+	if s == nil {
+		return nil
+	}
+	var out map[string]string
+	for _, k := range s.keys {
+		if k.env == "" {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		sum := sha256.Sum256([]byte(k.record.Value))
+		out["$"+k.env] = hex.EncodeToString(sum[:])
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package dkim
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -44,14 +45,17 @@ type key struct {
 	// warning is keyFileWarning's, "" for a key file only its owner
 	// reads.
 	warning string
+	// env is the environment variable the key was read from (key_env),
+	// "" for a key file.
+	env string
 }
 
 // newKey checks one dkim: entry (named name in messages) against c and
 // loads its key. Alignment with a From that does not vary by row is
 // checked by NewSigner.
 func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
-	if d.Domain == "" || d.Selector == "" || d.KeyFile == "" {
-		return nil, fmt.Errorf("dkim: %s: domain, selector and key_file are all required", name)
+	if d.Domain == "" || d.Selector == "" || d.KeyFile == "" && d.KeyEnv == "" {
+		return nil, fmt.Errorf("dkim: %s: domain, selector and key_file are all required (or key_env in place of key_file, for a key held in an environment variable)", name)
 	}
 	domain, err := idna.Lookup.ToASCII(strings.TrimSuffix(strings.TrimSpace(d.Domain), "."))
 	if err != nil || !strings.Contains(domain, ".") {
@@ -60,16 +64,19 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 	if !selectorRE.MatchString(d.Selector) {
 		return nil, fmt.Errorf("dkim: %s.selector %q: want letters, digits, hyphens and dots (RFC 6376 3.1)", name, d.Selector)
 	}
-	signer, err := loadKey(d.KeyFile, name)
+	signer, err := loadEntryKey(d, name)
 	if err != nil {
 		return nil, err
 	}
-	warning := keyFileWarning(d.KeyFile, name, domain)
+	var warning string
+	if d.KeyFile != "" {
+		warning = keyFileWarning(d.KeyFile, name, domain)
+	}
 	headers, err := signedHeaders(d.Headers, c.Unsubscribe.OneClick, name)
 	if err != nil {
 		return nil, err
 	}
-	k := &key{name: name, domain: strings.ToLower(domain), selector: d.Selector, signer: signer, headers: headers, warning: warning}
+	k := &key{name: name, domain: strings.ToLower(domain), selector: d.Selector, signer: signer, headers: headers, warning: warning, env: d.KeyEnv}
 	if err := k.checkHeaders(c); err != nil {
 		return nil, err
 	}
@@ -150,17 +157,53 @@ func keyFileWarning(path, entry, domain string) string {
 	return fmt.Sprintf("dkim: %s.key_file %s can be read or written by other users of this machine (mode %04o): whoever reads it can sign mail as %s; make it its owner's alone: chmod 600 %s", entry, path, fi.Mode().Perm(), domain, path)
 }
 
-// loadKey reads the private key at path (the key_file of entry): PKCS #1
-// or PKCS #8 PEM, unencrypted, RSA of minRSABits or more or Ed25519.
-func loadKey(path, entry string) (crypto.Signer, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("dkim: %s.key_file: %w", entry, err)
+// loadEntryKey loads the private key of d (named entry in messages): from
+// its key file, or from the environment variable its key_env names.
+func loadEntryKey(d campaign.DKIM, entry string) (crypto.Signer, error) {
+	if d.KeyEnv == "" {
+		data, err := os.ReadFile(d.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("dkim: %s.key_file: %w", entry, err)
+		}
+		return parseKey(data, fmt.Sprintf("dkim: %s.key_file %s", entry, d.KeyFile), "no PEM block found")
 	}
-	where := fmt.Sprintf("dkim: %s.key_file %s", entry, path)
+	data, err := envKey(d.KeyEnv, entry)
+	if err != nil {
+		return nil, err
+	}
+	return parseKey(data, fmt.Sprintf("dkim: %s.key_env %s", entry, d.KeyEnv),
+		"the variable holds no PEM private key: put the key file's whole text in it, from -----BEGIN to -----END (export "+d.KeyEnv+"=\"$(cat dkim.key)\"), or that text in base64")
+}
+
+// envKey is the PEM text of a key held in the environment variable name
+// (the key_env of entry). A CI secret store may hand over a multi-line
+// value with its line breaks written as \n (two characters), or the PEM
+// text in base64 (to keep it on one line): both are read as the PEM they
+// stand for. Nothing of the value is ever part of an error.
+func envKey(name, entry string) ([]byte, error) {
+	v := strings.TrimSpace(os.Getenv(name))
+	if v == "" {
+		return nil, fmt.Errorf("dkim: %s.key_env: the environment variable %s is empty or not set: set it to the key's PEM text in the shell or job that runs tidings (export %s=\"$(cat dkim.key)\"; a CI job: from its secret store)", entry, name, name)
+	}
+	if !strings.Contains(v, "\n") && strings.Contains(v, `\n`) {
+		v = strings.ReplaceAll(v, `\n`, "\n")
+	}
+	if !strings.Contains(v, "-----BEGIN") {
+		if b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(v), "")); err == nil && bytes.Contains(b, []byte("-----BEGIN")) {
+			return b, nil
+		}
+	}
+	return []byte(v), nil
+}
+
+// parseKey reads the private key in data (where names it in errors;
+// missing is what to say when data holds no PEM block): PKCS #1 or PKCS
+// #8 PEM, unencrypted, RSA of minRSABits or more or Ed25519.
+func parseKey(data []byte, where, missing string) (crypto.Signer, error) {
+	var err error
 	block, _ := pem.Decode(data)
 	if block == nil {
-		return nil, fmt.Errorf("%s: no PEM block found", where)
+		return nil, fmt.Errorf("%s: %s", where, missing)
 	}
 	var key any
 	encrypted := block.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") // PKCS #8, or legacy PEM encryption

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -335,8 +336,10 @@ const judgement = 6
 // (besides the attachments, which the spool checks one by one): the tool's
 // version, the campaign file (as loaded, its sending settings aside:
 // campaignSum), the template files and inline images, the sheet and the
-// DKIM key. A spool made from the same digest holds the messages a new
-// rendering would make (but for their Date): one made before only the
+// DKIM keys (one read from the environment by its public key, named
+// "$NAME" in sums: dkim.Signer.EnvKeys). A spool made from the same
+// digest holds the messages a new rendering would make (but for their
+// Date): one made before only the
 // campaign's rate, caps, server or login changed is reused. sums maps
 // each of those files but the sheet, by its path relative to the
 // campaign's folder, to its own digest. The digests Open noted are taken
@@ -364,6 +367,12 @@ func (in *Inputs) digestJudged(version string, judged int) (digest string, sums 
 		if f != in.Campaign.Recipients.Path {
 			sums[in.relative(f)] = sum
 		}
+	}
+	keys := in.Signer.EnvKeys()
+	for _, name := range slices.Sorted(maps.Keys(keys)) {
+		sum := keys[name]
+		fmt.Fprintf(h, "%s\x00%s\x00", name, sum)
+		sums[name] = sum
 	}
 	return hex.EncodeToString(h.Sum(nil)), sums, nil
 }
@@ -397,6 +406,7 @@ func (in *Inputs) fileSums() (map[string]string, error) {
 		}
 		sums[in.relative(f)] = sum
 	}
+	maps.Copy(sums, in.Signer.EnvKeys())
 	return sums, nil
 }
 

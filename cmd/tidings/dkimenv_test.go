@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-msgauth/dkim"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestSendSignsWithKeyFromEnv: a CI job hands the DKIM key over in an
+// environment variable (dkim.key_env), its line breaks written as \n; send
+// signs every message with it, nothing of the key is written into the
+// campaign's folder or printed, and once the variable holds another key
+// (in base64 this time) check says the key changed since the send.
+func TestSendSignsWithKeyFromEnv(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	const env = "TIDINGS_TEST_DKIM_KEY"
+	t.Setenv(env, strings.ReplaceAll(keyPEM, "\n", `\n`))
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 4, "dkim: {domain: example.com, selector: s1, key_env: "+env+"}\n")
+	var out, errOut strings.Builder
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := runSend(context.Background(), sendOptions{yes: true}, g, camp); err != nil {
+		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	txt := "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub)
+	lookup := func(domain string) ([]string, error) {
+		if domain != "s1._domainkey.example.com" {
+			return nil, fmt.Errorf("no TXT record for %s", domain)
+		}
+		return []string{txt}, nil
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 4 {
+		t.Fatalf("server received %d messages, want 4", len(msgs))
+	}
+	for _, m := range msgs {
+		vs, err := dkim.VerifyWithOptions(bytes.NewReader(m.Data), &dkim.VerifyOptions{LookupTXT: lookup})
+		if err != nil || len(vs) != 1 || vs[0].Err != nil {
+			t.Fatalf("%v: verify: %v %+v", m.To, err, vs)
+		}
+	}
+	// Nothing of the key in what tidings wrote or printed.
+	secret := base64.StdEncoding.EncodeToString(der)[20:60]
+	assertNoSecret(t, filepath.Dir(camp), secret, out.String()+errOut.String())
+
+	_, other, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der2, err := x509.MarshalPKCS8PrivateKey(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(env, base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der2})))
+	checkOut, checkErr, code := runCLI(t, "check", camp)
+	if code != 0 || !strings.Contains(checkOut+checkErr, "the DKIM key in $"+env+" changed since an earlier send") {
+		t.Errorf("check with another key in $%s: code %d, want 0 and the key named as changed\n%s%s", env, code, checkOut, checkErr)
+	}
+}
+
+// assertNoSecret fails when any file under dir, or printed, holds secret.
+func assertNoSecret(t *testing.T, dir, secret, printed string) {
+	t.Helper()
+	if strings.Contains(printed, secret) {
+		t.Errorf("the key was printed:\n%s", printed)
+	}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err == nil && bytes.Contains(b, []byte(secret)) {
+			t.Errorf("%s holds the key", path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKeyEnvRefusals: an unset variable, one that holds no key, and an
+// entry naming both a key file and a variable are refused before anything
+// is sent, naming the setting and the variable, never the value.
+func TestKeyEnvRefusals(t *testing.T) {
+	const env = "TIDINGS_TEST_DKIM_KEY_BAD"
+	srv := smtptest.NewServer(t)
+	for _, tc := range []struct {
+		name, value, dkim, want string
+	}{
+		{"unset", "", "key_env: " + env, "dkim.key_env: the environment variable " + env + " is empty or not set"},
+		{"no key", "hunter2-not-a-key", "key_env: " + env, "dkim: dkim.key_env " + env + ": the variable holds no PEM private key"},
+		{"both", "", "key_env: " + env + ", key_file: dkim.key", "dkim: both key_file and key_env are set"},
+		{"the key itself", "", `key_env: "-----BEGIN PRIVATE KEY-----hunter2-not-a-key"`, "dkim.key_env must name an environment variable"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv(env, tc.value)
+			camp := sendCampaign(t, srv, 2, "dkim: {domain: example.com, selector: s1, "+tc.dkim+"}\n")
+			for _, args := range [][]string{{"check", camp}, {"send", "--yes", camp}} {
+				out, errOut, code := runCLI(t, args...)
+				if code == 0 || !strings.Contains(out+errOut, tc.want) || strings.Contains(out+errOut, "hunter2") {
+					t.Errorf("%v: code %d, want an error with %q and without the value\n%s%s", args, code, tc.want, out, errOut)
+				}
+			}
+		})
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("server received %d messages, want none", n)
+	}
+}
