@@ -79,6 +79,11 @@ type Recipients struct {
 	// Dates is the order of the sheet's all-number dates (05/04/2024),
 	// for the date template function; default month-first.
 	Dates DateOrder `yaml:"dates"`
+	// DatesUnsaid says neither recipients.dates nor locale: says the
+	// order: Dates is the default, month first, which the date function
+	// does not take for a date written with dashes that reads as another
+	// day first (09-12-2026).
+	DatesUnsaid bool `yaml:"-"`
 	// Decimal is the sheet's decimal mark, "." (1,234.5, the default) or
 	// "," (1.234,5), for the number template function, which writes it too;
 	// a workbook's number cells are read with it (xlsx_comma.go).

@@ -13,7 +13,7 @@ import (
 // send: rate, concurrency, caps, retries; mailbox: where bounces come
 // back and copies go), and where and how the file is written (File, Dir,
 // Warnings, the dkim entries' names and positions, whether the file
-// writes recipients.key or leaves it the default). Every other field
+// writes recipients.key or leaves it the default, or recipients.dates unset). Every other field
 // counts, unexported ones and any added later included: a field that
 // shapes no message yet is not cleared here costs a spool rendered again,
 // never a message sent other than it was made. A path inside the
@@ -25,7 +25,7 @@ func (c *Campaign) MessagesDigest() string {
 	m := *c
 	m.SMTP, m.Send, m.Mailbox = SMTP{}, Send{}, Mailbox{}
 	m.File, m.Dir, m.Warnings = "", "", nil
-	m.Recipients.KeyDefault = false
+	m.Recipients.KeyDefault, m.Recipients.DatesUnsaid = false, false
 	m.DKIM = slices.Clone(c.DKIM)
 	for i := range m.DKIM {
 		m.DKIM[i].Name, m.DKIM[i].Line, m.DKIM[i].Column = "", 0, 0

@@ -233,9 +233,11 @@ func (l Locale) localNames() *localNames {
 // applyLocale copies the campaign's locale to its recipients, and takes
 // its decimal mark and date order for recipients.decimal and
 // recipients.dates where data, the campaign file, leaves them unset (or
-// empty): a setting written there wins.
+// empty): a setting written there wins. Without a locale, it notes a
+// recipients.dates left unset (Recipients.DatesUnsaid).
 func (c *Campaign) applyLocale(data []byte) {
 	if !c.Locale.IsSet() {
+		c.Recipients.DatesUnsaid = !settingWritten(data, "recipients.dates")
 		return
 	}
 	c.Recipients.Locale = c.Locale

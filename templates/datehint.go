@@ -70,3 +70,25 @@ func pointsHint(v string) string {
 	}
 	return fmt.Sprintf("; a date written with points is read day first (15.07.2026), and %d is no month: write it %02d.%02d.… or 2006-01-02", second, second, first)
 }
+
+// dashDateRE matches an all-number date written with dashes, day and
+// month of one or two digits: "09-12-2026", "9-12-26".
+var dashDateRE = regexp.MustCompile(`^\d{1,2}-\d{1,2}-(?:\d{2}|\d{4})$`)
+
+// dashAmbiguity is the error of a date v (value as the cell has it),
+// read month first as t because the campaign file chose no order, that
+// is written with dashes and reads as another date day first: the way
+// Dutch, Danish and other day-first sheets write their dates
+// (09-12-2026, 9 December), which month first would send as 12 September
+// to every recipient without a word. nil for any other date.
+func dashAmbiguity(value, v string, t time.Time) error {
+	if !dashDateRE.MatchString(v) {
+		return nil
+	}
+	o, ok := parseDate(dayFirstDateInputs, v)
+	if !ok || o.Equal(t) {
+		return nil
+	}
+	return fmt.Errorf("templates: date: %q reads as %s month first and as %s day first, and the campaign file does not say which its sheet writes: set recipients.dates: day-first (or month-first)",
+		value, t.Format("2 January 2006"), o.Format("2 January 2006"))
+}

@@ -33,7 +33,7 @@ func funcs(r campaign.Recipients) map[string]any {
 		"replace": fnReplace,
 		"join":    fnJoin,
 		"split":   fnSplit,
-		"date":    dateFunc(r.Dates, r.Locale),
+		"date":    sheetDateFunc(r),
 		"number":  numberFunc(r),
 		"address": fnAddress,
 	}
@@ -192,6 +192,12 @@ var dayFirstDateInputs = func() []string {
 // in order: fnDate, with the day-first forms for campaign.DayFirst, and
 // month and weekday names in loc's language (see localdate.go).
 func dateFunc(order campaign.DateOrder, loc campaign.Locale) func(layout, value string) (string, error) {
+	return newDateReading(order, loc).fnDate
+}
+
+// newDateReading is the dateReading of a sheet whose all-number dates
+// are in order, its names in loc's language.
+func newDateReading(order campaign.DateOrder, loc campaign.Locale) dateReading {
 	d := dateReading{inputs: dateInputs, order: order, loc: loc}
 	if order == campaign.DayFirst {
 		d.inputs = dayFirstDateInputs
@@ -199,16 +205,28 @@ func dateFunc(order campaign.DateOrder, loc campaign.Locale) func(layout, value 
 	if !loc.English() {
 		d.inputs = append(slices.Clip(d.inputs), localDateInputs...)
 	}
+	return d
+}
+
+// sheetDateFunc is the date function for the sheet r describes: dateFunc
+// of its order and locale, which, when the campaign file says no order
+// (r.DatesUnsaid), refuses a date written with dashes that reads as
+// another date day first (see dashAmbiguity).
+func sheetDateFunc(r campaign.Recipients) func(layout, value string) (string, error) {
+	d := newDateReading(r.Dates, r.Locale)
+	d.unsaid = r.DatesUnsaid
 	return d.fnDate
 }
 
 // dateReading is how the date function reads and writes a campaign's
 // dates: inputs are the forms it reads (see dateInputs), order the one
-// they read all-number dates in, loc the language of the names.
+// they read all-number dates in, loc the language of the names; unsaid
+// that the campaign file did not choose order.
 type dateReading struct {
 	inputs []string
 	order  campaign.DateOrder
 	loc    campaign.Locale
+	unsaid bool
 }
 
 // fnDate reads value as a date in one of the forms d.inputs has and
@@ -235,6 +253,11 @@ func (d dateReading) fnDate(layout, value string) (string, error) {
 	if t, ok := parseDate(inputs, v); ok {
 		if named && t.Weekday() != wd {
 			return "", wrongWeekday(value, v, t, wd, order)
+		}
+		if d.unsaid && order == campaign.MonthFirst {
+			if err := dashAmbiguity(value, v, t); err != nil {
+				return "", err
+			}
 		}
 		return formatLocal(t, layout, d.loc), nil
 	}

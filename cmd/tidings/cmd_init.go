@@ -88,6 +88,18 @@ func initFree(p string, force bool) error {
 	return nil
 }
 
+// skeletonMode is the mode init writes the skeleton's file name with:
+// the sheet and the suppression list, which the user fills with
+// recipients' addresses (and bounces with those who bounced or asked to
+// unsubscribe), are their owner's only, as the state folder's files are;
+// the campaign file and bodies are readable by all (0644 before umask).
+func skeletonMode(name string) os.FileMode {
+	if name == "recipients.csv" || name == "suppress.txt" {
+		return 0o600
+	}
+	return 0o644
+}
+
 // writeSkeleton writes the skeleton's file name to p: a new file
 // (O_EXCL, which a link, dangling or not, also fails), or with force one
 // replaced in place, never through a link (statefile.OpenFile).
@@ -100,7 +112,7 @@ func writeSkeleton(name, p string, force bool) error {
 	if force {
 		flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	}
-	f, err := statefile.OpenFile(p, flag, 0o644)
+	f, err := statefile.OpenFile(p, flag, skeletonMode(name))
 	if err != nil {
 		return &unusableError{fmt.Errorf("init: %w", err)}
 	}

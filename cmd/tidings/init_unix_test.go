@@ -72,3 +72,25 @@ func TestInitForceReplacesFiles(t *testing.T) {
 		t.Error("--force left body.txt as it was")
 	}
 }
+
+// TestInitListModes: init wrote recipients.csv and suppress.txt 0644
+// before umask, so the sheet a user fills with recipients and the list
+// bounces fills with those who bounced or asked to unsubscribe were
+// readable by every user of the machine (rev-user24), where the state
+// folder's files are the owner's only; they are 0600, and the campaign
+// file and bodies stay 0644.
+func TestInitListModes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "c")
+	if out, errOut, code := runCLI(t, "init", dir); code != 0 {
+		t.Fatalf("init: code %d\n%s%s", code, out, errOut)
+	}
+	for name, want := range map[string]os.FileMode{"recipients.csv": 0o600, "suppress.txt": 0o600, "campaign.yaml": 0o644, "body.txt": 0o644} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fi.Mode().Perm() | 0o022; got != want|0o022 {
+			t.Errorf("%s: mode %v, want %v (before umask)", name, fi.Mode().Perm(), want)
+		}
+	}
+}

@@ -90,7 +90,7 @@ func (s *suppressions) listed(addr string) bool {
 
 // AppendSuppressions appends a line per entry of list (see
 // Suppression.Line) to the suppression list at path, creating it when
-// missing, and syncs it. It starts on a new line when the file does not
+// missing (readable by its owner only, listMode), and syncs it. It starts on a new line when the file does not
 // end with one. With list empty it only creates a list that is missing,
 // empty: the campaign names it, and send refuses a list that does not
 // exist, so a daily cron job that ran bounces before any report came in
@@ -99,7 +99,7 @@ func AppendSuppressions(path string, list []Suppression, campaignName string, no
 	if len(list) == 0 {
 		return createEmpty(path)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, listMode)
 	if err != nil {
 		return fmt.Errorf("bounces: suppression list: %w", err)
 	}
@@ -121,13 +121,18 @@ func AppendSuppressions(path string, list []Suppression, campaignName string, no
 	return f.Close()
 }
 
+// listMode is the mode of a suppression list bounces creates: its
+// owner's only, as the state folder's files are, since it names everyone
+// who bounced, complained or asked to unsubscribe.
+const listMode = 0o600
+
 // createEmpty creates the suppression list at path, empty, when it does
 // not exist; a list that exists is left as it is, and so is no path.
 func createEmpty(path string) error {
 	if path == "" {
 		return nil
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, listMode)
 	if errors.Is(err, fs.ErrExist) {
 		return nil
 	}

@@ -108,6 +108,9 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 			return nil, err
 		}
 		c.Recipients.Suppress = in.Suppress // its rows are warned of no more (a status column's)
+		if w := in.Suppress.ModeWarning(); w != "" {
+			c.Warnings = append(c.Warnings, w) // a list others may read
+		}
 	}
 	if err := in.openSheet(ctx); err != nil {
 		return nil, err
