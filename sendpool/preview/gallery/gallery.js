@@ -949,8 +949,18 @@
     applyFilter();
   });
 
-  $('prev').addEventListener('click', function () { state.page--; renderList(true); });
-  $('next').addEventListener('click', function () { state.page++; renderList(true); });
+  // turnPage shows the list's page step pages on, and says in the live
+  // region which rows it shows now ("Rows 101–200 of 300"): the focus
+  // stays on the button pressed, beside a list a screen reader's user
+  // does not see change.
+  function turnPage(step) {
+    state.page += step;
+    renderList(true);
+    $('list-status').textContent = 'Rows ' + $('page-info').textContent;
+  }
+
+  $('prev').addEventListener('click', function () { turnPage(-1); });
+  $('next').addEventListener('click', function () { turnPage(1); });
 
   $('rows').addEventListener('click', function (ev) {
     var b = ev.target.closest('.row-btn');
