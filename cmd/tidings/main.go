@@ -41,7 +41,8 @@ func main() {
 	ctx, abort, sig, stop := signalContexts(os.Stderr, words)
 	defer stop()
 	startGCFloor(heapFloor) // for the life of the process
-	g := &globalOptions{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, abort: abort, interrupt: words}
+	g := &globalOptions{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, abort: abort, interrupt: words,
+		progressLines: progressInLines(os.Getenv("TERM"))}
 	restore := terminalRestorer(os.Stdin)
 	go quitAtThird(sig.forced, restore)
 	err := execute(ctx, g, os.Args[1:])
@@ -277,6 +278,10 @@ type globalOptions struct {
 	abort context.Context
 	// quiet prints only problems and the summary (--quiet).
 	quiet bool
+	// progressLines shows a send's progress on a terminal as off one, a
+	// line every progressEvery, never a bar redrawn over itself
+	// (progressInLines: TERM=dumb).
+	progressLines bool
 	// stopProfile ends the CPU profile --cpu-profile started; nil without.
 	stopProfile func() error
 	// interrupt is what an interrupt is said to do; nil in tests that

@@ -15,7 +15,8 @@ import (
 
 // progress shows delivery progress on stderr while a send runs: a bar with
 // count, rate, ETA and failures on a terminal (unless --debug's transcript
-// is written there); otherwise (cron, CI logs) a plain line every
+// is written there, or TERM=dumb: progressLines); otherwise (cron, CI
+// logs, a screen reader) a plain line every
 // progressEvery, also while nothing finishes (a throttled run, retries
 // waiting), and none at the end, since the summary follows.
 // --quiet shows neither. What it shows, and every line said on stderr
@@ -66,6 +67,13 @@ type progress struct {
 	rate float64
 }
 
+// progressInLines reports whether the terminal named by TERM wants a
+// send's progress in lines, as off a terminal: "dumb", a terminal that
+// cannot redraw a line (Emacs' shell) or one a screen reader reads
+// aloud, each redrawing of a bar (ten a second, "sending 4% |█ …") a
+// sentence heard.
+func progressInLines(term string) bool { return term == "dumb" }
+
 // progressEvery is how often the plain progress line is printed.
 const progressEvery = 10 * time.Second
 
@@ -100,7 +108,7 @@ func newProgress(g *globalOptions, total int, clock progressClock, part runPart,
 	var bar barDrawer
 	switch f, ok := rawFile(g.stderr); {
 	case g.quiet:
-	case ok && term.IsTerminal(int(f.Fd())) && g.transcript == nil:
+	case ok && term.IsTerminal(int(f.Fd())) && g.transcript == nil && !g.progressLines:
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(f),
 			progressbar.OptionSetDescription(p.describe()),

@@ -62,7 +62,7 @@ func TestGalleryScreenReader(t *testing.T) {
 	// ↓ from a focused row: the focus goes with the selection.
 	galleryDo(ctx, t, "focus row 2", chromedp.Focus(chromedp.CSS(`#rows .row-btn[data-idx="0"]`)))
 	galleryDo(ctx, t, "down", chromedp.KeyEvent(kb.ArrowDown))
-	if got := str("focus", `document.activeElement.classList.contains('row-btn') ? document.activeElement.dataset.idx + ' ' + document.activeElement.getAttribute('aria-current') : 'elsewhere: ' + document.activeElement.tagName`); got != "1 true" {
+	if got := str("focus", `document.activeElement.classList.contains('row-btn') ? document.activeElement.dataset.idx + ' ' + document.activeElement.getAttribute('aria-selected') : 'elsewhere: ' + document.activeElement.tagName`); got != "1 true" {
 		t.Errorf("after ↓ from the first row the focus is on %q, want the second row's button (1 true)", got)
 	}
 	for _, p := range problems() {

@@ -12,9 +12,9 @@ import (
 )
 
 // TestGalleryArrowAfterPaging: a keyboard's user who pages on with ›
-// (row 2 open, on page 1) and presses ↓ opens the first row of the page
-// they look at, page 3; ↓ went back to page 1 and opened row 3, the page
-// they had left.
+// (row 2 open, on page 1), goes into the list (Tab) and presses ↓ opens
+// the first row of the page they look at, page 3; ↓ went back to page 1
+// and opened row 3, the page they had left.
 func TestGalleryArrowAfterPaging(t *testing.T) {
 	t.Parallel()
 	dir := galleryPagingFixture(t, 300, 202)
@@ -26,7 +26,7 @@ func TestGalleryArrowAfterPaging(t *testing.T) {
 	if info, _ := galleryPage(t, b); info != "201–300 of 300" {
 		t.Fatalf("after › twice: %q, want 201–300 of 300", info)
 	}
-	b.Do(t, "↓", chromedp.KeyEvent(kb.ArrowDown))
+	b.Do(t, "Tab into the list, ↓", chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.ArrowDown))
 	if info, open := galleryPage(t, b); info != "201–300 of 300" || open != "202" {
 		t.Errorf("↓ after paging: %q, row %q open in view; want 201–300 of 300 and row 202", info, open)
 	}

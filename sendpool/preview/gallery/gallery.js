@@ -531,13 +531,22 @@
     });
   }
 
-  function rowItem(i) {
+  // rowItem is the list's entry of row i, the k-th of the total rows
+  // listed: an option of the list box (its li only holds it), which says
+  // whether it is the open row (aria-selected) and where it stands among
+  // all the rows listed, past the page's 100 ("105 of 300").
+  function rowItem(i, k, total) {
     var r = state.rows[i];
     var li = el('li', 'row ' + filterOf(r));
+    li.setAttribute('role', 'none');
     var b = el('button', 'row-btn');
     b.type = 'button';
     b.dataset.idx = String(i);
-    if (i === state.selected) { li.classList.add('selected'); b.setAttribute('aria-current', 'true'); }
+    b.setAttribute('role', 'option');
+    b.setAttribute('aria-posinset', String(k + 1));
+    b.setAttribute('aria-setsize', String(total));
+    b.setAttribute('aria-selected', i === state.selected ? 'true' : 'false');
+    if (i === state.selected) { li.classList.add('selected'); }
 
     var top = el('div', 'row-top');
     top.appendChild(el('span', 'row-num', r.r));
@@ -588,7 +597,7 @@
     if (!rebuild) { return; }
     var list = $('rows');
     var frag = document.createDocumentFragment();
-    for (var k = from; k < to; k++) { frag.appendChild(rowItem(visibleIndex(k))); }
+    for (var k = from; k < to; k++) { frag.appendChild(rowItem(visibleIndex(k), k, total)); }
     clear(list);
     list.appendChild(frag);
     list.scrollTop = 0;
@@ -604,7 +613,7 @@
     for (var n = 0; n < items.length; n++) {
       var on = Number(items[n].dataset.idx) === state.selected;
       items[n].parentNode.classList.toggle('selected', on);
-      if (on) { items[n].setAttribute('aria-current', 'true'); } else { items[n].removeAttribute('aria-current'); }
+      items[n].setAttribute('aria-selected', on ? 'true' : 'false');
     }
     rovingTab();
   }
@@ -940,8 +949,18 @@
     applyFilter();
   });
 
-  $('prev').addEventListener('click', function () { state.page--; renderList(true); });
-  $('next').addEventListener('click', function () { state.page++; renderList(true); });
+  // turnPage shows the list's page step pages on, and says in the live
+  // region which rows it shows now ("Rows 101–200 of 300"): the focus
+  // stays on the button pressed, beside a list a screen reader's user
+  // does not see change.
+  function turnPage(step) {
+    state.page += step;
+    renderList(true);
+    $('list-status').textContent = 'Rows ' + $('page-info').textContent;
+  }
+
+  $('prev').addEventListener('click', function () { turnPage(-1); });
+  $('next').addEventListener('click', function () { turnPage(1); });
 
   $('rows').addEventListener('click', function (ev) {
     var b = ev.target.closest('.row-btn');
@@ -994,32 +1013,42 @@
     cutLines($('rows'));
   });
 
-  // Keyboard: ↑/↓ or k/j move through the visible rows.
-  document.addEventListener('keydown', function (ev) {
-    if (ev.target && (ev.target.tagName === 'INPUT' || ev.target.tagName === 'TEXTAREA')) { return; }
-    var step = (ev.key === 'ArrowDown' || ev.key === 'j') ? 1 : (ev.key === 'ArrowUp' || ev.key === 'k') ? -1 : 0;
-    if (!step) { return; }
-    // In a focused panel (Text, Raw: tabindex 0) the arrows scroll it.
-    if (ev.key.indexOf('Arrow') === 0 && ev.target && ev.target.closest && ev.target.closest('[role=tabpanel]')) { return; }
+  // listStep is where a key pressed in the list moves the selection
+  // from pos, the open row's place among the total rows listed (-1: not
+  // on the page shown, which starts at from), as a list box's keys do:
+  // ↑/↓ (k/j) a row, Page Up/Page Down a page of PAGE rows, Home/End the
+  // first and last row listed; undefined for any other key. A row step
+  // from a page that does not show the open row (› took the user past
+  // it) opens that page's first row (↓) or last (↑).
+  function listStep(key, pos, from, total) {
+    var last = total - 1;
+    switch (key) {
+    case 'Home': return 0;
+    case 'End': return last;
+    case 'PageDown': return Math.min(last, (pos < 0 ? from : pos) + PAGE);
+    case 'PageUp': return Math.max(0, (pos < 0 ? from : pos) - PAGE);
+    case 'ArrowDown': case 'j': return pos < 0 ? from : Math.min(last, pos + 1);
+    case 'ArrowUp': case 'k': return pos < 0 ? Math.min(total, from + PAGE) - 1 : Math.max(0, pos - 1);
+    }
+    return undefined;
+  }
+
+  // Keyboard: in the list (and only there: a key of the page's own on
+  // a filter or the message took a screen reader's keys and opened
+  // another message under the user), the keys of listStep move through
+  // the visible rows, the focus going with the selection.
+  $('rows').addEventListener('keydown', function (ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
     var total = visibleCount();
     if (total === 0) { return; }
     var pos = selectedPos(), from = state.page * PAGE;
-    if (pos < from || pos >= from + PAGE) {
-      // The open row is not on the page shown (› took the user past
-      // it): ↓ opens the page's first row, ↑ its last, where ↓ went back
-      // to the open row's page.
-      pos = step > 0 ? from : Math.min(total, from + PAGE) - 1;
-    } else {
-      pos = Math.min(total - 1, Math.max(0, pos + step));
-    }
-    var page = Math.floor(pos / PAGE);
+    if (pos < from || pos >= from + PAGE) { pos = -1; }
+    var to = listStep(ev.key, pos, from, total);
+    if (to === undefined) { return; }
+    var page = Math.floor(to / PAGE);
     if (page !== state.page) { state.page = page; renderList(true); }
-    // The focus follows the selection when it was in the list (else Enter
-    // on the row that had it would select that row again) or left with
-    // the page the list was drawn anew.
-    var follow = $('rows').contains(document.activeElement) || document.activeElement === document.body;
-    select(visibleIndex(pos));
-    showSelected(follow);
+    select(visibleIndex(to));
+    showSelected(true);
     ev.preventDefault();
   });
 

@@ -325,6 +325,9 @@
       b.appendChild(el('span', 'name', s.s));
       b.appendChild(el('span', 'n', fmtInt(s.n)));
       b.appendChild(el('span', 'pct', share[i]));
+      // Its name says what it does, as the Domains and Replies tables'
+      // buttons do ("Show the recipients at …"), after the words shown.
+      if (s.n > 0) { b.setAttribute('aria-label', s.s + ': ' + fmtInt(s.n) + ' (' + share[i] + '), show them in the recipients table'); }
       b.addEventListener('click', function () { setStatus(s.s); showRecipients(); });
       li.appendChild(b);
       list.appendChild(li);
