@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -132,9 +134,16 @@ func afterFirstPass(rows pageSource, wait func()) pageSource {
 // a reason of its own, which its error tells, and a script must not take
 // files left by an earlier run, or none, for this run's report.
 func tellFlush(g *globalOptions, c *campaign.Campaign, err error) error {
-	if err != nil {
-		fmt.Fprintf(g.stderr, "warning: report.csv and report.json were not written: %v (the journal has every result; once that is fixed, tidings report %s writes them)\n", err, commandArg(c.File))
+	if err == nil {
+		return nil
 	}
+	removed := ""
+	if ue := (*report.UnwrittenError)(nil); errors.As(err, &ue) && len(ue.Removed) > 0 {
+		// They said the send was still running, or told an earlier
+		// run: a script must not read them as this run's report.
+		removed = "; the " + strings.Join(ue.Removed, " and ") + " written before " + verbFor(len(ue.Removed), "was", "were") + " removed, so that nothing reads " + verbFor(len(ue.Removed), "it", "them") + " as this run's report"
+	}
+	fmt.Fprintf(g.stderr, "warning: report.csv and report.json were not written: %v%s (the journal has every result; once that is fixed, tidings report %s writes them)\n", err, removed, commandArg(c.File))
 	return err
 }
 
