@@ -109,8 +109,24 @@ func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaig
 	err := writePage(ctx, c, c.File, in)
 	wait()
 	flushErr = tellFlush(g, c, flushErr)
+	if err != nil && ctx.Err() == nil {
+		err = removeEarlierPage(c, err)
+	}
 	page, pageErr = tellPage(ctx, g, c.File, err)
 	return flushErr, page, pageErr
+}
+
+// removeEarlierPage removes the report.html left in c's state folder
+// when a send's page could not be written (err): it showed the campaign
+// as it was before (a send running, as a report beside it wrote it, or
+// an earlier run), and nobody must read it as this run's. It returns
+// err, which says so when it removed one.
+func removeEarlierPage(c *campaign.Campaign, err error) error {
+	path := filepath.Join(c.StateDir, report.PageFile)
+	if st, serr := os.Lstat(path); serr != nil || !st.Mode().IsRegular() || os.Remove(path) != nil {
+		return err
+	}
+	return fmt.Errorf("%w; the report.html written before was removed, so that nobody reads it as this run's report", err)
 }
 
 // afterFirstPass returns rows calling wait once before its second pass

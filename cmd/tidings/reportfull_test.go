@@ -62,3 +62,24 @@ func TestSendReportFullDisk(t *testing.T) {
 		t.Errorf("row 2 received %d times, want 1", srv.Received("user000@example.com"))
 	}
 }
+
+// TestSendPageNotWrittenRemovesEarlier: a send whose report page could
+// not be written (here report-data is a file; a full disk in the field)
+// left the report.html written before it, which a report run beside the
+// send had written as "still running": whoever opened it read a send
+// long over as running. The send now removes it and says so.
+func TestSendPageNotWrittenRemovesEarlier(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	writeFiles(t, state, map[string]string{report.PageFile: "<p>a send is running</p>\n", report.PageDataDir: "not a folder"})
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(errOut, "warning: the report page was not written") ||
+		!strings.Contains(errOut, "the report.html written before was removed, so that nobody reads it as this run's report") {
+		t.Errorf("exit %d, want 0 and the earlier page removed, said on stderr\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(state, report.PageFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("report.html left after the send could not write it: %v", err)
+	}
+}
