@@ -539,12 +539,20 @@ func (e *StopError) Unwrap() error { return e.Err }
 
 // UnrecordedError is the journal's failure (Err) to record the result
 // of row Row's message, which the server may have taken: the journal
-// holds its attempt without a result, which reads back unknown. A run
-// stopped by it returns it inside a *StopError of ErrJournal.
+// holds its attempt without a result, which reads back unknown. Rows are
+// every row of the run whose result could not be recorded so (Row among
+// them), in order: their Results say unknown too. A run stopped by it
+// returns it inside a *StopError of ErrJournal, also when another error
+// stopped the run first (see poolRun.err).
 type UnrecordedError struct {
-	Row int
-	Err error
+	Row  int
+	Rows []int
+	Err  error
 }
+
+// RowList names e's Rows: "row 7", "rows 2, 5 and 9", "rows 2, 5, 9, 12,
+// 15 and 3 more".
+func (e *UnrecordedError) RowList() string { return rowList(e.Rows) }
 
 func (e *UnrecordedError) Error() string { return e.Err.Error() }
 

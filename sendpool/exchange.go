@@ -28,6 +28,7 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 			return fmt.Errorf("%w: recording the attempt for row %d: %w", ErrJournal, j.msg.Row, err)
 		}
 		bodyDue = true
+		j.bodyOpen.Store(true)
 		return nil
 	}}
 	var (

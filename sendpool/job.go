@@ -3,6 +3,7 @@ package sendpool
 import (
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/tidings/tidings/render"
@@ -33,6 +34,10 @@ type poolJob struct {
 	due                           time.Time  // when its next try is due, while it waits for it
 	size                          int        // len(msg.Data), also while parked without it
 	parked                        bool       // waiting for a retry without its data
+	// bodyOpen: a try's body went (or began to), its attempt on record
+	// in the journal, and no result of it is recorded since: the
+	// journal reads it back as unknown (journalFailed).
+	bodyOpen atomic.Bool
 }
 
 func newPoolJob(m *render.Message) *poolJob {

@@ -305,8 +305,8 @@ func (r *poolRun) retryLater(j *poolJob, throttled bool) {
 		delay = r.backoff(j.tempFails)
 		r.notify(waitNotice(j, NoticeRetry, r.p.clock.Now().Add(delay), fmt.Sprintf("row %d: %s; retry %d of %d in %s", j.msg.Row, j.lastDetail, j.tempFails, cfg.Retries, WaitText(delay))))
 	}
-	if err := r.p.journal.Result(r.record, j.msg, r.result(j, false)); err != nil {
-		r.journalFailed(j.msg.Row, err)
+	if err := r.recordResult(j, r.result(j, false)); err != nil {
+		r.journalFailed(j, err)
 		r.finishStopped(j)
 		return
 	}

@@ -75,6 +75,7 @@ func (w *poolWorker) newTry(j *poolJob) *pipedTry {
 			return fmt.Errorf("%w: recording the attempt for row %d: %w", ErrJournal, j.msg.Row, f.attemptErr)
 		}
 		f.bodyDue = true
+		j.bodyOpen.Store(true)
 		return nil
 	}}
 	return f
@@ -151,8 +152,8 @@ func (w *poolWorker) withdraw(todo []*pipedTry) {
 		}
 		f.awaitAttempt()
 		if f.attemptErr == nil {
-			if err := r.p.journal.Result(r.record, f.j.msg, r.withdrawn(f.j)); err != nil {
-				r.journalFailed(f.j.msg.Row, err)
+			if err := r.recordResult(f.j, r.withdrawn(f.j)); err != nil {
+				r.journalFailed(f.j, err)
 			}
 		}
 		f.attemptDone, f.attemptErr = nil, nil

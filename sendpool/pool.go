@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -193,13 +194,34 @@ func (r *poolRun) wait() {
 	<-r.callbacksDone
 }
 
+// withUnrecorded is err, the run's stop, with the run's UnrecordedError
+// (r.mu held): a stop the journal's failure to record a result did not
+// make itself (the next row's attempt, which the same full disk failed
+// first, or another cause) loses the rows it left unknown otherwise. A
+// stop of the journal gives way to it; another stays first.
+func (r *poolRun) withUnrecorded(err error) error {
+	u := r.unrecorded
+	if u == nil {
+		return err
+	}
+	slices.Sort(u.Rows)
+	if errors.As(err, new(*UnrecordedError)) {
+		return err
+	}
+	stop := &StopError{Kind: ErrJournal, Detail: fmt.Sprintf("recording row %d", u.Row), Err: u}
+	if errors.Is(err, ErrJournal) {
+		return stop
+	}
+	return errors.Join(err, stop)
+}
+
 // err is what Run returns once the run is over.
 func (r *poolRun) err(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {
 	case r.stopErr != nil:
-		return r.stopErr
+		return r.withUnrecorded(r.stopErr)
 	case r.abortedFlag.Load():
 		return ErrAborted
 	case ctx.Err() != nil:

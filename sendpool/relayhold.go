@@ -83,8 +83,8 @@ func (r *poolRun) hold(j *poolJob, refused []RcptReply) {
 	}
 	if len(refused) > 0 {
 		j.detail = "" // not yet a policy refusal
-		if err := r.p.journal.Result(r.record, j.msg, r.result(j, false)); err != nil {
-			r.journalFailed(j.msg.Row, err)
+		if err := r.recordResult(j, r.result(j, false)); err != nil {
+			r.journalFailed(j, err)
 			r.finishStopped(j)
 			return
 		}

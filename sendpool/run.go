@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -91,6 +92,10 @@ type poolRun struct {
 
 	workersWG, finishersWG sync.WaitGroup
 	callbacksDone          chan struct{}
+
+	// unrecorded holds the rows whose results the journal could not
+	// record (journalFailed), under mu; nil: none.
+	unrecorded *UnrecordedError
 }
 
 // notify hands n to Config.Notify, one call at a time, on the caller's
@@ -131,9 +136,65 @@ func (r *poolRun) stopFor(err error) {
 	r.setStop(err, StopUnsent(Reason(err)))
 }
 
-// journalFailed stops the run because recording row's result failed.
-func (r *poolRun) journalFailed(row int, err error) {
-	r.setStop(&StopError{Kind: ErrJournal, Detail: fmt.Sprintf("recording row %d", row), Err: &UnrecordedError{Row: row, Err: err}}, StopUnsent("the journal failed"))
+// recordResult records res, a result of j, in the journal: j's try
+// whose body went then has its result (poolJob.bodyOpen).
+func (r *poolRun) recordResult(j *poolJob, res Result) error {
+	err := r.p.journal.Result(r.record, j.msg, res)
+	if err == nil {
+		j.bodyOpen.Store(false)
+	}
+	return err
+}
+
+// journalFailed stops the run because recording a result of j failed
+// (err). When a try of j's body went, its attempt on record without a
+// result (poolJob.bodyOpen), which the journal reads back as unknown, j's
+// row joins the run's UnrecordedError, and journalFailed reports true:
+// j's final Result says unknown too (unrecordedResult).
+func (r *poolRun) journalFailed(j *poolJob, err error) (unknown bool) {
+	row := j.msg.Row
+	r.mu.Lock()
+	if unknown = j.bodyOpen.Load(); unknown {
+		if r.unrecorded == nil {
+			r.unrecorded = &UnrecordedError{Row: row, Err: err}
+		}
+		if !slices.Contains(r.unrecorded.Rows, row) {
+			r.unrecorded.Rows = append(r.unrecorded.Rows, row)
+		}
+	}
+	r.mu.Unlock()
+	stop := error(&StopError{Kind: ErrJournal, Detail: fmt.Sprintf("recording row %d", row), Err: err})
+	if unknown {
+		stop = r.unrecordedStop()
+	}
+	r.setStop(stop, StopUnsent("the journal failed"))
+	return unknown
+}
+
+// unrecordedStop is the stop of the run's UnrecordedError (nil when
+// there is none): a *StopError of ErrJournal naming its first row.
+func (r *poolRun) unrecordedStop() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.unrecorded == nil {
+		return nil
+	}
+	return &StopError{Kind: ErrJournal, Detail: fmt.Sprintf("recording row %d", r.unrecorded.Row), Err: r.unrecorded}
+}
+
+// unrecordedResult is res, a final result the journal could not record
+// (err) of a message tried in this run, as the journal reads it back:
+// unknown, the server perhaps holding it.
+func unrecordedResult(res Result, err error) Result {
+	res.Status, res.Code, res.EnhancedCode = StatusUnknown, 0, EnhancedCode{}
+	res.Detail = "its result could not be recorded, so whether the message arrived is unknown from now on (not sent again unless --resend-unknown): " + OneLine(Reason(err))
+	res.Recipients = slices.Clone(res.Recipients)
+	for i, rr := range res.Recipients {
+		if rr.Status == StatusSent {
+			res.Recipients[i].Status = StatusUnknown
+		}
+	}
+	return res
 }
 
 // stopWith stops the run for a *StopError of kind, with detail and the
@@ -318,8 +379,8 @@ func (r *poolRun) finish(j *poolJob) {
 // report rewrite) does not keep results from becoming durable.
 func (r *poolRun) finisher() {
 	for f := range r.finals {
-		if err := r.p.journal.Result(r.record, f.j.msg, f.res); err != nil {
-			r.journalFailed(f.j.msg.Row, err)
+		if err := r.recordResult(f.j, f.res); err != nil && r.journalFailed(f.j, err) {
+			f.res = unrecordedResult(f.res, err)
 		}
 		r.bytes.Release(f.j.weight)
 		r.recorded <- f.res

@@ -79,6 +79,13 @@ type sendOptions struct {
 	// journalFile, when set, is what the run's journal writes through
 	// (journal.Lock.SetFile): tests make it a full disk.
 	journalFile func(*os.File) journal.File
+	// reportFile, when set, is what the run's report.csv and report.json
+	// are written through (report.ReporterOptions.File), and reportEvery
+	// how many results the report waits for before it rewrites them
+	// while the run goes on (report.ReporterOptions.Every; 0: its own):
+	// tests make those files meet a full disk.
+	reportFile  func(*os.File) io.Writer
+	reportEvery int
 }
 
 func newSendCommand(g *globalOptions) *cobra.Command {
@@ -632,7 +639,7 @@ func printRevisedHeld(w io.Writer, pl *plan.Plan, allow plan.Allowance, again st
 // prints the summary.
 func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Plan, cfg sendpool.Config, lock *journal.Lock, allow plan.Allowance, opts sendOptions) error {
 	c := in.Campaign
-	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{})
+	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{File: opts.reportFile, Every: opts.reportEvery})
 	if err != nil {
 		return &unusableError{err}
 	}

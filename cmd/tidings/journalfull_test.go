@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -70,5 +73,86 @@ func TestSendJournalFullDisk(t *testing.T) {
 	o, e, code = runCLI(t, "send", "--yes", camp)
 	if code != exitSomeFailed || !strings.Contains(o, "none could be recorded: a lost connection, a crash, a second Ctrl-C, a full disk") || srv.Received("user000@example.com") != 1 {
 		t.Errorf("send again: code %d, want 1, row 2 unknown for a full disk perhaps, not sent again\n%s%s", code, o, e)
+	}
+}
+
+// TestSendJournalFullDiskSummary: the disk filled up as the send
+// recorded that the server took row 2's message. The summary counted the
+// row "1 sent" and report.json said it sent, its ending "finished" with
+// ok true, while the closing error, the journal and report said it is
+// unknown. Now all of them say unknown.
+func TestSendJournalFullDiskSummary(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 1, "send: {concurrency: 1}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	opts := sendOptions{yes: true, journalFile: func(f *os.File) journal.File { return &fullJournal{File: f} }}
+	err := runSend(context.Background(), opts, g, camp)
+	if exitCode(err) != exitUnusable || !strings.Contains(err.Error(), "row 2's result could not be recorded") {
+		t.Fatalf("send: %v (exit %d), want exit 2, row 2 unknown", err, exitCode(err))
+	}
+	if !strings.Contains(out.String(), "1 recipient: 0 sent, 1 unknown") || strings.Contains(out.String(), "1 sent") {
+		t.Errorf("summary does not count row 2 unknown:\n%s", out.String())
+	}
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Summary struct{ Sent, Unknown int }
+		Ending  struct{ OK bool }
+		Rows    []struct{ Status, Detail string }
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Summary.Sent != 0 || doc.Summary.Unknown != 1 || doc.Ending.OK || len(doc.Rows) != 1 || doc.Rows[0].Status != "unknown" ||
+		!strings.Contains(doc.Rows[0].Detail, "no space left on device") {
+		t.Errorf("report.json does not say row 2 is unknown:\n%s", b)
+	}
+}
+
+// TestSendJournalFullDiskRows: the disk filled up as the send recorded
+// that the server took row 2's message, or row 3's (both held by the
+// server until both bodies were in), and the report's files met it too.
+// The closing error told one row unknown, the first to fail, and none
+// when another error came first: now it names both rows, the full
+// disk's path, the command to run once there is room, and that
+// --resend-unknown would send them twice.
+func TestSendJournalFullDiskRows(t *testing.T) {
+	t.Parallel()
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	camp := sendCampaign(t, srv, 2, "send: {concurrency: 2}\n")
+	var full atomic.Bool
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	opts := sendOptions{yes: true,
+		journalFile: func(f *os.File) journal.File { return &fullJournal{File: f} },
+		reportFile:  func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+	done := make(chan error, 1)
+	go func() { done <- runSend(context.Background(), opts, g, camp) }()
+	<-srv.Held()
+	<-srv.Held()
+	full.Store(true)
+	close(gate)
+	err := <-done
+	if !errors.Is(err, syscall.ENOSPC) || exitCode(err) != exitUnusable {
+		t.Fatalf("send: %v (exit %d), want ENOSPC, exit 2\n%s%s", err, exitCode(err), out.String(), errOut.String())
+	}
+	path := filepath.Join(filepath.Dir(camp), ".tidings", "t", journal.FileName)
+	for _, want := range []string{
+		path + ": no space left on device",
+		"free space on the disk it is on, then run again: tidings send --yes " + camp,
+		"rows 2 and 3: their results could not be recorded, so their messages (which may have reached the server) are unknown from now on",
+		"--resend-unknown would send them again, and their recipients may get them twice",
+	} {
+		if strings.Count(err.Error(), want) != 1 {
+			t.Errorf("send's error does not say %q once:\n%v", want, err)
+		}
+	}
+	if srv.Received("user000@example.com") != 1 || srv.Received("user001@example.com") != 1 {
+		t.Errorf("received %d messages, want one each", len(srv.Messages()))
 	}
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -107,8 +109,24 @@ func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaig
 	err := writePage(ctx, c, c.File, in)
 	wait()
 	flushErr = tellFlush(g, c, flushErr)
+	if err != nil && ctx.Err() == nil {
+		err = removeEarlierPage(c, err)
+	}
 	page, pageErr = tellPage(ctx, g, c.File, err)
 	return flushErr, page, pageErr
+}
+
+// removeEarlierPage removes the report.html left in c's state folder
+// when a send's page could not be written (err): it showed the campaign
+// as it was before (a send running, as a report beside it wrote it, or
+// an earlier run), and nobody must read it as this run's. It returns
+// err, which says so when it removed one.
+func removeEarlierPage(c *campaign.Campaign, err error) error {
+	path := filepath.Join(c.StateDir, report.PageFile)
+	if st, serr := os.Lstat(path); serr != nil || !st.Mode().IsRegular() || os.Remove(path) != nil {
+		return err
+	}
+	return fmt.Errorf("%w; the report.html written before was removed, so that nobody reads it as this run's report", err)
 }
 
 // afterFirstPass returns rows calling wait once before its second pass
@@ -132,9 +150,16 @@ func afterFirstPass(rows pageSource, wait func()) pageSource {
 // a reason of its own, which its error tells, and a script must not take
 // files left by an earlier run, or none, for this run's report.
 func tellFlush(g *globalOptions, c *campaign.Campaign, err error) error {
-	if err != nil {
-		fmt.Fprintf(g.stderr, "warning: report.csv and report.json were not written: %v (the journal has every result; once that is fixed, tidings report %s writes them)\n", err, commandArg(c.File))
+	if err == nil {
+		return nil
 	}
+	removed := ""
+	if ue := (*report.UnwrittenError)(nil); errors.As(err, &ue) && len(ue.Removed) > 0 {
+		// They said the send was still running, or told an earlier
+		// run: a script must not read them as this run's report.
+		removed = "; the " + strings.Join(ue.Removed, " and ") + " written before " + verbFor(len(ue.Removed), "was", "were") + " removed, so that nothing reads " + verbFor(len(ue.Removed), "it", "them") + " as this run's report"
+	}
+	fmt.Fprintf(g.stderr, "warning: report.csv and report.json were not written: %v%s (the journal has every result; once that is fixed, tidings report %s writes them)\n", err, removed, commandArg(c.File))
 	return err
 }
 

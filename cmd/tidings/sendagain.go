@@ -188,6 +188,15 @@ func againVerb(a againFlags) string {
 	return strings.Join(words, " ")
 }
 
+// unrecordedWords say that the rows of ue are unknown from now on, and
+// that --resend-unknown would send them twice.
+func unrecordedWords(ue *sendpool.UnrecordedError) string {
+	if len(ue.Rows) <= 1 {
+		return fmt.Sprintf("row %d's result could not be recorded, so its message (which may have reached the server) is unknown from now on, not sent again: --resend-unknown would send it again, and its recipients may get it twice", ue.Row)
+	}
+	return ue.RowList() + ": their results could not be recorded, so their messages (which may have reached the server) are unknown from now on, not sent again: --resend-unknown would send them again, and their recipients may get them twice"
+}
+
 // journalFailedAgain is err, when the journal failed (sendpool.ErrJournal:
 // a full disk), with what to do next after its words: free space (or
 // make the journal writable), then the command that sends the rows left;
@@ -205,7 +214,7 @@ func journalFailedAgain(err error, file string, opts sendOptions) error {
 	}
 	again := fix + " " + runAgain(file, opts) + " (it sends the rows this run did not)"
 	if ue := (*sendpool.UnrecordedError)(nil); errors.As(err, &ue) {
-		again += fmt.Sprintf("; row %d's result could not be recorded, so its message (which may have reached the server) is unknown from now on, not sent again: --resend-unknown would send it again, and its recipients may get it twice", ue.Row)
+		again += "; " + unrecordedWords(ue)
 	}
 	return &againError{err: err, again: again}
 }

@@ -28,7 +28,7 @@ func Write(dir string, rows []Row) error {
 	}
 	sorted := append([]Row(nil), rows...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Row < sorted[j].Row })
-	fw, err := newFilesWriter(dir, true, nil)
+	fw, err := newFilesWriter(dir, true, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,10 @@ type filesWriter struct {
 	// writes none.
 	ending func(Summary) Ending
 	// end is the ending report.json was given; nil: none.
-	end     *Ending
+	end *Ending
+	// wrap is what the files are written through (ReporterOptions.File);
+	// nil: the files themselves.
+	wrap    func(*os.File) io.Writer
 	csvFile *os.File
 	csvBuf  *bufio.Writer
 	csv     *csv.Writer
@@ -64,8 +67,8 @@ type filesWriter struct {
 	err     error
 }
 
-func newFilesWriter(dir string, indent bool, ending func(Summary) Ending) (*filesWriter, error) {
-	fw := &filesWriter{dir: dir, indent: indent, ending: ending, record: make([]string, len(Columns))}
+func newFilesWriter(dir string, indent bool, ending func(Summary) Ending, wrap func(*os.File) io.Writer) (*filesWriter, error) {
+	fw := &filesWriter{dir: dir, indent: indent, ending: ending, wrap: wrap, record: make([]string, len(Columns))}
 	var err error
 	if fw.csvFile, err = os.CreateTemp(dir, "."+CSVFile+".*.tmp"); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
@@ -81,11 +84,19 @@ func newFilesWriter(dir string, indent bool, ending func(Summary) Ending) (*file
 	// the system lets an open file go without one (Unix), so a killed
 	// writer leaves nothing of it (abort removes it elsewhere).
 	_ = os.Remove(fw.rowFile.Name())
-	fw.csvBuf = bufio.NewWriterSize(fw.csvFile, 256<<10)
+	fw.csvBuf = bufio.NewWriterSize(fw.through(fw.csvFile), 256<<10)
 	fw.csv = csv.NewWriter(fw.csvBuf)
-	fw.rowBuf = bufio.NewWriterSize(fw.rowFile, 256<<10)
+	fw.rowBuf = bufio.NewWriterSize(fw.through(fw.rowFile), 256<<10)
 	fw.csv.Write(Columns)
 	return fw, nil
+}
+
+// through is what fw writes f through (wrap): f itself when none.
+func (fw *filesWriter) through(f *os.File) io.Writer {
+	if fw.wrap == nil {
+		return f
+	}
+	return fw.wrap(f)
 }
 
 // add writes r, the next row in row order.
@@ -136,7 +147,7 @@ func (fw *filesWriter) writeJSON() error {
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(f, 256<<10)
+	w := bufio.NewWriterSize(fw.through(f), 256<<10)
 	head, err := fw.jsonHead()
 	if err == nil {
 		w.Write(head)

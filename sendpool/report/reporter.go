@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"iter"
 	"os"
@@ -35,6 +36,10 @@ type ReporterOptions struct {
 	// system lets an open file go without one (Unix), so a killed
 	// process leaves nothing behind.
 	OwnLog bool
+	// File, when set, is what report.csv and report.json are written
+	// through: File(f), f the file being written. Tests make it fail as
+	// a full disk does.
+	File func(f *os.File) io.Writer
 }
 
 // logFile is where a Reporter keeps the lines it was given until Close:
@@ -263,9 +268,46 @@ func (r *Reporter) AddBeside(row Row) error {
 
 // Flush writes the files now, formatting report.json for reading. It
 // holds r's lock for reading while it writes them: an Each (the page) may
-// run beside it.
+// run beside it. When they cannot be written (a full disk), it removes
+// the report.csv and report.json an earlier write left, which tell the
+// rows as they were then (a send still running, or an earlier run), and
+// its error says so (*UnwrittenError): a script then finds no report
+// rather than one that reads as this one.
 func (r *Reporter) Flush() error {
-	return r.reading(func() error { return r.rewrite(true) })
+	err := r.reading(func() error { return r.rewrite(true) })
+	if err == nil {
+		return nil
+	}
+	return &UnwrittenError{Err: err, Removed: removeEarlier(r.dir)}
+}
+
+// UnwrittenError is a Flush's failure to write report.csv and
+// report.json (Err); Removed names those of an earlier write it removed
+// in their stead (none when there were none, or they could not be).
+type UnwrittenError struct {
+	Err     error
+	Removed []string
+}
+
+func (e *UnwrittenError) Error() string { return e.Err.Error() }
+
+func (e *UnwrittenError) Unwrap() error { return e.Err }
+
+// removeEarlier removes report.json and report.csv from dir, when they
+// are files, and returns the names of those it removed. Removing needs
+// no room on the disk.
+func removeEarlier(dir string) []string {
+	var removed []string
+	for _, name := range []string{JSONFile, CSVFile} {
+		path := filepath.Join(dir, name)
+		if st, err := os.Lstat(path); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		if os.Remove(path) == nil {
+			removed = append(removed, name)
+		}
+	}
+	return removed
 }
 
 // rewrite writes the report files from every row's latest line; final
@@ -277,7 +319,7 @@ func (r *Reporter) rewrite(final bool) error {
 	if ending == nil {
 		ending = func(s Summary) Ending { return s.Ending(EndFacts{Running: true, Now: r.opts.Clock.Now()}) }
 	}
-	fw, err := newFilesWriter(r.dir, final, ending)
+	fw, err := newFilesWriter(r.dir, final, ending, r.opts.File)
 	if err != nil {
 		return err
 	}

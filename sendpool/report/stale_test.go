@@ -70,7 +70,7 @@ func TestStaleTempsRemoved(t *testing.T) {
 func TestFilesWriterScratchUnnamed(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	fw, err := newFilesWriter(dir, false, nil)
+	fw, err := newFilesWriter(dir, false, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

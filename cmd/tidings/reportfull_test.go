@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// fullReport is a report file on a disk that is full once full is set:
+// every write fails with ENOSPC, naming the file, as an *os.File's does.
+type fullReport struct {
+	f    *os.File
+	full *atomic.Bool
+}
+
+func (d fullReport) Write(b []byte) (int, error) {
+	if d.full.Load() {
+		return 0, &os.PathError{Op: "write", Path: d.f.Name(), Err: syscall.ENOSPC}
+	}
+	return d.f.Write(b)
+}
+
+// TestSendReportFullDisk: the disk of the state folder filled up while
+// the server took row 2's message, after the send had written its report
+// as running. report.json stayed "running" (ok false) long after the
+// send ended, and a script paging on `jq -e .ending.ok` read a run
+// that was over as one still going. The send now removes the report.csv
+// and report.json it cannot rewrite, and says so, with the command that
+// writes them once there is room.
+func TestSendReportFullDisk(t *testing.T) {
+	t.Parallel()
+	var full atomic.Bool
+	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error { full.Store(true); return nil }))
+	camp := sendCampaign(t, srv, 1, "")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	opts := sendOptions{yes: true, reportEvery: 1, reportFile: func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+	err := runSend(context.Background(), opts, g, camp)
+	if !errors.Is(err, syscall.ENOSPC) || exitCode(err) != exitUnusable {
+		t.Fatalf("send: %v (exit %d), want ENOSPC, exit 2\n%s%s", err, exitCode(err), out.String(), errOut.String())
+	}
+	dir := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	for _, name := range []string{report.JSONFile, report.CSVFile} {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s left after the send could not write it (%v):\n%s", name, err, b)
+		}
+	}
+	if want := "the report.json and report.csv written before were removed, so that nothing reads them as this run's report"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+	}
+	if srv.Received("user000@example.com") != 1 {
+		t.Errorf("row 2 received %d times, want 1", srv.Received("user000@example.com"))
+	}
+}
+
+// TestSendPageNotWrittenRemovesEarlier: a send whose report page could
+// not be written (here report-data is a file; a full disk in the field)
+// left the report.html written before it, which a report run beside the
+// send had written as "still running": whoever opened it read a send
+// long over as running. The send now removes it and says so.
+func TestSendPageNotWrittenRemovesEarlier(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	writeFiles(t, state, map[string]string{report.PageFile: "<p>a send is running</p>\n", report.PageDataDir: "not a folder"})
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(errOut, "warning: the report page was not written") ||
+		!strings.Contains(errOut, "the report.html written before was removed, so that nobody reads it as this run's report") {
+		t.Errorf("exit %d, want 0 and the earlier page removed, said on stderr\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(state, report.PageFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("report.html left after the send could not write it: %v", err)
+	}
+}

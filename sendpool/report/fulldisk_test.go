@@ -1,0 +1,72 @@
+package report_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// fullDisk is a report file on a disk that is full once full is set:
+// every write fails with ENOSPC, naming the file, as an *os.File's does.
+type fullDisk struct {
+	f    *os.File
+	full *atomic.Bool
+}
+
+func (d fullDisk) Write(b []byte) (int, error) {
+	if d.full.Load() {
+		return 0, &os.PathError{Op: "write", Path: d.f.Name(), Err: syscall.ENOSPC}
+	}
+	return d.f.Write(b)
+}
+
+// TestReporterFlushFullDisk: the disk filled up after a running send
+// rewrote its report, and the send's last Flush could not write it.
+// report.json stayed as the running send left it, "running" with ok
+// false, so a script read a send long over as still running (and one
+// that read an earlier run's ok true, as over and fine). Flush now
+// removes the report.csv and report.json left, and its error names them.
+func TestReporterFlushFullDisk(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var full atomic.Bool
+	rep, err := report.NewReporter(dir, report.ReporterOptions{Every: 1, Interval: time.Nanosecond,
+		File: func(f *os.File) io.Writer { return fullDisk{f: f, full: &full} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	for row := 2; row < 4; row++ {
+		if err := rep.Add(sendpool.Result{Row: row, Key: fmt.Sprintf("u%d@example.org", row), Status: sendpool.StatusSent}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, report.JSONFile)); err != nil {
+		t.Fatalf("no report.json while the send runs: %v", err)
+	}
+	full.Store(true)
+	rep.NoteEnding(func(s report.Summary) report.Ending { return s.Ending(report.EndFacts{Now: time.Now()}) })
+	err = rep.Flush()
+	var ue *report.UnwrittenError
+	if !errors.Is(err, syscall.ENOSPC) || !errors.As(err, &ue) || len(ue.Removed) != 2 {
+		t.Fatalf("Flush: %v (%+v), want ENOSPC, report.json and report.csv removed", err, ue)
+	}
+	for _, name := range []string{report.JSONFile, report.CSVFile} {
+		if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s left after a Flush that could not write it: %v", name, err)
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".report.*.tmp"))
+	if len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
