@@ -172,4 +172,9 @@ type Notice struct {
 	Row      int
 	Due      time.Time
 	Attempts int
+	// Conns, on the NoticeReconnect of a connection the server refused
+	// as one too many at once (IsConnectionCap) while others were open,
+	// is the number of connections the run goes on with; zero on the
+	// other notices.
+	Conns int
 }

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestSendAdvisesServerConnectionCap: a server that takes fewer
+// connections at once than send.concurrency refuses the ones over its cap;
+// the send still delivers every message once, and its summary ends by
+// saying how many connections the run went on with and the setting that
+// keeps the next send within them, where before it said nothing of it and
+// every month's send met the same refusals.
+func TestSendAdvisesServerConnectionCap(t *testing.T) {
+	t.Parallel()
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.WithMaxSessions(2), smtptest.HoldData(gate))
+	dir := t.TempDir()
+	var rows strings.Builder
+	rows.WriteString("email,name\r\n")
+	for i := range 12 {
+		fmt.Fprintf(&rows, "r%02d@example.com,R%d\r\n", i, i)
+	}
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `send: {concurrency: 4, retry_backoff: 1ms}`),
+		"r.csv":    rows.String(),
+		"body.txt": "Hi {{.name}}\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	type result struct {
+		out, errOut string
+		code        int
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, errOut, code := runCLI(t, "send", "--yes", camp)
+		done <- result{out, errOut, code}
+	}()
+	// Both connections the server takes hold a message, so the run's
+	// other two connections meet the cap.
+	<-srv.Held()
+	<-srv.Held()
+	close(gate)
+	r := <-done
+	t.Logf("send:\n%s%s", r.out, r.errOut)
+	if r.code != 0 {
+		t.Fatalf("send: code %d, want 0", r.code)
+	}
+	if n := len(srv.Messages()); n != 12 {
+		t.Errorf("server received %d messages, want 12", n)
+	}
+	if srv.Rejected() == 0 {
+		t.Fatal("the server refused no connection: the test did not reach its cap")
+	}
+	want := fmt.Sprintf("as more than it takes at once, and the run went on with 2: set send.concurrency: 2 in %s (it is 4)", displayPath(camp))
+	if !strings.Contains(r.out, want) {
+		t.Errorf("send's summary lacks %q", want)
+	}
+}
