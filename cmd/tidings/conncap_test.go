@@ -14,11 +14,29 @@ import (
 // the send still delivers every message once, and its summary ends by
 // saying how many connections the run went on with and the setting that
 // keeps the next send within them, where before it said nothing of it and
-// every month's send met the same refusals.
+// every month's send met the same refusals. Microsoft 365's words for its
+// cap ("432 4.3.2 Concurrent connections limit exceeded", at connect) are
+// taken as NetEase's are.
 func TestSendAdvisesServerConnectionCap(t *testing.T) {
 	t.Parallel()
+	for name, reply := range map[string]string{
+		"netease":   "", // smtptest's own: 421 4.7.0 HL:ICC too many connections
+		"microsoft": "432 4.3.2 Concurrent connections limit exceeded. Visit https://aka.ms/concurrent_sending for more information.",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testSendAdvisesServerConnectionCap(t, reply)
+		})
+	}
+}
+
+func testSendAdvisesServerConnectionCap(t *testing.T, reply string) {
 	gate := make(chan struct{})
-	srv := smtptest.NewServer(t, smtptest.WithMaxSessions(2), smtptest.HoldData(gate))
+	opts := []smtptest.Option{smtptest.WithMaxSessions(2), smtptest.HoldData(gate)}
+	if reply != "" {
+		opts = append(opts, smtptest.WithCapReply(reply))
+	}
+	srv := smtptest.NewServer(t, opts...)
 	dir := t.TempDir()
 	var rows strings.Builder
 	rows.WriteString("email,name\r\n")
