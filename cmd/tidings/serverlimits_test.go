@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
@@ -76,6 +77,49 @@ func testSendAdvisesServerConnectionCap(t *testing.T, reply string) {
 	}
 	want := fmt.Sprintf("as more than it takes at once, and the run went on with 2: set send.concurrency: 2 in %s (it is 4)", displayPath(camp))
 	if !strings.Contains(r.out, want) {
+		t.Errorf("send's summary lacks %q", want)
+	}
+}
+
+// TestSendAdvisesServerRate: a server that asks the run to slow down
+// (Microsoft 365's "450 4.7.0 … rate limited") gets every message once,
+// and the send's summary ends by naming the slowest rate it asked that at
+// and the setting to lower, where before only the warnings while it ran
+// spoke of it, and every month's send met the same refusals.
+func TestSendAdvisesServerRate(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	mails := 0
+	srv := smtptest.NewServer(t, smtptest.OnMail(func(smtptest.Session, string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if mails++; mails == 3 {
+			return smtptest.Reply(450, "4.7.0", "Message submission rate for this client has exceeded the configured limit, rate limited")
+		}
+		return nil
+	}))
+	dir := t.TempDir()
+	var rows strings.Builder
+	rows.WriteString("email,name\r\n")
+	for i := range 6 {
+		fmt.Fprintf(&rows, "r%02d@example.com,R%d\r\n", i, i)
+	}
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `send: {rate: 50/s, concurrency: 1, retry_backoff: 1ms}`),
+		"r.csv":    rows.String(),
+		"body.txt": "Hi {{.name}}\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	t.Logf("send:\n%s%s", out, errOut)
+	if code != 0 {
+		t.Fatalf("send: code %d, want 0", code)
+	}
+	if n := len(srv.Messages()); n != 6 {
+		t.Errorf("server received %d messages, want 6", n)
+	}
+	want := fmt.Sprintf("note: the server asked to slow down once, the slowest at 50/s: set send.rate below that in %s (this run's was 50/s)", displayPath(camp))
+	if !strings.Contains(out, want) {
 		t.Errorf("send's summary lacks %q", want)
 	}
 }
