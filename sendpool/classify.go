@@ -93,10 +93,11 @@ var ratePhrases = []string{
 
 // connectionCapPhrases (lower-cased, matched at the start of a word) say
 // the server holds as many of the sender's connections at once as it
-// takes (NetEase's HL:ICC, Postfix's anvil): fewer connections answer
+// takes (NetEase's HL:ICC, Postfix's anvil, Microsoft 365's "432 4.3.2
+// Concurrent connections limit exceeded"): fewer connections answer
 // them, not a lower message rate.
 var connectionCapPhrases = []string{
-	"too many connections", "too many concurrent", "too many sessions", "number of connections", "hl:icc",
+	"too many connections", "too many concurrent", "too many sessions", "number of connections", "concurrent connections", "hl:icc",
 }
 
 // IsConnectionCap reports whether err is a refusal that says the server

@@ -156,8 +156,9 @@ const (
 type Notice struct {
 	Kind NoticeKind
 	Text string
-	// Rate is the rate in force after a NoticeThrottle (0 = unlimited).
-	Rate float64
+	// Rate is the rate in force after a NoticeThrottle (0 = unlimited),
+	// Was the rate the server asked to slow down from (0 = unlimited).
+	Rate, Was float64
 	// Redial, on a NoticeReconnect after a failed dial, is when the pool
 	// dials again (on Config.Clock); no worker dials before then. Zero on
 	// the other notices.
@@ -172,4 +173,9 @@ type Notice struct {
 	Row      int
 	Due      time.Time
 	Attempts int
+	// Conns, on the NoticeReconnect of a connection the server refused
+	// as one too many at once (IsConnectionCap) while others were open,
+	// is the number of connections the run goes on with; zero on the
+	// other notices.
+	Conns int
 }

@@ -554,8 +554,9 @@ func (r *poolRun) backoff(n int) time.Duration {
 }
 
 func (r *poolRun) throttle(reason string) {
+	was := r.p.lim.Rate()
 	rate, changed := r.p.lim.Throttle()
 	if changed {
-		r.notify(Notice{Kind: NoticeThrottle, Rate: rate, Text: fmt.Sprintf("the server asks to slow down (%s): rate now %s", reason, RateText(rate))})
+		r.notify(Notice{Kind: NoticeThrottle, Rate: rate, Was: was, Text: fmt.Sprintf("the server asks to slow down (%s): rate now %s", reason, RateText(rate))})
 	}
 }

@@ -160,7 +160,11 @@ func (w *poolWorker) dialAgain(j *poolJob, round int, err error) bool {
 	}
 	if w.givesUpPlace(err) {
 		w.retired = true
-		r.notify(Notice{Kind: NoticeReconnect, Text: fmt.Sprintf("%v; going on with fewer connections for now (%d)", err, r.workers.Load())})
+		n := Notice{Kind: NoticeReconnect, Text: fmt.Sprintf("%v; going on with fewer connections for now (%d)", err, r.workers.Load())}
+		if IsConnectionCap(err) {
+			n.Conns = int(r.workers.Load())
+		}
+		r.notify(n)
 		r.schedule(j, 0) // another worker takes it
 		return false
 	}

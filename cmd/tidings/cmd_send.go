@@ -76,6 +76,10 @@ type sendOptions struct {
 	// retryDue carries the retries a part left waiting (its time ran
 	// out) to the next, which makes each when it is due (sendParts).
 	retryDue *sendpool.RetryDue
+	// limits gathers what the server said of its limits (connections
+	// at once, rate) over the parts of a run, for the advice at its end
+	// (runSend, sendParts); nil in a test send.
+	limits *serverLimits
 	// journalFile, when set, is what the run's journal writes through
 	// (journal.Lock.SetFile): tests make it a full disk.
 	journalFile func(*os.File) journal.File
@@ -196,6 +200,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	}
 	g.interrupt.sending()
 	opts.part.began = time.Now()
+	opts.limits = &serverLimits{} // over every part, for the advice at the end (sendParts)
 	st, err := startSend(ctx, opts, g, path, nil)
 	if err != nil {
 		return err

@@ -228,7 +228,7 @@ func TestProgressBesideNotices(t *testing.T) {
 	g := &globalOptions{stderr: &buf}
 	tick := make(chan time.Time)
 	p := newProgress(g, 10, progressClock{tick: tick}, runPart{}, 0)
-	notify := notifier(g, nil)
+	notify := notifier(g, nil, nil)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -41,7 +41,7 @@ func poolConfig(ctx context.Context, c *campaign.Campaign, opts sendOptions, g *
 	if opts.concurrency > 0 {
 		cfg.Concurrency = opts.concurrency
 	}
-	cfg.Notify = notifier(g, dialer.Warnings())
+	cfg.Notify = notifier(g, dialer.Warnings(), opts.limits)
 	return cfg, nil
 }
 
@@ -116,13 +116,15 @@ func promptSecret(ctx context.Context, f *os.File) ([]byte, error) {
 
 // notifier prints the pool's notices on stderr: warnings (but the settings
 // warnings, which the caller printed once already), and retries and
-// reconnects unless --quiet; a NoticeWait has no words.
-func notifier(g *globalOptions, printed []string) func(sendpool.Notice) {
+// reconnects unless --quiet; a NoticeWait has no words. Each notice goes
+// to limits too (a nil limits gathers nothing).
+func notifier(g *globalOptions, printed []string, limits *serverLimits) func(sendpool.Notice) {
 	settings := map[string]bool{}
 	for _, w := range printed {
 		settings[w] = true
 	}
 	return func(n sendpool.Notice) {
+		limits.notice(n)
 		switch n.Kind {
 		case sendpool.NoticeWarning:
 			if !settings[n.Text] {

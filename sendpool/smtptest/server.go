@@ -29,6 +29,7 @@
 package smtptest
 
 import (
+	"cmp"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -106,6 +107,7 @@ type options struct {
 	dsn                   bool
 	maxSize               int64
 	maxSessions           int
+	capReply              string
 	refusal               string
 	close421After         int
 	onMail                func(Session, string) error
@@ -161,6 +163,11 @@ func WithMaxSize(n int64) Option { return func(o *options) { o.maxSize = n } }
 // WithMaxSessions refuses a connection beyond n open ones with
 // "421 4.7.0 HL:ICC too many connections" (like NetEase 163), and closes it.
 func WithMaxSessions(n int) Option { return func(o *options) { o.maxSessions = n } }
+
+// WithCapReply makes WithMaxSessions refuse with the reply line (for
+// example Microsoft 365's "432 4.3.2 Concurrent connections limit
+// exceeded") instead of NetEase's.
+func WithCapReply(reply string) Option { return func(o *options) { o.capReply = reply } }
 
 // RefuseWith answers every connection with the reply line (for example
 // "554 5.7.1 client host blocked") instead of a greeting, and closes it.
@@ -463,7 +470,7 @@ func (l *countingListener) Accept() (net.Conn, error) {
 		s.mu.Lock()
 		refusal := s.o.refusal
 		if refusal == "" && s.o.maxSessions > 0 && s.cur >= s.o.maxSessions {
-			refusal = "421 4.7.0 HL:ICC too many connections from your IP"
+			refusal = cmp.Or(s.o.capReply, "421 4.7.0 HL:ICC too many connections from your IP")
 		}
 		if refusal != "" {
 			s.rejected++

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// serverLimits gathers, over the parts of a send, what the server said of
+// the limits it keeps the sender to, for the advice at the send's end
+// (print): the connections it refused as one too many at once
+// (sendpool.IsConnectionCap: Microsoft 365's "432 4.3.2 Concurrent
+// connections limit exceeded", NetEase's HL:ICC) and the fewest the run
+// went on with, and the times it asked to slow down and the slowest rate
+// it asked that at. A nil *serverLimits gathers nothing. It is safe for
+// concurrent use.
+type serverLimits struct {
+	mu        sync.Mutex
+	refused   int
+	fewest    int
+	throttled int
+	slowest   float64 // events per second; 0 while no throttle came at a rate
+}
+
+// notice takes the pool's notice n into account.
+func (l *serverLimits) notice(n sendpool.Notice) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch {
+	case n.Kind == sendpool.NoticeReconnect && n.Conns > 0:
+		l.refused++
+		if l.fewest == 0 || n.Conns < l.fewest {
+			l.fewest = n.Conns
+		}
+	case n.Kind == sendpool.NoticeThrottle:
+		l.throttled++
+		if n.Was > 0 && (l.slowest == 0 || n.Was < l.slowest) {
+			l.slowest = n.Was
+		}
+	}
+}
+
+// print says on w what the server's limits ask of the next send's
+// settings in file: the send.concurrency that keeps within its cap on
+// connections (or --concurrency, when flagged gave this run's), and a
+// send.rate below the slowest rate it asked to slow down from. cfg is the
+// run's pool settings, as the flags left them.
+func (l *serverLimits) print(w io.Writer, file string, cfg sendpool.Config, flagged bool) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	refused, fewest, throttled, slowest := l.refused, l.fewest, l.throttled, l.slowest
+	l.mu.Unlock()
+	if refused > 0 && fewest < cfg.Concurrency {
+		set := fmt.Sprintf("set send.concurrency: %d in %s (it is %d)", fewest, file, cfg.Concurrency)
+		if flagged {
+			set = fmt.Sprintf("send with --concurrency %d (this run had %d), or set send.concurrency: %d in %s", fewest, cfg.Concurrency, fewest, file)
+		}
+		fmt.Fprintf(w, "note: the server refused %s as more than it takes at once, and the run went on with %d: %s, so that the next send keeps within it from the start\n",
+			report.Plural(refused, "connection"), fewest, set)
+	}
+	if throttled == 0 {
+		return
+	}
+	asked := "the server asked to slow down " + report.Plural(throttled, "time")
+	if throttled == 1 {
+		asked = "the server asked to slow down once"
+	}
+	switch {
+	case slowest > 0:
+		fmt.Fprintf(w, "note: %s, the slowest at %s: set send.rate below that in %s (this run's was %s), so that the next send keeps within it from the start\n",
+			asked, sendpool.RateText(slowest), file, sendpool.RateText(cfg.Rate))
+	default:
+		fmt.Fprintf(w, "note: %s: set send.rate in %s (this run had no rate limit) to what the server takes, so that the next send keeps within it from the start\n", asked, file)
+	}
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestSendAdvisesServerConnectionCap: a server that takes fewer
+// connections at once than send.concurrency refuses the ones over its cap;
+// the send still delivers every message once, and its summary ends by
+// saying how many connections the run went on with and the setting that
+// keeps the next send within them, where before it said nothing of it and
+// every month's send met the same refusals. Microsoft 365's words for its
+// cap ("432 4.3.2 Concurrent connections limit exceeded", at connect) are
+// taken as NetEase's are.
+func TestSendAdvisesServerConnectionCap(t *testing.T) {
+	t.Parallel()
+	for name, reply := range map[string]string{
+		"netease":   "", // smtptest's own: 421 4.7.0 HL:ICC too many connections
+		"microsoft": "432 4.3.2 Concurrent connections limit exceeded. Visit https://aka.ms/concurrent_sending for more information.",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testSendAdvisesServerConnectionCap(t, reply)
+		})
+	}
+}
+
+func testSendAdvisesServerConnectionCap(t *testing.T, reply string) {
+	gate := make(chan struct{})
+	opts := []smtptest.Option{smtptest.WithMaxSessions(2), smtptest.HoldData(gate)}
+	if reply != "" {
+		opts = append(opts, smtptest.WithCapReply(reply))
+	}
+	srv := smtptest.NewServer(t, opts...)
+	dir := t.TempDir()
+	var rows strings.Builder
+	rows.WriteString("email,name\r\n")
+	for i := range 12 {
+		fmt.Fprintf(&rows, "r%02d@example.com,R%d\r\n", i, i)
+	}
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `send: {concurrency: 4, retry_backoff: 1ms}`),
+		"r.csv":    rows.String(),
+		"body.txt": "Hi {{.name}}\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	type result struct {
+		out, errOut string
+		code        int
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, errOut, code := runCLI(t, "send", "--yes", camp)
+		done <- result{out, errOut, code}
+	}()
+	// Both connections the server takes hold a message, so the run's
+	// other two connections meet the cap.
+	<-srv.Held()
+	<-srv.Held()
+	close(gate)
+	r := <-done
+	t.Logf("send:\n%s%s", r.out, r.errOut)
+	if r.code != 0 {
+		t.Fatalf("send: code %d, want 0", r.code)
+	}
+	if n := len(srv.Messages()); n != 12 {
+		t.Errorf("server received %d messages, want 12", n)
+	}
+	if srv.Rejected() == 0 {
+		t.Fatal("the server refused no connection: the test did not reach its cap")
+	}
+	want := fmt.Sprintf("as more than it takes at once, and the run went on with 2: set send.concurrency: 2 in %s (it is 4)", displayPath(camp))
+	if !strings.Contains(r.out, want) {
+		t.Errorf("send's summary lacks %q", want)
+	}
+}
+
+// TestSendAdvisesServerRate: a server that asks the run to slow down
+// (Microsoft 365's "450 4.7.0 … rate limited") gets every message once,
+// and the send's summary ends by naming the slowest rate it asked that at
+// and the setting to lower, where before only the warnings while it ran
+// spoke of it, and every month's send met the same refusals.
+func TestSendAdvisesServerRate(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	mails := 0
+	srv := smtptest.NewServer(t, smtptest.OnMail(func(smtptest.Session, string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if mails++; mails == 3 {
+			return smtptest.Reply(450, "4.7.0", "Message submission rate for this client has exceeded the configured limit, rate limited")
+		}
+		return nil
+	}))
+	dir := t.TempDir()
+	var rows strings.Builder
+	rows.WriteString("email,name\r\n")
+	for i := range 6 {
+		fmt.Fprintf(&rows, "r%02d@example.com,R%d\r\n", i, i)
+	}
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `send: {rate: 50/s, concurrency: 1, retry_backoff: 1ms}`),
+		"r.csv":    rows.String(),
+		"body.txt": "Hi {{.name}}\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	t.Logf("send:\n%s%s", out, errOut)
+	if code != 0 {
+		t.Fatalf("send: code %d, want 0", code)
+	}
+	if n := len(srv.Messages()); n != 6 {
+		t.Errorf("server received %d messages, want 6", n)
+	}
+	want := fmt.Sprintf("note: the server asked to slow down once, the slowest at 50/s: set send.rate below that in %s (this run's was 50/s)", displayPath(camp))
+	if !strings.Contains(out, want) {
+		t.Errorf("send's summary lacks %q", want)
+	}
+}
