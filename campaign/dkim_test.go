@@ -94,6 +94,16 @@ func TestLoadDKIMErrors(t *testing.T) {
 		{"neither a mapping nor a list", "dkim: s1\n", 7, 7,
 			"dkim: a mapping (domain, selector, key_file or key_env, headers) or a list of such mappings", nil},
 		{"a list item that is not a mapping", "dkim:\n  - s1\n", 8, 5, "mapping", nil},
+		// key_env: dkim.key meant key_file: it was told only to name a
+		// variable, "the value given is not shown" (rev-eng38).
+		{"a key file's name for key_env", "dkim: {domain: acme.example, selector: s1, key_env: dkim.key}\n", 7, 53,
+			`dkim.key_env: "dkim.key" is a file's name, and key_env names the environment variable holding the key: for a key in a file, write key_file: dkim.key in its place`, nil},
+		{"a key file's path for key_env", "dkim: {domain: acme.example, selector: s1, key_env: ./keys/dkim-rsa.pem}\n", 7, 53,
+			`write key_file: ./keys/dkim-rsa.pem in its place`, nil},
+		{"a key's base64 for key_env", "dkim: {domain: acme.example, selector: s1, key_env: LS0tLS1CRUdJTi/BQVJJVkFURSBLRVktLS0tLQo=}\n", 7, 53,
+			"dkim.key_env must name an environment variable (letters, digits, _), e.g. key_env: DKIM_KEY, and the key's PEM text go in that variable; the value given is not shown", nil},
+		{"a key's PEM for key_env", "dkim: {domain: acme.example, selector: s1, key_env: \"-----BEGIN PRIVATE KEY-----\\nMC4.CAQ\"}\n", 7, 53,
+			"the value given is not shown", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeCampaign(t, minimalCampaign+tt.yaml)
