@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -122,5 +123,22 @@ func TestLoadDKIMErrors(t *testing.T) {
 				t.Errorf("%v is not %v", err, tt.is)
 			}
 		})
+	}
+}
+
+// TestKeyEnvDollar: key_env: "$dkim_key" is read as dkim_key, with a note
+// that names it. The note said "the name is not shown: with small letters
+// it may be the password" (rev-eng38), a password_env's words: a
+// DKIM key is never a variable's name, so the name is always shown.
+func TestKeyEnvDollar(t *testing.T) {
+	for _, tc := range []struct{ value, name string }{{`"$DKIM_KEY"`, "DKIM_KEY"}, {`"${dkim_key}"`, "dkim_key"}} {
+		c, err := Load(writeCampaign(t, minimalCampaign+"dkim: {domain: acme.example, selector: s1, key_env: "+tc.value+"}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("dkim.key_env: %s is read as %s; the setting names the variable, without the $", tc.value, tc.name)
+		if c.DKIM[0].KeyEnv != tc.name || !slices.Contains(c.Warnings, want) {
+			t.Errorf("key_env: %s: read as %q, warnings %q; want %q and the note\n%s", tc.value, c.DKIM[0].KeyEnv, c.Warnings, tc.name, want)
+		}
 	}
 }
