@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"net/mail"
 	"net/textproto"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -234,9 +237,32 @@ func (s *Signer) EnvKeys() map[string]string {
 			out = map[string]string{}
 		}
 		sum := sha256.Sum256([]byte(k.record.Value))
-		out["$"+k.env] = hex.EncodeToString(sum[:])
+		out[envKeyName(k.env)] = hex.EncodeToString(sum[:])
 	}
 	return out
+}
+
+// envKeyName is EnvKeys' name of the key read from the environment
+// variable env.
+func envKeyName(env string) string { return "$" + env }
+
+// envVarRE matches an environment variable's name (campaign's cleanEnvName).
+var envVarRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// EnvKeyOf reports whether name, a path relative to the folder dir as
+// plan.Changed lists the campaign's files, is instead EnvKeys' name of a
+// key read from an environment variable, and returns the variable: name
+// is "$" and the variable's name, and no file in dir has that name (a
+// template called "$body.txt" is a file).
+func EnvKeyOf(dir, name string) (env string, ok bool) {
+	env, ok = strings.CutPrefix(name, "$")
+	if !ok || !envVarRE.MatchString(env) {
+		return "", false
+	}
+	if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+		return "", false
+	}
+	return env, true
 }
 
 // headerField returns the (unfolded) value of the message's first header
