@@ -222,8 +222,10 @@ func (s *Signer) Records() []Record {
 // EnvKeys maps "$NAME", for each key read from the environment variable
 // NAME (key_env), to the hex SHA-256 of its public key record: what
 // tells a spool made with another key, the way a key file's content does,
-// without anything derived from the private key. Nil when no key came
-// from the environment, and for a nil Signer. Safe for concurrent use.
+// from nothing secret (the record is what DNS publishes). Two entries
+// reading one variable are one name. Nil when no key came from the
+// environment, and for a nil Signer. Safe for concurrent use. EnvKeyOf
+// tells such a name from a file's.
 func (s *Signer) EnvKeys() map[string]string {
 	if s == nil {
 		return nil
