@@ -209,3 +209,31 @@ func TestDigesterMapOrder(t *testing.T) {
 		t.Errorf("pointer keys built in another order: %s, then %s", sum(x), sum(y))
 	}
 }
+
+// TestMessagesDigestDatesSaid: without a locale, recipients.dates left
+// unset refuses a dashed date that reads as another day first
+// (09-12-2026), and dates: month-first, written, sends it as 12
+// September: the two digests differ, so a spool made under one is not
+// sent from under the other. The digest ignored whether the setting was
+// written, so the row the error told to write dates: month-first for
+// stayed refused by the generation made before (rev-eng38), and a spool
+// an earlier build made, which sent such a date month first, was sent
+// from as it was.
+func TestMessagesDigestDatesSaid(t *testing.T) {
+	const base = "name: n\nfrom: a@acme.example\nsubject: s\ntext: body.txt\nrecipients:\n  path: people.csv\n"
+	digest := func(yaml string) string {
+		t.Helper()
+		c, err := Parse([]byte(yaml), filepath.Join(t.TempDir(), "c.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.MessagesDigest()
+	}
+	unset, said := digest(base), digest(base+"  dates: month-first\n")
+	if unset == said {
+		t.Errorf("recipients.dates unset and month-first written: the same digest")
+	}
+	if digest(base+"  dates: day-first\n") == said {
+		t.Errorf("recipients.dates day-first and month-first: the same digest")
+	}
+}

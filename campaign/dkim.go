@@ -3,6 +3,7 @@ package campaign
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -118,9 +119,10 @@ func (k DKIMKeys) cleanKeyEnv(file string, data []byte) (notes []string, err err
 		d := &k[i]
 		setting := d.Name + ".key_env"
 		var note string
-		d.KeyEnv, note, err = cleanEnvName(setting, d.KeyEnv)
+		given := d.KeyEnv
+		d.KeyEnv, note, err = cleanEnvName(setting, given)
 		if err != nil {
-			err = &keyEnvError{setting: setting}
+			err = keyEnvNameError(setting, given)
 		} else if d.KeyEnv != "" && d.KeyFile != "" {
 			err = fmt.Errorf("%s: both key_file and key_env are set: give one, key_file for a key in a file, key_env for the environment variable holding it", d.Name)
 		}
@@ -139,6 +141,24 @@ func (k DKIMKeys) cleanKeyEnv(file string, data []byte) (notes []string, err err
 // environment variable: the value is never part of it, since it may be
 // the key itself, pasted where the name goes.
 type keyEnvError struct{ setting string }
+
+// keyFileNameRE matches a key_env value that is a file's name or path
+// written where the variable's name goes (dkim.key, keys/dkim-rsa.pem):
+// no space, and a dot, which neither a PEM key's base64 nor its
+// "-----BEGIN" line has in that alphabet.
+var keyFileNameRE = regexp.MustCompile(`^[A-Za-z0-9_~/\\:-]*\.[A-Za-z0-9_.~/\\:-]*$`)
+
+// keyEnvNameError is the error for v, the value of setting (a key_env),
+// that names no environment variable: a file's name, which it names
+// with the key_file to write in its place, or else a keyEnvError, which
+// shows nothing of v.
+func keyEnvNameError(setting, v string) error {
+	v = strings.TrimSpace(v)
+	if len(v) > 255 || strings.Contains(v, "-----") || !keyFileNameRE.MatchString(v) {
+		return &keyEnvError{setting: setting}
+	}
+	return fmt.Errorf("%s: %q is a file's name, and key_env names the environment variable holding the key: for a key in a file, write key_file: %s in its place", setting, v, v)
+}
 
 func (e *keyEnvError) Error() string {
 	return e.setting + " must name an environment variable (letters, digits, _), e.g. key_env: DKIM_KEY, and the key's PEM text go in that variable; the value given is not shown, since it may be the key itself"

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -94,6 +95,16 @@ func TestLoadDKIMErrors(t *testing.T) {
 		{"neither a mapping nor a list", "dkim: s1\n", 7, 7,
 			"dkim: a mapping (domain, selector, key_file or key_env, headers) or a list of such mappings", nil},
 		{"a list item that is not a mapping", "dkim:\n  - s1\n", 8, 5, "mapping", nil},
+		// key_env: dkim.key meant key_file: it was told only to name a
+		// variable, "the value given is not shown" (rev-eng38).
+		{"a key file's name for key_env", "dkim: {domain: acme.example, selector: s1, key_env: dkim.key}\n", 7, 53,
+			`dkim.key_env: "dkim.key" is a file's name, and key_env names the environment variable holding the key: for a key in a file, write key_file: dkim.key in its place`, nil},
+		{"a key file's path for key_env", "dkim: {domain: acme.example, selector: s1, key_env: ./keys/dkim-rsa.pem}\n", 7, 53,
+			`write key_file: ./keys/dkim-rsa.pem in its place`, nil},
+		{"a key's base64 for key_env", "dkim: {domain: acme.example, selector: s1, key_env: LS0tLS1CRUdJTi/BQVJJVkFURSBLRVktLS0tLQo=}\n", 7, 53,
+			"dkim.key_env must name an environment variable (letters, digits, _), e.g. key_env: DKIM_KEY, and the key's PEM text go in that variable; the value given is not shown", nil},
+		{"a key's PEM for key_env", "dkim: {domain: acme.example, selector: s1, key_env: \"-----BEGIN PRIVATE KEY-----\\nMC4.CAQ\"}\n", 7, 53,
+			"the value given is not shown", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := writeCampaign(t, minimalCampaign+tt.yaml)
@@ -112,5 +123,22 @@ func TestLoadDKIMErrors(t *testing.T) {
 				t.Errorf("%v is not %v", err, tt.is)
 			}
 		})
+	}
+}
+
+// TestKeyEnvDollar: key_env: "$dkim_key" is read as dkim_key, with a note
+// that names it. The note said "the name is not shown: with small letters
+// it may be the password" (rev-eng38), a password_env's words: a
+// DKIM key is never a variable's name, so the name is always shown.
+func TestKeyEnvDollar(t *testing.T) {
+	for _, tc := range []struct{ value, name string }{{`"$DKIM_KEY"`, "DKIM_KEY"}, {`"${dkim_key}"`, "dkim_key"}} {
+		c, err := Load(writeCampaign(t, minimalCampaign+"dkim: {domain: acme.example, selector: s1, key_env: "+tc.value+"}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("dkim.key_env: %s is read as %s; the setting names the variable, without the $", tc.value, tc.name)
+		if c.DKIM[0].KeyEnv != tc.name || !slices.Contains(c.Warnings, want) {
+			t.Errorf("key_env: %s: read as %q, warnings %q; want %q and the note\n%s", tc.value, c.DKIM[0].KeyEnv, c.Warnings, tc.name, want)
+		}
 	}
 }

@@ -329,7 +329,8 @@ func (s *SMTP) cleanPasswordEnv() (note string, err error) {
 
 // cleanEnvName reads v, the value of the setting key, as the name of an
 // environment variable. "$NAME" and "${NAME}", written as a shell would,
-// are read as NAME with a note saying so; anything else that is not a name
+// are read as NAME with a note saying so (naming NAME when EnvNameShown,
+// or for a dkim key_env, whose secret is never a name); anything else that is not a name
 // (letters, digits and '_', not starting with a digit) is an error matching
 // ErrPasswordEnv, since it is probably the password itself: the error never
 // holds v.
@@ -352,7 +353,7 @@ func cleanEnvName(key, v string) (name, note string, err error) {
 	}
 	switch {
 	case name == v:
-	case EnvNameShown(name):
+	case EnvNameShown(name) || strings.HasSuffix(key, ".key_env"): // a DKIM key is no name: shown
 		note = fmt.Sprintf("%s: %q is read as %s; the setting names the variable, without the $", key, v, name)
 	default:
 		note = fmt.Sprintf("%s: the $ before the name is dropped; the setting names the variable, without the $ (the name is not shown: with small letters it may be the password)", key)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"github.com/spf13/cobra"
 	"github.com/tidings/tidings/sendpool/statefile"
@@ -102,7 +103,9 @@ func skeletonMode(name string) os.FileMode {
 
 // writeSkeleton writes the skeleton's file name to p: a new file
 // (O_EXCL, which a link, dangling or not, also fails), or with force one
-// replaced in place, never through a link (statefile.OpenFile).
+// replaced in place, never through a link (statefile.OpenFile). A file
+// replaced that skeletonMode makes 0600 is made 0600, as a new one is
+// (off Windows, whose modes do not say who reads a file).
 func writeSkeleton(name, p string, force bool) error {
 	data, err := skeleton.ReadFile("skeleton/" + name)
 	if err != nil {
@@ -116,7 +119,12 @@ func writeSkeleton(name, p string, force bool) error {
 	if err != nil {
 		return &unusableError{fmt.Errorf("init: %w", err)}
 	}
-	_, err = f.Write(data)
+	if mode := skeletonMode(name); force && mode == 0o600 && runtime.GOOS != "windows" {
+		err = f.Chmod(mode)
+	}
+	if err == nil {
+		_, err = f.Write(data)
+	}
 	if err = errors.Join(err, f.Close()); err != nil {
 		return &unusableError{fmt.Errorf("init: %w", err)}
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/render/dkim"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
@@ -1066,8 +1067,8 @@ func printChanged(w io.Writer, c *campaign.Campaign, changed []string, verb stri
 	names := make([]string, len(changed))
 	for i, f := range changed {
 		names[i] = displayPath(filepath.Join(c.Dir, f))
-		if strings.HasPrefix(f, "$") { // a key read from the environment: dkim.Signer.EnvKeys
-			names[i] = "the DKIM key in " + f
+		if env, ok := dkim.EnvKeyOf(c.Dir, f); ok {
+			names[i] = "the DKIM key in $" + env
 		}
 	}
 	if attempted, _ := state.Outcomes(); attempted == 0 {

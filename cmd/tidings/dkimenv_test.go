@@ -130,3 +130,28 @@ func TestKeyEnvRefusals(t *testing.T) {
 		t.Errorf("server received %d messages, want none", n)
 	}
 }
+
+// TestChangedFileNamedWithDollar: a body named $body.txt (a file, not a
+// key_env) that changed since a send was called "the DKIM key in
+// $body.txt" by check (rev-eng38), since every changed name starting
+// with "$" was taken for a key read from the environment; it is named by
+// its path, as any file.
+func TestChangedFileNamedWithDollar(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	dir := filepath.Dir(camp)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "text: body.txt", `text: "$body.txt"`, 1), "$body.txt": "Hi {{.name}}\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != 0 {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"$body.txt": "Hello {{.name}}\n"})
+	out, errOut, code := runCLI(t, "check", camp)
+	if want := "note: " + displayPath(filepath.Join(dir, "$body.txt")) + " changed since an earlier send"; code != 0 || !strings.Contains(out+errOut, want) || strings.Contains(out+errOut, "DKIM key") {
+		t.Errorf("check: code %d, want the body named as changed, %q\n%s%s", code, want, out, errOut)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -78,19 +79,38 @@ func TestInitForceReplacesFiles(t *testing.T) {
 // bounces fills with those who bounced or asked to unsubscribe were
 // readable by every user of the machine (rev-user24), where the state
 // folder's files are the owner's only; they are 0600, and the campaign
-// file and bodies stay 0644.
+// file and bodies stay 0644. init --force kept a 0644 sheet or list it
+// replaced 0644 (rev-eng38): it makes them 0600 too. The umask is the
+// common 022 (the test asked 0644 "before umask" of whatever umask ran
+// it, and failed under 077).
 func TestInitListModes(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
 	dir := filepath.Join(t.TempDir(), "c")
-	if out, errOut, code := runCLI(t, "init", dir); code != 0 {
-		t.Fatalf("init: code %d\n%s%s", code, out, errOut)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
 	}
-	for name, want := range map[string]os.FileMode{"recipients.csv": 0o600, "suppress.txt": 0o600, "campaign.yaml": 0o644, "body.txt": 0o644} {
-		fi, err := os.Stat(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
+	for _, force := range []bool{false, true} {
+		args := []string{"init", dir}
+		if force {
+			args = append(args, "--force")
+			for _, name := range []string{"recipients.csv", "suppress.txt"} {
+				if err := os.Chmod(filepath.Join(dir, name), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
-		if got := fi.Mode().Perm() | 0o022; got != want|0o022 {
-			t.Errorf("%s: mode %v, want %v (before umask)", name, fi.Mode().Perm(), want)
+		if out, errOut, code := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: code %d\n%s%s", args, code, out, errOut)
+		}
+		for name, want := range map[string]os.FileMode{"recipients.csv": 0o600, "suppress.txt": 0o600, "campaign.yaml": 0o644, "body.txt": 0o644} {
+			fi, err := os.Stat(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fi.Mode().Perm(); got != want {
+				t.Errorf("%v: %s: mode %v, want %v", args, name, got, want)
+			}
 		}
 	}
 }

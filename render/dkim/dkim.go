@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"net/mail"
 	"net/textproto"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -219,8 +222,10 @@ func (s *Signer) Records() []Record {
 // EnvKeys maps "$NAME", for each key read from the environment variable
 // NAME (key_env), to the hex SHA-256 of its public key record: what
 // tells a spool made with another key, the way a key file's content does,
-// without anything derived from the private key. Nil when no key came
-// from the environment, and for a nil Signer. Safe for concurrent use.
+// from nothing secret (the record is what DNS publishes). Two entries
+// reading one variable are one name. Nil when no key came from the
+// environment, and for a nil Signer. Safe for concurrent use. EnvKeyOf
+// tells such a name from a file's.
 func (s *Signer) EnvKeys() map[string]string {
 	if s == nil {
 		return nil
@@ -234,9 +239,32 @@ func (s *Signer) EnvKeys() map[string]string {
 			out = map[string]string{}
 		}
 		sum := sha256.Sum256([]byte(k.record.Value))
-		out["$"+k.env] = hex.EncodeToString(sum[:])
+		out[envKeyName(k.env)] = hex.EncodeToString(sum[:])
 	}
 	return out
+}
+
+// envKeyName is EnvKeys' name of the key read from the environment
+// variable env.
+func envKeyName(env string) string { return "$" + env }
+
+// envVarRE matches an environment variable's name (campaign's cleanEnvName).
+var envVarRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// EnvKeyOf reports whether name, a path relative to the folder dir as
+// plan.Changed lists the campaign's files, is instead EnvKeys' name of a
+// key read from an environment variable, and returns the variable: name
+// is "$" and the variable's name, and no file in dir has that name (a
+// template called "$body.txt" is a file).
+func EnvKeyOf(dir, name string) (env string, ok bool) {
+	env, ok = strings.CutPrefix(name, "$")
+	if !ok || !envVarRE.MatchString(env) {
+		return "", false
+	}
+	if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+		return "", false
+	}
+	return env, true
 }
 
 // headerField returns the (unfolded) value of the message's first header

@@ -165,51 +165,71 @@ func loadEntryKey(d campaign.DKIM, entry string) (crypto.Signer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("dkim: %s.key_file: %w", entry, err)
 		}
-		return parseKey(data, fmt.Sprintf("dkim: %s.key_file %s", entry, d.KeyFile), "no PEM block found")
+		return parseKey(data, fmt.Sprintf("dkim: %s.key_file %s", entry, d.KeyFile), fileKeyWords)
 	}
 	data, err := envKey(d.KeyEnv, entry)
 	if err != nil {
 		return nil, err
 	}
-	return parseKey(data, fmt.Sprintf("dkim: %s.key_env %s", entry, d.KeyEnv),
-		"the variable holds no PEM private key: put the key file's whole text in it, from -----BEGIN to -----END (export "+d.KeyEnv+"=\"$(cat dkim.key)\"), or that text in base64")
+	return parseKey(data, fmt.Sprintf("dkim: %s.key_env %s", entry, d.KeyEnv), keyWords{
+		missing:   "the variable holds no PEM private key: put the key file's whole text in it, from -----BEGIN to -----END (export " + d.KeyEnv + "=\"$(cat dkim.key)\"), or that text in base64",
+		encrypted: "the key is encrypted: put it in the variable unencrypted (export " + d.KeyEnv + "=\"$(openssl pkey -in key.pem)\" asks for the passphrase once)",
+	})
+}
+
+// keyWords is what parseKey says of a key's text that holds no PEM block
+// (missing) or an encrypted key (encrypted), where the key came from.
+type keyWords struct{ missing, encrypted string }
+
+// fileKeyWords are parseKey's words for a key_file.
+var fileKeyWords = keyWords{
+	missing:   "no PEM block found",
+	encrypted: "the key is encrypted; store it unencrypted with permissions 0600 (e.g. openssl pkey -in key.pem -out dkim.key)",
 }
 
 // envKey is the PEM text of a key held in the environment variable name
 // (the key_env of entry). A CI secret store may hand over a multi-line
-// value with its line breaks written as \n (two characters), or the PEM
-// text in base64 (to keep it on one line): both are read as the PEM they
-// stand for. Nothing of the value is ever part of an error.
+// value with its line breaks written as \n (two characters; \r\n too),
+// or the PEM text in base64 (to keep it on one line): both are read as the
+// PEM they stand for. A value that is the path of a file (as a CI
+// variable of type File hands it over) is an error: the key is never
+// read from a file by key_env. Nothing of the value is ever part of an
+// error.
 func envKey(name, entry string) ([]byte, error) {
 	v := strings.TrimSpace(os.Getenv(name))
 	if v == "" {
 		return nil, fmt.Errorf("dkim: %s.key_env: the environment variable %s is empty or not set: set it to the key's PEM text in the shell or job that runs tidings (export %s=\"$(cat dkim.key)\"; a CI job: from its secret store)", entry, name, name)
 	}
 	if !strings.Contains(v, "\n") && strings.Contains(v, `\n`) {
-		v = strings.ReplaceAll(v, `\n`, "\n")
+		v = strings.NewReplacer(`\r\n`, "\n", `\n`, "\n").Replace(v)
 	}
-	if !strings.Contains(v, "-----BEGIN") {
-		if b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(v), "")); err == nil && bytes.Contains(b, []byte("-----BEGIN")) {
-			return b, nil
-		}
+	if strings.Contains(v, "-----BEGIN") {
+		return []byte(v), nil
+	}
+	if b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(v), "")); err == nil && bytes.Contains(b, []byte("-----BEGIN")) {
+		return b, nil
+	}
+	if fi, err := os.Stat(v); err == nil && fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("dkim: %s.key_env %s: the variable holds the path of a file, not the key (a CI variable of type File is handed over so): make it a plain variable holding the key's PEM text", entry, name)
 	}
 	return []byte(v), nil
 }
 
-// parseKey reads the private key in data (where names it in errors;
-// missing is what to say when data holds no PEM block): PKCS #1 or PKCS
-// #8 PEM, unencrypted, RSA of minRSABits or more or Ed25519.
-func parseKey(data []byte, where, missing string) (crypto.Signer, error) {
+// parseKey reads the private key in data (where names it in errors, and
+// words say what is wrong with a text that holds no PEM block or an
+// encrypted key): PKCS #1 or PKCS #8 PEM, unencrypted, RSA of minRSABits
+// or more or Ed25519.
+func parseKey(data []byte, where string, words keyWords) (crypto.Signer, error) {
 	var err error
 	block, _ := pem.Decode(data)
 	if block == nil {
-		return nil, fmt.Errorf("%s: %s", where, missing)
+		return nil, fmt.Errorf("%s: %s", where, words.missing)
 	}
 	var key any
 	encrypted := block.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") // PKCS #8, or legacy PEM encryption
 	switch {
 	case encrypted:
-		return nil, fmt.Errorf("%s: the key is encrypted; store it unencrypted with permissions 0600 (e.g. openssl pkey -in key.pem -out dkim.key)", where)
+		return nil, fmt.Errorf("%s: %s", where, words.encrypted)
 	case block.Type == "RSA PRIVATE KEY":
 		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
 	case block.Type == "PRIVATE KEY":

@@ -2,6 +2,7 @@ package dkim_test
 
 import (
 	"encoding/base64"
+	"encoding/pem"
 	"os"
 	"strings"
 	"testing"
@@ -36,6 +37,8 @@ func TestKeyFromEnvForms(t *testing.T) {
 			"base64":     base64.StdEncoding.EncodeToString(pemText),
 			"base64 76":  base64.StdEncoding.EncodeToString(pemText)[:76] + "\n" + base64.StdEncoding.EncodeToString(pemText)[76:],
 			"padded CRs": " " + strings.ReplaceAll(string(pemText), "\n", "\r\n") + "\n",
+			// A Windows copy's line breaks, written \r\n.
+			"escaped CRLF": strings.ReplaceAll(strings.TrimSpace(string(pemText)), "\n", `\r\n`),
 		} {
 			t.Setenv(env, value)
 			c := dkimCampaign(t, dkimYAML+"dkim: {domain: acme.example, selector: s1, key_env: "+env+"}\n")
@@ -56,6 +59,28 @@ func TestKeyFromEnvForms(t *testing.T) {
 			if _, err := verifyDKIM(t, s, signed); err != nil {
 				t.Errorf("%s, %s: verify: %v", kind, form, err)
 			}
+		}
+	}
+}
+
+// TestKeyFromEnvRefusals: a variable that holds the key file's path (a
+// CI variable of type File is handed over so), or an encrypted key, was
+// told "holds no PEM private key: put the key file's whole text in it",
+// and "store it unencrypted with permissions 0600", words for a file
+// (rev-eng38): each error says what the variable holds and what to put
+// in it, and shows nothing of the value, the path included.
+func TestKeyFromEnvRefusals(t *testing.T) {
+	const env = "TIDINGS_TEST_KEY_REFUSED"
+	path := dkimKeys(t)["ed25519"]()
+	encrypted := string(pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: []byte("not shown, not a key")}))
+	for _, tc := range []struct{ name, value, want string }{
+		{"a file's path", path, "dkim: dkim.key_env " + env + ": the variable holds the path of a file, not the key (a CI variable of type File is handed over so): make it a plain variable holding the key's PEM text"},
+		{"an encrypted key", encrypted, "dkim: dkim.key_env " + env + `: the key is encrypted: put it in the variable unencrypted (export ` + env + `="$(openssl pkey -in key.pem)" asks for the passphrase once)`},
+	} {
+		t.Setenv(env, tc.value)
+		_, err := dkim.NewSigner(dkimCampaign(t, dkimYAML+"dkim: {domain: acme.example, selector: s1, key_env: "+env+"}\n"))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), path) {
+			t.Errorf("%s: %v, want an error saying\n%s", tc.name, err, tc.want)
 		}
 	}
 }

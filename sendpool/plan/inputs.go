@@ -342,8 +342,8 @@ const judgement = 6
 // DKIM keys (one read from the environment by its public key, named
 // "$NAME" in sums: dkim.Signer.EnvKeys). A spool made from the same
 // digest holds the messages a new rendering would make (but for their
-// Date): one made before only the
-// campaign's rate, caps, server or login changed is reused. sums maps
+// Date): one made before only the campaign's rate, caps, server or login
+// changed is reused. sums maps
 // each of those files but the sheet, by its path relative to the
 // campaign's folder, to its own digest. The digests Open noted are taken
 // as they are: ask unchanged first.
