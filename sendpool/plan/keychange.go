@@ -50,9 +50,11 @@ type keyChange struct {
 	delivered map[uint64]struct{}
 	seed      maphash.Seed
 	// fresh holds the rows to send with a key new to the journal, by the
-	// hash of each To address, and inSheet the journal's keys the sheet
-	// has (the same column), both for KeyChange.
-	fresh   []freshAddr
+	// hash of each To address (alts the other readings of their keys
+	// that have one, by row), and inSheet the journal's keys the sheet
+	// has (the same column), all for KeyChange.
+	fresh   freshList
+	alts    map[int32]uint64
 	inSheet *journal.Marks
 	rows    []string // the first rows found
 	n       int      // all of them
@@ -62,12 +64,15 @@ type keyChange struct {
 
 // freshAddr is an address of the To of a row to send whose key the
 // journal does not know: the address's hash and what the key reads as
-// (canonicalKey), its readings hashed (alt 0 when it has one reading).
+// (canonicalKey), its canonical reading hashed (its other reading, the
+// few keys that have one, is in keyChange.alts). 32 bytes: a day of a
+// send under daily_cap, or one resumed, holds one for most of the
+// sheet's rows.
 type freshAddr struct {
-	hash, canon, alt uint64
-	num              float64
-	row              int32
-	shown            int8 // 0: not written with an exponent
+	hash, canon uint64
+	num         float64
+	row         int32
+	shown       int8 // 0: not written with an exponent
 }
 
 // keyReading is a key read as a value (canonicalKey): canon its
@@ -286,7 +291,7 @@ func (k *keyChange) note(row int, key, to string) error {
 		f := k.freshOf(key, row)
 		for _, a := range addressesOf(to) {
 			f.hash = maphash.String(k.seed, a)
-			k.fresh = append(k.fresh, f)
+			k.fresh.add(f)
 		}
 		return nil
 	}
@@ -344,11 +349,13 @@ func delivered(e *journal.Entry) bool {
 // (maybe) otherwise. Only the lines of the keys no longer in the sheet
 // are read.
 func (k *keyChange) settle() error {
-	if len(k.fresh) == 0 {
+	defer k.free()
+	fresh := k.fresh.items()
+	if len(fresh) == 0 {
 		return nil
 	}
 	changed := k.was == "" && k.known == 0
-	slices.SortFunc(k.fresh, func(a, b freshAddr) int { return cmp.Compare(a.hash, b.hash) })
+	slices.SortFunc(fresh, func(a, b freshAddr) int { return cmp.Compare(a.hash, b.hash) })
 	type match struct {
 		addr, was string
 		same      bool
@@ -367,9 +374,9 @@ func (k *keyChange) settle() error {
 		}
 		for _, a := range addressesOf(e.To) {
 			h := maphash.String(k.seed, a)
-			i, _ := slices.BinarySearchFunc(k.fresh, h, func(f freshAddr, h uint64) int { return cmp.Compare(f.hash, h) })
-			for ; i < len(k.fresh) && k.fresh[i].hash == h; i++ {
-				f := k.fresh[i]
+			i, _ := slices.BinarySearchFunc(fresh, h, func(f freshAddr, h uint64) int { return cmp.Compare(f.hash, h) })
+			for ; i < len(fresh) && fresh[i].hash == h; i++ {
+				f := fresh[i]
 				if m, ok := found[f.row]; !ok || !m.same && same(f) {
 					found[f.row] = match{a, e.Key, same(f)}
 				}
@@ -384,17 +391,20 @@ func (k *keyChange) settle() error {
 			k.maybe.Add(fmt.Sprintf("row %d: %s (sent as %q)", row, m.addr, m.was))
 		}
 	}
-	k.fresh = nil
 	return nil
 }
 
 // freshOf is what a freshAddr keeps of key, at row: its readings
-// (canonicalKey), hashed.
+// (canonicalKey), hashed; the other one, when there is one, goes in
+// k.alts.
 func (k *keyChange) freshOf(key string, row int) freshAddr {
 	r := canonicalKey(key)
 	f := freshAddr{canon: maphash.String(k.seed, r.canon), num: r.num, row: int32(row), shown: int8(r.shown)}
 	if r.alt != "" {
-		f.alt = maphash.String(k.seed, r.alt)
+		if k.alts == nil {
+			k.alts = map[int32]uint64{}
+		}
+		k.alts[f.row] = maphash.String(k.seed, r.alt)
 	}
 	return f
 }
@@ -407,7 +417,7 @@ func (k *keyChange) sameHashed(f freshAddr, was keyReading) bool {
 		if x == "" {
 			continue
 		}
-		if h := maphash.String(k.seed, x); h == f.canon || f.alt != 0 && h == f.alt {
+		if h := maphash.String(k.seed, x); h == f.canon || k.alts[f.row] != 0 && h == k.alts[f.row] {
 			return true
 		}
 	}
@@ -488,3 +498,13 @@ func (e *KeyChangeError) Error() string {
 		"go in a campaign of their own: a copy of the campaign file with another name:, and a sheet of those rows",
 		e.File, e.Key, e.Was, report.Plural(e.N, "row"), verb, strings.Join(e.Rows, "; "), more, e.Was)
 }
+
+// free gives back what k's notes of the fresh rows hold.
+func (k *keyChange) free() {
+	k.fresh.free()
+	k.alts = nil
+}
+
+// freshBytes is the memory k's notes of the fresh rows hold outside the
+// Go heap.
+func (k *keyChange) freshBytes() int { return k.fresh.bytes() }

@@ -387,3 +387,42 @@ func TestWritePageStaleChunkStays(t *testing.T) {
 		t.Errorf("no page: %v", err)
 	}
 }
+
+// TestPageChunkToLeftOut: a row's To is left out of its chunk where its
+// names and addresses give it back as written (report.WhoText), and kept
+// where they do not (a name in quotes) or there are none (a bare
+// address); the page's script rebuilds it (TestPageToNameThenAddress).
+func TestPageChunkToLeftOut(t *testing.T) {
+	t.Parallel()
+	rows := []report.Row{
+		{Recipient: report.Recipient{Row: 2, Key: "ann@example.org", To: "Ann Lee 张 <ann@example.org>"}, Status: sendpool.StatusSent},
+		{Recipient: report.Recipient{Row: 3, Key: "bob@example.org", To: "Bob <bob@example.org>, cy@example.org"}, Status: sendpool.StatusSent},
+		{Recipient: report.Recipient{Row: 4, Key: "dee@example.org", To: `"Lee, Dee" <dee@example.org>`}, Status: sendpool.StatusSent},
+		{Recipient: report.Recipient{Row: 5, Key: "eve@example.org", To: "eve@example.org"}, Status: sendpool.StatusSent},
+	}
+	dir := t.TempDir()
+	if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "c", CampaignPath: "c.yaml", Rows: report.RowsOf(rows)}); err != nil {
+		t.Fatal(err)
+	}
+	_, chunks := pageRead(t, dir)
+	_, got := pageChunkRows(t, chunks["rows-0001.js"])
+	for i, want := range []struct {
+		to  any
+		who bool
+	}{{nil, true}, {nil, true}, {`"Lee, Dee" <dee@example.org>`, true}, {"eve@example.org", false}} {
+		_, hasWho := got[i]["w"]
+		if got[i]["t"] != want.to || hasWho != want.who {
+			t.Errorf("row %d: t %v, w %v; want t %v, w given %v", i+2, got[i]["t"], got[i]["w"], want.to, want.who)
+		}
+		if want.to == nil {
+			var who [][2]string
+			for _, m := range got[i]["w"].([]any) {
+				p := m.([]any)
+				who = append(who, [2]string{p[0].(string), p[1].(string)})
+			}
+			if s := report.WhoText(who); s != rows[i].To {
+				t.Errorf("row %d: WhoText %q, To %q", i+2, s, rows[i].To)
+			}
+		}
+	}
+}

@@ -862,7 +862,12 @@
       if (n !== state.loadedChunks + 1) { return; }
       var list = JSON.parse(json);
       var start = state.rows.length;
-      for (var i = 0; i < list.length; i++) { state.rows.push(list[i]); }
+      for (var i = 0; i < list.length; i++) {
+        // A To its names and addresses give back as written is left out
+        // of the chunk (report.WhoText, the same rule).
+        if (list[i].t === undefined && list[i].w) { list[i].t = whoText(list[i].w); }
+        state.rows.push(list[i]);
+      }
       state.loadedChunks = n;
       if (n === 1) {
         // Page 1 first, on its own; then the rest, downloaded in parallel.
@@ -878,6 +883,10 @@
       if (n >= D.chunks) { finished(); }
     }
   };
+
+  function whoText(w) {
+    return w.map(function (m) { return m[0] ? m[0] + ' <' + m[1] + '>' : m[1]; }).join(', ');
+  }
 
   function dataMissing() {
     $('rows-message').textContent = 'Could not load the recipients: the folder ' + D.dataDir +
