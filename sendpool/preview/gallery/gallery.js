@@ -594,7 +594,7 @@
     $('prev').disabled = state.page === 0;
     $('next').disabled = state.page >= pages - 1;
     updateSummary();
-    if (!rebuild) { return; }
+    if (!rebuild) { countOptions(total); return; }
     var list = $('rows');
     var frag = document.createDocumentFragment();
     for (var k = from; k < to; k++) { frag.appendChild(rowItem(visibleIndex(k), k, total)); }
@@ -606,6 +606,15 @@
     if (!document.body.dataset.firstPageMs && to > from) {
       document.body.dataset.firstPageMs = String(Math.round(performance.now()));
     }
+  }
+
+  // countOptions sets the options of the page shown to say total rows
+  // listed (aria-setsize), when the rows loaded since the page was drawn
+  // changed it: the first 1,000 rows drawn, a page of 50,000 said
+  // "1 of 1,000" once all were loaded.
+  function countOptions(total) {
+    var items = $('rows').querySelectorAll('.row-btn');
+    for (var n = 0; n < items.length; n++) { items[n].setAttribute('aria-setsize', String(total)); }
   }
 
   function markSelected() {
