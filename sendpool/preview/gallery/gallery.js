@@ -962,10 +962,16 @@
   // region which rows it shows now ("Rows 101–200 of 300"): the focus
   // stays on the button pressed, beside a list a screen reader's user
   // does not see change.
+  // When the button pressed is now disabled (› on the last page) the
+  // focus goes to the other one, where it fell to the page's body, out
+  // of the pager and of the list, and a screen reader began the page
+  // again.
   function turnPage(step) {
     state.page += step;
     renderList(true);
     $('list-status').textContent = 'Rows ' + $('page-info').textContent;
+    var pressed = $(step > 0 ? 'next' : 'prev'), other = $(step > 0 ? 'prev' : 'next');
+    if (pressed.disabled && !other.disabled) { other.focus(); }
   }
 
   $('prev').addEventListener('click', function () { turnPage(-1); });
