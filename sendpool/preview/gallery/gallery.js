@@ -1051,8 +1051,11 @@
   // Keyboard: in the list (and only there: a key of the page's own on
   // a filter or the message took a screen reader's keys and opened
   // another message under the user), the keys of listStep move through
-  // the visible rows, the focus going with the selection.
-  $('rows').addEventListener('keydown', function (ev) {
+  // the visible rows, the focus going with the selection; so they do
+  // when nothing has the focus (the page just opened, a click on its
+  // background), where no control is under the user and ↓ opened the
+  // next row before the list took its keys.
+  function listKey(ev) {
     if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
     var total = visibleCount();
     if (total === 0) { return; }
@@ -1065,6 +1068,11 @@
     select(visibleIndex(to));
     showSelected(true);
     ev.preventDefault();
+  }
+
+  $('rows').addEventListener('keydown', listKey);
+  document.addEventListener('keydown', function (ev) {
+    if (ev.target === document.body) { listKey(ev); }
   });
 
   showTab('html', true);
