@@ -20,7 +20,7 @@ func TestCcCommaForDot(t *testing.T) {
 		"r.csv":    "email,name,cc\nann@example.com,Ann,\"buch@example,de\"\nbob@example.com,Bob,\"a@example.de, b@example.de\"\n",
 	})
 	out, errOut, code := runCLI(t, "check", filepath.Join(dir, "c.yaml"))
-	want := `row 2, column "cc": render: cc: invalid address "de": not an email address: it has no @ (a comma separates addresses, so "buch@example,de" is read as two; a dot typed as a comma? buch@example.de)`
+	want := `row 2, column "cc": invalid address "de": not an email address: it has no @ (a comma separates addresses, so "buch@example,de" is read as two; a dot typed as a comma? buch@example.de)`
 	if code != exitSomeFailed || !strings.Contains(out, want) || strings.Contains(out, "row 3") {
 		t.Errorf("check: code %d, want %d and\n%s\n%s%s", code, exitSomeFailed, want, out, errOut)
 	}

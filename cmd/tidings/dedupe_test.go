@@ -457,7 +457,7 @@ func TestInvalidRowWithTheKeyOfALaterOne(t *testing.T) {
 		if code != exitSomeFailed {
 			t.Fatalf("send %d: exit %d\n%s%s", run, code, out, errOut)
 		}
-		if run == 1 && !strings.Contains(out+errOut, `row 5, column "email": plan: the key of an earlier row: row 4 has this key too`) {
+		if run == 1 && !strings.Contains(out+errOut, `row 5, column "email": the key of an earlier row: row 4 has this key too`) {
 			t.Errorf("send 1 does not name row 5's problem:\n%s%s", out, errOut)
 		}
 		got := map[string]string{}
@@ -503,7 +503,7 @@ func TestKeyReusedWithOtherValues(t *testing.T) {
 	})
 	camp := filepath.Join(dir, "c.yaml")
 	out, errOut, code := runCLI(t, "check", camp)
-	if code != exitSomeFailed || !strings.Contains(out, `r.csv: row 5, column "email": plan: the key of an earlier row: row 2 has this key too`) ||
+	if code != exitSomeFailed || !strings.Contains(out, `r.csv: row 5, column "email": the key of an earlier row: row 2 has this key too`) ||
 		!strings.Contains(out, "if both messages should go (a second invoice), give recipients.key a column unique per message (an invoice number, say) while nothing of the campaign has been sent") || !strings.Contains(out, "4 recipients, 2 ready, 1 with problems") || !strings.Contains(out, "; send will skip 1 duplicate\n") {
 		t.Errorf("check: code %d\n%s%s", code, out, errOut)
 	}
@@ -774,7 +774,7 @@ func TestNewRowAboveASentOne(t *testing.T) {
 		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
 	}
 	writeFiles(t, dir, map[string]string{"r.csv": "email,name,invoice\nann@example.com,Ann,INV-3\nann@example.com,Ann,INV-1\n"})
-	everyCommand(t, camp, exitSomeFailed, `row 3, column "email": plan: the key of an earlier row: row 2 has this key too`,
+	everyCommand(t, camp, exitSomeFailed, `row 3, column "email": the key of an earlier row: row 2 has this key too`,
 		"a message went under this key already, and no second one can (tidings show "+camp+" ann@example.com prints the one that went)")
 	if n := srv.Received("ann@example.com"); n != 1 {
 		t.Errorf("ann received %d messages, want the first one only", n)
@@ -844,7 +844,7 @@ func TestKeyReusedWholeRowTemplate(t *testing.T) {
 		"r.csv":    "email,name,item,amount\nann@example.com,Ann,Widget,10\nann@example.com,Ann,Gadget,99\n",
 	})
 	out, errOut, code := runCLI(t, "check", filepath.Join(dir, "c.yaml"))
-	if code != exitSomeFailed || !strings.Contains(out, `row 3, column "email": plan: the key of an earlier row`) {
+	if code != exitSomeFailed || !strings.Contains(out, `row 3, column "email": the key of an earlier row`) {
 		t.Errorf("check: code %d\n%s%s", code, out, errOut)
 	}
 }
@@ -864,14 +864,14 @@ func TestReportKeyReusedFromTheSheet(t *testing.T) {
 	}
 	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\nann@example.com,Ann Smith\n"})
 	out, errOut, code := runCLI(t, "check", camp)
-	if code != exitSomeFailed || !strings.Contains(out, `row 4, column "email": plan: the key of an earlier row`) {
+	if code != exitSomeFailed || !strings.Contains(out, `row 4, column "email": the key of an earlier row`) {
 		t.Fatalf("check: code %d\n%s%s", code, out, errOut)
 	}
 	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed {
 		t.Errorf("report: code %d\n%s%s", code, out, errOut)
 	}
 	for _, r := range readReport(t, camp) {
-		if r["row"] == "4" && (r["status"] != "invalid" || !strings.Contains(r["detail"], "plan: the key of an earlier row: row 2 has this key too")) {
+		if r["row"] == "4" && (r["status"] != "invalid" || !strings.Contains(r["detail"], "the key of an earlier row: row 2 has this key too")) {
 			t.Errorf("row 4: %v", r)
 		}
 	}
@@ -907,9 +907,9 @@ func TestKeyReusedWithARenderProblem(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"r.csv": "email,name,invoice\nann@example.com,Ann,INV-3\nann@example.com,Ann,INV-1\n"})
 	// A problem, not a note (exit 1), and both of the row's: its file and
 	// its key.
-	everyCommand(t, camp, exitSomeFailed, `problem: `, `row 3, column "invoice": render: attachments[0]`, `row 3, column "email": plan: the key of an earlier row: row 2 has this key too`)
+	everyCommand(t, camp, exitSomeFailed, `problem: `, `row 3, column "invoice": attachment`, `row 3, column "email": the key of an earlier row: row 2 has this key too`)
 	out, errOut, code := runCLI(t, "send", "--test", "me@example.net", "--rows", "3", camp)
-	if code != exitSomeFailed || !strings.Contains(out, `row 3, column "invoice": render: attachments[0]`) || !strings.Contains(out, `row 3, column "email": plan: the key of an earlier row`) {
+	if code != exitSomeFailed || !strings.Contains(out, `row 3, column "invoice": attachment`) || !strings.Contains(out, `row 3, column "email": the key of an earlier row`) {
 		t.Errorf("a test send of row 3: code %d\n%s%s", code, out, errOut)
 	}
 	if n := srv.Received("ann@example.com"); n != 1 {
@@ -939,7 +939,7 @@ func TestKeyReusedOnTheKeyColumn(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n7,cid@example.com,Cid\n7,ann@example.com,Ann\n"})
-	everyCommand(t, camp, exitSomeFailed, `row 3, column "id": render: attachments[0]`, `row 3, column "id": plan: the key of an earlier row: row 2 has this key too`)
+	everyCommand(t, camp, exitSomeFailed, `row 3, column "id": attachment`, `row 3, column "id": the key of an earlier row: row 2 has this key too`)
 	if out, _, _ := runCLI(t, "check", camp); !strings.Contains(out, "2 recipients, 0 ready, 2 with problems") || strings.Contains(out, "has a problem now") {
 		t.Errorf("check counts row 3 settled, not a problem:\n%s", out)
 	}

@@ -263,11 +263,11 @@ func TestDateFormatOfTheOtherOrder(t *testing.T) {
 	})
 	camp := filepath.Join(dir, "c.yaml")
 	out, errOut, code2 := runCLI(t, "check", camp)
-	if code2 != exitSomeFailed || !strings.Contains(out, `r.xlsx: row 2, column "due": render: cell C2 shows a date in the other order than recipients.dates`) || !strings.Contains(out, "so date would read 07/12/2026 (7 December) as 12 July; set recipients.dates: day-first") {
+	if code2 != exitSomeFailed || !strings.Contains(out, `r.xlsx: row 2, column "due": cell C2 shows a date in the other order than recipients.dates`) || !strings.Contains(out, "so date would read 07/12/2026 (7 December) as 12 July; set recipients.dates: day-first") {
 		t.Errorf("check: code %d\n%s%s", code2, out, errOut)
 	}
 	writeFiles(t, dir, map[string]string{"body.txt": "Pay by {{with .due}}{{date \"2 January 2006\" .}}{{end}}.\n"})
-	if out, errOut, code := runCLI(t, "check", camp); code != exitSomeFailed || !strings.Contains(out, `column "due": render: cell C2 shows a date in the other order`) {
+	if out, errOut, code := runCLI(t, "check", camp); code != exitSomeFailed || !strings.Contains(out, `column "due": cell C2 shows a date in the other order`) {
 		t.Errorf("check, date inside with: code %d\n%s%s", code, out, errOut)
 	}
 	writeFiles(t, dir, map[string]string{
@@ -305,10 +305,10 @@ func TestEveryProblemOfARowAtOnce(t *testing.T) {
 	))
 	camp := filepath.Join(dir, "c.yaml")
 	want := []string{
-		`r.xlsx: row 3, column "name": render: the cell holds Excel's error value #N/A`,
-		`r.xlsx: row 3, column "amount": render: the cell holds Excel's error value #DIV/0!`,
-		`r.xlsx: row 4, column "email": templates: to`,
-		`r.xlsx: row 4, column "file": render: attachments[0]: attachment not readable`,
+		`r.xlsx: row 3, column "name": the cell holds Excel's error value #N/A`,
+		`r.xlsx: row 3, column "amount": the cell holds Excel's error value #DIV/0!`,
+		`r.xlsx: row 4, column "email": to: `,
+		`r.xlsx: row 4, column "file": attachment not readable`,
 	}
 	lines := func(out string) []string {
 		var got []string
@@ -352,7 +352,7 @@ func TestEveryProblemOfARowAtOnce(t *testing.T) {
 			continue
 		}
 		found = true
-		if d := r["detail"]; !strings.Contains(d, `column "name"`) || !strings.Contains(d, `; `) || !strings.Contains(d, `r.xlsx: row 3, column "amount": render: the cell holds Excel's error value #DIV/0!`) || strings.Contains(d, "\n") {
+		if d := r["detail"]; !strings.Contains(d, `column "name"`) || !strings.Contains(d, `; `) || !strings.Contains(d, `r.xlsx: row 3, column "amount": the cell holds Excel's error value #DIV/0!`) || strings.Contains(d, "\n") {
 			t.Errorf("report detail of row 3: %q", d)
 		}
 	}
@@ -458,12 +458,12 @@ func TestMergedCcCell(t *testing.T) {
 	camp := filepath.Join(dir, "c.yaml")
 	mergedWorkbook(t, dir, "B3:B4")
 	out, errOut, code := runCLI(t, "check", camp)
-	if code != exitSomeFailed || !strings.Contains(out, `r.xlsx: row 4, column "email": render: cells B3:B4 are merged, so this row would take row 3's address: unmerge them and write each row's own address in its cell`) {
+	if code != exitSomeFailed || !strings.Contains(out, `r.xlsx: row 4, column "email": cells B3:B4 are merged, so this row would take row 3's address: unmerge them and write each row's own address in its cell`) {
 		t.Errorf("check, email merged: code %d\n%s%s", code, out, errOut)
 	}
 	mergedWorkbook(t, dir, "A3:A4")
 	out, errOut, code = runCLI(t, "check", camp)
-	if code != exitSomeFailed || !strings.Contains(out, `row 4, column "id": render: cells A3:A4 are merged, so this row would take row 3's key`) ||
+	if code != exitSomeFailed || !strings.Contains(out, `row 4, column "id": cells A3:A4 are merged, so this row would take row 3's key`) ||
 		strings.Contains(out, "duplicates: first") { // the merge is why the key repeats: no advice on duplicates
 		t.Errorf("check, key merged: code %d\n%s%s", code, out, errOut)
 	}

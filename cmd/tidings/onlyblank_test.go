@@ -127,7 +127,7 @@ func TestReminderTestRowLeftOut(t *testing.T) {
 		code int
 		want string
 	}{
-		{"3", exitSomeFailed, `row 3, column "Bezahlt": campaign: cell C3 holds the formula =VLOOKUP(B3,Zahlungen!A:B,2,FALSE), never calculated`},
+		{"3", exitSomeFailed, `row 3, column "Bezahlt": cell C3 holds the formula =VLOOKUP(B3,Zahlungen!A:B,2,FALSE), never calculated`},
 		{"4", exitUnusable, `mitglieder.xlsx is no recipient of this campaign: recipients.only_blank takes the rows whose "Bezahlt" is blank, and its cell holds "ja"`},
 		{"7", exitUnusable, `mitglieder.xlsx (its last row is 5)`},
 	} {

@@ -11,10 +11,11 @@ import (
 // row with a problem by its absolute path ("/home/ann/news/r.csv: row
 // 3, …") where its problem line, and every other output, names it as the
 // user did, relative to the working folder (displayPath): rows that
-// rendered as far as their To and rows that did not alike. So does the
-// template's place inside a row's problem ("to (news/c.yaml:3): …", not
-// the campaign file's absolute path), in check's lines too, and a whole
-// file's problem ("news/bad.yaml:4: templates: …").
+// rendered as far as their To and rows that did not alike. A row's
+// problem names the setting whose template failed ("to: …"), not the
+// campaign file by its absolute path (report.Reason), in check's lines
+// too; a whole file's problem names the file ("news/bad.yaml:4:
+// templates: …").
 func TestPreviewReportSheetPath(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, filepath.Join(dir, "news"), map[string]string{
@@ -45,15 +46,15 @@ func TestPreviewReportSheetPath(t *testing.T) {
 	if strings.Contains(report, filepath.Join(dir, "news", "r.csv")) {
 		t.Errorf("report.csv names the sheet by its absolute path:\n%s", report)
 	}
-	// The template's place inside row 3's problem names the campaign
-	// file as the user did too, not "to (/home/ann/news/c.yaml:3)".
-	place := "to (" + filepath.Join("news", "c.yaml") + ":3): "
+	// Row 3's problem names the setting whose template failed, not the
+	// campaign file, "to (/home/ann/news/c.yaml:3)".
+	place := "email\"\": to: address: "
 	abs := filepath.Join(dir, "news", "c.yaml")
-	if !strings.Contains(report, place) || !strings.Contains(out, place) || strings.Contains(report+out, abs) {
+	if !strings.Contains(report, place) || !strings.Contains(out, `email": to: address: `) || strings.Contains(report+out, abs) {
 		t.Errorf("row 3's problem does not name the campaign file %q, or names it %q:\n%s\n%s", place, abs, out, report)
 	}
 	out, errOut, code = runCLI(t, "check", filepath.Join("news", "c.yaml"))
-	if code != exitSomeFailed || !strings.Contains(out, "problem: "+filepath.Join("news", "r.csv")+": row 3, column \"email\": templates: "+place) {
+	if code != exitSomeFailed || !strings.Contains(out, "problem: "+filepath.Join("news", "r.csv")+": row 3, column \"email\": to: address: ") {
 		t.Errorf("check: code %d, its problem line does not name the campaign file %q:\n%s%s", code, place, out, errOut)
 	}
 	// A whole file's problem (a template naming no column) too.

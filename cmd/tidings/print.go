@@ -50,8 +50,8 @@ func printProblem(w io.Writer, err error) {
 }
 
 // problemWords is each of err's row problems for a person (file as
-// displayPath shows it, row, column, reason), or the lines of a
-// *plan.RowProblem, or err's words.
+// displayPath shows it, row, column, reason as report.Reason words it),
+// or the lines of a *plan.RowProblem, or err's words.
 func problemWords(err error) []string {
 	if rp, ok := errors.AsType[*plan.RowProblem](err); ok {
 		return rp.Lines()
@@ -82,13 +82,17 @@ func moreRows(n int) string {
 }
 
 // shownProblems is each of err's row problems with its file as
-// displayPath shows it.
+// displayPath shows it and its reason as report.Reason words it, for
+// their words only: the reason is text, no longer the error it was.
 func shownProblems(err error) campaign.RowErrors {
 	list := campaign.RowProblems(err)
 	shown := make(campaign.RowErrors, len(list))
 	for i, re := range list {
 		cp := *re
 		cp.File = displayPath(re.File)
+		if re.Err != nil {
+			cp.Err = errors.New(report.Reason(re.Err.Error(), re.Column))
+		}
 		shown[i] = &cp
 	}
 	return shown

@@ -53,7 +53,7 @@ func TestProblemOfEveryRow(t *testing.T) {
 			!strings.Contains(full[3], `row 22, column "email"`) || !strings.Contains(full[4], `row 22, column "amount"`) {
 			t.Errorf("%s: rows printed in full:\n%s\nwant rows 2, 3, 4 and both of row 22's\n%s", args[0], strings.Join(full, "\n"), out)
 		}
-		want := `r.csv, column "email": 36 more rows have the problem of row 2 (templates: to `
+		want := `r.csv, column "email": 36 more rows have the problem of row 2 (to: `
 		if !strings.HasPrefix(grouped, "problem: ") || !strings.Contains(grouped, want) || !strings.HasSuffix(grouped, `: 5, 6, 7, 8, 9 and 31 more`) ||
 			!strings.Contains(grouped, `"p0(at)example.com"`) {
 			t.Errorf("%s: the other rows' line is\n%s\nwant %s…: 5, 6, 7, 8, 9 and 31 more\n%s", args[0], grouped, want, out)

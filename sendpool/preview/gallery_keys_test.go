@@ -62,3 +62,34 @@ func TestGalleryListOneTabStop(t *testing.T) {
 		t.Errorf("browser reported %s", p)
 	}
 }
+
+// TestGalleryKeysWithNothingFocused: a keyboard's user who opens the
+// page, nothing focused yet, and presses ↓ opens row 3, the focus going
+// into the list with it, and End then opens the last row: since the
+// list took its keys, no key did anything until Tab had reached the
+// list, where ↓ had opened the next row from the page's start.
+func TestGalleryKeysWithNothingFocused(t *testing.T) {
+	t.Parallel()
+	dir := galleryPagingFixture(t, 300, 3, 301)
+	b := chromium.Start(t, 60*time.Second, 1400, 900)
+	b.Do(t, "load index.html",
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready' && document.getElementById('message').dataset.loaded.indexOf('000002-') === 0`))
+	const where = `(document.activeElement.classList.contains('row-btn') ? 'focus on row ' + document.activeElement.querySelector('.row-num').textContent : 'focus on ' + document.activeElement.tagName) +
+		', row ' + document.querySelector('#rows .selected .row-num').textContent + ' open'`
+	if got := chromium.Get(t, b, "where", chromedp.Evaluate[string](where)); got != "focus on BODY, row 2 open" {
+		t.Fatalf("the page opened: %s, want the focus on its body and row 2 open", got)
+	}
+	for _, step := range []struct{ what, key, want string }{
+		{"↓", kb.ArrowDown, "focus on row 3, row 3 open"},
+		{"End", kb.End, "focus on row 301, row 301 open"},
+	} {
+		b.Do(t, step.what, chromedp.KeyEvent(step.key))
+		if got := chromium.Get(t, b, "where", chromedp.Evaluate[string](where)); got != step.want {
+			t.Errorf("%s: %s, want %s", step.what, got, step.want)
+		}
+	}
+	for _, p := range b.Problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}

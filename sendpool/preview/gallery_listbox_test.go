@@ -137,3 +137,24 @@ func TestGalleryListKeys(t *testing.T) {
 		t.Errorf("browser reported %s", p)
 	}
 }
+
+// TestGalleryListboxSizeLoaded: once every row is loaded the options of
+// the first page say how many rows are listed, all of them ("1 of
+// 1,500"): drawn when the first 1,000 had come, they said "1 of 1,000"
+// for good.
+func TestGalleryListboxSizeLoaded(t *testing.T) {
+	t.Parallel()
+	dir := galleryPagingFixture(t, 1500)
+	b := chromium.Start(t, 60*time.Second, 1400, 900)
+	b.Do(t, "load index.html",
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	got := chromium.Get(t, b, "sizes", chromedp.Evaluate[string](`Array.from(new Set(Array.from(document.querySelectorAll('#rows [role=option]')).map(function (o) {
+		return o.getAttribute('aria-setsize'); }))).join(' ')`))
+	if got != "1500" {
+		t.Errorf("the options' aria-setsize: %q, want 1500 (all the rows listed)", got)
+	}
+	for _, p := range b.Problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -32,17 +31,6 @@ func listCells(r Row) []string {
 	}
 	return []string{"  row " + strconv.Itoa(r.Row), clipWidth(r.who(), listWhoMax), status, clipWidth(listReason(r), listReasonWidth)}
 }
-
-// packagePrefix is the name of one of tidings' own packages that starts
-// a row problem's words after its place ("render: ", "templates: "), the
-// index of the YAML list entry ("attachments[0]: ") and a template's
-// place in a field's name ("to (/x/c.yaml:3): " reads "to: "): words for
-// the one who reads the code, which the report and the problem lines
-// above keep in full.
-var (
-	packagePrefix = regexp.MustCompile(`^(?:(?:campaign|templates|render): |attachments\[\d+\]: )+`)
-	templatePlace = regexp.MustCompile(`^(\w+) \(.*?:\d+(?::\d+)?\): `)
-)
 
 // listReason is r's detail as the list of rows not sent gives it, without
 // what the line already says: an invalid row's problems without the
@@ -83,19 +71,20 @@ func listReason(r Row) string {
 }
 
 // problemWords are a row problem's words after its place: its column,
-// then the words without the package and template places packagePrefix
-// and templatePlace match, nor the row's key where they quote it
-// (`address: "x": not an email address` reads `address: not an email
-// address` on the line that names x).
+// then its reason as a person reads it (Reason), without the row's key
+// where it quotes it (`address: "x": not an email address` reads
+// `address: not an email address` on the line that names x).
 func problemWords(p, key string) string {
-	col := ""
+	col, name := "", ""
 	if strings.HasPrefix(p, `column "`) {
 		if end := strings.Index(p, `": `); end > 0 {
 			col, p = p[:end+3], p[end+3:]
+			if n, err := strconv.Unquote(col[len("column ") : end+1]); err == nil {
+				name = n
+			}
 		}
 	}
-	p = packagePrefix.ReplaceAllString(p, "")
-	p = templatePlace.ReplaceAllString(p, "$1: ")
+	p = Reason(p, name)
 	if key != "" {
 		p = strings.Replace(p, ": "+strconv.Quote(key)+": ", ": ", 1)
 	}

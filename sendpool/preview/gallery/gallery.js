@@ -594,7 +594,7 @@
     $('prev').disabled = state.page === 0;
     $('next').disabled = state.page >= pages - 1;
     updateSummary();
-    if (!rebuild) { return; }
+    if (!rebuild) { countOptions(total); return; }
     var list = $('rows');
     var frag = document.createDocumentFragment();
     for (var k = from; k < to; k++) { frag.appendChild(rowItem(visibleIndex(k), k, total)); }
@@ -606,6 +606,15 @@
     if (!document.body.dataset.firstPageMs && to > from) {
       document.body.dataset.firstPageMs = String(Math.round(performance.now()));
     }
+  }
+
+  // countOptions sets the options of the page shown to say total rows
+  // listed (aria-setsize), when the rows loaded since the page was drawn
+  // changed it: the first 1,000 rows drawn, a page of 50,000 said
+  // "1 of 1,000" once all were loaded.
+  function countOptions(total) {
+    var items = $('rows').querySelectorAll('.row-btn');
+    for (var n = 0; n < items.length; n++) { items[n].setAttribute('aria-setsize', String(total)); }
   }
 
   function markSelected() {
@@ -953,10 +962,16 @@
   // region which rows it shows now ("Rows 101–200 of 300"): the focus
   // stays on the button pressed, beside a list a screen reader's user
   // does not see change.
+  // When the button pressed is now disabled (› on the last page) the
+  // focus goes to the other one, where it fell to the page's body, out
+  // of the pager and of the list, and a screen reader began the page
+  // again.
   function turnPage(step) {
     state.page += step;
     renderList(true);
     $('list-status').textContent = 'Rows ' + $('page-info').textContent;
+    var pressed = $(step > 0 ? 'next' : 'prev'), other = $(step > 0 ? 'prev' : 'next');
+    if (pressed.disabled && !other.disabled) { other.focus(); }
   }
 
   $('prev').addEventListener('click', function () { turnPage(-1); });
@@ -1036,8 +1051,11 @@
   // Keyboard: in the list (and only there: a key of the page's own on
   // a filter or the message took a screen reader's keys and opened
   // another message under the user), the keys of listStep move through
-  // the visible rows, the focus going with the selection.
-  $('rows').addEventListener('keydown', function (ev) {
+  // the visible rows, the focus going with the selection; so they do
+  // when nothing has the focus (the page just opened, a click on its
+  // background), where no control is under the user and ↓ opened the
+  // next row before the list took its keys.
+  function listKey(ev) {
     if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
     var total = visibleCount();
     if (total === 0) { return; }
@@ -1050,6 +1068,11 @@
     select(visibleIndex(to));
     showSelected(true);
     ev.preventDefault();
+  }
+
+  $('rows').addEventListener('keydown', listKey);
+  document.addEventListener('keydown', function (ev) {
+    if (ev.target === document.body) { listKey(ev); }
   });
 
   showTab('html', true);
