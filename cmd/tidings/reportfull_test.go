@@ -36,7 +36,8 @@ func (d fullReport) Write(b []byte) (int, error) {
 // send ended, and a script paging on `jq -e .ending.ok` read a run
 // that was over as one still going. The send now removes the report.csv
 // and report.json it cannot rewrite, and says so, with the command that
-// writes them once there is room.
+// writes them once there is room, naming the files, not the temporary
+// one it was writing.
 func TestSendReportFullDisk(t *testing.T) {
 	t.Parallel()
 	var full atomic.Bool
@@ -50,6 +51,12 @@ func TestSendReportFullDisk(t *testing.T) {
 		t.Fatalf("send: %v (exit %d), want ENOSPC, exit 2\n%s%s", err, exitCode(err), out.String(), errOut.String())
 	}
 	dir := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	// It named the temporary file it was writing, and left the user
+	// to guess what to do.
+	want := "report: writing report.csv and report.json in " + dir + ": no space left on device; free space on the disk it is on, then run tidings report " + camp + " to write them from the journal"
+	if !strings.Contains(err.Error(), want) || strings.Contains(err.Error()+errOut.String(), ".tmp") {
+		t.Errorf("send's error does not say %q, or names a temporary file:\n%v\n%s", want, err, errOut.String())
+	}
 	for _, name := range []string{report.JSONFile, report.CSVFile} {
 		if b, err := os.ReadFile(filepath.Join(dir, name)); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s left after the send could not write it (%v):\n%s", name, err, b)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -68,5 +69,39 @@ func TestReporterFlushFullDisk(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(dir, ".report.*.tmp"))
 	if len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// TestReporterFlushFullDiskNamesFiles: a Flush that met a full disk said
+// so of the temporary file it was writing ("write
+// …/.report.csv.2587810512.tmp: no space left on device"), a name the
+// user never sees and which is gone by then; now it names report.csv and
+// report.json and their folder, whether the disk was met as the files
+// were finished or, for a report larger than the files' buffers, on the
+// way.
+func TestReporterFlushFullDiskNamesFiles(t *testing.T) {
+	t.Parallel()
+	for _, rows := range []int{2, 600} {
+		t.Run(fmt.Sprint(rows), func(t *testing.T) {
+			dir := t.TempDir()
+			var full atomic.Bool
+			rep, err := report.NewReporter(dir, report.ReporterOptions{File: func(f *os.File) io.Writer { return fullDisk{f: f, full: &full} }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rep.Close()
+			for row := 2; row < 2+rows; row++ {
+				res := sendpool.Result{Row: row, Key: fmt.Sprintf("u%d@example.org", row), Status: sendpool.StatusFailed, Detail: strings.Repeat("x", 1000)}
+				if err := rep.Add(res); err != nil {
+					t.Fatal(err)
+				}
+			}
+			full.Store(true)
+			err = rep.Flush()
+			want := "report: writing report.csv and report.json in " + dir + ": no space left on device"
+			if !errors.Is(err, syscall.ENOSPC) || err.Error() != want {
+				t.Errorf("Flush: %v, want ENOSPC, %q", err, want)
+			}
+		})
 	}
 }

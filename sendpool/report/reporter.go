@@ -326,8 +326,9 @@ func (r *Reporter) rewrite(final bool) error {
 	sum, err := r.each(fw.add)
 	if err == nil {
 		sum, err = fw.finish()
-	} else {
-		fw.abort()
+	} else if fw.abort(); untemp(err) != err {
+		// A file's buffer filled and met the full disk before finish.
+		err = writingErr(r.dir, err)
 	}
 	if err != nil {
 		return err
