@@ -93,7 +93,7 @@ func isDir(p string) bool {
 // returns that error and writeReportPage's results.
 func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaign, r *report.Reporter, in report.PageInput) (flushErr error, page bool, pageErr error) {
 	flushed := make(chan error, 1)
-	go func() { flushed <- r.Flush() }()
+	go func() { flushed <- r.FlushOrRemove() }() // the caller holds the report lock
 	var waited bool
 	wait := func() {
 		if !waited {

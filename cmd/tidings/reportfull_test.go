@@ -90,3 +90,33 @@ func TestSendPageNotWrittenRemovesEarlier(t *testing.T) {
 		t.Errorf("report.html left after the send could not write it: %v", err)
 	}
 }
+
+// TestReportNotWrittenKeepsFiles: a tidings report whose report.csv
+// could not be written (here report.csv is a folder; a full disk in the
+// field) removed report.json, the whole report it had just written from
+// the journal, and said nothing of it; the same removal took the
+// report another tidings report beside it (the lock is shared) had
+// written. Only a send removes the files it cannot rewrite now: report
+// fails, saying why, and leaves report.json.
+func TestReportNotWrittenKeepsFiles(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
+	}
+	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	if err := os.Remove(filepath.Join(state, report.CSVFile)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(state, report.CSVFile), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "report: writing report.csv and report.json in "+state) {
+		t.Errorf("report: exit %d, want 2 and the files named\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(state, report.JSONFile)); err != nil {
+		t.Errorf("report.json after a report that could not write report.csv: %v", err)
+	}
+}

@@ -34,8 +34,9 @@ func (d fullDisk) Write(b []byte) (int, error) {
 // rewrote its report, and the send's last Flush could not write it.
 // report.json stayed as the running send left it, "running" with ok
 // false, so a script read a send long over as still running (and one
-// that read an earlier run's ok true, as over and fine). Flush now
-// removes the report.csv and report.json left, and its error names them.
+// that read an earlier run's ok true, as over and fine). FlushOrRemove
+// (the send's) now removes the report.csv and report.json left, and its
+// error names them.
 func TestReporterFlushFullDisk(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -56,7 +57,7 @@ func TestReporterFlushFullDisk(t *testing.T) {
 	}
 	full.Store(true)
 	rep.NoteEnding(func(s report.Summary) report.Ending { return s.Ending(report.EndFacts{Now: time.Now()}) })
-	err = rep.Flush()
+	err = rep.FlushOrRemove()
 	var ue *report.UnwrittenError
 	if !errors.Is(err, syscall.ENOSPC) || !errors.As(err, &ue) || len(ue.Removed) != 2 {
 		t.Fatalf("Flush: %v (%+v), want ENOSPC, report.json and report.csv removed", err, ue)
@@ -103,5 +104,42 @@ func TestReporterFlushFullDiskNamesFiles(t *testing.T) {
 				t.Errorf("Flush: %v, want ENOSPC, %q", err, want)
 			}
 		})
+	}
+}
+
+// TestReporterFlushFullDiskKeepsEarlier: a Flush that could not write
+// the files (tidings report's, or bounces', on a full disk) removed the
+// report.csv and report.json there, which another wrote: a send that
+// ended (its true report, ok true), or a report run beside it under the
+// same shared lock a moment before. Only a send's FlushOrRemove removes
+// them now; a Flush leaves them as they were.
+func TestReporterFlushFullDiskKeepsEarlier(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := report.Write(dir, []report.Row{report.FromResult(sendpool.Result{Row: 2, Key: "u2@example.org", Status: sendpool.StatusSent})}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(filepath.Join(dir, report.JSONFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var full atomic.Bool
+	full.Store(true)
+	rep, err := report.NewReporter(dir, report.ReporterOptions{OwnLog: true, File: func(f *os.File) io.Writer { return fullDisk{f: f, full: &full} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	if err := rep.Add(sendpool.Result{Row: 2, Key: "u2@example.org", Status: sendpool.StatusSent}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Flush(); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("Flush: %v, want ENOSPC", err)
+	}
+	if after, err := os.ReadFile(filepath.Join(dir, report.JSONFile)); err != nil || string(after) != string(before) {
+		t.Errorf("report.json after a Flush that could not write it: %v\n%s", err, after)
+	}
+	if _, err := os.Stat(filepath.Join(dir, report.CSVFile)); err != nil {
+		t.Errorf("report.csv after a Flush that could not write it: %v", err)
 	}
 }

@@ -268,20 +268,29 @@ func (r *Reporter) AddBeside(row Row) error {
 
 // Flush writes the files now, formatting report.json for reading. It
 // holds r's lock for reading while it writes them: an Each (the page) may
-// run beside it. When they cannot be written (a full disk), it removes
-// the report.csv and report.json an earlier write left, which tell the
-// rows as they were then (a send still running, or an earlier run), and
-// its error says so (*UnwrittenError): a script then finds no report
-// rather than one that reads as this one.
+// run beside it. When they cannot be written, the files an earlier write
+// left stay as they were.
 func (r *Reporter) Flush() error {
-	err := r.reading(func() error { return r.rewrite(true) })
+	return r.reading(func() error { return r.rewrite(true) })
+}
+
+// FlushOrRemove is Flush for a send's last write of the files: when they
+// cannot be written (a full disk), it removes the report.csv and
+// report.json an earlier write left, which tell the rows as they were
+// then (the send still running, or an earlier run), and its error says
+// so (*UnwrittenError): a script then finds no report rather than one
+// that reads as this one. The caller holds the report lock exclusively
+// (journal.HoldReport): the files it removes may be those a report
+// beside it is writing otherwise, true ones, not this send's to remove.
+func (r *Reporter) FlushOrRemove() error {
+	err := r.Flush()
 	if err == nil {
 		return nil
 	}
 	return &UnwrittenError{Err: err, Removed: removeEarlier(r.dir)}
 }
 
-// UnwrittenError is a Flush's failure to write report.csv and
+// UnwrittenError is a FlushOrRemove's failure to write report.csv and
 // report.json (Err); Removed names those of an earlier write it removed
 // in their stead (none when there were none, or they could not be).
 type UnwrittenError struct {
