@@ -485,18 +485,31 @@ func (r *Reporter) Rows() []Row {
 	return out
 }
 
-// Summary counts the rows so far.
+// Summary counts the rows so far: none when they cannot be read back
+// (Count).
 func (r *Reporter) Summary() Summary {
+	sum, err := r.Count()
+	if err != nil {
+		return Summary{}
+	}
+	return sum
+}
+
+// Count counts the rows so far, from the files written last when no line
+// came since, else from the log: also when the files could not be
+// written (a full disk), as long as the log could. Its error is the
+// log's (not written out, or not read back): the count is then not the
+// rows'.
+func (r *Reporter) Count() (Summary, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if sum, at, _, _ := r.files.get(); r.added == at && sum.Total > 0 {
-		return sum
+		return sum, nil
 	}
-	if r.ready() != nil {
-		return Summary{}
+	if err := r.ready(); err != nil {
+		return Summary{}, err
 	}
-	sum, _ := r.each(func(Row) error { return nil })
-	return sum
+	return r.each(func(Row) error { return nil })
 }
 
 // Close removes the log and gives back the row index's memory. The report
