@@ -667,6 +667,11 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	}
 	g.interrupt.partBegins()
 	runErr, timedOut, tried := deliverPart(ctx, g, in, pl, cfg, reporter, copies, allow, opts)
+	if errors.As(runErr, new(*plan.ReportError)) {
+		// The run went to its end; the report's last write (flushErr)
+		// says whether it is written after all, and what to do if not.
+		runErr = nil
+	}
 	g.interrupt.delivered()
 	g.interrupt.afterWords(ctx)
 	if timedOut {
