@@ -673,6 +673,11 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	}
 	g.interrupt.partBegins()
 	runErr, timedOut, tried := deliverPart(ctx, g, in, pl, cfg, reporter, copies, allow, opts)
+	if errors.As(runErr, new(*plan.ReportError)) {
+		// The run went to its end; the report's last write (flushErr)
+		// says whether it is written after all, and what to do if not.
+		runErr = nil
+	}
 	g.interrupt.delivered()
 	g.interrupt.afterWords(ctx)
 	if timedOut {
@@ -694,9 +699,9 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	rl := holdReport(setup, g, c, true)
 	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
 	releaseReport(g, rl)
-	sum := reporter.Summary()
+	sum, countErr := reporter.Count()
 	noteRelayWords(&sum, c, cfg.Dialer)
-	end := runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part, after: after}
+	end := runEnd{page: page, files: flushErr == nil, counted: countErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part, after: after}
 	err = cmp.Or(runErr, closeErr, flushErr, pageErr)
 	// A part whose journal or report could not be written ends the run
 	// (sendParts): its summary is the run's, not a part's.
@@ -801,7 +806,10 @@ type runEnd struct {
 	page bool // the report page was written
 	// files: report.csv and report.json were written (writeSendReports).
 	files bool
-	cut   bool // delivery stopped before its end (an interrupt, a stop)
+	// counted: the summary counts the run's rows (report.Reporter.Count),
+	// also when the files were not written.
+	counted bool
+	cut     bool // delivery stopped before its end (an interrupt, a stop)
 	// quota: the server said the sending quota is used up.
 	quota bool
 	// part is which part of its run the delivery was (sendParts).
@@ -882,11 +890,11 @@ func printSummary(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum *re
 	// once the room it has now (how many it lets go) has gone.
 	capLine, room, next := end.after.capRoom(sum.NotAttempted)
 	end.after.fill(sum)
-	if end.files {
+	if end.counted {
 		sum.WriteText(g.stdout)
 	} else {
-		// Counted from the report's own lines, which may not have been
-		// written either (a full disk): the journal has what went.
+		// The report's own lines could not be read back (not written
+		// out, a full disk): the journal has what went.
 		fmt.Fprintf(g.stdout, "the run's counts are not known here (the report was not written: see above); tidings report %s counts them from the journal\n", commandArg(c.File))
 	}
 	if note := pl.GuardNote(); note != "" {
@@ -910,7 +918,7 @@ func printSummary(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum *re
 		}
 		fmt.Fprintln(g.stdout, line)
 	}
-	if capLine && !end.files { // else the summary's line of the rows it held back says it
+	if capLine && !end.counted { // else the summary's line of the rows it held back says it
 		fmt.Fprintln(g.stdout, capReachedLine(c.Send.DailyCap, pl.ToSend-allow.N, room, sum.CapAfter, againVerb(againOf(pl, opts))))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -92,7 +93,7 @@ func isDir(p string) bool {
 // returns that error and writeReportPage's results.
 func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaign, r *report.Reporter, in report.PageInput) (flushErr error, page bool, pageErr error) {
 	flushed := make(chan error, 1)
-	go func() { flushed <- r.Flush() }()
+	go func() { flushed <- r.FlushOrRemove() }() // the caller holds the report lock
 	var waited bool
 	wait := func() {
 		if !waited {
@@ -146,9 +147,10 @@ func afterFirstPass(rows pageSource, wait func()) pageSource {
 }
 
 // tellFlush warns of err, a send's failure to write report.csv and
-// report.json (a full disk), and returns it: the run may have stopped for
-// a reason of its own, which its error tells, and a script must not take
-// files left by an earlier run, or none, for this run's report.
+// report.json (a full disk), and returns it with what to do next
+// (flushAgain): the run may have stopped for a reason of its own, which
+// its error tells, and a script must not take files left by an earlier
+// run, or none, for this run's report.
 func tellFlush(g *globalOptions, c *campaign.Campaign, err error) error {
 	if err == nil {
 		return nil
@@ -160,7 +162,20 @@ func tellFlush(g *globalOptions, c *campaign.Campaign, err error) error {
 		removed = "; the " + strings.Join(ue.Removed, " and ") + " written before " + verbFor(len(ue.Removed), "was", "were") + " removed, so that nothing reads " + verbFor(len(ue.Removed), "it", "them") + " as this run's report"
 	}
 	fmt.Fprintf(g.stderr, "warning: report.csv and report.json were not written: %v%s (the journal has every result; once that is fixed, tidings report %s writes them)\n", err, removed, commandArg(c.File))
-	return err
+	return flushAgain(err, c.File)
+}
+
+// flushAgain is err, a send's failure to write report.csv and
+// report.json, with what to do next, the send's closing words when
+// nothing else failed: free space on a full disk (or fix what else kept
+// them from being written), then the command that writes them from the
+// journal. Nothing is sent again for it.
+func flushAgain(err error, file string) error {
+	fix := "once that is fixed,"
+	if errors.Is(err, syscall.ENOSPC) {
+		fix = "free space on the disk it is on, then"
+	}
+	return &againError{err: err, again: fix + " run tidings report " + commandArg(file) + " to write them from the journal (the messages that went stay sent)"}
 }
 
 // reportLockWait bounds how long a command waits for the campaign's

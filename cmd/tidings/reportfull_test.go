@@ -36,7 +36,8 @@ func (d fullReport) Write(b []byte) (int, error) {
 // send ended, and a script paging on `jq -e .ending.ok` read a run
 // that was over as one still going. The send now removes the report.csv
 // and report.json it cannot rewrite, and says so, with the command that
-// writes them once there is room.
+// writes them once there is room, naming the files, not the temporary
+// one it was writing.
 func TestSendReportFullDisk(t *testing.T) {
 	t.Parallel()
 	var full atomic.Bool
@@ -50,6 +51,12 @@ func TestSendReportFullDisk(t *testing.T) {
 		t.Fatalf("send: %v (exit %d), want ENOSPC, exit 2\n%s%s", err, exitCode(err), out.String(), errOut.String())
 	}
 	dir := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	// It named the temporary file it was writing, and left the user
+	// to guess what to do.
+	want := "report: writing report.csv and report.json in " + dir + ": no space left on device; free space on the disk it is on, then run tidings report " + camp + " to write them from the journal"
+	if !strings.Contains(err.Error(), want) || strings.Contains(err.Error()+errOut.String(), ".tmp") {
+		t.Errorf("send's error does not say %q, or names a temporary file:\n%v\n%s", want, err, errOut.String())
+	}
 	for _, name := range []string{report.JSONFile, report.CSVFile} {
 		if b, err := os.ReadFile(filepath.Join(dir, name)); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s left after the send could not write it (%v):\n%s", name, err, b)
@@ -81,5 +88,35 @@ func TestSendPageNotWrittenRemovesEarlier(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(state, report.PageFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("report.html left after the send could not write it: %v", err)
+	}
+}
+
+// TestReportNotWrittenKeepsFiles: a tidings report whose report.csv
+// could not be written (here report.csv is a folder; a full disk in the
+// field) removed report.json, the whole report it had just written from
+// the journal, and said nothing of it; the same removal took the
+// report another tidings report beside it (the lock is shared) had
+// written. Only a send removes the files it cannot rewrite now: report
+// fails, saying why, and leaves report.json.
+func TestReportNotWrittenKeepsFiles(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
+	}
+	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	if err := os.Remove(filepath.Join(state, report.CSVFile)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(state, report.CSVFile), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "report: writing report.csv and report.json in "+state) {
+		t.Errorf("report: exit %d, want 2 and the files named\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(state, report.JSONFile)); err != nil {
+		t.Errorf("report.json after a report that could not write report.csv: %v", err)
 	}
 }

@@ -52,9 +52,9 @@ func sendNothing(ctx context.Context, g *globalOptions, opts sendOptions, path s
 	rl := holdReport(setup, g, c, true)
 	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: lastSendSettings(c, st.state), Now: opts.now()})
 	releaseReport(g, rl)
-	sum := reporter.Summary()
+	sum, countErr := reporter.Count()
 	noteRelayWords(&sum, c, st.cfg.Dialer)
-	printSummary(g, c, st.pl, &sum, allow, opts, runEnd{page: page, files: flushErr == nil, part: opts.part, after: after})
+	printSummary(g, c, st.pl, &sum, allow, opts, runEnd{page: page, files: flushErr == nil, counted: countErr == nil, part: opts.part, after: after})
 	if err := cmp.Or(flushErr, pageErr); err != nil {
 		return err
 	}

@@ -183,7 +183,9 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 		for r := range results {
 			line, keep, err := pl.lineOf(r)
 			if err == nil && !keep {
-				err = d.Reporter.AddRow(line)
+				if err = d.Reporter.AddRow(line); err != nil {
+					err = &ReportError{Err: err}
+				}
 			}
 			if err != nil && reportErr == nil {
 				reportErr = err
@@ -220,6 +222,17 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 	}
 	return runErr
 }
+
+// ReportError is what Deliver returns when the run went to its end but
+// a result could not be added to the Reporter (Err: a rewrite of the
+// report's files while the run went, or its log, on a full disk). The
+// Reporter's last Flush says whether the report is written after all: a
+// log that failed fails every Flush after it.
+type ReportError struct{ Err error }
+
+func (e *ReportError) Error() string { return e.Err.Error() }
+
+func (e *ReportError) Unwrap() error { return e.Err }
 
 // refusedFor names, for a message the server took for some recipients
 // (in this run, or in an earlier one when r is the send to those it still

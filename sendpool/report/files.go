@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -134,10 +135,34 @@ func (fw *filesWriter) finish() (Summary, error) {
 	}
 	if err != nil {
 		fw.abort()
-		return fw.sum, fmt.Errorf("report: writing %s: %w", fw.dir, err)
+		return fw.sum, writingErr(fw.dir, err)
 	}
 	fw.abort() // removes the rows' temporary file
 	return fw.sum, nil
+}
+
+// writingErr is err, a failure to write the report's files in dir, as
+// the user reads it: naming report.csv and report.json, not the
+// temporary file it may carry (untemp).
+func writingErr(dir string, err error) error {
+	return fmt.Errorf("report: writing %s and %s in %s: %w", CSVFile, JSONFile, dir, untemp(err))
+}
+
+// untemp is err, a failure to write the report's files, without the name
+// of the temporary file it may carry (an *fs.PathError of a write, sync
+// or close of one: ".report.csv.123.tmp"), which the user never sees and
+// which is gone by now; the cause (ENOSPC) stays in the chain.
+func untemp(err error) error {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	for _, pattern := range stateTemps() {
+		if ok, _ := filepath.Match(pattern, filepath.Base(pe.Path)); ok {
+			return pe.Err
+		}
+	}
+	return err
 }
 
 // writeJSON writes report.json: the summary, the ending, then the rows

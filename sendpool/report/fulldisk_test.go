@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -33,8 +34,9 @@ func (d fullDisk) Write(b []byte) (int, error) {
 // rewrote its report, and the send's last Flush could not write it.
 // report.json stayed as the running send left it, "running" with ok
 // false, so a script read a send long over as still running (and one
-// that read an earlier run's ok true, as over and fine). Flush now
-// removes the report.csv and report.json left, and its error names them.
+// that read an earlier run's ok true, as over and fine). FlushOrRemove
+// (the send's) now removes the report.csv and report.json left, and its
+// error names them.
 func TestReporterFlushFullDisk(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -55,7 +57,7 @@ func TestReporterFlushFullDisk(t *testing.T) {
 	}
 	full.Store(true)
 	rep.NoteEnding(func(s report.Summary) report.Ending { return s.Ending(report.EndFacts{Now: time.Now()}) })
-	err = rep.Flush()
+	err = rep.FlushOrRemove()
 	var ue *report.UnwrittenError
 	if !errors.Is(err, syscall.ENOSPC) || !errors.As(err, &ue) || len(ue.Removed) != 2 {
 		t.Fatalf("Flush: %v (%+v), want ENOSPC, report.json and report.csv removed", err, ue)
@@ -68,5 +70,76 @@ func TestReporterFlushFullDisk(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(dir, ".report.*.tmp"))
 	if len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+// TestReporterFlushFullDiskNamesFiles: a Flush that met a full disk said
+// so of the temporary file it was writing ("write
+// …/.report.csv.2587810512.tmp: no space left on device"), a name the
+// user never sees and which is gone by then; now it names report.csv and
+// report.json and their folder, whether the disk was met as the files
+// were finished or, for a report larger than the files' buffers, on the
+// way.
+func TestReporterFlushFullDiskNamesFiles(t *testing.T) {
+	t.Parallel()
+	for _, rows := range []int{2, 600} {
+		t.Run(fmt.Sprint(rows), func(t *testing.T) {
+			dir := t.TempDir()
+			var full atomic.Bool
+			rep, err := report.NewReporter(dir, report.ReporterOptions{File: func(f *os.File) io.Writer { return fullDisk{f: f, full: &full} }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rep.Close()
+			for row := 2; row < 2+rows; row++ {
+				res := sendpool.Result{Row: row, Key: fmt.Sprintf("u%d@example.org", row), Status: sendpool.StatusFailed, Detail: strings.Repeat("x", 1000)}
+				if err := rep.Add(res); err != nil {
+					t.Fatal(err)
+				}
+			}
+			full.Store(true)
+			err = rep.Flush()
+			want := "report: writing report.csv and report.json in " + dir + ": no space left on device"
+			if !errors.Is(err, syscall.ENOSPC) || err.Error() != want {
+				t.Errorf("Flush: %v, want ENOSPC, %q", err, want)
+			}
+		})
+	}
+}
+
+// TestReporterFlushFullDiskKeepsEarlier: a Flush that could not write
+// the files (tidings report's, or bounces', on a full disk) removed the
+// report.csv and report.json there, which another wrote: a send that
+// ended (its true report, ok true), or a report run beside it under the
+// same shared lock a moment before. Only a send's FlushOrRemove removes
+// them now; a Flush leaves them as they were.
+func TestReporterFlushFullDiskKeepsEarlier(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := report.Write(dir, []report.Row{report.FromResult(sendpool.Result{Row: 2, Key: "u2@example.org", Status: sendpool.StatusSent})}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(filepath.Join(dir, report.JSONFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var full atomic.Bool
+	full.Store(true)
+	rep, err := report.NewReporter(dir, report.ReporterOptions{OwnLog: true, File: func(f *os.File) io.Writer { return fullDisk{f: f, full: &full} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	if err := rep.Add(sendpool.Result{Row: 2, Key: "u2@example.org", Status: sendpool.StatusSent}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Flush(); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("Flush: %v, want ENOSPC", err)
+	}
+	if after, err := os.ReadFile(filepath.Join(dir, report.JSONFile)); err != nil || string(after) != string(before) {
+		t.Errorf("report.json after a Flush that could not write it: %v\n%s", err, after)
+	}
+	if _, err := os.Stat(filepath.Join(dir, report.CSVFile)); err != nil {
+		t.Errorf("report.csv after a Flush that could not write it: %v", err)
 	}
 }

@@ -268,20 +268,29 @@ func (r *Reporter) AddBeside(row Row) error {
 
 // Flush writes the files now, formatting report.json for reading. It
 // holds r's lock for reading while it writes them: an Each (the page) may
-// run beside it. When they cannot be written (a full disk), it removes
-// the report.csv and report.json an earlier write left, which tell the
-// rows as they were then (a send still running, or an earlier run), and
-// its error says so (*UnwrittenError): a script then finds no report
-// rather than one that reads as this one.
+// run beside it. When they cannot be written, the files an earlier write
+// left stay as they were.
 func (r *Reporter) Flush() error {
-	err := r.reading(func() error { return r.rewrite(true) })
+	return r.reading(func() error { return r.rewrite(true) })
+}
+
+// FlushOrRemove is Flush for a send's last write of the files: when they
+// cannot be written (a full disk), it removes the report.csv and
+// report.json an earlier write left, which tell the rows as they were
+// then (the send still running, or an earlier run), and its error says
+// so (*UnwrittenError): a script then finds no report rather than one
+// that reads as this one. The caller holds the report lock exclusively
+// (journal.HoldReport): the files it removes may be those a report
+// beside it is writing otherwise, true ones, not this send's to remove.
+func (r *Reporter) FlushOrRemove() error {
+	err := r.Flush()
 	if err == nil {
 		return nil
 	}
 	return &UnwrittenError{Err: err, Removed: removeEarlier(r.dir)}
 }
 
-// UnwrittenError is a Flush's failure to write report.csv and
+// UnwrittenError is a FlushOrRemove's failure to write report.csv and
 // report.json (Err); Removed names those of an earlier write it removed
 // in their stead (none when there were none, or they could not be).
 type UnwrittenError struct {
@@ -326,8 +335,9 @@ func (r *Reporter) rewrite(final bool) error {
 	sum, err := r.each(fw.add)
 	if err == nil {
 		sum, err = fw.finish()
-	} else {
-		fw.abort()
+	} else if fw.abort(); untemp(err) != err {
+		// A file's buffer filled and met the full disk before finish.
+		err = writingErr(r.dir, err)
 	}
 	if err != nil {
 		return err
@@ -475,18 +485,31 @@ func (r *Reporter) Rows() []Row {
 	return out
 }
 
-// Summary counts the rows so far.
+// Summary counts the rows so far: none when they cannot be read back
+// (Count).
 func (r *Reporter) Summary() Summary {
+	sum, err := r.Count()
+	if err != nil {
+		return Summary{}
+	}
+	return sum
+}
+
+// Count counts the rows so far, from the files written last when no line
+// came since, else from the log: also when the files could not be
+// written (a full disk), as long as the log could. Its error is the
+// log's (not written out, or not read back): the count is then not the
+// rows'.
+func (r *Reporter) Count() (Summary, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if sum, at, _, _ := r.files.get(); r.added == at && sum.Total > 0 {
-		return sum
+		return sum, nil
 	}
-	if r.ready() != nil {
-		return Summary{}
+	if err := r.ready(); err != nil {
+		return Summary{}, err
 	}
-	sum, _ := r.each(func(Row) error { return nil })
-	return sum
+	return r.each(func(Row) error { return nil })
 }
 
 // Close removes the log and gives back the row index's memory. The report
