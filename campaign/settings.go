@@ -307,7 +307,13 @@ func (e *passwordEnvError) Error() string {
 
 func (e *passwordEnvError) Is(target error) bool { return target == ErrPasswordEnv }
 
+// envNameRE matches an environment variable's name (see IsEnvName).
 var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// IsEnvName reports whether s can be the name of an environment variable
+// as the *_env settings take it: letters, digits and '_', not starting
+// with a digit.
+func IsEnvName(s string) bool { return envNameRE.MatchString(s) }
 
 // shownEnvRE matches a variable's name as environment variables are named
 // by convention (see EnvNameShown).
@@ -345,7 +351,7 @@ func cleanEnvName(key, v string) (name, note string, err error) {
 	} else if strings.HasPrefix(v, "$") {
 		name = v[1:]
 	}
-	if !envNameRE.MatchString(name) {
+	if !IsEnvName(name) {
 		if key == "smtp.password_env" {
 			return "", "", ErrPasswordEnv
 		}

@@ -11,7 +11,6 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -248,9 +247,6 @@ func (s *Signer) EnvKeys() map[string]string {
 // variable env.
 func envKeyName(env string) string { return "$" + env }
 
-// envVarRE matches an environment variable's name (campaign's cleanEnvName).
-var envVarRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // EnvKeyOf reports whether name, a path relative to the folder dir as
 // plan.Changed lists the campaign's files, is instead EnvKeys' name of a
 // key read from an environment variable, and returns the variable: name
@@ -258,7 +254,7 @@ var envVarRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // template called "$body.txt" is a file).
 func EnvKeyOf(dir, name string) (env string, ok bool) {
 	env, ok = strings.CutPrefix(name, "$")
-	if !ok || !envVarRE.MatchString(env) {
+	if !ok || !campaign.IsEnvName(env) {
 		return "", false
 	}
 	if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
