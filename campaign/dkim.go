@@ -120,7 +120,7 @@ func (k DKIMKeys) cleanKeyEnv(file string, data []byte) (notes []string, err err
 		setting := d.Name + ".key_env"
 		var note string
 		given := d.KeyEnv
-		d.KeyEnv, note, err = cleanEnvName(setting, given)
+		d.KeyEnv, note, err = cleanEnvName(setting, given, false)
 		if err != nil {
 			err = keyEnvNameError(setting, given)
 		} else if d.KeyEnv != "" && d.KeyFile != "" {
