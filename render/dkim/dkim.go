@@ -238,14 +238,14 @@ func (s *Signer) EnvKeys() map[string]string {
 			out = map[string]string{}
 		}
 		sum := sha256.Sum256([]byte(k.record.Value))
-		out[envKeyName(k.env)] = hex.EncodeToString(sum[:])
+		out[envKeyPrefix+k.env] = hex.EncodeToString(sum[:])
 	}
 	return out
 }
 
-// envKeyName is EnvKeys' name of the key read from the environment
-// variable env.
-func envKeyName(env string) string { return "$" + env }
+// envKeyPrefix is what EnvKeys' name of a key read from an environment
+// variable puts before the variable's name, and what EnvKeyOf looks for.
+const envKeyPrefix = "$"
 
 // EnvKeyOf reports whether name, a path relative to the folder dir as
 // plan.Changed lists the campaign's files, is instead EnvKeys' name of a
@@ -253,7 +253,7 @@ func envKeyName(env string) string { return "$" + env }
 // is "$" and the variable's name, and no file in dir has that name (a
 // template called "$body.txt" is a file).
 func EnvKeyOf(dir, name string) (env string, ok bool) {
-	env, ok = strings.CutPrefix(name, "$")
+	env, ok = strings.CutPrefix(name, envKeyPrefix)
 	if !ok || !campaign.IsEnvName(env) {
 		return "", false
 	}
