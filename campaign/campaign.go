@@ -82,7 +82,8 @@ type Recipients struct {
 	// DatesUnsaid says neither recipients.dates nor locale: says the
 	// order: Dates is the default, month first, which the date function
 	// does not take for a date written with dashes that reads as another
-	// day first (09-12-2026).
+	// day first (09-12-2026), and a workbook cell's DateFormat problem
+	// calls not set.
 	DatesUnsaid bool `yaml:"-"`
 	// Decimal is the sheet's decimal mark, "." (1,234.5, the default) or
 	// "," (1.234,5), for the number template function, which writes it too;
