@@ -82,7 +82,8 @@ type Recipients struct {
 	// DatesUnsaid says neither recipients.dates nor locale: says the
 	// order: Dates is the default, month first, which the date function
 	// does not take for a date written with dashes that reads as another
-	// day first (09-12-2026).
+	// day first (09-12-2026), and a workbook cell's DateFormat problem
+	// calls not set.
 	DatesUnsaid bool `yaml:"-"`
 	// Decimal is the sheet's decimal mark, "." (1,234.5, the default) or
 	// "," (1.234,5), for the number template function, which writes it too;
@@ -232,31 +233,14 @@ func Parse(data []byte, file string) (*Campaign, error) {
 		return nil, err
 	}
 	c.applyLocale(data)
-	if err := c.DKIM.locate(file, data); err != nil {
+	if err := c.checkDKIM(file, data); err != nil {
 		return nil, err
 	}
-	notes, err := c.DKIM.cleanKeyEnv(file, data)
-	if err != nil {
-		return nil, err
-	}
-	c.Warnings = append(c.Warnings, notes...)
 	if err := c.checkBodies(file, data); err != nil {
 		return nil, err
 	}
-	note, err := c.SMTP.cleanPasswordEnv()
-	if err != nil {
-		line, col := position(data, "smtp.password_env")
-		return nil, &FileError{File: file, Line: line, Column: col, Err: err}
-	}
-	if note != "" {
-		c.Warnings = append(c.Warnings, note)
-	}
-	note, err = c.Mailbox.check(file, data)
-	if err != nil {
+	if err := c.checkServers(file, data); err != nil {
 		return nil, err
-	}
-	if note != "" {
-		c.Warnings = append(c.Warnings, note)
 	}
 	c.File = abs
 	c.Dir = filepath.Dir(abs)
@@ -271,6 +255,44 @@ func Parse(data []byte, file string) (*Campaign, error) {
 		c.Warnings = append(c.Warnings, "html: and no text: the messages go out as HTML alone, which spam filters score worse and text-only readers see as markup; add text: body.txt, or write the body as markdown:, which makes both parts")
 	}
 	return c, nil
+}
+
+// checkDKIM places each dkim: entry in data (DKIMKeys.locate) and reads
+// its key_env as a variable's name (DKIMKeys.cleanKeyEnv), its notes
+// added to c.Warnings.
+func (c *Campaign) checkDKIM(file string, data []byte) error {
+	if err := c.DKIM.locate(file, data); err != nil {
+		return err
+	}
+	notes, err := c.DKIM.cleanKeyEnv(file, data)
+	if err != nil {
+		return err
+	}
+	c.Warnings = append(c.Warnings, notes...)
+	return nil
+}
+
+// checkServers reads smtp.password_env as a variable's name
+// (cleanPasswordEnv) and checks the mailbox: section (Mailbox.check),
+// their notes added to c.Warnings; an error is a *FileError at the
+// setting.
+func (c *Campaign) checkServers(file string, data []byte) error {
+	note, err := c.SMTP.cleanPasswordEnv()
+	if err != nil {
+		line, col := position(data, "smtp.password_env")
+		return &FileError{File: file, Line: line, Column: col, Err: err}
+	}
+	if note != "" {
+		c.Warnings = append(c.Warnings, note)
+	}
+	note, err = c.Mailbox.check(file, data)
+	if err != nil {
+		return err
+	}
+	if note != "" {
+		c.Warnings = append(c.Warnings, note)
+	}
+	return nil
 }
 
 // settingPathRE is the setting a validation problem starts with

@@ -120,7 +120,7 @@ func (k DKIMKeys) cleanKeyEnv(file string, data []byte) (notes []string, err err
 		setting := d.Name + ".key_env"
 		var note string
 		given := d.KeyEnv
-		d.KeyEnv, note, err = cleanEnvName(setting, given)
+		d.KeyEnv, note, err = cleanEnvName(setting, given, false)
 		if err != nil {
 			err = keyEnvNameError(setting, given)
 		} else if d.KeyEnv != "" && d.KeyFile != "" {
@@ -142,6 +142,10 @@ func (k DKIMKeys) cleanKeyEnv(file string, data []byte) (notes []string, err err
 // the key itself, pasted where the name goes.
 type keyEnvError struct{ setting string }
 
+func (e *keyEnvError) Error() string {
+	return e.setting + " must name an environment variable (letters, digits, _), e.g. key_env: DKIM_KEY, and the key's PEM text go in that variable; the value given is not shown, since it may be the key itself"
+}
+
 // keyFileNameRE matches a key_env value that is a file's name or path
 // written where the variable's name goes (dkim.key, keys/dkim-rsa.pem):
 // no space, and a dot, which neither a PEM key's base64 nor its
@@ -158,10 +162,6 @@ func keyEnvNameError(setting, v string) error {
 		return &keyEnvError{setting: setting}
 	}
 	return fmt.Errorf("%s: %q is a file's name, and key_env names the environment variable holding the key: for a key in a file, write key_file: %s in its place", setting, v, v)
-}
-
-func (e *keyEnvError) Error() string {
-	return e.setting + " must name an environment variable (letters, digits, _), e.g. key_env: DKIM_KEY, and the key's PEM text go in that variable; the value given is not shown, since it may be the key itself"
 }
 
 // entryPosition is the line and column of the first key of the mapping at

@@ -310,3 +310,31 @@ func TestXLSXRowOfFormulasOnly(t *testing.T) {
 		t.Errorf("rows %v, want the second with A3 and B3 never calculated", rows)
 	}
 }
+
+// TestXLSXDateFormatOrderUnsaid: a cell shown dd/mm/yyyy under a campaign
+// file that sets neither recipients.dates nor locale: was told
+// "recipients.dates is month-first", where a dashed date in a text cell
+// of the same sheet is told "the campaign file does not say which its
+// sheet writes": the cell's problem says the setting is not set, and
+// reads month first without it.
+func TestXLSXDateFormatOrderUnsaid(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dates.xlsx")
+	writeXLSX(t, path, xsheet{name: "S", rows: rowsFrom(
+		strs("email", "due"),
+		[]xc{xs("ann@example.com"), xn("45966", stEUDateTime)},
+	)})
+	ctx := context.Background()
+	s, err := openXLSX(ctx, Recipients{Path: path, Key: "email", Dates: MonthFirst, DatesUnsaid: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r, err := s.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `the number format dd/mm/yyyy\ hh:mm writes it day first, and recipients.dates is not set, which reads month first, so date would read 05/11/2025 00:00 (5 November) as 11 May; set recipients.dates: day-first`
+	if f, ok := r.DateFormats["due"]; !ok || !strings.Contains(f.Problem().Error(), want) {
+		t.Errorf("DateFormats %v; want the problem of B2 saying\n%s", r.DateFormats, want)
+	}
+}

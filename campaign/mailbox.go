@@ -211,7 +211,7 @@ func (m *Mailbox) check(file string, data []byte) (note string, err error) {
 		}
 		return &FileError{File: file, Line: line, Column: col, Err: err}
 	}
-	m.PasswordEnv, note, err = cleanEnvName("mailbox.password_env", m.PasswordEnv)
+	m.PasswordEnv, note, err = cleanEnvName("mailbox.password_env", m.PasswordEnv, true)
 	if err != nil {
 		return "", at("password_env", err)
 	}

@@ -307,7 +307,13 @@ func (e *passwordEnvError) Error() string {
 
 func (e *passwordEnvError) Is(target error) bool { return target == ErrPasswordEnv }
 
+// envNameRE matches an environment variable's name (see IsEnvName).
 var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// IsEnvName reports whether s can be the name of an environment variable
+// as the *_env settings take it: letters, digits and '_', not starting
+// with a digit.
+func IsEnvName(s string) bool { return envNameRE.MatchString(s) }
 
 // shownEnvRE matches a variable's name as environment variables are named
 // by convention (see EnvNameShown).
@@ -323,18 +329,18 @@ func EnvNameShown(name string) bool { return shownEnvRE.MatchString(name) }
 // cleanPasswordEnv reads PasswordEnv as the name of an environment
 // variable (see cleanEnvName).
 func (s *SMTP) cleanPasswordEnv() (note string, err error) {
-	s.PasswordEnv, note, err = cleanEnvName("smtp.password_env", s.PasswordEnv)
+	s.PasswordEnv, note, err = cleanEnvName("smtp.password_env", s.PasswordEnv, true)
 	return note, err
 }
 
 // cleanEnvName reads v, the value of the setting key, as the name of an
 // environment variable. "$NAME" and "${NAME}", written as a shell would,
-// are read as NAME with a note saying so (naming NAME when EnvNameShown,
-// or for a dkim key_env, whose secret is never a name); anything else that is not a name
-// (letters, digits and '_', not starting with a digit) is an error matching
-// ErrPasswordEnv, since it is probably the password itself: the error never
-// holds v.
-func cleanEnvName(key, v string) (name, note string, err error) {
+// are read as NAME with a note saying so, which names NAME when
+// EnvNameShown or when the secret is never a name (a DKIM key: password
+// false); anything else that is not a name (IsEnvName) is an error
+// matching ErrPasswordEnv, since it is probably the password itself: the
+// error never holds v.
+func cleanEnvName(key, v string, password bool) (name, note string, err error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return "", "", nil
@@ -345,7 +351,7 @@ func cleanEnvName(key, v string) (name, note string, err error) {
 	} else if strings.HasPrefix(v, "$") {
 		name = v[1:]
 	}
-	if !envNameRE.MatchString(name) {
+	if !IsEnvName(name) {
 		if key == "smtp.password_env" {
 			return "", "", ErrPasswordEnv
 		}
@@ -353,7 +359,7 @@ func cleanEnvName(key, v string) (name, note string, err error) {
 	}
 	switch {
 	case name == v:
-	case EnvNameShown(name) || strings.HasSuffix(key, ".key_env"): // a DKIM key is no name: shown
+	case EnvNameShown(name) || !password:
 		note = fmt.Sprintf("%s: %q is read as %s; the setting names the variable, without the $", key, v, name)
 	default:
 		note = fmt.Sprintf("%s: the $ before the name is dropped; the setting names the variable, without the $ (the name is not shown: with small letters it may be the password)", key)

@@ -138,7 +138,7 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 	}
 	s.readMerges(r.Key)
 	var dated map[int]string
-	if s.dates = findDateClash(wb, r.Dates); s.dates != nil {
+	if s.dates = findDateClash(wb, r); s.dates != nil {
 		dated = s.dates.styles
 	}
 	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated, findFixedFormats(wb), findCommaNumbers(wb, r.Decimal, r.Locale), findShownFormats(wb), findTextDates(wb, s.headerRow+1)); err != nil {
@@ -389,7 +389,7 @@ func (rs *rowScan) add(col string, c scannedCell, row int, dates *dateClash) {
 		if rs.dates == nil {
 			rs.dates = make(map[string]DateFormat)
 		}
-		rs.dates[col] = DateFormat{Cell: columnName(c.col-1) + strconv.Itoa(row), Code: c.dateFormat, Want: dates.want}
+		rs.dates[col] = DateFormat{Cell: columnName(c.col-1) + strconv.Itoa(row), Code: c.dateFormat, Want: dates.want, Unsaid: dates.unsaid}
 	}
 	if c.uncalculated != nil {
 		if rs.uncalculated == nil {

@@ -17,23 +17,25 @@ import (
 // would read it in the other order (11 April).
 type dateClash struct {
 	want DateOrder // recipients.dates
+	// unsaid is Recipients.DatesUnsaid: want is the default.
+	unsaid bool
 	// styles maps each cell style index whose custom number format writes
 	// dates in the other order to that format's code.
 	styles map[int]string
 }
 
 // findDateClash returns the cell styles whose custom number format writes
-// all-number dates in the other order than want, or nil when none does.
-// The built-in short dates read as yyyy-mm-dd (see xlsxSheet).
-func findDateClash(wb *excelize.File, want DateOrder) *dateClash {
+// all-number dates in the other order than r.Dates, or nil when none
+// does. The built-in short dates read as yyyy-mm-dd (see xlsxSheet).
+func findDateClash(wb *excelize.File, r Recipients) *dateClash {
 	var c *dateClash
 	eachStyleFormat(wb, func(i, _ int, code string, custom bool) {
 		if !custom {
 			return
 		}
-		if got, ok := dateFormatOrder(code); ok && got != want {
+		if got, ok := dateFormatOrder(code); ok && got != r.Dates {
 			if c == nil {
-				c = &dateClash{want: want, styles: make(map[int]string)}
+				c = &dateClash{want: r.Dates, unsaid: r.DatesUnsaid, styles: make(map[int]string)}
 			}
 			c.styles[i] = code
 		}
@@ -53,8 +55,10 @@ var ErrDateOrder = errors.New("a date in the other order than recipients.dates")
 type DateFormat struct {
 	// Cell is the cell's A1 reference; Code the number format's code.
 	Cell, Code string
-	// Want is recipients.dates.
-	Want DateOrder
+	// Want is recipients.dates; Unsaid that the campaign file does not
+	// set it (Recipients.DatesUnsaid), Want being the default.
+	Want   DateOrder
+	Unsaid bool
 	// Value is the cell as the sheet shows it ("07/12/2026"), "" when not
 	// known.
 	Value string
@@ -71,8 +75,12 @@ func (f DateFormat) Problem() error {
 			example = "11/04/2025 (4 November) as 11 April"
 		}
 	}
-	return fmt.Errorf("cell %s shows %w: the number format %s writes it %s, and recipients.dates is %s, so date would read %s; set recipients.dates: %s",
-		f.Cell, ErrDateOrder, f.Code, strings.ReplaceAll(order.String(), "-", " "), f.Want, example, order)
+	want := "is " + f.Want.String()
+	if f.Unsaid {
+		want = "is not set, which reads " + strings.ReplaceAll(f.Want.String(), "-", " ")
+	}
+	return fmt.Errorf("cell %s shows %w: the number format %s writes it %s, and recipients.dates %s, so date would read %s; set recipients.dates: %s",
+		f.Cell, ErrDateOrder, f.Code, strings.ReplaceAll(order.String(), "-", " "), want, example, order)
 }
 
 // misread says how date would misread f.Value, written in order: "07/12/2026

@@ -188,15 +188,9 @@ var dayFirstDateInputs = func() []string {
 	return inputs
 }()
 
-// dateFunc is the date function for a sheet whose all-number dates are
-// in order: fnDate, with the day-first forms for campaign.DayFirst, and
-// month and weekday names in loc's language (see localdate.go).
-func dateFunc(order campaign.DateOrder, loc campaign.Locale) func(layout, value string) (string, error) {
-	return newDateReading(order, loc).fnDate
-}
-
 // newDateReading is the dateReading of a sheet whose all-number dates
-// are in order, its names in loc's language.
+// are in order: the day-first forms for campaign.DayFirst, and month and
+// weekday names in loc's language (see localdate.go).
 func newDateReading(order campaign.DateOrder, loc campaign.Locale) dateReading {
 	d := dateReading{inputs: dateInputs, order: order, loc: loc}
 	if order == campaign.DayFirst {
@@ -208,10 +202,10 @@ func newDateReading(order campaign.DateOrder, loc campaign.Locale) dateReading {
 	return d
 }
 
-// sheetDateFunc is the date function for the sheet r describes: dateFunc
-// of its order and locale, which, when the campaign file says no order
-// (r.DatesUnsaid), refuses a date written with dashes that reads as
-// another date day first (see dashAmbiguity).
+// sheetDateFunc is the date function for the sheet r describes: fnDate
+// of its order and locale (newDateReading), which, when the campaign file
+// says no order (r.DatesUnsaid), refuses a date written with dashes that
+// reads as another date day first (see dashAmbiguity).
 func sheetDateFunc(r campaign.Recipients) func(layout, value string) (string, error) {
 	d := newDateReading(r.Dates, r.Locale)
 	d.unsaid = r.DatesUnsaid

@@ -23,6 +23,13 @@ func run(t *testing.T, src string, data map[string]string) (string, error) {
 	return b.String(), err
 }
 
+// dateFunc is the date function for a sheet whose all-number dates are
+// in order, its names in loc's language, as a campaign file that says
+// its order gets it (sheetDateFunc).
+func dateFunc(order campaign.DateOrder, loc campaign.Locale) func(layout, value string) (string, error) {
+	return newDateReading(order, loc).fnDate
+}
+
 func TestFuncs(t *testing.T) {
 	data := map[string]string{
 		"name": "  élodie dupont ", "empty": " ", "tags": "a; b;;c ", "d": "3/14/2026",

@@ -11,7 +11,6 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -239,17 +238,14 @@ func (s *Signer) EnvKeys() map[string]string {
 			out = map[string]string{}
 		}
 		sum := sha256.Sum256([]byte(k.record.Value))
-		out[envKeyName(k.env)] = hex.EncodeToString(sum[:])
+		out[envKeyPrefix+k.env] = hex.EncodeToString(sum[:])
 	}
 	return out
 }
 
-// envKeyName is EnvKeys' name of the key read from the environment
-// variable env.
-func envKeyName(env string) string { return "$" + env }
-
-// envVarRE matches an environment variable's name (campaign's cleanEnvName).
-var envVarRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// envKeyPrefix is what EnvKeys' name of a key read from an environment
+// variable puts before the variable's name, and what EnvKeyOf looks for.
+const envKeyPrefix = "$"
 
 // EnvKeyOf reports whether name, a path relative to the folder dir as
 // plan.Changed lists the campaign's files, is instead EnvKeys' name of a
@@ -257,8 +253,8 @@ var envVarRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // is "$" and the variable's name, and no file in dir has that name (a
 // template called "$body.txt" is a file).
 func EnvKeyOf(dir, name string) (env string, ok bool) {
-	env, ok = strings.CutPrefix(name, "$")
-	if !ok || !envVarRE.MatchString(env) {
+	env, ok = strings.CutPrefix(name, envKeyPrefix)
+	if !ok || !campaign.IsEnvName(env) {
 		return "", false
 	}
 	if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {

@@ -628,7 +628,8 @@
   }
 
   // rovingTab makes the list one Tab stop, the open row's entry (the
-  // page's first when the page does not show it), where ↑ and ↓ move:
+  // page's first when the page does not show it), where listKey's keys
+  // move:
   // each of a page's 100 rows was one, and a keyboard's user pressed Tab
   // a hundred times to get from the list to the message.
   function rovingTab() {
@@ -959,13 +960,12 @@
   });
 
   // turnPage shows the list's page step pages on, and says in the live
-  // region which rows it shows now ("Rows 101–200 of 300"): the focus
-  // stays on the button pressed, beside a list a screen reader's user
-  // does not see change.
-  // When the button pressed is now disabled (› on the last page) the
-  // focus goes to the other one, where it fell to the page's body, out
-  // of the pager and of the list, and a screen reader began the page
-  // again.
+  // region which rows it shows now ("Rows 101–200 of 300"), for a screen
+  // reader's user who does not see the list change beside the button
+  // pressed. The focus stays on that button, or, when it is now disabled
+  // (› on the last page), goes to the other one: it fell to the page's
+  // body, out of the pager and of the list, and a screen reader began
+  // the page again.
   function turnPage(step) {
     state.page += step;
     renderList(true);
