@@ -57,6 +57,8 @@ func (v Verdict) String() string {
 
 // Match is a report's finding about one recipient of the campaign.
 type Match struct {
+	// Entry is the row the report is about, its Row, Key and NormKey only
+	// (nil for none): a mailbox's findings keep one for each report.
 	Entry     *journal.Entry
 	Recipient string
 	Kind      journal.FeedbackKind
@@ -77,7 +79,7 @@ type Match struct {
 	// sender fixes it.
 	Policy bool
 	// Earlier: the report is about a message sent before the key's
-	// latest (journal.Feedback.Earlier); Entry is as that one went out.
+	// latest (journal.Feedback.Earlier).
 	Earlier bool
 
 	reportID   string    // the report's Message-ID, or a digest of it

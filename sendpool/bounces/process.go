@@ -540,10 +540,22 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub un
 		id = "sha256:" + hex.EncodeToString(sum[:16])
 	}
 	for i := range f.Matches {
+		f.Matches[i].Entry = rowOf(f.Matches[i].Entry)
 		f.Matches[i].reportID = id
 		f.Matches[i].reportedAt = firstTime(r.ArrivalDate, r.Date)
 	}
 	return f, nil
+}
+
+// rowOf is what a Match keeps of the journal's entry e once matched: its
+// row and key (nil for none). The rest (its attempt, result and feedback,
+// read back from the journal's lines) would be kept for every report of
+// the mailbox until the run ends, about a kilobyte each.
+func rowOf(e *journal.Entry) *journal.Entry {
+	if e == nil {
+		return nil
+	}
+	return &journal.Entry{Row: e.Row, Key: e.Key, NormKey: e.NormKey}
 }
 
 func tooLarge(size int64) string {

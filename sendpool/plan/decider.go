@@ -199,9 +199,19 @@ func RevisedWords(changed []string) string {
 	return campaign.JoinAnd(words)
 }
 
-// Close gives back the memory of the duplicate check (journal.Deduper):
-// Decide and Settle must not be called after. Closing again does nothing.
+// Close gives back the memory of the duplicate check (journal.Deduper)
+// and of the key check's notes of the rows new to the journal (outside
+// the Go heap, which no collection gives back): Decide, Settle and
+// KeyChange must not be called after. Closing again does nothing.
 func (d *Decider) Close() {
+	d.closeDupes()
+	d.keys.free()
+	d.keys = nil
+}
+
+// closeDupes gives back the memory of the duplicate check only, for a
+// plan whose KeyChange is still to be asked.
+func (d *Decider) closeDupes() {
 	if d.dupes != nil {
 		d.dupes.Close()
 		d.dupes = nil

@@ -499,8 +499,12 @@ func (e *KeyChangeError) Error() string {
 		e.File, e.Key, e.Was, report.Plural(e.N, "row"), verb, strings.Join(e.Rows, "; "), more, e.Was)
 }
 
-// free gives back what k's notes of the fresh rows hold.
+// free gives back what k's notes of the fresh rows hold. Freeing a nil
+// keyChange does nothing.
 func (k *keyChange) free() {
+	if k == nil {
+		return
+	}
 	k.fresh.free()
 	k.alts = nil
 }

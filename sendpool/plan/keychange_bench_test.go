@@ -22,30 +22,8 @@ import (
 // outside it (offheap-B/row), besides the allocations.
 func BenchmarkKeyChangeFresh(b *testing.B) {
 	const sent, rows = 50_000, 300_000
-	dir := b.TempDir()
-	lock, err := journal.AcquireLock(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	w, err := journal.Open(ctx, lock, journal.Run{PID: 1, Started: time.Now()})
-	if err != nil {
-		b.Fatal(err)
-	}
 	key := func(i int) string { return fmt.Sprintf("user%07d@example.com", i) }
-	for i := range sent {
-		if err := w.ResultQueued(ctx, journal.Result{Row: i + 2, Key: key(i), To: "Reader <" + key(i) + ">", Status: sendpool.StatusSent, Finished: time.Now()}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		b.Fatal(err)
-	}
-	lock.Release()
-	state, err := journal.Load(ctx, dir)
-	if err != nil {
-		b.Fatal(err)
-	}
+	state := sentJournal(b, sent, key)
 	c := &campaign.Campaign{File: "c.yaml"}
 	c.Recipients.Key = "email"
 	keys, tos := make([]string, rows), make([]string, rows)
@@ -75,4 +53,35 @@ func BenchmarkKeyChangeFresh(b *testing.B) {
 	}
 	b.ReportMetric(live, "live-B/row")
 	b.ReportMetric(off, "offheap-B/row")
+}
+
+// sentJournal is the journal of a send that delivered to the first n of
+// key's recipients, each To "Reader <key>".
+func sentJournal(tb testing.TB, n int, key func(int) string) *journal.State {
+	tb.Helper()
+	dir := tb.TempDir()
+	lock, err := journal.AcquireLock(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	w, err := journal.Open(ctx, lock, journal.Run{PID: 1, Started: time.Now()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for i := range n {
+		if err := w.ResultQueued(ctx, journal.Result{Row: i + 2, Key: key(i), To: "Reader <" + key(i) + ">", Status: sendpool.StatusSent, Finished: time.Now()}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	lock.Release()
+	state, err := journal.Load(ctx, dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { state.Close() })
+	return state
 }

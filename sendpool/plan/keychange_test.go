@@ -1,8 +1,11 @@
 package plan
 
 import (
+	"fmt"
 	"hash/maphash"
 	"testing"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // TestCanonicalKey: keys that are one value written otherwise have one
@@ -87,4 +90,31 @@ func TestCanonicalKey(t *testing.T) {
 			t.Errorf("%q and %q, the other way round: same %v, want %v", tc.b, tc.a, same, tc.same)
 		}
 	}
+}
+
+// TestDeciderCloseFreesKeyNotes: a Decider closed without KeyChange asked
+// (a preflight that fails, or decides again from the rendering, preview,
+// report's JudgeRows) gives back its key check's notes of the rows new to
+// the journal, memory outside the Go heap that no collection frees.
+func TestDeciderCloseFreesKeyNotes(t *testing.T) {
+	key := func(i int) string { return fmt.Sprintf("user%05d@example.com", i) }
+	state := sentJournal(t, 100, key)
+	c := &campaign.Campaign{File: "c.yaml"}
+	c.Recipients.Key = "email"
+	d := &Decider{keys: newKeyChange(c, state)}
+	k := d.keys
+	for i := range 5_000 {
+		k.sheet(key(i))
+		if err := k.note(i+2, key(i), fmt.Sprintf("Reader %d <%s>", i, key(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if k.freshBytes() == 0 {
+		t.Fatal("no notes of the fresh rows")
+	}
+	d.Close()
+	if n := k.freshBytes(); n != 0 {
+		t.Errorf("after Close the key check's notes still hold %d bytes", n)
+	}
+	d.Close() // again: nothing
 }

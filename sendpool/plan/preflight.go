@@ -151,7 +151,7 @@ func (o *Options) describe(err error) string {
 // lock. It fails when the campaign cannot be read or the spool cannot be
 // written (nothing is then sent, and nothing half-written is ever used);
 // row problems are in Plan.Invalid.
-func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Options) (*Plan, error) {
+func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Options) (_ *Plan, perr error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -164,8 +164,15 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	pl := newPlan()
 	// The duplicates are in the spool's row records once it ends, and
 	// nothing after the preflight asks for them: the keys' hashes go
-	// before delivery (tens of megabytes for a million rows).
-	defer func() { pl.decider.Close() }()
+	// before delivery (tens of megabytes for a million rows). A plan not
+	// returned gives back its key check's notes as well.
+	defer func() {
+		if perr != nil {
+			pl.decider.Close()
+		} else {
+			pl.decider.closeDupes()
+		}
+	}()
 	if err := in.unchanged(); err != nil {
 		return nil, err
 	}

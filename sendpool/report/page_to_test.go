@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -67,5 +68,50 @@ func checkToCells(t *testing.T, where string, got, want []string) {
 		if got[i] != want[i] {
 			t.Errorf("%srow %d's To cell reads %q, want %q", where, i+2, got[i], want[i])
 		}
+	}
+}
+
+// TestPageToAsWritten: a row's To, whether its chunk carries it or leaves
+// it for the page's script to rebuild from its names and addresses
+// (report.WhoText), is the tooltip of its cell and found by the search
+// exactly as the message's To says it: non-ASCII and right-to-left names,
+// several addresses, an IDN domain (left out); a quoted name with a comma
+// or a backslash, a display name that is the address, a group, addresses
+// without a space after the comma (kept).
+func TestPageToAsWritten(t *testing.T) {
+	t.Parallel()
+	tos := []string{
+		"Ann Lee 张 <ann@example.org>",
+		"\u05e2\u05de\u05d9\u05ea \u05db\u05d4\u05df <amit@example.org>", // עמית כהן
+		"Bob <bob@example.org>, cy@example.org",
+		"Eli <eli@b\u00fccher.example>",
+		`"Lee, Dee" <dee@example.org>`,
+		`"O\\Brien" <obrien@example.org>`,
+		`"dan@example.org" <dan@example.org>`,
+		"Team: fay@example.org, gus@example.org;",
+		"Zo\u00eb <zoe@example.org>,Yan <yan@example.org>",
+	}
+	rows := make([]report.Row, len(tos))
+	for i, to := range tos {
+		rows[i] = report.Row{Recipient: report.Recipient{Row: i + 2, Key: fmt.Sprintf("k%d", i+2), To: to}, Status: sendpool.StatusSent}
+	}
+	dir := t.TempDir()
+	if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "to", CampaignPath: "c.yaml", Rows: report.RowsOf(rows)}); err != nil {
+		t.Fatal(err)
+	}
+	b := chromium.Start(t, 60*time.Second, 1280, 900)
+	b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	got := chromium.Get(t, b, "To tooltips", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#rows tr[data-idx]')).map(function (tr) { return tr.cells[2].title; })`))
+	if len(got) != len(tos) {
+		t.Fatalf("tooltips %q, want %d", got, len(tos))
+	}
+	p := pageTab{t, b}
+	for i, to := range tos {
+		if got[i] != to {
+			t.Errorf("row %d's To tooltip %q, want %q", i+2, got[i], to)
+		}
+		p.search(fmt.Sprintf("row %d's To", i+2), to)
+		p.waitTotal(fmt.Sprintf("a search for row %d's To %q", i+2, to), 1)
 	}
 }
