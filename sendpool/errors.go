@@ -252,7 +252,7 @@ func (e *SMTPError) Error() string { return prefix + e.Reason() }
 
 // Reason is the refusal without the package prefix: "RCPT: 550 5.1.1
 // text"; the final reply to the body is "message: 451 4.7.1 text", a
-// refusing greeting "the server's greeting: 432 4.3.2 text".
+// refusing greeting "greeting: 432 4.3.2 text".
 func (e *SMTPError) Reason() string {
 	switch e.Command {
 	case "":
@@ -260,7 +260,7 @@ func (e *SMTPError) Reason() string {
 	case ".":
 		return "message: " + e.Reply()
 	case "CONNECT":
-		return "the server's greeting: " + e.Reply()
+		return "greeting: " + e.Reply()
 	}
 	return e.Command + ": " + e.Reply()
 }

@@ -29,7 +29,7 @@ func TestRefusedGreetingSaid(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = d.Dial(context.Background())
-			if want := "sendpool: the server's greeting: " + refusal; err == nil || err.Error() != want {
+			if want := "sendpool: greeting: " + refusal; err == nil || err.Error() != want {
 				t.Errorf("dial: %v, want %q", err, want)
 			}
 		})
