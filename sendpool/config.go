@@ -178,4 +178,9 @@ type Notice struct {
 	// is the number of connections the run goes on with; zero on the
 	// other notices.
 	Conns int
+	// Again, on the NoticeReconnect of a worker that gave up its place,
+	// says a refusal of the same kind (the same command, codes, and cap
+	// or not) was told in full earlier in the run; Text is then one short
+	// line, and a caller that counts these may leave it unsaid.
+	Again bool
 }

@@ -79,6 +79,12 @@ func testSendAdvisesServerConnectionCap(t *testing.T, reply string) {
 	if !strings.Contains(r.out, want) {
 		t.Errorf("send's summary lacks %q", want)
 	}
+	// The cap's refusals are said once in full; the repeats (a long send
+	// meets one every 30 s as a worker tries to take its place back) are
+	// counted for the summary, not said again.
+	if n := strings.Count(r.errOut, "going on with fewer connections"); n != 1 || strings.Contains(r.errOut, "refused again") {
+		t.Errorf("the cap's refusal said %d times in full (want 1), or its repeats said too", n)
+	}
 }
 
 // TestSendAdvisesServerRate: a server that asks the run to slow down
