@@ -174,7 +174,8 @@ type Notice struct {
 	Due      time.Time
 	Attempts int
 	// Conns, on the NoticeReconnect of a connection the server refused
-	// as one too many at once (IsConnectionCap) while others were open,
+	// as one too many of the sender's at once (IsConnectionCap, not
+	// IsServerBusy) while others were open,
 	// is the number of connections the run goes on with; zero on the
 	// other notices.
 	Conns int

@@ -47,7 +47,7 @@ func refusalKind(err error) string {
 func (r *poolRun) placeNotice(err error) Notice {
 	left := r.workers.Load()
 	n := Notice{Kind: NoticeReconnect}
-	if IsConnectionCap(err) {
+	if IsConnectionCap(err) && !IsServerBusy(err) {
 		n.Conns = int(left)
 	}
 	times := r.refused.count(refusalKind(err))

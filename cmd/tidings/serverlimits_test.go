@@ -17,21 +17,30 @@ import (
 // keeps the next send within them, where before it said nothing of it and
 // every month's send met the same refusals. Microsoft 365's words for its
 // cap ("432 4.3.2 Concurrent connections limit exceeded", at connect) are
-// taken as NetEase's are.
+// taken as NetEase's are. A server's cap on everyone's connections
+// (Exim's smtp_accept_max, Exchange's MaxInboundConnection) says nothing
+// of the sender's, and gets no such advice.
 func TestSendAdvisesServerConnectionCap(t *testing.T) {
 	t.Parallel()
-	for name, reply := range map[string]string{
-		"netease":   "", // smtptest's own: 421 4.7.0 HL:ICC too many connections
-		"microsoft": "432 4.3.2 Concurrent connections limit exceeded. Visit https://aka.ms/concurrent_sending for more information.",
+	for name, tc := range map[string]struct {
+		reply   string
+		advised bool
+	}{
+		"netease":            {"", true}, // smtptest's own: 421 4.7.0 HL:ICC too many connections
+		"microsoft":          {"432 4.3.2 Concurrent connections limit exceeded. Visit https://aka.ms/concurrent_sending for more information.", true},
+		"exim per host":      {"421 Too many concurrent SMTP connections from this IP address; please try again later.", true},
+		"exim server-wide":   {"421 Too many concurrent SMTP connections; please try again later.", false},
+		"exchange per host":  {"421 4.3.2 The maximum number of concurrent connections has exceeded a limit, closing transmission channel", true},
+		"exchange all hosts": {"421 4.3.2 The maximum number of concurrent server connections has exceeded a limit, closing transmission channel", false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			testSendAdvisesServerConnectionCap(t, reply)
+			testSendAdvisesServerConnectionCap(t, tc.reply, tc.advised)
 		})
 	}
 }
 
-func testSendAdvisesServerConnectionCap(t *testing.T, reply string) {
+func testSendAdvisesServerConnectionCap(t *testing.T, reply string, advised bool) {
 	gate := make(chan struct{})
 	opts := []smtptest.Option{smtptest.WithMaxSessions(2), smtptest.HoldData(gate)}
 	if reply != "" {
@@ -76,6 +85,12 @@ func testSendAdvisesServerConnectionCap(t *testing.T, reply string) {
 		t.Fatal("the server refused no connection: the test did not reach its cap")
 	}
 	want := fmt.Sprintf("as more than it takes at once, and the run went on with 2: set send.concurrency: 2 in %s (it is 4)", displayPath(camp))
+	if !advised {
+		if strings.Contains(r.out, "send.concurrency") {
+			t.Errorf("send's summary advises send.concurrency for a cap on the server's connections from everyone")
+		}
+		return
+	}
 	if !strings.Contains(r.out, want) {
 		t.Errorf("send's summary lacks %q", want)
 	}
