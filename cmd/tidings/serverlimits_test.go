@@ -107,8 +107,21 @@ func testSendAdvisesServerConnectionCap(t *testing.T, reply string, advised bool
 // and the send's summary ends by naming the slowest rate it asked that at
 // and the setting to lower, where before only the warnings while it ran
 // spoke of it, and every month's send met the same refusals.
+// Given by --rate, the run's rate is not send.rate's, and the advice
+// names the flag first.
 func TestSendAdvisesServerRate(t *testing.T) {
 	t.Parallel()
+	t.Run("send.rate", func(t *testing.T) {
+		t.Parallel()
+		testSendAdvisesServerRate(t, "50/s", nil, "set send.rate below that in %s (this run had 50/s)")
+	})
+	t.Run("--rate", func(t *testing.T) {
+		t.Parallel()
+		testSendAdvisesServerRate(t, "500/s", []string{"--rate", "50/s"}, "send with a --rate below that (this run had --rate 50/s), or set send.rate below it in %s,")
+	})
+}
+
+func testSendAdvisesServerRate(t *testing.T, rate string, flags []string, advice string) {
 	var mu sync.Mutex
 	mails := 0
 	srv := smtptest.NewServer(t, smtptest.OnMail(func(smtptest.Session, string) error {
@@ -126,12 +139,12 @@ func TestSendAdvisesServerRate(t *testing.T) {
 		fmt.Fprintf(&rows, "r%02d@example.com,R%d\r\n", i, i)
 	}
 	writeFiles(t, dir, map[string]string{
-		"c.yaml":   campaignYAML(srv.Port, `send: {rate: 50/s, concurrency: 1, retry_backoff: 1ms}`),
+		"c.yaml":   campaignYAML(srv.Port, `send: {rate: `+rate+`, concurrency: 1, retry_backoff: 1ms}`),
 		"r.csv":    rows.String(),
 		"body.txt": "Hi {{.name}}\n",
 	})
 	camp := filepath.Join(dir, "c.yaml")
-	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	out, errOut, code := runCLI(t, append(append([]string{"send", "--yes"}, flags...), camp)...)
 	t.Logf("send:\n%s%s", out, errOut)
 	if code != 0 {
 		t.Fatalf("send: code %d, want 0", code)
@@ -139,7 +152,7 @@ func TestSendAdvisesServerRate(t *testing.T) {
 	if n := len(srv.Messages()); n != 6 {
 		t.Errorf("server received %d messages, want 6", n)
 	}
-	want := fmt.Sprintf("note: the server asked to slow down once, the slowest at 50/s: set send.rate below that in %s (this run's was 50/s)", displayPath(camp))
+	want := "note: the server asked to slow down once, the slowest at 50/s: " + fmt.Sprintf(advice, displayPath(camp))
 	if !strings.Contains(out, want) {
 		t.Errorf("send's summary lacks %q", want)
 	}
