@@ -100,11 +100,42 @@ var connectionCapPhrases = []string{
 	"too many connections", "too many concurrent", "too many sessions", "number of connections", "concurrent connections", "hl:icc",
 }
 
-// IsConnectionCap reports whether err is a refusal that says the server
-// holds too many of the sender's connections at once.
+// IsConnectionCap reports whether err is a 4xx refusal that says the
+// server holds too many connections at once (connectionCapPhrases): of
+// the sender's, or of everyone's (IsServerBusy). Waiting answers either,
+// a lower message rate neither.
 func IsConnectionCap(err error) bool {
 	var se *SMTPError
 	return errors.As(err, &se) && se.Code >= 400 && se.Code < 500 && containsAnyWordPrefix(strings.ToLower(se.Message), connectionCapPhrases)
+}
+
+// serverBusyPhrases (lower-cased, anywhere) put a cap on the server's
+// connections from everyone, not on the sender's: Exim's smtp_accept_max
+// ("421 Too many concurrent SMTP connections; please try again later.",
+// where its per-host cap adds "from this IP address"), Exchange's
+// MaxInboundConnection ("421 4.3.2 The maximum number of concurrent
+// server connections has exceeded a limit", where its per-source cap
+// says "concurrent connections").
+var serverBusyPhrases = []string{
+	"concurrent smtp connections;", "concurrent smtp connections.", "concurrent server connections",
+}
+
+// IsServerBusy reports whether err is a cap on connections at once
+// (IsConnectionCap) that holds everyone's connections, not the sender's:
+// fewer connections of the sender's would meet it as well, so it says
+// nothing of the send.concurrency to set.
+func IsServerBusy(err error) bool {
+	var se *SMTPError
+	if !IsConnectionCap(err) || !errors.As(err, &se) {
+		return false
+	}
+	t := strings.TrimRight(strings.ToLower(se.Message), " ")
+	for _, p := range serverBusyPhrases {
+		if strings.Contains(t, p) || strings.HasSuffix(t, strings.TrimRight(p, ";.")) {
+			return true
+		}
+	}
+	return false
 }
 
 // notSenderPhrases (lower-cased, anywhere) put a limit on the recipient

@@ -174,8 +174,14 @@ type Notice struct {
 	Due      time.Time
 	Attempts int
 	// Conns, on the NoticeReconnect of a connection the server refused
-	// as one too many at once (IsConnectionCap) while others were open,
+	// as one too many of the sender's at once (IsConnectionCap, not
+	// IsServerBusy) while others were open,
 	// is the number of connections the run goes on with; zero on the
 	// other notices.
 	Conns int
+	// Again, on the NoticeReconnect of a worker that gave up its place,
+	// says a refusal of the same kind (the same command, codes, and cap
+	// or not) was told in full earlier in the run; Text is then one short
+	// line, and a caller that counts these may leave it unsaid.
+	Again bool
 }

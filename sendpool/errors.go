@@ -251,13 +251,16 @@ type SMTPError struct {
 func (e *SMTPError) Error() string { return prefix + e.Reason() }
 
 // Reason is the refusal without the package prefix: "RCPT: 550 5.1.1
-// text"; the final reply to the body is "message: 451 4.7.1 text".
+// text"; the final reply to the body is "message: 451 4.7.1 text", a
+// refusing greeting "greeting: 432 4.3.2 text".
 func (e *SMTPError) Reason() string {
 	switch e.Command {
 	case "":
 		return e.Reply()
 	case ".":
 		return "message: " + e.Reply()
+	case "CONNECT":
+		return "greeting: " + e.Reply()
 	}
 	return e.Command + ": " + e.Reply()
 }

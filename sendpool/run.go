@@ -89,6 +89,9 @@ type poolRun struct {
 	// workers counts the workers still taking messages (see
 	// poolWorker.givesUpPlace).
 	conns, dialing, workers atomic.Int32
+	// refused counts the refusals that made workers give up their
+	// places, by kind (placeNotice).
+	refused refusals
 
 	workersWG, finishersWG sync.WaitGroup
 	callbacksDone          chan struct{}

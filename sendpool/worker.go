@@ -160,11 +160,7 @@ func (w *poolWorker) dialAgain(j *poolJob, round int, err error) bool {
 	}
 	if w.givesUpPlace(err) {
 		w.retired = true
-		n := Notice{Kind: NoticeReconnect, Text: fmt.Sprintf("%v; going on with fewer connections for now (%d)", err, r.workers.Load())}
-		if IsConnectionCap(err) {
-			n.Conns = int(r.workers.Load())
-		}
-		r.notify(n)
+		r.notify(r.placeNotice(err))
 		r.schedule(j, 0) // another worker takes it
 		return false
 	}

@@ -38,7 +38,7 @@ func TestDailyCapRoomStoppedRun(t *testing.T) {
 	for _, want := range []string{
 		"daily_cap 3: 2 may go now, 4 remain\n",
 		"4 not sent (daily_cap reached): tidings send --yes " + camp + " sends up to 2 of them now, the rest once daily_cap allows (1 after ",
-		"2 not sent (run stopped: server unreachable: the server refuses service: EHLO: 554 5.7.1 no service for you): tidings send --yes " + camp + " sends up to 2 of them now, the rest once daily_cap allows (1 after ",
+		"2 not sent (run stopped: server unreachable: the server refuses service: greeting: 554 5.7.1 no service for you): tidings send --yes " + camp + " sends up to 2 of them now, the rest once daily_cap allows (1 after ",
 	} {
 		if code != exitUnusable || !strings.Contains(out, want) || strings.Contains(out+errOut, "daily_cap 3 reached") {
 			t.Errorf("send, stopped under a cap with room for 2: %d, want %q and no cap-reached line\n%s%s", code, want, out, errOut)
@@ -47,7 +47,7 @@ func TestDailyCapRoomStoppedRun(t *testing.T) {
 	out, errOut, code = runCLI(t, "report", camp)
 	for _, want := range []string{
 		"4 not sent (daily_cap reached): tidings send --yes " + camp + " sends up to 2 of them now, the rest once daily_cap allows (1 after ",
-		"2 not sent (run stopped: server unreachable: the server refuses service: EHLO: 554 5.7.1 no service for you): tidings send --yes " + camp + " sends up to 2 of them now, the rest once daily_cap allows (1 after ",
+		"2 not sent (run stopped: server unreachable: the server refuses service: greeting: 554 5.7.1 no service for you): tidings send --yes " + camp + " sends up to 2 of them now, the rest once daily_cap allows (1 after ",
 		"tidings: not sent: 6 not-attempted; run send --yes again for the not-attempted: daily_cap lets 2 go now, the rest once it allows (above)\n",
 	} {
 		if code != exitSomeFailed || !strings.Contains(out+errOut, want) {

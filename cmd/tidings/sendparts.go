@@ -197,7 +197,7 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 		}
 		if !more || err != nil && !errors.Is(err, errSomeNotSent) {
 			printEditedMeanwhile(ctx, g.stdout, st.in, st.pl, opts.part.n > 1, againCommand(path, againOf(st.pl, opts)))
-			opts.limits.print(g.stdout, displayPath(st.in.Campaign.File), st.cfg, opts.concurrency > 0)
+			opts.limits.print(g.stdout, displayPath(st.in.Campaign.File), st.cfg, flagged{concurrency: opts.concurrency > 0, rate: opts.rate != ""})
 			st.close()
 			return cmp.Or(err, notSent)
 		}

@@ -46,12 +46,16 @@ func (l *serverLimits) notice(n sendpool.Notice) {
 	}
 }
 
+// flagged says which of a run's settings its flags gave (--concurrency,
+// --rate), so that advice on them names the flag beside the setting.
+type flagged struct{ concurrency, rate bool }
+
 // print says on w what the server's limits ask of the next send's
 // settings in file: the send.concurrency that keeps within its cap on
-// connections (or --concurrency, when flagged gave this run's), and a
-// send.rate below the slowest rate it asked to slow down from. cfg is the
-// run's pool settings, as the flags left them.
-func (l *serverLimits) print(w io.Writer, file string, cfg sendpool.Config, flagged bool) {
+// connections, and a send.rate below the slowest rate it asked to slow
+// down from (each with its flag first when flags gave this run's). cfg
+// is the run's pool settings, as the flags left them.
+func (l *serverLimits) print(w io.Writer, file string, cfg sendpool.Config, flags flagged) {
 	if l == nil {
 		return
 	}
@@ -60,7 +64,7 @@ func (l *serverLimits) print(w io.Writer, file string, cfg sendpool.Config, flag
 	l.mu.Unlock()
 	if refused > 0 && fewest < cfg.Concurrency {
 		set := fmt.Sprintf("set send.concurrency: %d in %s (it is %d)", fewest, file, cfg.Concurrency)
-		if flagged {
+		if flags.concurrency {
 			set = fmt.Sprintf("send with --concurrency %d (this run had %d), or set send.concurrency: %d in %s", fewest, cfg.Concurrency, fewest, file)
 		}
 		fmt.Fprintf(w, "note: the server refused %s as more than it takes at once, and the run went on with %d: %s, so that the next send keeps within it from the start\n",
@@ -74,8 +78,11 @@ func (l *serverLimits) print(w io.Writer, file string, cfg sendpool.Config, flag
 		asked = "the server asked to slow down once"
 	}
 	switch {
+	case slowest > 0 && flags.rate:
+		fmt.Fprintf(w, "note: %s, the slowest at %s: send with a --rate below that (this run had --rate %s), or set send.rate below it in %s, so that the next send keeps within it from the start\n",
+			asked, sendpool.RateText(slowest), sendpool.RateText(cfg.Rate), file)
 	case slowest > 0:
-		fmt.Fprintf(w, "note: %s, the slowest at %s: set send.rate below that in %s (this run's was %s), so that the next send keeps within it from the start\n",
+		fmt.Fprintf(w, "note: %s, the slowest at %s: set send.rate below that in %s (this run had %s), so that the next send keeps within it from the start\n",
 			asked, sendpool.RateText(slowest), file, sendpool.RateText(cfg.Rate))
 	default:
 		fmt.Fprintf(w, "note: %s: set send.rate in %s (this run had no rate limit) to what the server takes, so that the next send keeps within it from the start\n", asked, file)

@@ -17,21 +17,30 @@ import (
 // keeps the next send within them, where before it said nothing of it and
 // every month's send met the same refusals. Microsoft 365's words for its
 // cap ("432 4.3.2 Concurrent connections limit exceeded", at connect) are
-// taken as NetEase's are.
+// taken as NetEase's are. A server's cap on everyone's connections
+// (Exim's smtp_accept_max, Exchange's MaxInboundConnection) says nothing
+// of the sender's, and gets no such advice.
 func TestSendAdvisesServerConnectionCap(t *testing.T) {
 	t.Parallel()
-	for name, reply := range map[string]string{
-		"netease":   "", // smtptest's own: 421 4.7.0 HL:ICC too many connections
-		"microsoft": "432 4.3.2 Concurrent connections limit exceeded. Visit https://aka.ms/concurrent_sending for more information.",
+	for name, tc := range map[string]struct {
+		reply   string
+		advised bool
+	}{
+		"netease":            {"", true}, // smtptest's own: 421 4.7.0 HL:ICC too many connections
+		"microsoft":          {"432 4.3.2 Concurrent connections limit exceeded. Visit https://aka.ms/concurrent_sending for more information.", true},
+		"exim per host":      {"421 Too many concurrent SMTP connections from this IP address; please try again later.", true},
+		"exim server-wide":   {"421 Too many concurrent SMTP connections; please try again later.", false},
+		"exchange per host":  {"421 4.3.2 The maximum number of concurrent connections has exceeded a limit, closing transmission channel", true},
+		"exchange all hosts": {"421 4.3.2 The maximum number of concurrent server connections has exceeded a limit, closing transmission channel", false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			testSendAdvisesServerConnectionCap(t, reply)
+			testSendAdvisesServerConnectionCap(t, tc.reply, tc.advised)
 		})
 	}
 }
 
-func testSendAdvisesServerConnectionCap(t *testing.T, reply string) {
+func testSendAdvisesServerConnectionCap(t *testing.T, reply string, advised bool) {
 	gate := make(chan struct{})
 	opts := []smtptest.Option{smtptest.WithMaxSessions(2), smtptest.HoldData(gate)}
 	if reply != "" {
@@ -76,8 +85,20 @@ func testSendAdvisesServerConnectionCap(t *testing.T, reply string) {
 		t.Fatal("the server refused no connection: the test did not reach its cap")
 	}
 	want := fmt.Sprintf("as more than it takes at once, and the run went on with 2: set send.concurrency: 2 in %s (it is 4)", displayPath(camp))
+	if !advised {
+		if strings.Contains(r.out, "send.concurrency") {
+			t.Errorf("send's summary advises send.concurrency for a cap on the server's connections from everyone")
+		}
+		return
+	}
 	if !strings.Contains(r.out, want) {
 		t.Errorf("send's summary lacks %q", want)
+	}
+	// The cap's refusals are said once in full; the repeats (a long send
+	// meets one every 30 s as a worker tries to take its place back) are
+	// counted for the summary, not said again.
+	if n := strings.Count(r.errOut, "going on with fewer connections"); n != 1 || strings.Contains(r.errOut, "refused again") {
+		t.Errorf("the cap's refusal said %d times in full (want 1), or its repeats said too", n)
 	}
 }
 
@@ -86,8 +107,21 @@ func testSendAdvisesServerConnectionCap(t *testing.T, reply string) {
 // and the send's summary ends by naming the slowest rate it asked that at
 // and the setting to lower, where before only the warnings while it ran
 // spoke of it, and every month's send met the same refusals.
+// Given by --rate, the run's rate is not send.rate's, and the advice
+// names the flag first.
 func TestSendAdvisesServerRate(t *testing.T) {
 	t.Parallel()
+	t.Run("send.rate", func(t *testing.T) {
+		t.Parallel()
+		testSendAdvisesServerRate(t, "50/s", nil, "set send.rate below that in %s (this run had 50/s)")
+	})
+	t.Run("--rate", func(t *testing.T) {
+		t.Parallel()
+		testSendAdvisesServerRate(t, "500/s", []string{"--rate", "50/s"}, "send with a --rate below that (this run had --rate 50/s), or set send.rate below it in %s,")
+	})
+}
+
+func testSendAdvisesServerRate(t *testing.T, rate string, flags []string, advice string) {
 	var mu sync.Mutex
 	mails := 0
 	srv := smtptest.NewServer(t, smtptest.OnMail(func(smtptest.Session, string) error {
@@ -105,12 +139,12 @@ func TestSendAdvisesServerRate(t *testing.T) {
 		fmt.Fprintf(&rows, "r%02d@example.com,R%d\r\n", i, i)
 	}
 	writeFiles(t, dir, map[string]string{
-		"c.yaml":   campaignYAML(srv.Port, `send: {rate: 50/s, concurrency: 1, retry_backoff: 1ms}`),
+		"c.yaml":   campaignYAML(srv.Port, `send: {rate: `+rate+`, concurrency: 1, retry_backoff: 1ms}`),
 		"r.csv":    rows.String(),
 		"body.txt": "Hi {{.name}}\n",
 	})
 	camp := filepath.Join(dir, "c.yaml")
-	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	out, errOut, code := runCLI(t, append(append([]string{"send", "--yes"}, flags...), camp)...)
 	t.Logf("send:\n%s%s", out, errOut)
 	if code != 0 {
 		t.Fatalf("send: code %d, want 0", code)
@@ -118,7 +152,7 @@ func TestSendAdvisesServerRate(t *testing.T) {
 	if n := len(srv.Messages()); n != 6 {
 		t.Errorf("server received %d messages, want 6", n)
 	}
-	want := fmt.Sprintf("note: the server asked to slow down once, the slowest at 50/s: set send.rate below that in %s (this run's was 50/s)", displayPath(camp))
+	want := "note: the server asked to slow down once, the slowest at 50/s: " + fmt.Sprintf(advice, displayPath(camp))
 	if !strings.Contains(out, want) {
 		t.Errorf("send's summary lacks %q", want)
 	}

@@ -116,8 +116,10 @@ func promptSecret(ctx context.Context, f *os.File) ([]byte, error) {
 
 // notifier prints the pool's notices on stderr: warnings (but the settings
 // warnings, which the caller printed once already), and retries and
-// reconnects unless --quiet; a NoticeWait has no words. Each notice goes
-// to limits too (a nil limits gathers nothing).
+// reconnects unless --quiet; a NoticeWait has no words, nor a connection
+// refused again as over the server's cap (Notice.Again with Conns: the
+// first was said in full, and the summary counts them all). Each notice
+// goes to limits too (a nil limits gathers nothing).
 func notifier(g *globalOptions, printed []string, limits *serverLimits) func(sendpool.Notice) {
 	settings := map[string]bool{}
 	for _, w := range printed {
@@ -131,7 +133,7 @@ func notifier(g *globalOptions, printed []string, limits *serverLimits) func(sen
 				g.errLine("warning:", n.Text)
 			}
 		case sendpool.NoticeRetry, sendpool.NoticeReconnect:
-			if !g.quiet {
+			if !g.quiet && !(n.Again && n.Conns > 0) {
 				g.errLine("note:", n.Text)
 			}
 		case sendpool.NoticeWait: // for the progress, no words

@@ -22,6 +22,9 @@ type rawConn struct {
 	// command went out (set only while go-smtp negotiates STARTTLS).
 	watchStartTLS bool
 	startTLSSent  bool
+	// heloSent, set by Write while watchStartTLS, notes that EHLO went
+	// out: a refusal read before it is the server's greeting.
+	heloSent bool
 	// helo, set with watchStartTLS, is the EHLO name: go-smtp's
 	// NewClientStartTLS sends its own, "localhost", before STARTTLS
 	// (it takes no name), and Write sends helo in its place.
@@ -56,6 +59,9 @@ func (r *rawConn) Read(b []byte) (int, error) {
 func (r *rawConn) Write(b []byte) (int, error) {
 	if r.watchStartTLS && len(b) >= 8 && strings.EqualFold(string(b[:8]), "STARTTLS") {
 		r.startTLSSent = true
+	}
+	if r.watchStartTLS {
+		r.heloSent = true // the first command is EHLO
 	}
 	if r.watchStartTLS && r.helo != "" {
 		if cmd, ok := strings.CutSuffix(string(b), " localhost\r\n"); ok && (cmd == "EHLO" || cmd == "HELO") {

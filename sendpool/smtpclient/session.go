@@ -176,7 +176,7 @@ func (d *Dialer) startTLS(s *session, tap io.Writer) error {
 func (d *Dialer) startTLSError(raw *rawConn, err error) error {
 	cfg := &d.cfg
 	if !raw.startTLSSent {
-		if se, ok := d.reply("EHLO", err); ok {
+		if se, ok := d.reply(helloStep(raw.heloSent), err); ok {
 			return se
 		}
 	}
@@ -210,7 +210,7 @@ func (d *Dialer) hello(s *session, notes *probeNotes) error {
 		if cfg.Security == campaign.SecurityStartTLS && sendpool.IsTLSFailure(err) {
 			return d.tlsError("TLS handshake after STARTTLS failed", err)
 		}
-		if se, ok := d.reply("EHLO", err); ok {
+		if se, ok := d.reply(helloStep(s.hc.said), err); ok {
 			return se
 		}
 		return d.broken("greeting", err)
@@ -229,6 +229,16 @@ func (d *Dialer) hello(s *session, notes *probeNotes) error {
 		notes.hello(s.c, name)
 	}
 	return nil
+}
+
+// helloStep is the command a refusal met while setting up a session
+// belongs to: EHLO once it was sent, the server's greeting before
+// (sendpool.SMTPError's "CONNECT").
+func helloStep(ehloSent bool) string {
+	if ehloSent {
+		return "EHLO"
+	}
+	return "CONNECT"
 }
 
 // newConn wraps the set-up session for transactions, noting the
