@@ -335,7 +335,7 @@ func (r *Reporter) rewrite(final bool) error {
 	sum, err := r.each(fw.add)
 	if err == nil {
 		sum, err = fw.finish()
-	} else if fw.abort(); untemp(err) != err {
+	} else if fw.abort(); isTemp(err) {
 		// A file's buffer filled and met the full disk before finish.
 		err = writingErr(r.dir, err)
 	}
