@@ -160,9 +160,10 @@ func (w *poolWorker) dialAgain(j *poolJob, round int, err error) bool {
 	}
 	if w.givesUpPlace(err) {
 		w.retired = true
-		n := Notice{Kind: NoticeReconnect, Text: fmt.Sprintf("%v; going on with fewer connections for now (%d)", err, r.workers.Load())}
+		left := int(r.workers.Load()) // once: another worker may give its place up meanwhile
+		n := Notice{Kind: NoticeReconnect, Text: fmt.Sprintf("%v; going on with fewer connections for now (%d)", err, left)}
 		if IsConnectionCap(err) {
-			n.Conns = int(r.workers.Load())
+			n.Conns = left
 		}
 		r.notify(n)
 		r.schedule(j, 0) // another worker takes it
