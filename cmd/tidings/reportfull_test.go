@@ -63,7 +63,9 @@ func TestSendReportFullDisk(t *testing.T) {
 			t.Errorf("%s left after the send could not write it (%v):\n%s", name, err, b)
 		}
 	}
-	if want := "the report.json and report.csv written before were removed, so that nothing reads them as this run's report"; !strings.Contains(errOut.String(), want) {
+	// It said "report.csv and report.json were not written …; the
+	// report.json and report.csv written before were removed".
+	if want := "the report.csv and report.json written before were removed, so that nothing reads them as this run's report"; !strings.Contains(errOut.String(), want) {
 		t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
 	}
 	// The warning said "once that is fixed, tidings report … writes
