@@ -208,7 +208,7 @@ func (r *poolRun) withUnrecorded(err error) error {
 	if errors.As(err, new(*UnrecordedError)) {
 		return err
 	}
-	stop := &StopError{Kind: ErrJournal, Detail: fmt.Sprintf("recording row %d", u.Row), Err: u}
+	stop := journalStop(u.Row, u)
 	if errors.Is(err, ErrJournal) {
 		return stop
 	}

@@ -156,6 +156,7 @@ func (r *poolRun) recordResult(j *poolJob, res Result) error {
 // j's final Result says unknown too (unrecordedResult).
 func (r *poolRun) journalFailed(j *poolJob, err error) (unknown bool) {
 	row := j.msg.Row
+	stop := journalStop(row, err)
 	r.mu.Lock()
 	if unknown = j.bodyOpen.Load(); unknown {
 		if r.unrecorded == nil {
@@ -164,25 +165,18 @@ func (r *poolRun) journalFailed(j *poolJob, err error) (unknown bool) {
 		if !slices.Contains(r.unrecorded.Rows, row) {
 			r.unrecorded.Rows = append(r.unrecorded.Rows, row)
 		}
+		stop = journalStop(r.unrecorded.Row, r.unrecorded)
 	}
 	r.mu.Unlock()
-	stop := error(&StopError{Kind: ErrJournal, Detail: fmt.Sprintf("recording row %d", row), Err: err})
-	if unknown {
-		stop = r.unrecordedStop()
-	}
 	r.setStop(stop, StopUnsent("the journal failed"))
 	return unknown
 }
 
-// unrecordedStop is the stop of the run's UnrecordedError (nil when
-// there is none): a *StopError of ErrJournal naming its first row.
-func (r *poolRun) unrecordedStop() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.unrecorded == nil {
-		return nil
-	}
-	return &StopError{Kind: ErrJournal, Detail: fmt.Sprintf("recording row %d", r.unrecorded.Row), Err: r.unrecorded}
+// journalStop is the stop of a run whose journal failed (err) to record
+// a result of row: a *StopError of ErrJournal naming the row. err is the
+// run's UnrecordedError when a row's result is unknown for it.
+func journalStop(row int, err error) *StopError {
+	return &StopError{Kind: ErrJournal, Detail: fmt.Sprintf("recording row %d", row), Err: err}
 }
 
 // unrecordedResult is res, a final result the journal could not record

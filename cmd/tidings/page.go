@@ -147,10 +147,10 @@ func afterFirstPass(rows pageSource, wait func()) pageSource {
 }
 
 // tellFlush warns of err, a send's failure to write report.csv and
-// report.json (a full disk), and returns it with what to do next
-// (flushAgain): the run may have stopped for a reason of its own, which
-// its error tells, and a script must not take files left by an earlier
-// run, or none, for this run's report.
+// report.json (a full disk), with what to do next (flushNext), and
+// returns it with the same words: the run may have stopped for a reason
+// of its own, which its error tells, and a script must not take files
+// left by an earlier run, or none, for this run's report.
 func tellFlush(g *globalOptions, c *campaign.Campaign, err error) error {
 	if err == nil {
 		return nil
@@ -161,21 +161,22 @@ func tellFlush(g *globalOptions, c *campaign.Campaign, err error) error {
 		// run: a script must not read them as this run's report.
 		removed = "; the " + strings.Join(ue.Removed, " and ") + " written before " + verbFor(len(ue.Removed), "was", "were") + " removed, so that nothing reads " + verbFor(len(ue.Removed), "it", "them") + " as this run's report"
 	}
-	fmt.Fprintf(g.stderr, "warning: report.csv and report.json were not written: %v%s (the journal has every result; once that is fixed, tidings report %s writes them)\n", err, removed, commandArg(c.File))
-	return flushAgain(err, c.File)
+	next := flushNext(err, c.File)
+	fmt.Fprintf(g.stderr, "warning: report.csv and report.json were not written: %v%s; %s (the journal has every result)\n", err, removed, next)
+	return &againError{err: err, again: next + " (the messages that went stay sent)"}
 }
 
-// flushAgain is err, a send's failure to write report.csv and
-// report.json, with what to do next, the send's closing words when
-// nothing else failed: free space on a full disk (or fix what else kept
-// them from being written), then the command that writes them from the
-// journal. Nothing is sent again for it.
-func flushAgain(err error, file string) error {
+// flushNext is what to do next after err, a send's failure to write
+// report.csv and report.json, said alike in its warning and, when
+// nothing else failed, in the send's closing words: free space on a full
+// disk (or fix what else kept them from being written), then the command
+// that writes them from the journal. Nothing is sent again for it.
+func flushNext(err error, file string) string {
 	fix := "once that is fixed,"
 	if errors.Is(err, syscall.ENOSPC) {
 		fix = "free space on the disk it is on, then"
 	}
-	return &againError{err: err, again: fix + " run tidings report " + commandArg(file) + " to write them from the journal (the messages that went stay sent)"}
+	return fix + " run tidings report " + commandArg(file) + " to write them from the journal"
 }
 
 // reportLockWait bounds how long a command waits for the campaign's

@@ -16,13 +16,13 @@ import (
 // progress shows delivery progress on stderr while a send runs: a bar with
 // count, rate, ETA and failures on a terminal (unless --debug's transcript
 // is written there, or TERM=dumb: progressLines); otherwise (cron, CI
-// logs, a screen reader) a plain line every
-// progressEvery, also while nothing finishes (a throttled run, retries
-// waiting), and none at the end, since the summary follows.
-// --quiet shows neither. What it shows, and every line said on stderr
-// until Close (errLine), a linePrinter writes: Add and Notice, which the
-// results and the pool's notices call, never wait for the terminal. It is
-// safe for concurrent use; Close stops it.
+// logs, a screen reader) a plain line every progressEvery, also while
+// nothing finishes (a throttled run, retries waiting), and none at the
+// end, since the summary follows. --quiet shows neither. What it shows,
+// and every line said on stderr until Close (errLine), a linePrinter
+// writes: Add and Notice, which the results and the pool's notices call,
+// never wait for the terminal. It is safe for concurrent use; Close stops
+// it.
 type progress struct {
 	mu  sync.Mutex
 	bar *progressbar.ProgressBar

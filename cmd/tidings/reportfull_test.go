@@ -37,7 +37,8 @@ func (d fullReport) Write(b []byte) (int, error) {
 // that was over as one still going. The send now removes the report.csv
 // and report.json it cannot rewrite, and says so, with the command that
 // writes them once there is room, naming the files, not the temporary
-// one it was writing.
+// one it was writing; its warning says that next step as its closing
+// words do.
 func TestSendReportFullDisk(t *testing.T) {
 	t.Parallel()
 	var full atomic.Bool
@@ -62,8 +63,16 @@ func TestSendReportFullDisk(t *testing.T) {
 			t.Errorf("%s left after the send could not write it (%v):\n%s", name, err, b)
 		}
 	}
-	if want := "the report.json and report.csv written before were removed, so that nothing reads them as this run's report"; !strings.Contains(errOut.String(), want) {
+	// It said "report.csv and report.json were not written …; the
+	// report.json and report.csv written before were removed".
+	if want := "the report.csv and report.json written before were removed, so that nothing reads them as this run's report"; !strings.Contains(errOut.String(), want) {
 		t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+	}
+	// The warning said "once that is fixed, tidings report … writes
+	// them" where the closing words said to free space first: the same
+	// next step, in the same words.
+	if want := "; free space on the disk it is on, then run tidings report " + camp + " to write them from the journal (the journal has every result)"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("the warning does not say %q:\n%s", want, errOut.String())
 	}
 	if srv.Received("user000@example.com") != 1 {
 		t.Errorf("row 2 received %d times, want 1", srv.Received("user000@example.com"))

@@ -77,14 +77,18 @@ func (l *serverLimits) print(w io.Writer, file string, cfg sendpool.Config, flag
 	if throttled == 1 {
 		asked = "the server asked to slow down once"
 	}
+	had := "this run had no rate limit"
+	if cfg.Rate > 0 {
+		had = "this run had " + sendpool.RateText(cfg.Rate)
+	}
 	switch {
 	case slowest > 0 && flags.rate:
 		fmt.Fprintf(w, "note: %s, the slowest at %s: send with a --rate below that (this run had --rate %s), or set send.rate below it in %s, so that the next send keeps within it from the start\n",
 			asked, sendpool.RateText(slowest), sendpool.RateText(cfg.Rate), file)
 	case slowest > 0:
-		fmt.Fprintf(w, "note: %s, the slowest at %s: set send.rate below that in %s (this run had %s), so that the next send keeps within it from the start\n",
-			asked, sendpool.RateText(slowest), file, sendpool.RateText(cfg.Rate))
+		fmt.Fprintf(w, "note: %s, the slowest at %s: set send.rate below that in %s (%s), so that the next send keeps within it from the start\n",
+			asked, sendpool.RateText(slowest), file, had)
 	default:
-		fmt.Fprintf(w, "note: %s: set send.rate in %s (this run had no rate limit) to what the server takes, so that the next send keeps within it from the start\n", asked, file)
+		fmt.Fprintf(w, "note: %s: set send.rate in %s (%s) to what the server takes, so that the next send keeps within it from the start\n", asked, file, had)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -155,5 +156,23 @@ func testSendAdvisesServerRate(t *testing.T, rate string, flags []string, advice
 	want := "note: the server asked to slow down once, the slowest at 50/s: " + fmt.Sprintf(advice, displayPath(camp))
 	if !strings.Contains(out, want) {
 		t.Errorf("send's summary lacks %q", want)
+	}
+}
+
+// TestServerLimitsRateUnset: a send with no rate limit that the server
+// asked to slow down twice, the second time at the rate the first had
+// set, ended "set send.rate below that in c.yaml (this run's was no
+// rate limit)"; it says "this run had no rate limit", as the note does
+// when no throttle came at a rate.
+func TestServerLimitsRateUnset(t *testing.T) {
+	t.Parallel()
+	l := &serverLimits{}
+	l.notice(sendpool.Notice{Kind: sendpool.NoticeThrottle, Rate: 8})
+	l.notice(sendpool.Notice{Kind: sendpool.NoticeThrottle, Rate: 4, Was: 8})
+	var out strings.Builder
+	l.print(&out, "c.yaml", sendpool.Config{Concurrency: 2}, flagged{})
+	want := "note: the server asked to slow down 2 times, the slowest at " + sendpool.RateText(8) + ": set send.rate below that in c.yaml (this run had no rate limit), so that the next send keeps within it from the start\n"
+	if out.String() != want {
+		t.Errorf("the note:\n%s\nwant\n%s", out.String(), want)
 	}
 }

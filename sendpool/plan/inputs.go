@@ -340,13 +340,12 @@ const judgement = 6
 // version, the campaign file (as loaded, its sending settings aside:
 // campaignSum), the template files and inline images, the sheet and the
 // DKIM keys (one read from the environment by its public key, named
-// "$NAME" in sums: dkim.Signer.EnvKeys). A spool made from the same
-// digest holds the messages a new rendering would make (but for their
-// Date): one made before only the campaign's rate, caps, server or login
-// changed is reused. sums maps
-// each of those files but the sheet, by its path relative to the
-// campaign's folder, to its own digest. The digests Open noted are taken
-// as they are: ask unchanged first.
+// "$NAME" in sums: dkim.Signer.EnvKeys). A spool made from the same digest
+// holds the messages a new rendering would make (but for their Date): one
+// made before only the campaign's rate, caps, server or login changed is
+// reused. sums maps each of those files but the sheet, by its path
+// relative to the campaign's folder, to its own digest. The digests Open
+// noted are taken as they are: ask unchanged first.
 //
 // The digest also names the revision of the rules rows are judged by
 // (judgement), so that a generation judged by older rules is not reused,

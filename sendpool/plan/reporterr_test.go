@@ -66,7 +66,7 @@ func TestDeliverReportError(t *testing.T) {
 	defer lock.Release()
 	defer w.Close()
 	rec := journal.NewRecorder(w)
-	rep, err := report.NewReporter(c.StateDir, report.ReporterOptions{Every: 1, Clock: stillClock{now: time.Now()},
+	rep, err := report.NewReporter(c.StateDir, report.ReporterOptions{Every: 1, Clock: stillClock{now: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)},
 		File: func(f *os.File) io.Writer { return fullFile{f: f, full: &full} }})
 	if err != nil {
 		t.Fatal(err)

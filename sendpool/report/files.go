@@ -149,20 +149,36 @@ func writingErr(dir string, err error) error {
 }
 
 // untemp is err, a failure to write the report's files, without the name
-// of the temporary file it may carry (an *fs.PathError of a write, sync
-// or close of one: ".report.csv.123.tmp"), which the user never sees and
-// which is gone by now; the cause (ENOSPC) stays in the chain.
+// of the temporary file it may carry (ofTemp), which the user never sees
+// and which is gone by now; the cause (ENOSPC) stays in the chain.
 func untemp(err error) error {
+	if cause, ok := ofTemp(err); ok {
+		return cause
+	}
+	return err
+}
+
+// isTemp reports whether err is a failure to write one of the report's
+// temporary files (ofTemp).
+func isTemp(err error) bool {
+	_, ok := ofTemp(err)
+	return ok
+}
+
+// ofTemp reports whether err is a failure to write one of the report's
+// temporary files (an *fs.PathError of a write, sync or close of one:
+// ".report.csv.123.tmp"), and returns its cause.
+func ofTemp(err error) (cause error, ok bool) {
 	var pe *fs.PathError
 	if !errors.As(err, &pe) {
-		return err
+		return nil, false
 	}
 	for _, pattern := range stateTemps() {
 		if ok, _ := filepath.Match(pattern, filepath.Base(pe.Path)); ok {
-			return pe.Err
+			return pe.Err, true
 		}
 	}
-	return err
+	return nil, false
 }
 
 // writeJSON writes report.json: the summary, the ending, then the rows

@@ -56,7 +56,9 @@ func TestReporterFlushFullDisk(t *testing.T) {
 		t.Fatalf("no report.json while the send runs: %v", err)
 	}
 	full.Store(true)
-	rep.NoteEnding(func(s report.Summary) report.Ending { return s.Ending(report.EndFacts{Now: time.Now()}) })
+	rep.NoteEnding(func(s report.Summary) report.Ending {
+		return s.Ending(report.EndFacts{Now: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)})
+	})
 	err = rep.FlushOrRemove()
 	var ue *report.UnwrittenError
 	if !errors.Is(err, syscall.ENOSPC) || !errors.As(err, &ue) || len(ue.Removed) != 2 {

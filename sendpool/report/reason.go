@@ -5,11 +5,11 @@ import (
 	"strings"
 )
 
-// packagePrefix is the name of one of tidings' own packages that starts
-// a row problem's reason ("render: ", "templates: ", "plan: ") and the index of a
-// YAML list's entry ("attachments[0]: "); templatePlace a template's
-// place in a setting's name ("to (/x/c.yaml:3): " reads "to: "): words
-// for the one who reads the code.
+// packagePrefix is the name of one of tidings' own packages that starts a
+// row problem's reason ("render: ", "templates: ", "plan: ") and the index
+// of a YAML list's entry ("attachments[0]: "); templatePlace a template's
+// place in a setting's name ("to (/x/c.yaml:3): " reads "to: "): words for
+// the one who reads the code.
 var (
 	packagePrefix = regexp.MustCompile(`^(?:(?:campaign|templates|render|plan): |attachments\[\d+\]: )+`)
 	templatePlace = regexp.MustCompile(`^(\w+) \(.*?:\d+(?::\d+)?\): `)

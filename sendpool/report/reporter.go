@@ -302,12 +302,12 @@ func (e *UnwrittenError) Error() string { return e.Err.Error() }
 
 func (e *UnwrittenError) Unwrap() error { return e.Err }
 
-// removeEarlier removes report.json and report.csv from dir, when they
-// are files, and returns the names of those it removed. Removing needs
-// no room on the disk.
+// removeEarlier removes report.csv and report.json from dir, when they
+// are files, and returns the names of those it removed, in that order,
+// as every message names them. Removing needs no room on the disk.
 func removeEarlier(dir string) []string {
 	var removed []string
-	for _, name := range []string{JSONFile, CSVFile} {
+	for _, name := range []string{CSVFile, JSONFile} {
 		path := filepath.Join(dir, name)
 		if st, err := os.Lstat(path); err != nil || !st.Mode().IsRegular() {
 			continue
@@ -335,7 +335,7 @@ func (r *Reporter) rewrite(final bool) error {
 	sum, err := r.each(fw.add)
 	if err == nil {
 		sum, err = fw.finish()
-	} else if fw.abort(); untemp(err) != err {
+	} else if fw.abort(); isTemp(err) {
 		// A file's buffer filled and met the full disk before finish.
 		err = writingErr(r.dir, err)
 	}
