@@ -123,8 +123,7 @@ func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaig
 // an earlier run), and nobody must read it as this run's. It returns
 // err, which says so when it removed one.
 func removeEarlierPage(c *campaign.Campaign, err error) error {
-	path := filepath.Join(c.StateDir, report.PageFile)
-	if st, serr := os.Lstat(path); serr != nil || !st.Mode().IsRegular() || os.Remove(path) != nil {
+	if len(report.RemoveEarlier(c.StateDir, report.PageFile)) == 0 {
 		return err
 	}
 	return fmt.Errorf("%w; the report.html written before was removed, so that nobody reads it as this run's report", err)

@@ -287,7 +287,7 @@ func (r *Reporter) FlushOrRemove() error {
 	if err == nil {
 		return nil
 	}
-	return &UnwrittenError{Err: err, Removed: removeEarlier(r.dir)}
+	return &UnwrittenError{Err: err, Removed: RemoveEarlier(r.dir, CSVFile, JSONFile)}
 }
 
 // UnwrittenError is a FlushOrRemove's failure to write report.csv and
@@ -302,12 +302,14 @@ func (e *UnwrittenError) Error() string { return e.Err.Error() }
 
 func (e *UnwrittenError) Unwrap() error { return e.Err }
 
-// removeEarlier removes report.csv and report.json from dir, when they
-// are files, and returns the names of those it removed, in that order,
-// as every message names them. Removing needs no room on the disk.
-func removeEarlier(dir string) []string {
+// RemoveEarlier removes the report files names (report.csv and
+// report.json, or report.html) from dir, those that are regular files
+// (never a folder or a symbolic link), and returns the names of those it
+// removed, in names' order. Removing needs no room on the disk: a run
+// whose files could not be written leaves none that reads as its own.
+func RemoveEarlier(dir string, names ...string) []string {
 	var removed []string
-	for _, name := range []string{CSVFile, JSONFile} {
+	for _, name := range names {
 		path := filepath.Join(dir, name)
 		if st, err := os.Lstat(path); err != nil || !st.Mode().IsRegular() {
 			continue
