@@ -14,7 +14,7 @@ func BenchmarkCapSlots(b *testing.B) {
 	const n = 1_000_000
 	s := newState("") // its cleanup frees s.sent
 	for i := range n {
-		s.sent.add(sentKey(t0.Add(time.Duration(i) * 50 * time.Millisecond)))
+		s.sent.Add(sentKey(t0.Add(time.Duration(i) * 50 * time.Millisecond)))
 	}
 	day := 24 * time.Hour
 	now := t0.Add(n * 50 * time.Millisecond)

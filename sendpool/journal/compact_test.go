@@ -53,7 +53,7 @@ func TestStateKeepsLittlePerKey(t *testing.T) {
 
 // tableBytes is the size of s's key table and sent times.
 func tableBytes(s *State) int64 {
-	b := int64(len(s.keys.places.Items))*4 + int64(len(s.sent.mem.Items))*4
+	b := int64(len(s.keys.places.Items))*4 + int64(s.sent.Bytes())
 	for _, c := range s.keys.chunks {
 		b += int64(len(c.Items)) * int64(unsafe.Sizeof(slot{}))
 	}
@@ -282,7 +282,7 @@ func TestStateTablesFreedWhenGarbage(t *testing.T) {
 		runtime.GC()
 		runtime.Gosched()
 	}
-	if keys.chunks != nil || keys.places.Mapped() || sent.mem.Mapped() {
+	if keys.chunks != nil || keys.places.Mapped() || sent.Mapped() {
 		t.Error("the cleanup left memory held")
 	}
 }

@@ -135,7 +135,7 @@ func (s *State) read(ctx context.Context, br *bufio.Reader) error {
 			Err: fmt.Errorf("journal: %w: the last line (%d bytes) is not a record (a crash mid-write?); ignored", ErrTornLine, badSize)})
 	}
 	s.settlePending()
-	slices.Sort(s.sent.all())
+	slices.Sort(s.sent.Items())
 	return nil
 }
 

@@ -19,7 +19,7 @@ import (
 // side of waiting.
 func (s *State) SentSince(t time.Time) (n int, oldest time.Time) {
 	defer runtime.KeepAlive(s)
-	sent := s.sent.all()
+	sent := s.sent.Items()
 	i := 0 // before the zero time: every one is after it
 	if !t.Before(time.Time{}) {
 		// Kept times are rounded up, so compare with t rounded down:
@@ -71,7 +71,7 @@ func (s *State) Quota(limit int, window time.Duration, now time.Time) (left int,
 // It copies no more than limit sent results however many the window
 // holds (a million sent within the day, under a cap of 2,000).
 func (s *State) inWindow(n, limit int, unknown []uint32) []uint32 {
-	sent := s.sent.all()
+	sent := s.sent.Items()
 	in := slices.Concat(sent[len(sent)-min(n, limit):], unknown)
 	slices.Sort(in)
 	return in
@@ -156,35 +156,11 @@ func (s *State) unknownSince(t time.Time) []uint32 {
 	return out
 }
 
-// sentTimes holds finished times (seconds, see sentKey) in one array
-// outside the Go heap (package offheap) that doubles as it fills: a
-// million sent recipients take 4 MB, which on the heap would cost as much
-// again in the collector's headroom. free gives the memory back.
-type sentTimes struct {
-	mem offheap.Array[uint32]
-	n   int
-}
-
-// add appends v.
-func (t *sentTimes) add(v uint32) {
-	if t.n == len(t.mem.Items) {
-		old := t.mem
-		t.mem = offheap.Make[uint32](max(1024, 2*t.n))
-		copy(t.mem.Items, old.Items)
-		old.Free()
-	}
-	t.mem.Items[t.n] = v
-	t.n++
-}
-
-// all returns the times held; the slice is valid until the next add.
-func (t *sentTimes) all() []uint32 { return t.mem.Items[:t.n] }
-
-// free gives the memory back (its State's cleanup calls it).
-func (t *sentTimes) free() {
-	t.mem.Free()
-	t.n = 0
-}
+// sentTimes holds finished times (seconds, see sentKey) in one list
+// outside the Go heap (package offheap): a million sent recipients take
+// 4 MB, which on the heap would cost as much again in the collector's
+// headroom. Free gives the memory back (its State's cleanup calls it).
+type sentTimes = offheap.List[uint32]
 
 // sentEpoch is the time sentKey counts seconds from.
 var sentEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -327,7 +327,7 @@ type stateTables struct {
 // freeTables gives t's memory back, once its State is garbage (the keys
 // last: their freed flag says all is done).
 func freeTables(t stateTables) {
-	t.sent.free()
+	t.sent.Free()
 	t.keys.free()
 }
 
@@ -626,7 +626,7 @@ func (s *State) settlePending() {
 
 func (s *State) result(r *Result, at lineRef) {
 	if r.Status == sendpool.StatusSent {
-		s.sent.add(sentKey(r.Finished))
+		s.sent.Add(sentKey(r.Finished))
 		s.noteSentDomain(r)
 		s.noteReached(r)
 	}

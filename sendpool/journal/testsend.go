@@ -67,7 +67,7 @@ func (s *State) parseTest(b []byte) error {
 	s.Records++
 	s.Tests++
 	if st := sendpool.Status(l.Status); st == sendpool.StatusSent || st == sendpool.StatusUnknown {
-		s.sent.add(sentKey(l.Finished))
+		s.sent.Add(sentKey(l.Finished))
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/offheap"
 	"github.com/tidings/tidings/sendpool/report"
 )
 
@@ -53,7 +54,7 @@ type keyChange struct {
 	// hash of each To address (alts the other readings of their keys
 	// that have one, by row), and inSheet the journal's keys the sheet
 	// has (the same column), all for KeyChange.
-	fresh   freshList
+	fresh   offheap.List[freshAddr] // outside the Go heap: a day of a send under daily_cap, or a send resumed, notes most of the sheet's rows
 	alts    map[int32]uint64
 	inSheet *journal.Marks
 	rows    []string // the first rows found
@@ -291,7 +292,7 @@ func (k *keyChange) note(row int, key, to string) error {
 		f := k.freshOf(key, row)
 		for _, a := range addressesOf(to) {
 			f.hash = maphash.String(k.seed, a)
-			k.fresh.add(f)
+			k.fresh.Add(f)
 		}
 		return nil
 	}
@@ -350,7 +351,7 @@ func delivered(e *journal.Entry) bool {
 // are read.
 func (k *keyChange) settle() error {
 	defer k.free()
-	fresh := k.fresh.items()
+	fresh := k.fresh.Items()
 	if len(fresh) == 0 {
 		return nil
 	}
@@ -505,10 +506,10 @@ func (k *keyChange) free() {
 	if k == nil {
 		return
 	}
-	k.fresh.free()
+	k.fresh.Free()
 	k.alts = nil
 }
 
 // freshBytes is the memory k's notes of the fresh rows hold outside the
 // Go heap.
-func (k *keyChange) freshBytes() int { return k.fresh.bytes() }
+func (k *keyChange) freshBytes() int { return k.fresh.Bytes() }
