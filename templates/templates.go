@@ -787,6 +787,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	cp.checkCalls(t, w.calls)
 	cp.checkArgTypes(t, w.calls)
 	cp.checkComparisons(t, w.calls)
+	cp.checkTextOrder(t, w.calls)
 	cp.checkPrintf(t, w.calls)
 	cp.checkNumberPlaces(t, w.calls)
 	cp.checkNumberIDs(t, w.calls)
