@@ -143,8 +143,14 @@ func ParseLocale(s string) (Locale, error) {
 			return Locale{info: l}, nil
 		}
 	}
-	return Locale{}, fmt.Errorf("locale %q is not supported; supported: %s", s, supportedLocales())
+	return Locale{}, fmt.Errorf("locale %q is not supported; supported: %s; %s", s, supportedLocales(), otherLanguage)
 }
+
+// otherLanguage says what a campaign in a language tidings has no locale
+// for (pl-PL, es, it) writes instead: the marks its sheet writes as
+// settings of their own, and dates written with numbers, as date writes
+// month and weekday names in English without a locale.
+const otherLanguage = `for another language, take locale: out and set recipients.decimal: "," if its numbers are written 4,5, and recipients.dates: day-first if its dates are written 15.12.2026; write dates with numbers then ({{date "02.01.2006" .due}}), as date's month and weekday names are English without a locale`
 
 // IsSet reports whether the campaign names a locale.
 func (l Locale) IsSet() bool { return l.info != nil }

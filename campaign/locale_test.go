@@ -60,6 +60,20 @@ func TestLocaleSettingError(t *testing.T) {
 	}
 }
 
+// TestLocaleUnsupportedSaysWhatToWrite: a locale tidings has none for
+// (pl-PL, an exam office in Kraków) was refused with the list of
+// supported ones alone, a dead end (rev-user26); the error says what to
+// write instead: the decimal mark and date order as settings of their
+// own, and dates with numbers.
+func TestLocaleUnsupportedSaysWhatToWrite(t *testing.T) {
+	_, err := Load(writeCampaign(t, minimalCampaign+"locale: pl-PL\n"))
+	var fe *FileError
+	want := `locale "pl-PL" is not supported; supported: en-US, en-GB, de-DE, de-AT, de-CH, fr-FR, fr-CH (de alone is de-DE, fr fr-FR, en en-US); for another language, take locale: out and set recipients.decimal: "," if its numbers are written 4,5, and recipients.dates: day-first if its dates are written 15.12.2026; write dates with numbers then ({{date "02.01.2006" .due}})`
+	if err == nil || !errors.As(err, &fe) || fe.Line != 7 || !strings.Contains(err.Error(), want) {
+		t.Fatalf("locale: pl-PL: %v, want %q", err, want)
+	}
+}
+
 // TestLocaleNames checks the names against what LibreOffice Calc 7
 // shows for mmm, mmmm, ddd and dddd in each language (convert an .xlsx
 // to CSV "as shown" in a profile of that locale).

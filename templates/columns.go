@@ -10,6 +10,9 @@ type colRef struct {
 	name string
 	node parse.Node
 	tree *parse.Tree
+	// looped: a {{range}} loops over the column ({{range .Courses}});
+	// item: the name is an item of a range's list (columnList).
+	looped, item bool
 }
 
 // walker finds the sheet columns a template refers to by walking its parse
@@ -44,6 +47,9 @@ type walker struct {
 	// gets (a pipeline's value counted), for the check of their number.
 	calls []call
 	tree  *parse.Tree
+	// items are the column names the range being walked loops over
+	// (columnList), each checked where {{index $ .}} reads it.
+	items []*parse.StringNode
 }
 
 // call is a call of the function name with args arguments at node: the
@@ -87,8 +93,17 @@ func (w *walker) walk(n parse.Node, dot bool) {
 		w.walk(n.List, dot)
 		w.walk(n.ElseList, dot)
 	case *parse.RangeNode:
+		from := len(w.refs)
 		w.pipe(n.Pipe, dot)
+		if n.Pipe != nil && len(n.Pipe.Cmds) == 1 && len(n.Pipe.Cmds[0].Args) == 1 {
+			for i := from; i < len(w.refs); i++ {
+				w.refs[i].looped = true
+			}
+		}
+		outer := w.items
+		w.items = columnList(n.Pipe)
 		w.walk(n.List, false)
+		w.items = outer
 		w.walk(n.ElseList, dot)
 	case *parse.WithNode:
 		w.pipe(n.Pipe, dot)
@@ -177,6 +192,11 @@ func isIdent(n parse.Node, name string) bool {
 }
 
 func (w *walker) cmd(c *parse.CommandNode, dot bool) {
+	if !dot && isItemColumn(c) {
+		for _, it := range w.items {
+			w.refs = append(w.refs, colRef{name: it.Text, node: it, tree: w.tree, item: true})
+		}
+	}
 	if len(c.Args) == 3 && isIdent(c.Args[0], "date") {
 		w.datedArg(c.Args[2], dot) // {{date "x" .due}}
 	}

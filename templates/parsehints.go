@@ -47,10 +47,14 @@ func (cp *compiler) columnHint(name string) string {
 
 // callHint explains the parse error msg at line (1-based) of src when it
 // comes from a call written as Jinja and Python write it: its arguments
-// in parentheses ({{name|default("friend")}}) or text in single quotes.
-// It gives "" for other errors.
+// in parentheses ({{name|default("friend")}}) or text in single quotes;
+// or from a condition written with an operator (infixHint). It gives "" for
+// other errors.
 func (cp *compiler) callHint(src string, line int, msg string) string {
 	if hint := cp.pipeCompareHint(sourceLine(src, line)); hint != "" && !undefinedFuncRE.MatchString(msg) {
+		return hint
+	}
+	if hint := cp.infixHint(sourceLine(src, line), msg); hint != "" {
 		return hint
 	}
 	switch {

@@ -787,6 +787,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	cp.checkCalls(t, w.calls)
 	cp.checkArgTypes(t, w.calls)
 	cp.checkComparisons(t, w.calls)
+	cp.checkTextOrder(t, w.calls)
 	cp.checkPrintf(t, w.calls)
 	cp.checkNumberPlaces(t, w.calls)
 	cp.checkNumberIDs(t, w.calls)
@@ -804,6 +805,10 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 					reported[col] = true
 					cp.errs = append(cp.errs, cp.unknownColumn(t, r))
 				}
+			case col != r.name && r.item:
+				// {{index $ .}} reads the name as written: the header's own.
+				cp.errs = append(cp.errs, &campaign.FileError{File: t.file, Line: cp.line(t, r.node),
+					Err: fmt.Errorf("templates: %s: %w: %q in a list of columns: write the column's header as the sheet has it, %q", t.name, ErrUnknownColumn, r.name, col)})
 			case col != r.name:
 				rename(r.node, col)
 			}
@@ -827,8 +832,13 @@ func (cp *compiler) unknownColumn(t *Template, r colRef) error {
 		hint = fmt.Sprintf("; the sheet's column %q is %q garbled: %s", c, r.name, campaign.GarbledAdviceFor(cp.c.Recipients.Encoding))
 	} else if c, advice := campaign.MisreadHeader(cp.c.Recipients.Encoding, cp.columns, func(n string) bool { return n == r.name || Identifier(n) == r.name }); c != "" {
 		hint = "; " + advice
-	} else if c := cp.names.suggest(r.name, cp.columns); c != "" {
+	} else if c := cp.names.suggest(r.name, cp.columns); c != "" && r.item {
+		hint = fmt.Sprintf("; did you mean %q?", c)
+	} else if c != "" {
 		hint = "; " + cp.names.hint(c)
+	}
+	if r.looped {
+		hint += loopColumnsHint
 	}
 	if t.name == "to" && t.line == 0 {
 		// Not written: the reader looks for a to: that is not there.

@@ -1,0 +1,47 @@
+package templates
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// TestColumnList: an exam office prints a student's grades, a column a
+// course, in a table (rev-user26). {{range .Courses}} was refused as a
+// column the sheet has not, with no word on how to loop over several
+// columns; the error now says how, and that way, {{range split ";"
+// "Algebra;Fizyka"}}{{index $ .}}{{end}}, has each name checked as a
+// column at its line (a name mistyped printed an empty grade before,
+// without a word) and read by the campaign as {{.Fizyka}} is.
+func TestColumnList(t *testing.T) {
+	cols := []string{"email", "name", "Algebra liniowa", "Fizyka"}
+	loop := "Hi\n{{range split \";\" \"Algebra liniowa; Fizyka\"}}{{.}}: {{index $ .}}\n{{end}}"
+	s, err := Compile(load(t, baseYAML, map[string]string{"body.txt": loop}), cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Columns(); !slices.Contains(got, "Algebra liniowa") || !slices.Contains(got, "Fizyka") {
+		t.Errorf("columns read: %q, want the loop's too", got)
+	}
+	f, err := s.Execute(campaign.Row{Number: 2, Values: map[string]string{"email": "a@x.example", "name": "Ann", "Algebra liniowa": "4,5", "Fizyka": "3,0"}})
+	if err != nil || string(f.Text) != "Hi\nAlgebra liniowa: 4,5\nFizyka: 3,0\n" {
+		t.Errorf("Execute = %q, %v", f.Text, err)
+	}
+	for _, c := range []struct {
+		body, want string
+		line       int
+	}{
+		{"Hi\n\n{{range split \";\" \"Algebra liniowa;Fizika\"}}{{index $ .}}{{end}}\n", `no such column in the sheet: "Fizika"; did you mean "Fizyka"?`, 3},
+		{"{{range split \";\" \"Algebra_liniowa;Fizyka\"}}{{index $ .}}{{end}}\n", `no such column in the sheet: "Algebra_liniowa" in a list of columns: write the column's header as the sheet has it, "Algebra liniowa"`, 1},
+		{"Hi\n{{range .Courses}}{{.Name}}: {{.Grade}}{{end}}\n", `no such column in the sheet: "Courses"; a row is one message and each of its columns one value, so a template has no list of a row's courses or items to loop over: to print several columns alike (a student's grades, a column each), loop over their names, {{range split ";" "Maths;Physics"}}{{.}}: {{index $ .}}{{end}}`, 2},
+	} {
+		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": c.body}), cols)
+		var fe *campaign.FileError
+		if !errors.As(err, &fe) || !errors.Is(err, ErrUnknownColumn) || fe.Line != c.line || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: Compile = %v, want %q at line %d", c.body, err, c.want, c.line)
+		}
+	}
+}

@@ -1,0 +1,69 @@
+package templates
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// infixErrRE matches text/template's parse error for an operator written
+// between two values, as Excel, Jinja and most languages write
+// conditions: {{if .Average >= 3}} is `unexpected ">" in operand`, ==
+// `unexpected "=" in operand`, != `"!"`, && `"&"`, || `unexpected "|" in
+// if`.
+var infixErrRE = regexp.MustCompile(`^unexpected "[<>=!&|]" in (?:operand|if|with)`)
+
+// infixRE finds the first condition of a line written with an operator
+// between two values: the words before it (if, else if, with, or none),
+// the left value, the operator and the right value.
+var infixRE = regexp.MustCompile(`\{\{-?\s*((?:if|else\s+if|with)\s+)?\(?\s*("[^"]*"|[^\s(){}"]+)\s*(>=|<=|==|!=|<>|&&|\|\||=|>|<)\s*("[^"]*"|[^\s(){}"]+)\s*\)?\s*-?\}\}`)
+
+// infixCalls are the functions of the operators a template writes as
+// calls with the same meaning: equality, and and or.
+var infixCalls = map[string]string{"==": "eq", "=": "eq", "!=": "ne", "<>": "ne", "&&": "and", "||": "or"}
+
+// infixHint is the hint for the parse error msg when line writes a
+// condition with an operator between its values ({{if .Average >= 3}}):
+// the call to write for ==, !=, && and ||; for an order (< <= > >=),
+// that every value is text, compared letter by letter, and what to
+// write instead. "" for another error, or when line has no such
+// condition.
+func (cp *compiler) infixHint(line, msg string) string {
+	if !infixErrRE.MatchString(msg) {
+		return ""
+	}
+	m := infixRE.FindStringSubmatch(line)
+	if m == nil {
+		return ""
+	}
+	open, left, op, right := strings.Join(strings.Fields(m[1]), " "), cp.infixValue(m[2]), m[3], cp.infixValue(m[4])
+	if open != "" {
+		open += " "
+	}
+	if fn := infixCalls[op]; fn != "" {
+		if fn == "eq" || fn == "ne" {
+			right = quoteNumber(right)
+		}
+		return fmt.Sprintf("; a template has no operators such as %s: a condition is a call, its function written before its values: {{%s%s %s %s}}", op, open, fn, left, right)
+	}
+	return fmt.Sprintf("; a template has no operators such as %s: a condition is a call, its function written before its values, and lt, le, gt and ge compare text, letter by letter, as every value is text as the sheet shows it (\"3\" comes before \"3.0\", \"10\" before \"9\"): to test an amount, let the sheet compute a column to test ({{%seq .passed \"yes\"}}); tidings help templates, Values, says more", op, open)
+}
+
+// infixValue is a value of an operator's condition as a template writes
+// it: a column written without its dot gets one, as a field.
+func (cp *compiler) infixValue(v string) string {
+	if isIdentifier(v) && v != "true" && v != "false" && v != "nil" && cp.columnLike(v) != "" {
+		return cp.jinjaField(v)
+	}
+	return v
+}
+
+// quoteNumber is v, a value eq or ne compares with a column, in quotes
+// when it is a number: a column is text, and eq refuses a number.
+func quoteNumber(v string) string {
+	if _, err := strconv.ParseFloat(v, 64); err == nil {
+		return strconv.Quote(v)
+	}
+	return v
+}

@@ -1,0 +1,37 @@
+package templates
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// TestInfixHint: a condition written with an operator between its values,
+// as Excel writes one ({{if .Average >= 3}}), was refused with
+// text/template's words alone, `unexpected ">" in operand`, which tell a
+// beginner nothing (rev-user26); the error at its line now says a
+// template has no operators and what to write: the call for ==, !=, &&
+// and ||, and for an order that values are text and how to test an
+// amount.
+func TestInfixHint(t *testing.T) {
+	for _, c := range []struct {
+		body, want string
+		line       int
+	}{
+		{"Hi\n{{if .Average >= 3}}pass{{end}}\n", `unexpected ">" in operand; a template has no operators such as >=: a condition is a call, its function written before its values, and lt, le, gt and ge compare text, letter by letter`, 2},
+		{"{{if .Average < 3.0}}x{{end}}\n", `let the sheet compute a column to test ({{if eq .passed "yes"}})`, 1},
+		{"{{if .name == \"Anna\"}}x{{end}}\n", `no operators such as ==: a condition is a call, its function written before its values: {{if eq .name "Anna"}}`, 1},
+		{"{{if .Average != 2}}x{{end}}\n", `{{if ne .Average "2"}}`, 1},
+		{"{{if Average = 2}}x{{end}}\n", `{{if eq .Average "2"}}`, 1},
+		{"{{if .name && .Average}}x{{end}}\n", `{{if and .name .Average}}`, 1},
+		{"{{if .name || .Average}}x{{end}}\n", `{{if or .name .Average}}`, 1},
+	} {
+		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": c.body}), []string{"email", "name", "Average"})
+		var fe *campaign.FileError
+		if !errors.As(err, &fe) || fe.Line != c.line || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: Compile = %v, want %q at line %d", c.body, err, c.want, c.line)
+		}
+	}
+}

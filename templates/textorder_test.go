@@ -1,0 +1,34 @@
+package templates
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestTextOrderWarned: lt, le, gt or ge comparing a column with a number
+// in quotes ({{if ge .Average "3.0"}}, as an exam office tests a pass)
+// compares text, so an average of "3" comes before "3.0" and that
+// student is told they failed (rev-user26): check, preview and send warn
+// at its line, called or piped; eq, a column with text, two columns, and
+// a number without quotes (an error of its own) are not warned of.
+func TestTextOrderWarned(t *testing.T) {
+	body := "Hi\n{{if ge .Average \"3.0\"}}pass{{else}}fail{{end}}\n{{if .Average | lt \"4,5\"}}good{{end}}\n" +
+		"{{if eq .Average \"3.0\"}}a{{end}}{{if lt .name \"M\"}}b{{end}}{{if gt .Average .name}}c{{end}}{{if le \"2026-01-01\" .name}}d{{end}}\n"
+	s, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), []string{"email", "name", "Average"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(s.Warnings(), "\n")
+	for _, want := range []string{
+		`body.txt:2: templates: text: {{ge .Average "3.0"}}: ge compares text, letter by letter, not amounts: "3.0" in quotes is text, and .Average is text as the sheet shows it, so "3" comes before "3.0"`,
+		`to compare amounts, let the sheet give a column to test ({{if eq .passed "yes"}})`,
+		`body.txt:3: templates: text: {{.Average | lt "4,5"}}: lt compares text`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("warnings lack %q:\n%s", want, got)
+		}
+	}
+	if n := len(s.Warnings()); n != 2 {
+		t.Errorf("%d warnings, want 2:\n%s", n, got)
+	}
+}
