@@ -37,8 +37,9 @@ type ReporterOptions struct {
 	// process leaves nothing behind.
 	OwnLog bool
 	// File, when set, is what report.csv and report.json are written
-	// through: File(f), f the file being written. Tests make it fail as
-	// a full disk does.
+	// through: File(f), f the file being written, which is synced
+	// through it too when it has a Sync method. Tests make it fail as a
+	// full disk does.
 	File func(f *os.File) io.Writer
 }
 
