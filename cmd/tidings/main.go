@@ -301,6 +301,9 @@ type globalOptions struct {
 	// aside, while a send delivers (newProgress), writes what errLine is
 	// given, from a goroutine of its own.
 	aside atomic.Pointer[linePrinter]
+	// reportLockWait bounds the wait for the report lock (holdReport);
+	// 0 means reportLockWait. Tests shorten it.
+	reportLockWait time.Duration
 }
 
 // lockedStderr writes on g's stderr under g.errMu: the printer's lines

@@ -11,7 +11,9 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -127,5 +129,43 @@ func TestReportNotWrittenKeepsFiles(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(state, report.JSONFile)); err != nil {
 		t.Errorf("report.json after a report that could not write report.csv: %v", err)
+	}
+}
+
+// TestSendWithoutReportLockKeepsFiles: a send that gave up waiting for
+// the report lock (a tidings report beside held it past the wait) and
+// then could not write its report on a full disk removed report.csv and
+// report.json all the same, which that report was writing or had
+// written, true ones. A send without the lock now removes nothing, and
+// says that the files there were left and may not be this run's.
+func TestSendWithoutReportLockKeepsFiles(t *testing.T) {
+	t.Parallel()
+	var full atomic.Bool
+	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error { full.Store(true); return nil }))
+	camp := sendCampaign(t, srv, 1, "")
+	dir := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	beside, err := journal.HoldReport(t.Context(), dir, false, nil) // a tidings report's
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer beside.Release()
+	writeFiles(t, dir, map[string]string{report.PageFile: "<p>a send is running</p>\n", report.PageDataDir: "not a folder"})
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(), reportLockWait: time.Millisecond}
+	opts := sendOptions{yes: true, reportEvery: 1, reportFile: func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+	err = runSend(context.Background(), opts, g, camp)
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("send: %v, want ENOSPC\n%s%s", err, out.String(), errOut.String())
+	}
+	for _, name := range []string{report.JSONFile, report.CSVFile, report.PageFile} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s removed by a send without the report lock: %v", name, err)
+		}
+	}
+	if want := "the report.csv and report.json there were left as they are, since this send did not get the report lock (see above) and a tidings report may be writing them: they may not be this run's report"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+	}
+	if want := "the report.html there was left as it is, since this send did not get the report lock"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
 	}
 }
