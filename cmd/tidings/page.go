@@ -130,8 +130,9 @@ func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaig
 // when a send's page could not be written (err): it showed the campaign
 // as it was before (a send running, as a report beside it wrote it, or
 // an earlier run), and nobody must read it as this run's. It returns
-// err, which says so when it removed one, or when it left one because
-// the send did not hold the report lock (held false).
+// err, which says so when it removed one, or when it left one: a
+// symbolic link, or any when the send did not hold the report lock
+// (held false).
 func removeEarlierPage(c *campaign.Campaign, err error, held bool) error {
 	if !held {
 		if len(presentFiles(c.StateDir, report.PageFile)) == 0 {
@@ -139,10 +140,22 @@ func removeEarlierPage(c *campaign.Campaign, err error, held bool) error {
 		}
 		return fmt.Errorf("%w; %s", err, leftUnlocked([]string{report.PageFile}))
 	}
-	if len(report.RemoveEarlier(c.StateDir, report.PageFile)) == 0 {
-		return err
+	removed, links := report.RemoveEarlier(c.StateDir, report.PageFile)
+	switch {
+	case len(removed) > 0:
+		return fmt.Errorf("%w; the report.html written before was removed, so that nobody reads it as this run's report", err)
+	case len(links) > 0:
+		return fmt.Errorf("%w; %s", err, leftLinks(links))
 	}
-	return fmt.Errorf("%w; the report.html written before was removed, so that nobody reads it as this run's report", err)
+	return err
+}
+
+// leftLinks says that the report files names were left, as symbolic
+// links (report.RemoveEarlier), and what that means.
+func leftLinks(names []string) string {
+	n := len(names)
+	return strings.Join(names, " and ") + " " + verbFor(n, "is a symbolic link", "are symbolic links") + ", which send does not remove: what " +
+		verbFor(n, "it points to is", "they point to is") + " left as it was, and is not this run's report"
 }
 
 // leftUnlocked says that the report files names were left as they are
@@ -187,8 +200,8 @@ func afterFirstPass(rows pageSource, wait func()) pageSource {
 // returns it with the same words: the run may have stopped for a reason
 // of its own, which its error tells, and a script must not take files
 // left by an earlier run, or none, for this run's report. It says which
-// files were removed, or that those there were left when the send did
-// not hold the report lock (held false).
+// files were removed, and which were left: symbolic links, or any when
+// the send did not hold the report lock (held false).
 func tellFlush(g *globalOptions, c *campaign.Campaign, err error, held bool) error {
 	if err == nil {
 		return nil
@@ -199,6 +212,9 @@ func tellFlush(g *globalOptions, c *campaign.Campaign, err error, held bool) err
 			// They said the send was still running, or told an earlier
 			// run: a script must not read them as this run's report.
 			removed = "; the " + strings.Join(ue.Removed, " and ") + " written before " + verbFor(len(ue.Removed), "was", "were") + " removed, so that nothing reads " + verbFor(len(ue.Removed), "it", "them") + " as this run's report"
+		}
+		if len(ue.Links) > 0 {
+			removed += "; " + leftLinks(ue.Links)
 		}
 	}
 	if left := presentFiles(c.StateDir, report.CSVFile, report.JSONFile); !held && len(left) > 0 {
