@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,6 +42,9 @@ type bouncesOptions struct {
 	// noList: the campaign names no suppress: file, and the dry run
 	// shows what it would add to suppress.txt beside it (bouncesCampaign).
 	noList bool
+	// journalFile, when set, is what the run's journal writes through
+	// (journal.Lock.SetFile): tests fill the disk.
+	journalFile func(*os.File) journal.File
 }
 
 // defaultSuppress is the suppression list bounces advises a campaign
@@ -169,6 +173,9 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	}
 	defer lock.Release()
 	defer state.Close()
+	if opts.journalFile != nil {
+		lock.SetFile(opts.journalFile)
+	}
 	cfg, err := bouncesMailboxConfig(ctx, g, c, opts)
 	if err != nil {
 		return err
@@ -342,7 +349,7 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 	}
 	sum, err := bounces.Process(ctx, mb, ix, rec, po)
 	if err != nil && !errors.Is(err, context.Canceled) {
-		err = &unusableError{err}
+		err = &unusableError{bouncesFull(err, c.File, "no report was moved, deleted or taken as read, so the next run reads them all again")}
 	}
 	return sum, err
 }
@@ -468,12 +475,25 @@ func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	defer state.Close()
 	sum, _, _, err := rebuildReport(ctx, g, c, path, state)
 	if err != nil {
-		return &unusableError{err}
+		return &unusableError{bouncesFull(err, path, "what this run read is recorded, in the journal and the suppression list")}
 	}
 	if line := sum.ComplaintLine(); line != "" && (!g.quiet || sum.ComplaintsOver()) {
 		fmt.Fprintln(g.stdout, line) // --quiet: past the limit only
 	}
 	return nil
+}
+
+// bouncesFull is err, a bounces run's failure to write a file, with what
+// to do next when the disk is full (ENOSPC; else err as it is): free
+// space, then run bounces again, which is safe: done tells what the run
+// recorded before. A run again reads the reports no run recorded, and
+// records nothing twice (the journal has what was recorded; the
+// suppression list gets no address it has); it rewrites the report.
+func bouncesFull(err error, path, done string) error {
+	if !errors.Is(err, syscall.ENOSPC) {
+		return err
+	}
+	return fmt.Errorf("%w; %s: free space on the disk it is on, then run tidings bounces %s again, which records nothing twice and writes the report", err, done, commandArg(path))
 }
 
 // inMailbox says how many messages the run found in the mailbox, and of

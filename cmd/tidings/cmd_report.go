@@ -109,7 +109,7 @@ func placeRows(ctx context.Context, g *globalOptions, c *campaign.Campaign, path
 		spooled = func() (*spool.Generation, error) { return plan.SpooledOf(ctx, in, release) }
 	}
 	if rd := openSpooled(ctx, g, spooled); rd != nil {
-		rep, err := newRebuildReporter(c.StateDir)
+		rep, err := newRebuildReporter(g, c.StateDir)
 		if err == nil {
 			err = report.RebuildFromSpool(ctx, rd, c.Recipients, state, supp, facets, rep)
 			if err != nil {
@@ -122,7 +122,7 @@ func placeRows(ctx context.Context, g *globalOptions, c *campaign.Campaign, path
 		}
 		warnJudgedAnew(ctx, g, err)
 	}
-	rep, err := newRebuildReporter(c.StateDir)
+	rep, err := newRebuildReporter(g, c.StateDir)
 	if err != nil {
 		return nil, err
 	}
@@ -150,8 +150,8 @@ func placeRows(ctx context.Context, g *globalOptions, c *campaign.Campaign, path
 // newRebuildReporter is the Reporter `tidings report` fills: its log a
 // file of its own, beside a running send's, and nothing written before
 // Flush.
-func newRebuildReporter(stateDir string) (*report.Reporter, error) {
-	return report.NewReporter(stateDir, report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true})
+func newRebuildReporter(g *globalOptions, stateDir string) (*report.Reporter, error) {
+	return report.NewReporter(stateDir, report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true, File: g.reportFile})
 }
 
 // rowVariant is the campaign's render.Renderer.Variant, which tells a

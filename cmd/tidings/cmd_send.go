@@ -697,7 +697,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// read the journal before the run ended. The page is written whole
 	// but for a second interrupt (which it then returns).
 	rl := holdReport(setup, g, c, true)
-	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
+	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()}, rl != nil)
 	releaseReport(g, rl)
 	sum, countErr := reporter.Count()
 	noteRelayWords(&sum, c, cfg.Dialer)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -90,10 +91,18 @@ func isDir(p string) bool {
 // near full the record takes the room first and the page, a view of it,
 // is what is not written, as when the two were written one after the
 // other. It warns when the files could not be written (a full disk), and
-// returns that error and writeReportPage's results.
-func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaign, r *report.Reporter, in report.PageInput) (flushErr error, page bool, pageErr error) {
+// returns that error and writeReportPage's results. held says the caller
+// holds the report lock (holdReport): only then does it remove the files
+// it could not rewrite (report.FlushOrRemove, removeEarlierPage), since
+// without it they may be those a tidings report beside is writing, true
+// ones.
+func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaign, r *report.Reporter, in report.PageInput, held bool) (flushErr error, page bool, pageErr error) {
 	flushed := make(chan error, 1)
-	go func() { flushed <- r.FlushOrRemove() }() // the caller holds the report lock
+	flush := r.Flush
+	if held {
+		flush = r.FlushOrRemove
+	}
+	go func() { flushed <- flush() }()
 	var waited bool
 	wait := func() {
 		if !waited {
@@ -109,9 +118,9 @@ func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaig
 	}
 	err := writePage(ctx, c, c.File, in)
 	wait()
-	flushErr = tellFlush(g, c, flushErr)
+	flushErr = tellFlush(g, c, flushErr, held)
 	if err != nil && ctx.Err() == nil {
-		err = removeEarlierPage(c, err)
+		err = removeEarlierPage(c, err, held)
 	}
 	page, pageErr = tellPage(ctx, g, c.File, err)
 	return flushErr, page, pageErr
@@ -121,12 +130,53 @@ func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaig
 // when a send's page could not be written (err): it showed the campaign
 // as it was before (a send running, as a report beside it wrote it, or
 // an earlier run), and nobody must read it as this run's. It returns
-// err, which says so when it removed one.
-func removeEarlierPage(c *campaign.Campaign, err error) error {
-	if len(report.RemoveEarlier(c.StateDir, report.PageFile)) == 0 {
-		return err
+// err, which says so when it removed one, or when it left one: a
+// symbolic link, or any when the send did not hold the report lock
+// (held false).
+func removeEarlierPage(c *campaign.Campaign, err error, held bool) error {
+	if !held {
+		if len(presentFiles(c.StateDir, report.PageFile)) == 0 {
+			return err
+		}
+		return fmt.Errorf("%w; %s", err, leftUnlocked([]string{report.PageFile}))
 	}
-	return fmt.Errorf("%w; the report.html written before was removed, so that nobody reads it as this run's report", err)
+	removed, links := report.RemoveEarlier(c.StateDir, report.PageFile)
+	switch {
+	case len(removed) > 0:
+		return fmt.Errorf("%w; the report.html written before was removed, so that nobody reads it as this run's report", err)
+	case len(links) > 0:
+		return fmt.Errorf("%w; %s", err, leftLinks(links))
+	}
+	return err
+}
+
+// leftLinks says that the report files names were left, as symbolic
+// links (report.RemoveEarlier), and what that means.
+func leftLinks(names []string) string {
+	n := len(names)
+	return strings.Join(names, " and ") + " " + verbFor(n, "is a symbolic link", "are symbolic links") + ", which send does not remove: what " +
+		verbFor(n, "it points to is", "they point to is") + " left as it was, and is not this run's report"
+}
+
+// leftUnlocked says that the report files names were left as they are
+// by a send that wrote its report without the report lock.
+func leftUnlocked(names []string) string {
+	n := len(names)
+	return "the " + strings.Join(names, " and ") + " there " + verbFor(n, "was", "were") + " left as " + verbFor(n, "it is", "they are") +
+		", since this send did not get the report lock (see above) and a tidings report may be writing " + verbFor(n, "it", "them") +
+		": " + verbFor(n, "it", "they") + " may not be this run's report"
+}
+
+// presentFiles are those of the files names in dir that are there (of
+// any kind), in names' order.
+func presentFiles(dir string, names ...string) []string {
+	var out []string
+	for _, name := range names {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err == nil {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // afterFirstPass returns rows calling wait once before its second pass
@@ -149,16 +199,26 @@ func afterFirstPass(rows pageSource, wait func()) pageSource {
 // report.json (a full disk), with what to do next (flushNext), and
 // returns it with the same words: the run may have stopped for a reason
 // of its own, which its error tells, and a script must not take files
-// left by an earlier run, or none, for this run's report.
-func tellFlush(g *globalOptions, c *campaign.Campaign, err error) error {
+// left by an earlier run, or none, for this run's report. It says which
+// files were removed, and which were left: symbolic links, or any when
+// the send did not hold the report lock (held false).
+func tellFlush(g *globalOptions, c *campaign.Campaign, err error, held bool) error {
 	if err == nil {
 		return nil
 	}
 	removed := ""
-	if ue := (*report.UnwrittenError)(nil); errors.As(err, &ue) && len(ue.Removed) > 0 {
-		// They said the send was still running, or told an earlier
-		// run: a script must not read them as this run's report.
-		removed = "; the " + strings.Join(ue.Removed, " and ") + " written before " + verbFor(len(ue.Removed), "was", "were") + " removed, so that nothing reads " + verbFor(len(ue.Removed), "it", "them") + " as this run's report"
+	if ue := (*report.UnwrittenError)(nil); errors.As(err, &ue) {
+		if len(ue.Removed) > 0 {
+			// They said the send was still running, or told an earlier
+			// run: a script must not read them as this run's report.
+			removed = "; the " + strings.Join(ue.Removed, " and ") + " written before " + verbFor(len(ue.Removed), "was", "were") + " removed, so that nothing reads " + verbFor(len(ue.Removed), "it", "them") + " as this run's report"
+		}
+		if len(ue.Links) > 0 {
+			removed += "; " + leftLinks(ue.Links)
+		}
+	}
+	if left := presentFiles(c.StateDir, report.CSVFile, report.JSONFile); !held && len(left) > 0 {
+		removed = "; " + leftUnlocked(left)
 	}
 	next := flushNext(err, c.File)
 	fmt.Fprintf(g.stderr, "warning: report.csv and report.json were not written: %v%s; %s (the journal has every result)\n", err, removed, next)
@@ -180,7 +240,8 @@ func flushNext(err error, file string) string {
 
 // reportLockWait bounds how long a command waits for the campaign's
 // report lock before it writes its report without it: a report beside
-// that never ends (a template that loops) holds up no send's end longer.
+// that never ends (a template that loops) holds up no send's end longer
+// (globalOptions.reportLockWait, when set, instead).
 const reportLockWait = 5 * time.Minute
 
 // holdReport takes the report lock of c's state folder
@@ -192,7 +253,7 @@ const reportLockWait = 5 * time.Minute
 // nothing); an interrupt ends the wait silently, the writing then
 // stopping as it does.
 func holdReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, exclusive bool) *journal.ReportLock {
-	wait, cancel := context.WithTimeout(ctx, reportLockWait)
+	wait, cancel := context.WithTimeout(ctx, cmp.Or(g.reportLockWait, reportLockWait))
 	defer cancel()
 	waiting := func() {
 		if exclusive {

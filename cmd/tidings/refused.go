@@ -47,7 +47,7 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 		err = st.pl.SeedReport(setup, reporter, plan.Hold{Detail: detail})
 	}
 	if err != nil {
-		tellFlush(g, c, err)
+		tellFlush(g, c, err, true) // removes nothing: says nothing of the lock
 		return
 	}
 	reporter.NoteEnding(func(s report.Summary) report.Ending {
@@ -55,7 +55,7 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 		return s.Ending(report.EndFacts{Refused: words, RefusedNext: next, Now: opts.now()})
 	})
 	rl := holdReport(setup, g, c, true)
-	writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now(), Killed: killedRunWords(st.state)})
+	writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now(), Killed: killedRunWords(st.state)}, rl != nil)
 	releaseReport(g, rl)
 }
 

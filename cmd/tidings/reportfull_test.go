@@ -11,7 +11,9 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -127,5 +129,102 @@ func TestReportNotWrittenKeepsFiles(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(state, report.JSONFile)); err != nil {
 		t.Errorf("report.json after a report that could not write report.csv: %v", err)
+	}
+}
+
+// TestSendWithoutReportLockKeepsFiles: a send that gave up waiting for
+// the report lock (a tidings report beside held it past the wait) and
+// then could not write its report on a full disk removed report.csv and
+// report.json all the same, which that report was writing or had
+// written, true ones. A send without the lock now removes nothing, and
+// says that the files there were left and may not be this run's.
+func TestSendWithoutReportLockKeepsFiles(t *testing.T) {
+	t.Parallel()
+	var full atomic.Bool
+	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error { full.Store(true); return nil }))
+	camp := sendCampaign(t, srv, 1, "")
+	dir := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	beside, err := journal.HoldReport(t.Context(), dir, false, nil) // a tidings report's
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer beside.Release()
+	writeFiles(t, dir, map[string]string{report.PageFile: "<p>a send is running</p>\n", report.PageDataDir: "not a folder"})
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(), reportLockWait: time.Millisecond}
+	opts := sendOptions{yes: true, reportEvery: 1, reportFile: func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+	err = runSend(context.Background(), opts, g, camp)
+	if !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("send: %v, want ENOSPC\n%s%s", err, out.String(), errOut.String())
+	}
+	for _, name := range []string{report.JSONFile, report.CSVFile, report.PageFile} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s removed by a send without the report lock: %v", name, err)
+		}
+	}
+	if want := "the report.csv and report.json there were left as they are, since this send did not get the report lock (see above) and a tidings report may be writing them: they may not be this run's report"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+	}
+	if want := "the report.html there was left as it is, since this send did not get the report lock"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+	}
+}
+
+// TestSendReportFullDiskLink: a send that could not write its report on
+// a full disk removed the report.csv and report.json left, but left a
+// report.json that is a symbolic link (to a folder a dashboard reads),
+// and said nothing of it: the user took the report behind the link for
+// this run's. It still leaves the link (send never removes through one),
+// and says so.
+func TestSendReportFullDiskLink(t *testing.T) {
+	t.Parallel()
+	var full atomic.Bool
+	full.Store(true)
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 1, "")
+	dir := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	target := filepath.Join(t.TempDir(), "dashboard.json")
+	writeFiles(t, filepath.Dir(target), map[string]string{"dashboard.json": `{"ending":{"ok":true}}` + "\n"})
+	writeFiles(t, dir, map[string]string{report.CSVFile: "row\n"})
+	if err := os.Symlink(target, filepath.Join(dir, report.JSONFile)); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	opts := sendOptions{yes: true, reportFile: func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+	if err := runSend(context.Background(), opts, g, camp); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("send: %v, want ENOSPC\n%s%s", err, out.String(), errOut.String())
+	}
+	if st, err := os.Lstat(filepath.Join(dir, report.JSONFile)); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("report.json after the send: %v, %v; want the link left", st, err)
+	}
+	if b, err := os.ReadFile(target); err != nil || !strings.Contains(string(b), "ok") {
+		t.Errorf("the link's target: %q, %v; want it as it was", b, err)
+	}
+	if want := "the report.csv written before was removed, so that nothing reads it as this run's report; report.json is a symbolic link, which send does not remove: what it points to is left as it was, and is not this run's report"; !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+	}
+}
+
+// TestSendPageNotWrittenLink: a send whose page could not be written
+// left a report.html that is a symbolic link, and said nothing of it. It
+// still leaves the link, and says so.
+func TestSendPageNotWrittenLink(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	target := filepath.Join(t.TempDir(), "page.html")
+	writeFiles(t, filepath.Dir(target), map[string]string{"page.html": "<p>a send is running</p>\n"})
+	writeFiles(t, state, map[string]string{report.PageDataDir: "not a folder"})
+	if err := os.Symlink(target, filepath.Join(state, report.PageFile)); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if want := "report.html is a symbolic link, which send does not remove: what it points to is left as it was, and is not this run's report"; code != exitOK || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, want 0 and stderr saying %q\n%s%s", code, want, out, errOut)
+	}
+	if b, err := os.ReadFile(target); err != nil || !strings.Contains(string(b), "running") {
+		t.Errorf("the link's target: %q, %v; want it as it was", b, err)
 	}
 }

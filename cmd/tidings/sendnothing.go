@@ -50,7 +50,7 @@ func sendNothing(ctx context.Context, g *globalOptions, opts sendOptions, path s
 	after := &sendEnd{ctx: ctx, c: c, pl: st.pl, allow: allow, opts: opts}
 	reporter.NoteEnding(after.ending)
 	rl := holdReport(setup, g, c, true)
-	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: lastSendSettings(c, st.state), Now: opts.now()})
+	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: lastSendSettings(c, st.state), Now: opts.now()}, rl != nil)
 	releaseReport(g, rl)
 	sum, countErr := reporter.Count()
 	noteRelayWords(&sum, c, st.cfg.Dialer)

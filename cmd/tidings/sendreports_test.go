@@ -69,7 +69,7 @@ func TestSendReportsRecordFirst(t *testing.T) {
 	}
 	var out, errOut bytes.Buffer
 	g := &globalOptions{stdout: &out, stderr: &errOut, abort: t.Context()}
-	flushErr, page, pageErr := writeSendReports(t.Context(), g, c, rep, report.PageInput{Rows: rows, Now: time.Now()})
+	flushErr, page, pageErr := writeSendReports(t.Context(), g, c, rep, report.PageInput{Rows: rows, Now: time.Now()}, true)
 	if flushErr != nil || !page || pageErr != nil || errOut.Len() > 0 {
 		t.Fatalf("flush %v, page %v %v\n%s", flushErr, page, pageErr, errOut.String())
 	}

@@ -91,7 +91,8 @@ func (s *suppressions) listed(addr string) bool {
 // AppendSuppressions appends a line per entry of list (see
 // Suppression.Line) to the suppression list at path, creating it when
 // missing (readable by its owner only, listMode), and syncs it. It starts on a new line when the file does not
-// end with one. With list empty it only creates a list that is missing,
+// end with one. When the lines cannot all be written (a full disk), it
+// cuts off those it wrote: the list is left as it was. With list empty it only creates a list that is missing,
 // empty: the campaign names it, and send refuses a list that does not
 // exist, so a daily cron job that ran bounces before any report came in
 // would find its next send stopped.
@@ -112,13 +113,30 @@ func AppendSuppressions(path string, list []Suppression, campaignName string, no
 		buf.WriteString(s.Line(campaignName, now))
 		buf.WriteByte('\n')
 	}
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("bounces: suppression list %s: %w", path, err)
+	size := fileSize(f)
+	_, err = f.Write(buf.Bytes())
+	if err == nil {
+		err = f.Sync()
 	}
-	if err := f.Sync(); err != nil {
+	if err != nil {
+		// A full disk takes part of the lines: cut them off again
+		// (that needs no room), so no line is left cut short, which
+		// would read as another address or stop every send.
+		if size >= 0 && f.Truncate(size) == nil {
+			return fmt.Errorf("bounces: suppression list %s: %w (the list was left as it was)", path, err)
+		}
 		return fmt.Errorf("bounces: suppression list %s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// fileSize is f's size, -1 when unknown.
+func fileSize(f *os.File) int64 {
+	st, err := f.Stat()
+	if err != nil {
+		return -1
+	}
+	return st.Size()
 }
 
 // listMode is the mode of a suppression list bounces creates: its

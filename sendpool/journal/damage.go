@@ -17,8 +17,8 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 type lineDamage int
 
 const (
-	// damageUnclear: a crash's torn write, or a line edited later; its
-	// place tells (see damage).
+	// damageUnclear: a torn write (a run killed mid-write, or its disk
+	// full), or a line edited later; its place tells (see damage).
 	damageUnclear lineDamage = iota
 	// damageCrash: NULs, which the Writer never writes, in runs: what a
 	// power loss leaves where the filesystem lost a block.
@@ -98,8 +98,9 @@ func (d *damage) corruptLine(fe error, kind lineDamage) {
 }
 
 // record notes a record of type typ, read. The unclear corrupt lines
-// before a run record are a crash's torn write, and their warnings say
-// so (ErrTornLine); before any other record, they were changed later.
+// before a run record are a torn write (its run killed, or its disk
+// full), and their warnings say so (ErrTornLine); before any other
+// record, they were changed later.
 func (d *damage) record(typ string) {
 	d.records++
 	if typ != "run" {
@@ -107,7 +108,7 @@ func (d *damage) record(typ string) {
 	} else {
 		for _, w := range d.open {
 			if fe, ok := w.(*campaign.FileError); ok {
-				fe.Err = fmt.Errorf("journal: %w: a record cut short by a crash, before the next run began; ignored", ErrTornLine)
+				fe.Err = fmt.Errorf("journal: %w: a line cut off as it was written (%s), before the next run began; ignored, and nothing is sent twice for it", ErrTornLine, tornCause)
 			}
 		}
 	}

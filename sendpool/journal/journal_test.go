@@ -408,7 +408,7 @@ func TestAppendAfterTornLine(t *testing.T) {
 		// The torn fragment is now a line in the middle, a crash's: a
 		// new run's records follow it, none of its own; the warning says
 		// so, not that the line is corrupt.
-		if len(s.Warnings) != 1 || !errors.Is(s.Warnings[0], ErrTornLine) || !strings.Contains(s.Warnings[0].Error(), "cut short by a crash") {
+		if len(s.Warnings) != 1 || !errors.Is(s.Warnings[0], ErrTornLine) || !strings.Contains(s.Warnings[0].Error(), "a line cut off as it was written") {
 			t.Fatalf("cut %d: warnings %v, want one torn-line warning", cut, s.Warnings)
 		}
 		if d := s.Damaged(); len(d) != 0 {

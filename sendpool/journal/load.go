@@ -23,11 +23,26 @@ import (
 // Warning sentinels, carried in the *campaign.FileError values of
 // State.Warnings.
 var (
-	// ErrTornLine marks a last line cut off by a crash mid-write.
+	// ErrTornLine marks a line cut off as it was written: its run was
+	// killed, or its disk filled up (the journal cannot tell which).
 	ErrTornLine = errors.New("torn last line")
 	// ErrCorruptLine marks a line in the middle that is not a record.
 	ErrCorruptLine = errors.New("corrupt line")
 )
+
+// tornCause is what a line cut off as it was written tells of its
+// cause: all the journal can tell, since a run killed mid-write and a
+// disk that filled up leave the same.
+const tornCause = "the run writing it was killed, or its disk filled up"
+
+// tornIgnored says what a torn line that is ignored means, and what to
+// do: the record it held is lost, and an attempt line before it stands
+// (its message unknown; the Writer writes the attempt whole before the
+// message goes), so nothing is sent twice.
+const tornIgnored = "The line is ignored and the lines before it stand, so nothing is sent twice (a message whose result was on it counts as unknown). " + freeSpace
+
+// freeSpace is what to do after a torn line.
+const freeSpace = "If the disk is full, free space before running tidings again"
 
 // errTooLarge is returned for a journal larger than a State can name
 // lines of (maxJournal).
@@ -111,10 +126,10 @@ func (s *State) read(ctx context.Context, br *bufio.Reader) error {
 				switch {
 				case !complete && perr != nil:
 					s.Warnings = append(s.Warnings, &campaign.FileError{File: s.Path, Line: lineNo,
-						Err: fmt.Errorf("journal: %w: %d bytes without a newline (a crash mid-write?); ignored", ErrTornLine, len(b))})
+						Err: fmt.Errorf("journal: %w: the last line is cut off after %d bytes: %s. %s", ErrTornLine, len(b), tornCause, tornIgnored)})
 				case !complete:
 					s.Warnings = append(s.Warnings, &campaign.FileError{File: s.Path, Line: lineNo,
-						Err: fmt.Errorf("journal: %w: the last record has no newline (a crash mid-write?); the record is complete and was kept", ErrTornLine)})
+						Err: fmt.Errorf("journal: %w: the last line lacks only its end of line (%s); the record on it is complete and was kept", ErrTornLine, tornCause)})
 				case perr != nil:
 					bad = &campaign.FileError{File: s.Path, Line: lineNo,
 						Err: fmt.Errorf("journal: %w: %w; skipped", ErrCorruptLine, perr)}
@@ -132,7 +147,7 @@ func (s *State) read(ctx context.Context, br *bufio.Reader) error {
 		s.damage.corruptLine(bad, badKind)
 	case bad != nil:
 		s.Warnings = append(s.Warnings, &campaign.FileError{File: s.Path, Line: bad.Line,
-			Err: fmt.Errorf("journal: %w: the last line (%d bytes) is not a record (a crash mid-write?); ignored", ErrTornLine, badSize)})
+			Err: fmt.Errorf("journal: %w: the last line (%d bytes) is not a record: cut off as it was written (%s), or changed since; ignored. %s", ErrTornLine, badSize, tornCause, freeSpace)})
 	}
 	s.settlePending()
 	slices.Sort(s.sent.Items())

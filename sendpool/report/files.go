@@ -121,24 +121,64 @@ func (fw *filesWriter) add(r Row) error {
 	return fw.csv.Write(r.csvRecord(fw.record))
 }
 
-// finish completes both files and renames them over the old ones. It
-// returns the summary of the rows written.
+// finish completes both files and puts them in place of the old ones
+// (place). It returns the summary of the rows written.
 func (fw *filesWriter) finish() (Summary, error) {
 	fw.csv.Flush()
 	err := cmp.Or(fw.csv.Error(), fw.csvBuf.Flush(), fw.rowBuf.Flush())
+	var jsonFile *os.File
 	if err == nil {
-		err = fw.writeJSON()
+		jsonFile, err = fw.writeJSON()
 	}
 	if err == nil {
-		err = commit(fw.csvFile, filepath.Join(fw.dir, CSVFile))
-		fw.csvFile = nil
+		err = fw.place(jsonFile)
 	}
+	fw.abort() // removes what temporary files are left
 	if err != nil {
-		fw.abort()
 		return fw.sum, writingErr(fw.dir, err)
 	}
-	fw.abort() // removes the rows' temporary file
 	return fw.sum, nil
+}
+
+// place puts the written temporary files, report.csv's (fw.csvFile) and
+// report.json's (jsonFile), in place of the old ones, both or neither.
+// It syncs and closes both before it renames either, since a disk that
+// took the writes may still fail there (it allocates late, or is full
+// at the sync): then the files before stay as they were, both, and
+// agree. It renames report.csv first and report.json last, so report.json,
+// which tells whether the run is over (its ending), is never newer than
+// the report.csv beside it. When report.json cannot take its place after
+// report.csv did, it removes the new report.csv and any earlier
+// report.json: none is left that disagrees with the other.
+func (fw *filesWriter) place(jsonFile *os.File) error {
+	csvPath, jsonPath := filepath.Join(fw.dir, CSVFile), filepath.Join(fw.dir, JSONFile)
+	err := cmp.Or(fw.syncClose(fw.csvFile), fw.syncClose(jsonFile))
+	if err == nil {
+		err = os.Rename(fw.csvFile.Name(), csvPath)
+	}
+	if err != nil {
+		os.Remove(jsonFile.Name())
+		return err // abort removes report.csv's
+	}
+	fw.csvFile = nil
+	if err := os.Rename(jsonFile.Name(), jsonPath); err != nil {
+		os.Remove(jsonFile.Name())
+		os.Remove(csvPath) // this write's: it must not stand beside an older report.json
+		RemoveEarlier(fw.dir, JSONFile)
+		return err
+	}
+	return nil
+}
+
+// syncClose syncs f, through what f is written through when that syncs
+// (ReporterOptions.File), and closes it.
+func (fw *filesWriter) syncClose(f *os.File) error {
+	s, ok := fw.through(f).(interface{ Sync() error })
+	if !ok {
+		s = f
+	}
+	err := s.Sync()
+	return cmp.Or(err, f.Close())
 }
 
 // writingErr is err, a failure to write the report's files in dir, as
@@ -181,12 +221,13 @@ func ofTemp(err error) (cause error, ok bool) {
 	return nil, false
 }
 
-// writeJSON writes report.json: the summary, the ending, then the rows
-// written aside.
-func (fw *filesWriter) writeJSON() error {
+// writeJSON writes report.json into a temporary file, which it returns
+// (the caller places it): the summary, the ending, then the rows written
+// aside. When it cannot, it removes the file.
+func (fw *filesWriter) writeJSON() (*os.File, error) {
 	f, err := os.CreateTemp(fw.dir, "."+JSONFile+".*.tmp")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	w := bufio.NewWriterSize(fw.through(f), 256<<10)
 	head, err := fw.jsonHead()
@@ -207,11 +248,11 @@ func (fw *filesWriter) writeJSON() error {
 		err = w.Flush()
 	}
 	if err == nil {
-		return commit(f, filepath.Join(fw.dir, JSONFile))
+		return f, nil
 	}
 	f.Close()
 	os.Remove(f.Name())
-	return err
+	return nil, err
 }
 
 // jsonHead is report.json up to its rows: the summary and the ending
@@ -256,24 +297,6 @@ func (fw *filesWriter) abort() {
 		}
 	}
 	fw.csvFile, fw.rowFile = nil, nil
-}
-
-// commit syncs and closes the temporary file f and renames it to path.
-func commit(f *os.File, path string) error {
-	if err := f.Sync(); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
 }
 
 // csvRecord fills rec with r's report.csv cells (free text defused by

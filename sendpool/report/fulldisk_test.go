@@ -145,3 +145,98 @@ func TestReporterFlushFullDiskKeepsEarlier(t *testing.T) {
 		t.Errorf("report.csv after a Flush that could not write it: %v", err)
 	}
 }
+
+// lateDisk is a report file on a disk that takes the writes but fails
+// the sync of report.csv's (as a disk that allocates late, or fills
+// meanwhile, does) once full is set.
+type lateDisk struct {
+	f    *os.File
+	full *atomic.Bool
+}
+
+func (d lateDisk) Write(b []byte) (int, error) { return d.f.Write(b) }
+
+func (d lateDisk) Sync() error {
+	if d.full.Load() && strings.HasPrefix(filepath.Base(d.f.Name()), "."+report.CSVFile+".") {
+		return &os.PathError{Op: "sync", Path: d.f.Name(), Err: syscall.ENOSPC}
+	}
+	return d.f.Sync()
+}
+
+// TestReporterFlushBothOrNeither: report.json was put in place before
+// report.csv, so a report.csv that could not follow (its sync failed on
+// a full disk, or it could not be renamed) left a new report.json beside
+// the old report.csv: two files that disagree, and a send's
+// FlushOrRemove then removed the report.json just written, a true one.
+// Now both are synced before either is renamed, report.csv goes first
+// and report.json last: a failure leaves the earlier pair as it was, or
+// (report.json failing after report.csv) neither, never one of each.
+func TestReporterFlushBothOrNeither(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		spoil func(dir string, full *atomic.Bool) // what fails the second Flush
+		same  []string                            // the files left as the first Flush wrote them
+		gone  []string                            // the files not there
+	}{
+		{"csv sync", func(_ string, full *atomic.Bool) { full.Store(true) }, []string{report.CSVFile, report.JSONFile}, nil},
+		{"csv a folder", func(dir string, _ *atomic.Bool) { replaceByFolder(t, dir, report.CSVFile) }, []string{report.JSONFile}, nil},
+		{"json a folder", func(dir string, _ *atomic.Bool) { replaceByFolder(t, dir, report.JSONFile) }, nil, []string{report.CSVFile}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var full atomic.Bool
+			rep, err := report.NewReporter(dir, report.ReporterOptions{File: func(f *os.File) io.Writer { return lateDisk{f: f, full: &full} }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rep.Close()
+			if err := rep.Add(sendpool.Result{Row: 2, Key: "u2@example.org", Status: sendpool.StatusSent}); err != nil {
+				t.Fatal(err)
+			}
+			if err := rep.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			before := map[string]string{}
+			for _, name := range tc.same {
+				b, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				before[name] = string(b)
+			}
+			if err := rep.Add(sendpool.Result{Row: 3, Key: "u3@example.org", Status: sendpool.StatusFailed}); err != nil {
+				t.Fatal(err)
+			}
+			tc.spoil(dir, &full)
+			if err := rep.Flush(); err == nil {
+				t.Fatal("Flush: no error")
+			}
+			for name, want := range before {
+				if b, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(b) != want {
+					t.Errorf("%s after the failed Flush (%v), want it as before:\n%s", name, err, b)
+				}
+			}
+			for _, name := range tc.gone {
+				if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s left after the failed Flush (%v), beside no report.json of its own", name, err)
+				}
+			}
+			if left, _ := filepath.Glob(filepath.Join(dir, ".report.*.tmp")); len(left) > 0 {
+				t.Errorf("temporary files left: %v", left)
+			}
+		})
+	}
+}
+
+// replaceByFolder puts a folder where dir's file name is, which no
+// rename can replace.
+func replaceByFolder(t *testing.T, dir, name string) {
+	t.Helper()
+	if err := os.Remove(filepath.Join(dir, name)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, name), 0o700); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -37,8 +37,9 @@ type ReporterOptions struct {
 	// process leaves nothing behind.
 	OwnLog bool
 	// File, when set, is what report.csv and report.json are written
-	// through: File(f), f the file being written. Tests make it fail as
-	// a full disk does.
+	// through: File(f), f the file being written, which is synced
+	// through it too when it has a Sync method. Tests make it fail as a
+	// full disk does.
 	File func(f *os.File) io.Writer
 }
 
@@ -278,24 +279,28 @@ func (r *Reporter) Flush() error {
 // cannot be written (a full disk), it removes the report.csv and
 // report.json an earlier write left, which tell the rows as they were
 // then (the send still running, or an earlier run), and its error says
-// so (*UnwrittenError): a script then finds no report rather than one
-// that reads as this one. The caller holds the report lock exclusively
-// (journal.HoldReport): the files it removes may be those a report
-// beside it is writing otherwise, true ones, not this send's to remove.
+// so (*UnwrittenError), naming too those it left as symbolic links: a
+// script then finds no report rather than one that reads as this one.
+// The caller holds the report lock exclusively (journal.HoldReport): the
+// files it removes may be those a report beside it is writing otherwise,
+// true ones, not this send's to remove; without the lock, call Flush.
 func (r *Reporter) FlushOrRemove() error {
 	err := r.Flush()
 	if err == nil {
 		return nil
 	}
-	return &UnwrittenError{Err: err, Removed: RemoveEarlier(r.dir, CSVFile, JSONFile)}
+	removed, links := RemoveEarlier(r.dir, CSVFile, JSONFile)
+	return &UnwrittenError{Err: err, Removed: removed, Links: links}
 }
 
 // UnwrittenError is a FlushOrRemove's failure to write report.csv and
 // report.json (Err); Removed names those of an earlier write it removed
-// in their stead (none when there were none, or they could not be).
+// in their stead (none when there were none, or they could not be), and
+// Links those it left because they are symbolic links.
 type UnwrittenError struct {
 	Err     error
 	Removed []string
+	Links   []string
 }
 
 func (e *UnwrittenError) Error() string { return e.Err.Error() }
@@ -305,20 +310,25 @@ func (e *UnwrittenError) Unwrap() error { return e.Err }
 // RemoveEarlier removes the report files names (report.csv and
 // report.json, or report.html) from dir, those that are regular files
 // (never a folder or a symbolic link), and returns the names of those it
-// removed, in names' order. Removing needs no room on the disk: a run
-// whose files could not be written leaves none that reads as its own.
-func RemoveEarlier(dir string, names ...string) []string {
-	var removed []string
+// removed and of those it left as symbolic links (what they point to may
+// hold an earlier report, which the caller says), in names' order.
+// Removing needs no room on the disk: a run whose files could not be
+// written leaves none that reads as its own.
+func RemoveEarlier(dir string, names ...string) (removed, links []string) {
 	for _, name := range names {
 		path := filepath.Join(dir, name)
-		if st, err := os.Lstat(path); err != nil || !st.Mode().IsRegular() {
+		st, err := os.Lstat(path)
+		if err == nil && st.Mode()&fs.ModeSymlink != 0 {
+			links = append(links, name)
+		}
+		if err != nil || !st.Mode().IsRegular() {
 			continue
 		}
 		if os.Remove(path) == nil {
 			removed = append(removed, name)
 		}
 	}
-	return removed
+	return removed, links
 }
 
 // rewrite writes the report files from every row's latest line; final

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/journal"
+)
+
+// TestBouncesReportFullDisk: bounces recorded the reports it read, then
+// could not rewrite report.csv and report.json on a full disk, and
+// ended with "report: writing report.csv and report.json in …: no space
+// left on device" alone, where send says what to do. It now says what
+// was recorded and to run bounces again once there is room; that run
+// reads nothing twice, adds no address to the list twice, and writes
+// the report.
+func TestBouncesReportFullDisk(t *testing.T) {
+	t.Parallel()
+	camp, _, _, deliver := popBounces(t, "", "")
+	var reports []string
+	for _, r := range mailboxReports(messageIDs(t, camp)) {
+		reports = append(reports, string(r))
+	}
+	deliver(reports...)
+	var full atomic.Bool
+	full.Store(true)
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(),
+		reportFile: func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+	err := runBounces(context.Background(), bouncesOptions{maxTime: time.Minute}, g, camp)
+	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	want := "report: writing report.csv and report.json in " + state + ": no space left on device; what this run read is recorded, in the journal and the suppression list: free space on the disk it is on, then run tidings bounces " + camp + " again, which records nothing twice and writes the report"
+	if exitCode(err) != exitUnusable || err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("bounces: %v (exit %d), want exit 2 and %q\n%s%s", err, exitCode(err), want, out.String(), errOut.String())
+	}
+	supFile := filepath.Join(filepath.Dir(camp), "suppress.txt")
+	list := readFile(t, supFile)
+	o, e, code := runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(o, "0 addresses added to ") || readFile(t, supFile) != list {
+		t.Errorf("bounces again: code %d, want 0 and nothing added twice\n%s%s", code, o, e)
+	}
+	if b, err := os.ReadFile(filepath.Join(state, "report.json")); err != nil || !bytes.Contains(b, []byte(`"bounced"`)) {
+		t.Errorf("report.json after bounces again: %v\n%s", err, b)
+	}
+}
+
+// feedbackFull is a journal file on a disk that fills up at bounces'
+// first record of a report it read: that write and every one after it
+// fail with ENOSPC.
+type feedbackFull struct {
+	*os.File
+	full bool
+}
+
+func (f *feedbackFull) Write(b []byte) (int, error) {
+	if f.full = f.full || bytes.Contains(b, []byte(`"type":"feedback"`)); f.full {
+		return 0, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+	}
+	return f.File.Write(b)
+}
+
+// TestBouncesJournalFullDisk: bounces could not record the reports it
+// read in the journal, the disk full, and ended with the journal's
+// error alone. It now says that no report was moved or taken as read,
+// and to run bounces again once there is room; that run records them
+// all, and adds no address to the suppression list twice.
+func TestBouncesJournalFullDisk(t *testing.T) {
+	t.Parallel()
+	camp, _, _, deliver := popBounces(t, "", "")
+	var reports []string
+	for _, r := range mailboxReports(messageIDs(t, camp)) {
+		reports = append(reports, string(r))
+	}
+	deliver(reports...)
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	opts := bouncesOptions{maxTime: time.Minute, journalFile: func(f *os.File) journal.File { return &feedbackFull{File: f} }}
+	err := runBounces(context.Background(), opts, g, camp)
+	path := filepath.Join(filepath.Dir(camp), ".tidings", "t", journal.FileName)
+	want := path + ": no space left on device; no report was moved, deleted or taken as read, so the next run reads them all again: free space on the disk it is on, then run tidings bounces " + camp + " again, which records nothing twice and writes the report"
+	if exitCode(err) != exitUnusable || err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("bounces: %v (exit %d), want exit 2 and %q\n%s%s", err, exitCode(err), want, out.String(), errOut.String())
+	}
+	supFile := filepath.Join(filepath.Dir(camp), "suppress.txt")
+	list := readFile(t, supFile)
+	o, e, code := runCLI(t, "bounces", camp)
+	if code != exitSomeFailed || !strings.Contains(o, "4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 4 new)") || !strings.Contains(o, "0 addresses added to ") || readFile(t, supFile) != list {
+		t.Errorf("bounces again: code %d, want 1, the 4 reports recorded and nothing added to the list twice\n%s%s", code, o, e)
+	}
+}
