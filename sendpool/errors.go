@@ -564,5 +564,22 @@ func (e *UnrecordedError) Unwrap() error { return e.Err }
 // OneLine joins the lines of a multi-line reply text with spaces and
 // collapses runs of white space, for reports and messages.
 func OneLine(s string) string {
+	if isOneLine(s) {
+		return s // most replies: no copy (a message's result takes three)
+	}
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+// isOneLine reports whether OneLine would give s back as it is: ASCII
+// words split by single spaces, with no other white space.
+func isOneLine(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b >= 0x80, b >= '\t' && b <= '\r':
+			return false
+		case b == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' '):
+			return false
+		}
+	}
+	return true
 }

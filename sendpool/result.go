@@ -166,11 +166,13 @@ func ParseEnhancedCode(s string) (EnhancedCode, error) {
 	if s == "" {
 		return c, nil
 	}
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 {
+	if strings.Count(s, ".") != 2 {
 		return c, fmt.Errorf("sendpool: enhanced code %q: want class.subject.detail", s)
 	}
-	for i, p := range parts {
+	rest := s // parts cut off one by one: a reply's code without a slice of its parts
+	for i := range c {
+		p, after, _ := strings.Cut(rest, ".")
+		rest = after
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 0 || n > 999 {
 			return EnhancedCode{}, fmt.Errorf("sendpool: enhanced code %q: part %q is not a number", s, p)

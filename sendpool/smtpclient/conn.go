@@ -40,6 +40,9 @@ type rawConn struct {
 	// heard keeps the first bytes the server sent (up to 64), to tell a
 	// server that never greeted, or greeted in another protocol.
 	heard []byte
+	// peek is pending's, made at its first call (by the goroutine that
+	// runs the session).
+	peek *socketPeek
 }
 
 func (r *rawConn) Read(b []byte) (int, error) {

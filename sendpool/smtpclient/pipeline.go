@@ -10,7 +10,6 @@ import (
 	"net/textproto"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
@@ -104,6 +103,7 @@ type slot struct {
 // by one goroutine at a time.
 type pipeConn struct {
 	d       *Dialer
+	server  string // Server's answer, d.cfg.Addr() (asked for every transaction)
 	raw     *rawConn
 	nc      net.Conn // the session's connection (above TLS)
 	r       *textproto.Reader
@@ -159,6 +159,7 @@ func newPipeConn(s *smtpConn) *pipeConn {
 	}
 	c := &pipeConn{
 		d:       s.d,
+		server:  s.d.cfg.Addr(),
 		raw:     s.raw,
 		nc:      s.nc,
 		r:       textproto.NewReader(bufio.NewReaderSize(&lineLimitReader{r: newReplyReader(s.nc), limit: maxReplyLine}, 4096)),
@@ -182,7 +183,7 @@ func newPipeConn(s *smtpConn) *pipeConn {
 }
 
 // Server implements sendpool.Conn.
-func (c *pipeConn) Server() string { return c.d.cfg.Addr() }
+func (c *pipeConn) Server() string { return c.server }
 
 // OffersSMTPUTF8 implements sendpool.Conn.
 func (c *pipeConn) OffersSMTPUTF8() bool { return c.utf8 }
@@ -250,7 +251,9 @@ func (c *pipeConn) Begin(ctx context.Context, tx *sendpool.Tx) (sendpool.Pending
 			}
 		}
 		c.envelope(t)
-		c.command(fmt.Sprintf("BDAT %d LAST", len(t.data)))
+		start := len(c.wbuf)
+		c.wbuf = append(strconv.AppendInt(append(c.wbuf, "BDAT "...), int64(len(t.data)), 10), " LAST"...)
+		c.endCommand(start)
 		c.expect(slot{kind: slotEnd, t: t})
 		c.q = append(c.q, t)
 		if err := c.queueBody(t); err != nil {
@@ -326,43 +329,49 @@ func (c *pipeConn) envelope(t *pipeTx) {
 		c.command("RSET")
 		c.expect(slot{kind: slotRset, t: t})
 	}
-	var b strings.Builder
-	b.WriteString("MAIL FROM:<")
-	b.WriteString(m.EnvelopeFrom)
-	b.WriteString(">")
+	// The lines go straight into the write buffer: no string a line
+	// (command's) unless a transcript is kept.
+	start := len(c.wbuf)
+	c.wbuf = append(append(append(c.wbuf, "MAIL FROM:<"...), m.EnvelopeFrom...), '>')
 	if c.eightBit && has8bit(t.data) {
-		b.WriteString(" BODY=8BITMIME")
+		c.wbuf = append(c.wbuf, " BODY=8BITMIME"...)
 	}
 	if c.hasSize {
-		b.WriteString(" SIZE=")
-		b.WriteString(strconv.Itoa(len(t.data)))
+		c.wbuf = strconv.AppendInt(append(c.wbuf, " SIZE="...), int64(len(t.data)), 10)
 	}
 	if m.UTF8 {
-		b.WriteString(" SMTPUTF8")
+		c.wbuf = append(c.wbuf, " SMTPUTF8"...)
 	}
 	envID := envelopeID(m)
 	if c.dsn && envID != "" {
-		b.WriteString(" RET=HDRS ENVID=")
-		b.WriteString(xtext(envID))
+		c.wbuf = append(append(c.wbuf, " RET=HDRS ENVID="...), xtext(envID)...)
 	}
-	c.command(b.String())
+	c.endCommand(start)
 	c.expect(slot{kind: slotMail, t: t})
 	for i, r := range t.tx.Rcpts {
-		line := "RCPT TO:<" + r + ">"
+		start := len(c.wbuf)
+		c.wbuf = append(append(append(c.wbuf, "RCPT TO:<"...), r...), '>')
 		if c.dsn {
-			line += " NOTIFY=FAILURE,DELAY ORCPT=" + orcpt(r)
+			c.wbuf = append(append(c.wbuf, " NOTIFY=FAILURE,DELAY ORCPT="...), orcpt(r)...)
 		}
-		c.command(line)
+		c.endCommand(start)
 		c.expect(slot{kind: slotRcpt, t: t, i: i})
 	}
 }
 
 func (c *pipeConn) command(line string) {
+	start := len(c.wbuf)
 	c.wbuf = append(c.wbuf, line...)
-	c.wbuf = append(c.wbuf, '\r', '\n')
+	c.endCommand(start)
+}
+
+// endCommand ends the command line written into c.wbuf from start: its
+// CRLF, and its line in the transcript when one is kept.
+func (c *pipeConn) endCommand(start int) {
 	if c.tr != nil {
-		c.tr.emit("C: ", line)
+		c.tr.emit("C: ", string(c.wbuf[start:]))
 	}
+	c.wbuf = append(c.wbuf, '\r', '\n')
 }
 
 func (c *pipeConn) expect(s slot) {
