@@ -355,7 +355,7 @@ func revisedNote(changed []string, owed bool, held string) string {
 // its recipients, plan.Reported), as send and check judge it.
 func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state *journal.State, current *currentSpool,
 	finder *spool.Finder, row int, key string) (changed []string, owed bool, held string) {
-	in, err := plan.Open(ctx, path)
+	in, err := plan.OpenToRead(ctx, path)
 	if err != nil {
 		return nil, false, ""
 	}
