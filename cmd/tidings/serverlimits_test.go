@@ -14,7 +14,7 @@ import (
 // TestSendAdvisesServerConnectionCap: a server that takes fewer
 // connections at once than send.concurrency refuses the ones over its cap;
 // the send still delivers every message once, and its summary ends by
-// saying how many connections the run went on with and the setting that
+// saying how many connections the server held at once and the setting that
 // keeps the next send within them, where before it said nothing of it and
 // every month's send met the same refusals. Microsoft 365's words for its
 // cap ("432 4.3.2 Concurrent connections limit exceeded", at connect) are
@@ -85,7 +85,7 @@ func testSendAdvisesServerConnectionCap(t *testing.T, reply string, advised bool
 	if srv.Rejected() == 0 {
 		t.Fatal("the server refused no connection: the test did not reach its cap")
 	}
-	want := fmt.Sprintf("as more than it takes at once, and the run went on with 2: set send.concurrency: 2 in %s (it is 4)", displayPath(camp))
+	want := fmt.Sprintf("as more than it takes at once, having held 2 at once: set send.concurrency: 2 in %s (it is 4)", displayPath(camp))
 	if !advised {
 		if strings.Contains(r.out, "send.concurrency") {
 			t.Errorf("send's summary advises send.concurrency for a cap on the server's connections from everyone")
