@@ -176,3 +176,27 @@ func TestServerLimitsRateUnset(t *testing.T) {
 		t.Errorf("the note:\n%s\nwant\n%s", out.String(), want)
 	}
 }
+
+// TestServerLimitsAdviseWhatTheServerSaid: the advice takes the most
+// connections the server held at once (the run's NoticeHeld), not the
+// workers an outage left when the cap refused one, and the slowest rate
+// the server was sent at when it asked to slow down, not a rate the pool
+// cut itself to while the server took nothing (Notice.Own).
+func TestServerLimitsAdviseWhatTheServerSaid(t *testing.T) {
+	var l serverLimits
+	for _, n := range []sendpool.Notice{
+		{Kind: sendpool.NoticeReconnect, Cap: true, Conns: 1},
+		{Kind: sendpool.NoticeHeld, Conns: 3},
+		{Kind: sendpool.NoticeThrottle, Was: 50, Rate: 25},
+		{Kind: sendpool.NoticeThrottle, Was: 25, Rate: 12.5, Own: true},
+	} {
+		l.notice(n)
+	}
+	var out strings.Builder
+	l.print(&out, "c.yaml", sendpool.Config{Concurrency: 5, Rate: 50}, flagged{})
+	for _, want := range []string{"having held 3 at once: set send.concurrency: 3 in c.yaml (it is 5)", "the slowest at " + sendpool.RateText(50) + ":"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("advice lacks %q:\n%s", want, out.String())
+		}
+	}
+}
