@@ -150,6 +150,11 @@ const (
 	// the user (Text is empty): a throttled one, whose throttle has its
 	// notice, or one a run before left waiting (Config.RetryDue).
 	NoticeWait
+	// NoticeHeld: a run in which the server refused a connection as
+	// one too many of the sender's at once (a NoticeReconnect with
+	// Cap) ends; Conns is the most connections the run held open at
+	// once, what the server took. No words for the user (Text is empty).
+	NoticeHeld
 )
 
 // Notice is something the pool tells the user while it runs.
@@ -159,6 +164,12 @@ type Notice struct {
 	// Rate is the rate in force after a NoticeThrottle (0 = unlimited),
 	// Was the rate the server asked to slow down from (0 = unlimited).
 	Rate, Was float64
+	// Own, on a NoticeThrottle, says the server took nothing since the
+	// run's last cut of the rate: Was is a rate the pool cut itself to
+	// (a server that answers every message "slow down" while it is down
+	// is cut again and again), not one the server was sent at and asked
+	// to slow down from.
+	Own bool
 	// Redial, on a NoticeReconnect after a failed dial, is when the pool
 	// dials again (on Config.Clock); no worker dials before then. Zero on
 	// the other notices.
@@ -173,11 +184,16 @@ type Notice struct {
 	Row      int
 	Due      time.Time
 	Attempts int
-	// Conns, on the NoticeReconnect of a connection the server refused
-	// as one too many of the sender's at once (IsConnectionCap, not
-	// IsServerBusy) while others were open,
-	// is the number of connections the run goes on with; zero on the
-	// other notices.
+	// Cap, on the NoticeReconnect of a worker that gave up its place,
+	// says the server refused its connection as one too many of the
+	// sender's at once (IsConnectionCap, not IsServerBusy). Conns, on
+	// such a notice, is the most connections the run held open at once
+	// so far (the
+	// workers left may be fewer, some having given up their places to an
+	// outage's refusals; a connection the server counted may not have
+	// been greeted yet: the run's NoticeHeld says the most in the end);
+	// on a NoticeHeld the most the run held. Zero on the other notices.
+	Cap   bool
 	Conns int
 	// Again, on the NoticeReconnect of a worker that gave up its place,
 	// says a refusal of the same kind (the same command, codes, and cap

@@ -48,7 +48,8 @@ func (r *poolRun) placeNotice(err error) Notice {
 	left := r.workers.Load()
 	n := Notice{Kind: NoticeReconnect}
 	if IsConnectionCap(err) && !IsServerBusy(err) {
-		n.Conns = int(left)
+		n.Cap, n.Conns = true, int(r.mostConns.Load())
+		r.capped.Store(true)
 	}
 	times := r.refused.count(refusalKind(err))
 	if times == 1 {

@@ -96,6 +96,9 @@ func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error
 	r.start()
 	r.dispatch(src)
 	r.wait()
+	if r.capped.Load() {
+		r.notify(Notice{Kind: NoticeHeld, Conns: int(r.mostConns.Load())})
+	}
 	return r.err(ctx)
 }
 

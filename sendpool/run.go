@@ -89,6 +89,14 @@ type poolRun struct {
 	// workers counts the workers still taking messages (see
 	// poolWorker.givesUpPlace).
 	conns, dialing, workers atomic.Int32
+	// mostConns is the most connections open at once (connected);
+	// capped is set once a worker gave up its place to a refusal that
+	// says it is one connection too many of the sender's (placeNotice).
+	mostConns atomic.Int32
+	capped    atomic.Bool
+	// cutTook is took plus one at the last cut of the rate (throttle),
+	// 0 before any.
+	cutTook atomic.Int64
 	// refused counts the refusals that made workers give up their
 	// places, by kind (placeNotice).
 	refused refusals
@@ -550,10 +558,15 @@ func (r *poolRun) backoff(n int) time.Duration {
 	return time.Duration(float64(d) * (0.5 + rand.Float64()))
 }
 
+// throttle cuts the run's rate for a reply that asks to slow down
+// (reason): the notice says the cut is the pool's own (Notice.Own) when
+// the server took nothing since the last.
 func (r *poolRun) throttle(reason string) {
-	was := r.p.lim.Rate()
+	was, took := r.p.lim.Rate(), r.took.Load()
 	rate, changed := r.p.lim.Throttle()
 	if changed {
-		r.notify(Notice{Kind: NoticeThrottle, Rate: rate, Was: was, Text: fmt.Sprintf("the server asks to slow down (%s): rate now %s", reason, RateText(rate))})
+		prev := r.cutTook.Swap(took + 1)
+		own := prev != 0 && took+1 <= prev
+		r.notify(Notice{Kind: NoticeThrottle, Rate: rate, Was: was, Own: own, Text: fmt.Sprintf("the server asks to slow down (%s): rate now %s", reason, RateText(rate))})
 	}
 }

@@ -136,7 +136,12 @@ func (w *poolWorker) connected(c Conn, j *poolJob) bool {
 	}
 	r.dialSucceeded()
 	w.conn, w.sent, w.needReset, w.errs = c, 0, false, 0
-	r.conns.Add(1)
+	for n := r.conns.Add(1); ; {
+		most := r.mostConns.Load()
+		if n <= most || r.mostConns.CompareAndSwap(most, n) {
+			break
+		}
+	}
 	r.connected.Store(true)
 	return true
 }

@@ -71,9 +71,41 @@ func pointsHint(v string) string {
 	return fmt.Sprintf("; a date written with points is read day first (15.07.2026), and %d is no month: write it %02d.%02d.… or 2006-01-02", second, second, first)
 }
 
-// dashDateRE matches an all-number date written with dashes, day and
-// month of one or two digits: "09-12-2026", "9-12-26".
-var dashDateRE = regexp.MustCompile(`^\d{1,2}-\d{1,2}-(?:\d{2}|\d{4})$`)
+// dashDateRE matches an all-number date written with dashes in a form
+// date reads: day and month of two digits with a two-digit year
+// ("09-12-26"), of one or two with a four-digit one ("9-12-2026"). No
+// form reads "9-12-26" (see dashHint).
+var dashDateRE = regexp.MustCompile(`^(?:\d{2}-\d{2}-\d{2}|\d{1,2}-\d{1,2}-\d{4})$`)
+
+// shortDashRE matches an all-number date written with dashes and two
+// digits last, its day and month of one or two: "9-12-26", "26-12-09".
+var shortDashRE = regexp.MustCompile(`^\d{1,2}-\d{1,2}-\d{2}$`)
+
+// dashHint is the hint of a date value date cannot read in order that
+// is written with dashes and two digits last: one with a day or month of
+// one digit ("9-12-26"), which no form reads, is told to write both of
+// two digits or the year in full; one that reads year first ("26-12-09",
+// 9 December 2026), which no setting reads so, is told to write it
+// 2026-12-09, and, when order is month first, what recipients.dates:
+// day-first would read it as (26 December 2009), for a sheet that
+// writes its dates so. "" for any other value.
+func dashHint(v string, order campaign.DateOrder) string {
+	if !shortDashRE.MatchString(v) {
+		return ""
+	}
+	if !dashDateRE.MatchString(v) {
+		return "; with dashes and a two-digit year, date reads the day and the month as two digits each (09-12-26): write them so, or the year in full (9-12-2026)"
+	}
+	y, ok := parseDate(yearFirstShort[:1], v)
+	if !ok {
+		return ""
+	}
+	yearFirst := fmt.Sprintf("year first it is %s, which no setting reads: write it %s", y.Format("2 January 2006"), y.Format("2006-01-02"))
+	if o, ok := parseDate(dayFirstDateInputs, v); ok && order != campaign.DayFirst {
+		return fmt.Sprintf("; day first it is %s (set recipients.dates: day-first if so); %s", o.Format("2 January 2006"), yearFirst)
+	}
+	return "; " + yearFirst
+}
 
 // dashAmbiguity is the error of a date v (value as the cell has it),
 // read month first as t because the campaign file chose no order, that

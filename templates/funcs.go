@@ -258,8 +258,9 @@ func (d dateReading) fnDate(layout, value string) (string, error) {
 	if noSuchDay(inputs, v) {
 		return "", fmt.Errorf("templates: date: %q is no date: it is written as one, but the month it names has no such day (30 February, 31 April): correct the cell", value)
 	}
-	hint := ""
+	hint := dashHint(v, order)
 	switch _, other := parseDate(dayFirstDateInputs, v); {
+	case hint != "":
 	case order == campaign.DayFirst:
 		if _, ok := parseDate(dateInputs, v); ok {
 			hint = "; recipients.dates is day-first, so 3/14/2024 is no date"

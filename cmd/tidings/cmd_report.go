@@ -100,7 +100,7 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 // records, which the next send's check finds too and renders again) is
 // warned about and the rows are judged anew, in a Reporter of their own.
 func placeRows(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State, supp *campaign.Suppression) (*report.Reporter, error) {
-	in, oerr := plan.Open(ctx, path)
+	in, oerr := plan.OpenToRead(ctx, path)
 	var facets []string // what a row moved since is told by
 	spooled := func() (*spool.Generation, error) { return plan.Spooled(ctx, path, release) }
 	if oerr == nil {
@@ -159,7 +159,7 @@ func newRebuildReporter(g *globalOptions, stateDir string) (*report.Reporter, er
 // duplicate, and the function that lets it go; nil when the campaign
 // cannot be opened as send opens it (a template that does not compile).
 func rowVariant(ctx context.Context, path string) (variant func(campaign.Row) uint32, done func()) {
-	in, err := plan.Open(ctx, path)
+	in, err := plan.OpenToRead(ctx, path)
 	if err != nil {
 		return nil, func() {}
 	}

@@ -355,7 +355,7 @@ func revisedNote(changed []string, owed bool, held string) string {
 // its recipients, plan.Reported), as send and check judge it.
 func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state *journal.State, current *currentSpool,
 	finder *spool.Finder, row int, key string) (changed []string, owed bool, held string) {
-	in, err := plan.Open(ctx, path)
+	in, err := plan.OpenToRead(ctx, path)
 	if err != nil {
 		return nil, false, ""
 	}
@@ -533,7 +533,7 @@ func keyOfRow(ctx context.Context, spooled *currentSpool, c *campaign.Campaign, 
 		key, dupOf, err = keyOfSheetRow(ctx, c, row, path)
 		return key, dupOf, nil, err
 	case r.Kind == spool.KindInvalid:
-		return "", "", nil, fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %s", errNotFound, row, r.DetailLine())
+		return "", "", nil, fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %s", errNotFound, row, report.ProblemLine(r.Detail))
 	case r.Kind == spool.KindDuplicate:
 		return r.Key, r.Detail, nil, nil
 	}
@@ -626,7 +626,7 @@ func sheetRowAt(ctx context.Context, c *campaign.Campaign, row int) (campaign.Ro
 		case errors.Is(err, io.EOF):
 			return campaign.Row{}, fmt.Errorf("%w: %s has no row %d%s", errNotFound, displayPath(c.Recipients.Path), row, rowsSpan(first, last))
 		case errors.As(err, &re) && re.Row == row:
-			return campaign.Row{}, fmt.Errorf("%w: row %d has a problem: %w", errNotFound, row, err)
+			return campaign.Row{}, fmt.Errorf("%w: row %d has a problem: %s", errNotFound, row, problemText(err))
 		case errors.As(err, &re):
 			continue
 		case err != nil:
@@ -721,7 +721,7 @@ func notSpooled(ctx context.Context, spooled *currentSpool, c *campaign.Campaign
 			return &unusableError{err}
 		}
 		if ok && spooled.forRow(r.Row) == gen {
-			return fmt.Errorf("%w: %s (row %d) has no message: the row has a problem, and none is made until it is fixed: %s", errNotFound, key, r.Row, r.DetailLine())
+			return fmt.Errorf("%w: %s (row %d) has no message: the row has a problem, and none is made until it is fixed: %s", errNotFound, key, r.Row, report.ProblemLine(r.Detail))
 		}
 		if ok {
 			gen = nil // an attachment of the row changed since

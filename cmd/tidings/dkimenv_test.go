@@ -155,3 +155,47 @@ func TestChangedFileNamedWithDollar(t *testing.T) {
 		t.Errorf("check: code %d, want the body named as changed, %q\n%s%s", code, want, out, errOut)
 	}
 }
+
+// TestReadingSentNeedsNoKey: a send signed with the key in an
+// environment variable (dkim.key_env); later, in a shell without it,
+// report warned that the campaign "does not open as send opens it" and
+// placed rows by the sheet alone, and show dropped its "since it went
+// out, name changed" note, as both opened the campaign as send does,
+// which needs the key. Reading what was sent needs no secret: the spool
+// is found by the key's public sum its manifest kept. check and send
+// still refuse the unset variable.
+func TestReadingSentNeedsNoKey(t *testing.T) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const env = "TIDINGS_TEST_DKIM_KEY_GONE"
+	t.Setenv(env, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})))
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "dkim: {domain: example.com, selector: s1, key_env: "+env+"}\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nuser000@example.com,Ann\nuser001@example.com,User 1\n"})
+	t.Setenv(env, "")
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitOK || strings.Contains(out+errOut, "does not open as send opens it") || strings.Contains(out+errOut, env) {
+		t.Errorf("report without $%s: code %d, want 0 and no word of the key\n%s%s", env, code, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "show", "--row", "2", camp)
+	if code != exitOK || !strings.Contains(errOut, "note: since it went out, name changed") || !strings.Contains(out, "DKIM-Signature:") {
+		t.Errorf("show --row 2 without $%s: code %d, want the message sent and the note that name changed\n%s%s", env, code, out, errOut)
+	}
+	for _, args := range [][]string{{"check", camp}, {"send", "--yes", camp}} {
+		if out, errOut, code := runCLI(t, args...); code != exitUnusable || !strings.Contains(errOut, "the environment variable "+env+" is empty or not set") {
+			t.Errorf("%v without $%s: code %d, want it refused\n%s%s", args[0], env, code, out, errOut)
+		}
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Errorf("server received %d messages, want the first send's 2", n)
+	}
+}

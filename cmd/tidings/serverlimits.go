@@ -13,14 +13,15 @@ import (
 // the limits it keeps the sender to, for the advice at the send's end
 // (print): the connections it refused as one too many at once
 // (sendpool.IsConnectionCap: Microsoft 365's "432 4.3.2 Concurrent
-// connections limit exceeded", NetEase's HL:ICC) and the fewest the run
-// went on with, and the times it asked to slow down and the slowest rate
-// it asked that at. A nil *serverLimits gathers nothing. It is safe for
+// connections limit exceeded", NetEase's HL:ICC) and the most
+// connections it held at once (Notice.Conns), and the times it asked to
+// slow down and the slowest rate it asked that at (not a rate the pool
+// cut itself to while the server took nothing, Notice.Own). A nil *serverLimits gathers nothing. It is safe for
 // concurrent use.
 type serverLimits struct {
 	mu        sync.Mutex
 	refused   int
-	fewest    int
+	held      int
 	throttled int
 	slowest   float64 // events per second; 0 while no throttle came at a rate
 }
@@ -33,14 +34,14 @@ func (l *serverLimits) notice(n sendpool.Notice) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch {
-	case n.Kind == sendpool.NoticeReconnect && n.Conns > 0:
+	case n.Kind == sendpool.NoticeReconnect && n.Cap:
 		l.refused++
-		if l.fewest == 0 || n.Conns < l.fewest {
-			l.fewest = n.Conns
-		}
+		l.held = max(l.held, n.Conns)
+	case n.Kind == sendpool.NoticeHeld:
+		l.held = max(l.held, n.Conns)
 	case n.Kind == sendpool.NoticeThrottle:
 		l.throttled++
-		if n.Was > 0 && (l.slowest == 0 || n.Was < l.slowest) {
+		if n.Was > 0 && !n.Own && (l.slowest == 0 || n.Was < l.slowest) {
 			l.slowest = n.Was
 		}
 	}
@@ -60,15 +61,15 @@ func (l *serverLimits) print(w io.Writer, file string, cfg sendpool.Config, flag
 		return
 	}
 	l.mu.Lock()
-	refused, fewest, throttled, slowest := l.refused, l.fewest, l.throttled, l.slowest
+	refused, held, throttled, slowest := l.refused, l.held, l.throttled, l.slowest
 	l.mu.Unlock()
-	if refused > 0 && fewest < cfg.Concurrency {
-		set := fmt.Sprintf("set send.concurrency: %d in %s (it is %d)", fewest, file, cfg.Concurrency)
+	if refused > 0 && held < cfg.Concurrency {
+		set := fmt.Sprintf("set send.concurrency: %d in %s (it is %d)", held, file, cfg.Concurrency)
 		if flags.concurrency {
-			set = fmt.Sprintf("send with --concurrency %d (this run had %d), or set send.concurrency: %d in %s", fewest, cfg.Concurrency, fewest, file)
+			set = fmt.Sprintf("send with --concurrency %d (this run had %d), or set send.concurrency: %d in %s", held, cfg.Concurrency, held, file)
 		}
-		fmt.Fprintf(w, "note: the server refused %s as more than it takes at once, and the run went on with %d: %s, so that the next send keeps within it from the start\n",
-			report.Plural(refused, "connection"), fewest, set)
+		fmt.Fprintf(w, "note: the server refused %s as more than it takes at once, having held %d at once: %s, so that the next send keeps within it from the start\n",
+			report.Plural(refused, "connection"), held, set)
 	}
 	if throttled == 0 {
 		return

@@ -14,7 +14,7 @@ import (
 // TestSendAdvisesServerConnectionCap: a server that takes fewer
 // connections at once than send.concurrency refuses the ones over its cap;
 // the send still delivers every message once, and its summary ends by
-// saying how many connections the run went on with and the setting that
+// saying how many connections the server held at once and the setting that
 // keeps the next send within them, where before it said nothing of it and
 // every month's send met the same refusals. Microsoft 365's words for its
 // cap ("432 4.3.2 Concurrent connections limit exceeded", at connect) are
@@ -85,7 +85,7 @@ func testSendAdvisesServerConnectionCap(t *testing.T, reply string, advised bool
 	if srv.Rejected() == 0 {
 		t.Fatal("the server refused no connection: the test did not reach its cap")
 	}
-	want := fmt.Sprintf("as more than it takes at once, and the run went on with 2: set send.concurrency: 2 in %s (it is 4)", displayPath(camp))
+	want := fmt.Sprintf("as more than it takes at once, having held 2 at once: set send.concurrency: 2 in %s (it is 4)", displayPath(camp))
 	if !advised {
 		if strings.Contains(r.out, "send.concurrency") {
 			t.Errorf("send's summary advises send.concurrency for a cap on the server's connections from everyone")
@@ -174,5 +174,29 @@ func TestServerLimitsRateUnset(t *testing.T) {
 	want := "note: the server asked to slow down 2 times, the slowest at " + sendpool.RateText(8) + ": set send.rate below that in c.yaml (this run had no rate limit), so that the next send keeps within it from the start\n"
 	if out.String() != want {
 		t.Errorf("the note:\n%s\nwant\n%s", out.String(), want)
+	}
+}
+
+// TestServerLimitsAdviseWhatTheServerSaid: the advice takes the most
+// connections the server held at once (the run's NoticeHeld), not the
+// workers an outage left when the cap refused one, and the slowest rate
+// the server was sent at when it asked to slow down, not a rate the pool
+// cut itself to while the server took nothing (Notice.Own).
+func TestServerLimitsAdviseWhatTheServerSaid(t *testing.T) {
+	var l serverLimits
+	for _, n := range []sendpool.Notice{
+		{Kind: sendpool.NoticeReconnect, Cap: true, Conns: 1},
+		{Kind: sendpool.NoticeHeld, Conns: 3},
+		{Kind: sendpool.NoticeThrottle, Was: 50, Rate: 25},
+		{Kind: sendpool.NoticeThrottle, Was: 25, Rate: 12.5, Own: true},
+	} {
+		l.notice(n)
+	}
+	var out strings.Builder
+	l.print(&out, "c.yaml", sendpool.Config{Concurrency: 5, Rate: 50}, flagged{})
+	for _, want := range []string{"having held 3 at once: set send.concurrency: 3 in c.yaml (it is 5)", "the slowest at " + sendpool.RateText(50) + ":"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("advice lacks %q:\n%s", want, out.String())
+		}
 	}
 }

@@ -117,7 +117,7 @@ func promptSecret(ctx context.Context, f *os.File) ([]byte, error) {
 // notifier prints the pool's notices on stderr: warnings (but the settings
 // warnings, which the caller printed once already), and retries and
 // reconnects unless --quiet; a NoticeWait has no words, nor a connection
-// refused again as over the server's cap (Notice.Again with Conns: the
+// refused again as over the server's cap (Notice.Again with Cap: the
 // first was said in full, and the summary counts them all). Each notice
 // goes to limits too (a nil limits gathers nothing).
 func notifier(g *globalOptions, printed []string, limits *serverLimits) func(sendpool.Notice) {
@@ -133,10 +133,10 @@ func notifier(g *globalOptions, printed []string, limits *serverLimits) func(sen
 				g.errLine("warning:", n.Text)
 			}
 		case sendpool.NoticeRetry, sendpool.NoticeReconnect:
-			if !g.quiet && !(n.Again && n.Conns > 0) {
+			if !g.quiet && !(n.Again && n.Cap) {
 				g.errLine("note:", n.Text)
 			}
-		case sendpool.NoticeWait: // for the progress, no words
+		case sendpool.NoticeWait, sendpool.NoticeHeld: // no words
 		default:
 			g.errLine("warning:", n.Text)
 		}

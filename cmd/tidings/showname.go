@@ -10,6 +10,7 @@ import (
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/spool"
 )
 
@@ -104,7 +105,7 @@ func earlierKeyOfRow(ctx context.Context, finder *spool.Finder, row int, name st
 		case !ok:
 			continue
 		case r.Kind == spool.KindInvalid:
-			return "", "", fmt.Errorf("%w: row %d had a problem under the name %s, and no message: %s", errNotFound, row, name, r.DetailLine())
+			return "", "", fmt.Errorf("%w: row %d had a problem under the name %s, and no message: %s", errNotFound, row, name, report.ProblemLine(r.Detail))
 		case r.Kind == spool.KindDuplicate:
 			return r.Key, r.Detail, nil
 		}

@@ -238,7 +238,7 @@ func (s *Signer) EnvKeys() map[string]string {
 			out = map[string]string{}
 		}
 		sum := sha256.Sum256([]byte(k.record.Value))
-		out[envKeyPrefix+k.env] = hex.EncodeToString(sum[:])
+		out[EnvKeyName(k.env)] = hex.EncodeToString(sum[:])
 	}
 	return out
 }
@@ -246,6 +246,10 @@ func (s *Signer) EnvKeys() map[string]string {
 // envKeyPrefix is what EnvKeys' name of a key read from an environment
 // variable puts before the variable's name, and what EnvKeyOf looks for.
 const envKeyPrefix = "$"
+
+// EnvKeyName is EnvKeys' name of the key read from the environment
+// variable env: "$" and env.
+func EnvKeyName(env string) string { return envKeyPrefix + env }
 
 // EnvKeyOf reports whether name, a path relative to the folder dir as
 // plan.Changed lists the campaign's files, is instead EnvKeys' name of a

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -27,6 +28,10 @@ const minRSABits = 2048
 
 // selectorRE is an RFC 6376 3.1 selector: dot-separated sub-domains
 // (letters, digits, hyphens; not starting or ending with a hyphen).
+// ErrKeyEnvUnset is wrapped by NewSigner's error about an entry whose
+// key_env names an environment variable that is empty or not set.
+var ErrKeyEnvUnset = errors.New("empty or not set")
+
 var selectorRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
 
 // key is one signing key of a Signer, checked and loaded: it makes one
@@ -198,7 +203,7 @@ var fileKeyWords = keyWords{
 func envKey(name, entry string) ([]byte, error) {
 	v := strings.TrimSpace(os.Getenv(name))
 	if v == "" {
-		return nil, fmt.Errorf("dkim: %s.key_env: the environment variable %s is empty or not set: set it to the key's PEM text in the shell or job that runs tidings (export %s=\"$(cat dkim.key)\"; a CI job: from its secret store)", entry, name, name)
+		return nil, fmt.Errorf("dkim: %s.key_env: the environment variable %s is %w: set it to the key's PEM text in the shell or job that runs tidings (export %s=\"$(cat dkim.key)\"; a CI job: from its secret store)", entry, name, ErrKeyEnvUnset, name)
 	}
 	if !strings.Contains(v, "\n") && strings.Contains(v, `\n`) {
 		v = strings.NewReplacer(`\r\n`, "\n", `\n`, "\n").Replace(v)

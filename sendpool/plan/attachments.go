@@ -163,16 +163,16 @@ func (pl *Plan) reusable(ctx context.Context, store *spool.Store, c *campaign.Ca
 }
 
 // madeFrom returns the newest generation in store made from the inputs
-// digest, not found damaged, whose attachments still hold what they held;
+// digest gives for it (Inputs.generationDigest), not found damaged, whose attachments still hold what they held;
 // nil when there is none. Attachment records found damaged on the way are
 // an error wrapping spool.ErrCorrupt that names their file (and nil).
-func madeFrom(ctx context.Context, store *spool.Store, digest string) (*spool.Generation, error) {
+func madeFrom(ctx context.Context, store *spool.Store, digest func(*spool.Generation) string) (*spool.Generation, error) {
 	gens, err := store.Generations()
 	if err != nil {
 		return nil, err
 	}
 	for _, g := range gens {
-		if g.Inputs().Digest != digest || g.Damaged() {
+		if g.Inputs().Digest != digest(g) || g.Damaged() {
 			continue
 		}
 		same, err := sameAttachments(ctx, g)
@@ -210,7 +210,7 @@ func Spooled(ctx context.Context, path, version string) (*spool.Generation, erro
 // SpooledOf is Spooled of a campaign's inputs opened already (Open), whose
 // files it reads once more only for the digest.
 func SpooledOf(ctx context.Context, in *Inputs, version string) (*spool.Generation, error) {
-	digest, _, err := in.Digest(version)
+	digest, err := in.generationDigest(version)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +230,7 @@ func SpooledFrom(ctx context.Context, path, version string) ([]*spool.Generation
 		return nil, err
 	}
 	defer in.Close()
-	digest, _, err := in.Digest(version)
+	digest, err := in.generationDigest(version)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func SpooledFrom(ctx context.Context, path, version string) ([]*spool.Generation
 	}
 	var out []*spool.Generation
 	for _, g := range gens {
-		if g.Inputs().Digest == digest && !g.Damaged() && g.HasAttachmentRecords() {
+		if g.Inputs().Digest == digest(g) && !g.Damaged() && g.HasAttachmentRecords() {
 			out = append(out, g)
 		}
 	}
@@ -254,7 +254,7 @@ func openForDigest(ctx context.Context, path string) (*Inputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Inputs{Campaign: c, messagesSum: c.MessagesDigest()} // as Open takes it: before anything adds to c
+	in := &Inputs{Campaign: c, messagesSum: c.MessagesDigest(), keyless: true} // as Open takes it: before anything adds to c; no key read
 	if err := in.openSheet(ctx); err != nil {
 		return nil, err
 	}

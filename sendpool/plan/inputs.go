@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -19,6 +20,7 @@ import (
 	"github.com/tidings/tidings/render/dkim"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/spool"
 	"github.com/tidings/tidings/templates"
 )
 
@@ -49,6 +51,11 @@ type Inputs struct {
 	// saltProblem is what send's preflight would refuse about it.
 	idSalt      string
 	saltProblem error
+	// keyless says the campaign signs with a key read from an
+	// environment variable that was not read (OpenToRead with the
+	// variable unset, openForDigest): Digest leaves such keys out, and
+	// generationDigest takes each generation's.
+	keyless bool
 }
 
 // IDSaltProblem is what send would refuse about the state folder's
@@ -77,6 +84,22 @@ func (in *Inputs) SheetWarnings() []string {
 // key or a missing list before send would. Every error it returns makes the
 // campaign unusable.
 func Open(ctx context.Context, path string) (*Inputs, error) {
+	return openInputs(ctx, path, false)
+}
+
+// OpenToRead is Open for a command that reads what was sent (report,
+// show), which signs nothing: a DKIM key read from an environment
+// variable (dkim.key_env) that is not set now is not needed. The
+// campaign then opens without its Signer, and the spool generation made
+// from it is found by the sum of the key's public record its manifest
+// kept ("$NAME": dkim.Signer.EnvKeys; see generationDigest). check,
+// preview and send use Open, which refuses the unset variable.
+func OpenToRead(ctx context.Context, path string) (*Inputs, error) {
+	return openInputs(ctx, path, true)
+}
+
+// openInputs is Open, or OpenToRead when toRead.
+func openInputs(ctx context.Context, path string, toRead bool) (*Inputs, error) {
 	notes := fileNotes{}
 	if abs, err := filepath.Abs(path); err == nil {
 		_ = notes.note(abs, true) // before it is read (see unchanged); Load fails next
@@ -88,6 +111,10 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 	notes.noteCampaign(c)
 	messagesSum := c.MessagesDigest() // before anything adds to c
 	signer, err := dkim.NewSigner(c)
+	keyless := false
+	if toRead && errors.Is(err, dkim.ErrKeyEnvUnset) {
+		signer, err, keyless = nil, nil, true
+	}
 	if err != nil {
 		fe := &campaign.FileError{File: c.File, Err: err}
 		if ee, ok := errors.AsType[*dkim.EntryError](err); ok {
@@ -101,7 +128,7 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 	if _, err := sendpool.ParseDomainLimits(c.Send.Domains); err != nil {
 		return nil, &campaign.FileError{File: c.File, Err: fmt.Errorf("send.domains: %w", err)}
 	}
-	in := &Inputs{Campaign: c, Signer: signer, notes: notes, messagesSum: messagesSum}
+	in := &Inputs{Campaign: c, Signer: signer, notes: notes, messagesSum: messagesSum, keyless: keyless}
 	if c.Suppress != "" {
 		_ = notes.note(c.Suppress, true) // a list that cannot be read fails next
 		if in.Suppress, err = campaign.LoadSuppression(c.Suppress); err != nil {
@@ -357,26 +384,82 @@ func (in *Inputs) Digest(version string) (digest string, sums map[string]string,
 // digestJudged is Digest with the rows judged by the rules of revision
 // judged: what a generation of an earlier build names.
 func (in *Inputs) digestJudged(version string, judged int) (digest string, sums map[string]string, err error) {
-	h := sha256.New()
-	fmt.Fprintf(h, "tidings spool\x00%s\x00%d\x00%s\x00", version, judged, in.idSalt)
+	head, sums, err := in.digestHead(version, judged)
+	if err != nil {
+		return "", nil, err
+	}
+	return keyedDigest(head, in.Signer.EnvKeys(), sums), sums, nil
+}
+
+// digestHead is what Digest hashes before the DKIM keys read from the
+// environment: the revision, the salt and each file's name and digest;
+// and sums, each file's but the sheet's by its path relative to the
+// campaign's folder.
+func (in *Inputs) digestHead(version string, judged int) (head []byte, sums map[string]string, err error) {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "tidings spool\x00%s\x00%d\x00%s\x00", version, judged, in.idSalt)
 	sums = map[string]string{}
 	for _, f := range in.inputFiles() {
 		sum, err := in.fileSum(f)
 		if err != nil {
-			return "", nil, fmt.Errorf("plan: %w", err)
+			return nil, nil, fmt.Errorf("plan: %w", err)
 		}
-		fmt.Fprintf(h, "%s\x00%s\x00", f, sum)
+		fmt.Fprintf(&b, "%s\x00%s\x00", f, sum)
 		if f != in.Campaign.Recipients.Path {
 			sums[in.relative(f)] = sum
 		}
 	}
-	keys := in.Signer.EnvKeys()
+	return b.Bytes(), sums, nil
+}
+
+// keyedDigest is the hex SHA-256 of head (digestHead) followed by keys,
+// the DKIM keys read from the environment by name ("$NAME") and sum
+// (dkim.Signer.EnvKeys), in order; it adds keys to sums when sums is not
+// nil.
+func keyedDigest(head []byte, keys, sums map[string]string) string {
+	h := sha256.New()
+	h.Write(head)
 	for _, name := range slices.Sorted(maps.Keys(keys)) {
-		sum := keys[name]
-		fmt.Fprintf(h, "%s\x00%s\x00", name, sum)
-		sums[name] = sum
+		fmt.Fprintf(h, "%s\x00%s\x00", name, keys[name])
+		if sums != nil {
+			sums[name] = keys[name]
+		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), sums, nil
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// generationDigest returns what in's Digest is for a generation of its
+// spool: Digest's, the same for each; but when in did not read the DKIM
+// keys read from the environment (keyless), Digest with each such key's
+// sum as the generation's manifest kept it ("$NAME" in spool.Inputs.Files:
+// nothing secret), "" for a generation that kept none of one. What was
+// sent is so found by the inputs it was made of without the key.
+func (in *Inputs) generationDigest(version string) (func(*spool.Generation) string, error) {
+	head, _, err := in.digestHead(version, judgement)
+	if err != nil {
+		return nil, err
+	}
+	if !in.keyless {
+		digest := keyedDigest(head, in.Signer.EnvKeys(), nil)
+		return func(*spool.Generation) string { return digest }, nil
+	}
+	var names []string
+	for _, d := range in.Campaign.DKIM {
+		if d.KeyEnv != "" {
+			names = append(names, dkim.EnvKeyName(d.KeyEnv))
+		}
+	}
+	return func(g *spool.Generation) string {
+		keys := map[string]string{}
+		for _, name := range names {
+			sum, ok := g.Inputs().Files[name]
+			if !ok {
+				return ""
+			}
+			keys[name] = sum
+		}
+		return keyedDigest(head, keys, nil)
+	}, nil
 }
 
 // attachmentSums maps the attachments r read, those named without row

@@ -383,7 +383,8 @@ type RowProblem struct {
 	Detail string
 }
 
-func (p *RowProblem) Error() string { return spool.DetailLine(p.Detail) }
+func (p *RowProblem) Error() string { return report.ProblemLine(p.Detail) }
 
-// Lines are the row's problems, one a line.
-func (p *RowProblem) Lines() []string { return spool.DetailLines(p.Detail) }
+// Lines are the row's problems, one a line, each as report.ProblemLines
+// words it (a spool an older tidings wrote kept package names).
+func (p *RowProblem) Lines() []string { return report.ProblemLines(p.Detail) }

@@ -317,7 +317,7 @@ func RebuildFromRows(ctx context.Context, recipients campaign.Recipients, state 
 			case went && r.Key != "" && !r.KeyReused:
 				return addKeyed(u, rep, r.Row, r.Key, r.To, r.Recipients, nil, 0)
 			}
-			line.Status = sendpool.StatusInvalid
+			line.Status, line.Detail = sendpool.StatusInvalid, ProblemLine(r.Detail)
 		case spool.KindDuplicate:
 			line.Status = sendpool.StatusDuplicate
 		default:

@@ -2,7 +2,10 @@ package report
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
+
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // packagePrefix is the name of one of tidings' own packages that starts a
@@ -35,3 +38,35 @@ func Reason(reason, column string) string {
 	}
 	return p
 }
+
+// problemPlace matches the place a row problem's line names first, as
+// campaign.RowError writes it: its file, row and, if any, column (quoted,
+// submatch 1): `r.csv: row 3, column "paid": `.
+var problemPlace = regexp.MustCompile(`^.*?: row \d+(?:, column ("(?:[^"\\]|\\.)*"))?: `)
+
+// ProblemLines are the lines of detail, a row's problems as a spool
+// keeps them (the spool.Row.Detail of a spool.KindInvalid, a line each,
+// its place first), each with its reason as Reason words it: a spool an
+// older tidings wrote kept the package names ("campaign: the cell holds
+// …"), which check, show and report leave out as they do for a row just
+// rendered.
+func ProblemLines(detail string) []string {
+	lines := spool.DetailLines(detail)
+	for i, line := range lines {
+		m := problemPlace.FindStringSubmatchIndex(line)
+		if m == nil {
+			lines[i] = Reason(line, "")
+			continue
+		}
+		column := ""
+		if m[2] >= 0 {
+			column, _ = strconv.Unquote(line[m[2]:m[3]])
+		}
+		lines[i] = line[:m[1]] + Reason(line[m[1]:], column)
+	}
+	return lines
+}
+
+// ProblemLine is ProblemLines on one line, "; " between them, as
+// spool.DetailLine joins them.
+func ProblemLine(detail string) string { return strings.Join(ProblemLines(detail), "; ") }
