@@ -32,3 +32,27 @@ func TestTextOrderWarned(t *testing.T) {
 		t.Errorf("%d warnings, want 2:\n%s", n, got)
 	}
 }
+
+// TestTextOrderWarnedEverywhere: a column compared in text order was
+// warned of only when written {{.Average}} with the row as the dot; the
+// same comparison inside {{range}} or {{with}} ({{$.Average}}), and one
+// of a column whose header has a space, which is written with index
+// ({{if ge (index . "Analiza matematyczna") "3,0"}}, an exam office's
+// course), ran in text order without a word.
+func TestTextOrderWarnedEverywhere(t *testing.T) {
+	cols := []string{"email", "name", "Average", "Analiza matematyczna"}
+	for _, body := range []string{
+		"{{range split \";\" \"a;b\"}}{{if ge $.Average \"3.0\"}}pass{{end}}{{end}}",
+		"{{with .name}}{{if lt $.Average \"3\"}}retake{{end}}{{end}}",
+		"{{if ge (index . \"Analiza matematyczna\") \"3,0\"}}pass{{end}}",
+		"{{if ge (index $ \"Analiza matematyczna\") \"3,0\"}}pass{{end}}",
+	} {
+		s, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), cols)
+		if err != nil {
+			t.Fatalf("%q: %v", body, err)
+		}
+		if w := s.Warnings(); len(w) != 1 || !strings.Contains(w[0], "compares text, letter by letter, not amounts") {
+			t.Errorf("%q: warnings %q, want one of text order", body, w)
+		}
+	}
+}
