@@ -21,7 +21,7 @@ func TestTextOrderWarned(t *testing.T) {
 	got := strings.Join(s.Warnings(), "\n")
 	for _, want := range []string{
 		`body.txt:2: templates: text: {{ge .Average "3.0"}}: ge compares text, letter by letter, not amounts: "3.0" in quotes is text, and .Average is text as the sheet shows it, so "3" comes before "3.0"`,
-		`to compare amounts, let the sheet give a column to test ({{if eq .passed "yes"}})`,
+		`"10" before "9": a row can take the branch of the condition its amount would not; to compare amounts, let the sheet give a column to test ({{if eq .passed "yes"}})`,
 		`body.txt:3: templates: text: {{.Average | lt "4,5"}}: lt compares text`,
 	} {
 		if !strings.Contains(got, want) {
