@@ -56,3 +56,29 @@ func TestTextOrderWarnedEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestTextOrderYearNotWarned: a column whose header reads as a year or a
+// postcode (Year, Jahrgang, PLZ, zip) compared with a whole
+// number in quotes ({{if ge .Year "2024"}}) was warned of as text order,
+// on every check, with no way to quiet it, where every year has four
+// digits and text order is right; it is not warned of now. A decimal or
+// another column still is.
+func TestTextOrderYearNotWarned(t *testing.T) {
+	cols := []string{"email", "name", "Year", "PLZ", "Average", "customer_id"}
+	for body, n := range map[string]int{
+		"{{if ge .Year \"2024\"}}new{{end}}":            0,
+		"{{if lt $.PLZ \"50000\"}}north{{end}}":         0,
+		"{{if ge (index . \"Year\") \"2024\"}}x{{end}}": 0,
+		"{{if ge .Year \"2024.5\"}}x{{end}}":            1,
+		"{{if ge .Average \"2024\"}}x{{end}}":           1,
+		"{{if ge .customer_id \"1000\"}}x{{end}}":       1,
+	} {
+		s, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), cols)
+		if err != nil {
+			t.Fatalf("%q: %v", body, err)
+		}
+		if got := len(s.Warnings()); got != n {
+			t.Errorf("%q: %d warnings, want %d: %q", body, got, n, s.Warnings())
+		}
+	}
+}
