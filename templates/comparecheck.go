@@ -71,12 +71,12 @@ func badComparison(c call, fm map[string]any) string {
 
 // isColumn reports whether n, an argument, is a column of the row:
 // {{.score}} while dot is the row, {{$.score}} anywhere, alone or in
-// parentheses, or (index . "Final score") with the row and a name.
+// parentheses, or the row indexed, (index . "Final score") or, in a loop
+// over column names, (index $ .).
 func isColumn(n parse.Node, dot bool) bool {
 	if p, ok := n.(*parse.PipeNode); ok && len(p.Decl) == 0 && len(p.Cmds) == 1 {
 		if a := p.Cmds[0].Args; len(a) == 3 && isIdent(a[0], "index") && isRow(a[1], dot) {
-			_, named := a[2].(*parse.StringNode)
-			return named
+			return true
 		}
 		if len(p.Cmds[0].Args) == 1 {
 			n = p.Cmds[0].Args[0]

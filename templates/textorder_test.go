@@ -82,3 +82,18 @@ func TestTextOrderYearNotWarned(t *testing.T) {
 		}
 	}
 }
+
+// TestTextOrderWarnedInColumnList: a grade compared in text order inside
+// a loop over a student's courses, {{range split ";" "Algebra;Fizyka"}}
+// {{if lt (index $ .) "3"}}, reads a column of the row as (index .
+// "Algebra") does, and ran in text order without a word.
+func TestTextOrderWarnedInColumnList(t *testing.T) {
+	body := "{{range split \";\" \"Algebra;Fizyka\"}}{{if lt (index $ .) \"3\"}}retake {{.}}{{end}}{{end}}"
+	s, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), []string{"email", "name", "Algebra", "Fizyka"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := s.Warnings(); len(w) != 1 || !strings.Contains(w[0], `{{lt (index $ .) "3"}}: lt compares text, letter by letter`) {
+		t.Errorf("warnings %q, want one of text order", w)
+	}
+}
