@@ -45,3 +45,20 @@ func TestColumnList(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnListOnlyWhereDotIsItsItem: the names of a loop over columns
+// were checked at every {{index $ .}} inside it, also where the dot is
+// something else: within {{with "x"}} index $ . reads the column "x",
+// yet "Nope" was refused as a column the sheet has not when nothing
+// reads it as one. {{with .}} keeps the item, and its names are checked.
+func TestColumnListOnlyWhereDotIsItsItem(t *testing.T) {
+	cols := []string{"email", "name", "Algebra", "x"}
+	body0 := "{{range split \";\" \"Algebra;Nope\"}}{{with \"x\"}}{{index $ .}}{{end}}{{end}}\n"
+	if _, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body0}), cols); err != nil {
+		t.Errorf("%q: %v", body0, err)
+	}
+	body := "{{range split \";\" \"Algebra;Nope\"}}{{with .}}{{index $ .}}{{end}}{{end}}\n"
+	if _, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), cols); err == nil || !strings.Contains(err.Error(), `"Nope"`) {
+		t.Errorf("%q: %v, want Nope refused", body, err)
+	}
+}

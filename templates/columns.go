@@ -107,7 +107,12 @@ func (w *walker) walk(n parse.Node, dot bool) {
 		w.walk(n.ElseList, dot)
 	case *parse.WithNode:
 		w.pipe(n.Pipe, dot)
+		outer := w.items
+		if !isDot(n.Pipe) {
+			w.items = nil // {{with "x"}}: the dot is no longer the item
+		}
 		w.walk(n.List, dot && passesRow(n.Pipe, dot))
+		w.items = outer
 		w.walk(n.ElseList, dot)
 	case *parse.TemplateNode:
 		row := n.Pipe != nil && passesRow(n.Pipe, dot)
@@ -126,6 +131,15 @@ func (w *walker) walk(n parse.Node, dot bool) {
 		w.seen[key] = true
 		w.walkTree(w.lookup(n.Name), row)
 	}
+}
+
+// isDot reports whether pipe p is the dot alone: {{with .}}.
+func isDot(p *parse.PipeNode) bool {
+	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	_, ok := p.Cmds[0].Args[0].(*parse.DotNode)
+	return ok
 }
 
 // passesRow reports whether pipe p evaluates to the row itself: "." while
