@@ -62,3 +62,26 @@ func TestColumnListOnlyWhereDotIsItsItem(t *testing.T) {
 		t.Errorf("%q: %v, want Nope refused", body, err)
 	}
 }
+
+// TestColumnListHintForSplitColumn: {{range split ";" .Courses}}, a loop
+// as the README's Jinja section writes one, over a column the sheet has
+// not, was refused without the word on looping over several columns
+// that {{range .Courses}} gets.
+func TestColumnListHintForSplitColumn(t *testing.T) {
+	body := "Hi\n{{range split \";\" .Courses}}{{.}}{{end}}\n"
+	_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), []string{"email", "name", "Algebra"})
+	if err == nil || !strings.Contains(err.Error(), `no such column in the sheet: "Courses"; a row is one message`) {
+		t.Errorf("Compile = %v, want the loop's hint", err)
+	}
+}
+
+// TestColumnListHintNotForTypo: {{range split "," .Tagz}} beside a column
+// Tags, which holds a list to split, is a typo: the error says which
+// column it means, and not that a row has no lists.
+func TestColumnListHintNotForTypo(t *testing.T) {
+	body := "{{range split \",\" .Tagz}}{{.}}{{end}}\n"
+	_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), []string{"email", "name", "Tags"})
+	if err == nil || !strings.Contains(err.Error(), `"Tagz"`) || !strings.Contains(err.Error(), "Tags") || strings.Contains(err.Error(), "a row is one message") {
+		t.Errorf("Compile = %v, want the column it means alone", err)
+	}
+}

@@ -95,7 +95,7 @@ func (w *walker) walk(n parse.Node, dot bool) {
 	case *parse.RangeNode:
 		from := len(w.refs)
 		w.pipe(n.Pipe, dot)
-		if n.Pipe != nil && len(n.Pipe.Cmds) == 1 && len(n.Pipe.Cmds[0].Args) == 1 {
+		if loopsOverValue(n.Pipe) {
 			for i := from; i < len(w.refs); i++ {
 				w.refs[i].looped = true
 			}
@@ -131,6 +131,17 @@ func (w *walker) walk(n parse.Node, dot bool) {
 		w.seen[key] = true
 		w.walkTree(w.lookup(n.Name), row)
 	}
+}
+
+// loopsOverValue reports whether p, a range's pipeline, is a value alone
+// ({{range .Courses}}) or one split ({{range split ";" .Courses}}): a
+// column named there is one the template takes for a list.
+func loopsOverValue(p *parse.PipeNode) bool {
+	if p == nil || len(p.Cmds) != 1 {
+		return false
+	}
+	a := p.Cmds[0].Args
+	return len(a) == 1 || len(a) == 3 && isIdent(a[0], "split")
 }
 
 // isDot reports whether pipe p is the dot alone: {{with .}}.

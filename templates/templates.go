@@ -837,8 +837,8 @@ func (cp *compiler) unknownColumn(t *Template, r colRef) error {
 	} else if c != "" {
 		hint = "; " + cp.names.hint(c)
 	}
-	if r.looped {
-		hint += loopColumnsHint
+	if r.looped && hint == "" {
+		hint = loopColumnsHint // not a near column's name: no such list
 	}
 	if t.name == "to" && t.line == 0 {
 		// Not written: the reader looks for a to: that is not there.
