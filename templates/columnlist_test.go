@@ -85,3 +85,14 @@ func TestColumnListHintNotForTypo(t *testing.T) {
 		t.Errorf("Compile = %v, want the column it means alone", err)
 	}
 }
+
+// TestColumnListHeaderToldOnce: a name of a loop's list written as the
+// column's Identifier ("Analiza_matematyczna" for "Analiza
+// matematyczna"), read twice in the loop, was told twice, word for word.
+func TestColumnListHeaderToldOnce(t *testing.T) {
+	body := "{{range split \";\" \"Analiza_matematyczna\"}}{{.}}: {{index $ .}} ({{index $ . | upper}})\n{{end}}"
+	_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), []string{"email", "name", "Analiza matematyczna"})
+	if err == nil || strings.Count(err.Error(), "write the column's header as the sheet has it") != 1 {
+		t.Errorf("Compile = %v, want the header told once", err)
+	}
+}
