@@ -45,3 +45,54 @@ func TestColumnList(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnListOnlyWhereDotIsItsItem: the names of a loop over columns
+// were checked at every {{index $ .}} inside it, also where the dot is
+// something else: within {{with "x"}} index $ . reads the column "x",
+// yet "Nope" was refused as a column the sheet has not when nothing
+// reads it as one. {{with .}} keeps the item, and its names are checked.
+func TestColumnListOnlyWhereDotIsItsItem(t *testing.T) {
+	cols := []string{"email", "name", "Algebra", "x"}
+	body0 := "{{range split \";\" \"Algebra;Nope\"}}{{with \"x\"}}{{index $ .}}{{end}}{{end}}\n"
+	if _, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body0}), cols); err != nil {
+		t.Errorf("%q: %v", body0, err)
+	}
+	body := "{{range split \";\" \"Algebra;Nope\"}}{{with .}}{{index $ .}}{{end}}{{end}}\n"
+	if _, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), cols); err == nil || !strings.Contains(err.Error(), `"Nope"`) {
+		t.Errorf("%q: %v, want Nope refused", body, err)
+	}
+}
+
+// TestColumnListHintForSplitColumn: {{range split ";" .Courses}}, a loop
+// as the README's Jinja section writes one, over a column the sheet has
+// not, was refused without the word on looping over several columns
+// that {{range .Courses}} gets.
+func TestColumnListHintForSplitColumn(t *testing.T) {
+	body := "Hi\n{{range split \";\" .Courses}}{{.}}{{end}}\n"
+	_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), []string{"email", "name", "Algebra"})
+	if err == nil || !strings.Contains(err.Error(), `no such column in the sheet: "Courses"; a row is one message`) {
+		t.Errorf("Compile = %v, want the loop's hint", err)
+	}
+}
+
+// TestColumnListHintNotForTypo: {{range split "," .Tagz}} beside a column
+// Tags, which holds a list to split, is a typo: the error says which
+// column it means, and not that a row has no lists.
+func TestColumnListHintNotForTypo(t *testing.T) {
+	body := "{{range split \",\" .Tagz}}{{.}}{{end}}\n"
+	_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), []string{"email", "name", "Tags"})
+	if err == nil || !strings.Contains(err.Error(), `"Tagz"`) || !strings.Contains(err.Error(), "Tags") || strings.Contains(err.Error(), "a row is one message") {
+		t.Errorf("Compile = %v, want the column it means alone", err)
+	}
+}
+
+// TestColumnListHeaderToldOnce: a name of a loop's list written as the
+// column's Identifier ("Analiza_matematyczna" for "Analiza
+// matematyczna"), read twice in the loop, was told twice, word for word.
+func TestColumnListHeaderToldOnce(t *testing.T) {
+	body := "{{range split \";\" \"Analiza_matematyczna\"}}{{.}}: {{index $ .}} ({{index $ . | upper}})\n{{end}}"
+	_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), []string{"email", "name", "Analiza matematyczna"})
+	if err == nil || strings.Count(err.Error(), "write the column's header as the sheet has it") != 1 {
+		t.Errorf("Compile = %v, want the header told once", err)
+	}
+}

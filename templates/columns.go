@@ -95,7 +95,7 @@ func (w *walker) walk(n parse.Node, dot bool) {
 	case *parse.RangeNode:
 		from := len(w.refs)
 		w.pipe(n.Pipe, dot)
-		if n.Pipe != nil && len(n.Pipe.Cmds) == 1 && len(n.Pipe.Cmds[0].Args) == 1 {
+		if loopsOverValue(n.Pipe) {
 			for i := from; i < len(w.refs); i++ {
 				w.refs[i].looped = true
 			}
@@ -107,7 +107,12 @@ func (w *walker) walk(n parse.Node, dot bool) {
 		w.walk(n.ElseList, dot)
 	case *parse.WithNode:
 		w.pipe(n.Pipe, dot)
+		outer := w.items
+		if !isDot(n.Pipe) {
+			w.items = nil // {{with "x"}}: the dot is no longer the item
+		}
 		w.walk(n.List, dot && passesRow(n.Pipe, dot))
+		w.items = outer
 		w.walk(n.ElseList, dot)
 	case *parse.TemplateNode:
 		row := n.Pipe != nil && passesRow(n.Pipe, dot)
@@ -126,6 +131,26 @@ func (w *walker) walk(n parse.Node, dot bool) {
 		w.seen[key] = true
 		w.walkTree(w.lookup(n.Name), row)
 	}
+}
+
+// loopsOverValue reports whether p, a range's pipeline, is a value alone
+// ({{range .Courses}}) or one split ({{range split ";" .Courses}}): a
+// column named there is one the template takes for a list.
+func loopsOverValue(p *parse.PipeNode) bool {
+	if p == nil || len(p.Cmds) != 1 {
+		return false
+	}
+	a := p.Cmds[0].Args
+	return len(a) == 1 || len(a) == 3 && isIdent(a[0], "split")
+}
+
+// isDot reports whether pipe p is the dot alone: {{with .}}.
+func isDot(p *parse.PipeNode) bool {
+	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	_, ok := p.Cmds[0].Args[0].(*parse.DotNode)
+	return ok
 }
 
 // passesRow reports whether pipe p evaluates to the row itself: "." while

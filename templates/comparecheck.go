@@ -69,14 +69,26 @@ func badComparison(c call, fm map[string]any) string {
 	return ""
 }
 
-// isColumn reports whether n, an argument, is a column of the row
-// ({{.score}} while dot is the row), alone or in parentheses.
+// isColumn reports whether n, an argument, is a column of the row:
+// {{.score}} while dot is the row, {{$.score}} anywhere, alone or in
+// parentheses, or the row indexed, (index . "Final score") or, in a loop
+// over column names, (index $ .).
 func isColumn(n parse.Node, dot bool) bool {
-	if p, ok := n.(*parse.PipeNode); ok && len(p.Decl) == 0 && len(p.Cmds) == 1 && len(p.Cmds[0].Args) == 1 {
-		n = p.Cmds[0].Args[0]
+	if p, ok := n.(*parse.PipeNode); ok && len(p.Decl) == 0 && len(p.Cmds) == 1 {
+		if a := p.Cmds[0].Args; len(a) == 3 && isIdent(a[0], "index") && isRow(a[1], dot) {
+			return true
+		}
+		if len(p.Cmds[0].Args) == 1 {
+			n = p.Cmds[0].Args[0]
+		}
 	}
-	f, ok := n.(*parse.FieldNode)
-	return ok && dot && len(f.Ident) == 1
+	switch a := n.(type) {
+	case *parse.FieldNode:
+		return dot && len(a.Ident) == 1
+	case *parse.VariableNode:
+		return len(a.Ident) == 2 && a.Ident[0] == "$"
+	}
+	return false
 }
 
 // operandKind is what o is as a comparison sees it: "text", "a number",

@@ -11,13 +11,14 @@ import (
 // between two values, as Excel, Jinja and most languages write
 // conditions: {{if .Average >= 3}} is `unexpected ">" in operand`, ==
 // `unexpected "=" in operand`, != `"!"`, && `"&"`, || `unexpected "|" in
-// if`.
-var infixErrRE = regexp.MustCompile(`^unexpected "[<>=!&|]" in (?:operand|if|with)`)
+// if`; written without spaces, {{if .Average>=3}}, `bad character U+003E
+// '>'`. Its group is the operator's first character.
+var infixErrRE = regexp.MustCompile(`^(?:unexpected "([<>=!&|])" in (?:operand|if|with)|bad character U\+00(?:3C|3D|3E|21|26) '([<>=!&])')`)
 
-// infixRE finds the first condition of a line written with an operator
-// between two values: the words before it (if, else if, with, or none),
-// the left value, the operator and the right value.
-var infixRE = regexp.MustCompile(`\{\{-?\s*((?:if|else\s+if|with)\s+)?\(?\s*("[^"]*"|[^\s(){}"]+)\s*(>=|<=|==|!=|<>|&&|\|\||=|>|<)\s*("[^"]*"|[^\s(){}"]+)\s*\)?\s*-?\}\}`)
+// infixRE finds a condition written with an operator between two values:
+// the words before it (if, else if, with, or none), the left value, the
+// operator and the right value.
+var infixRE = regexp.MustCompile(`\{\{-?\s*((?:if|else\s+if|with)\s+)?\(?\s*("[^"]*"|[^\s(){}"<>=!&|]+)\s*(>=|<=|==|!=|<>|&&|\|\||=|>|<)\s*("[^"]*"|[^\s(){}"<>=!&|]+)\s*\)?\s*-?\}\}`)
 
 // infixCalls are the functions of the operators a template writes as
 // calls with the same meaning: equality, and and or.
@@ -30,10 +31,7 @@ var infixCalls = map[string]string{"==": "eq", "=": "eq", "!=": "ne", "<>": "ne"
 // write instead. "" for another error, or when line has no such
 // condition.
 func (cp *compiler) infixHint(line, msg string) string {
-	if !infixErrRE.MatchString(msg) {
-		return ""
-	}
-	m := infixRE.FindStringSubmatch(line)
+	m := infixCondition(line, msg)
 	if m == nil {
 		return ""
 	}
@@ -48,6 +46,24 @@ func (cp *compiler) infixHint(line, msg string) string {
 		return fmt.Sprintf("; a template has no operators such as %s: a condition is a call, its function written before its values: {{%s%s %s %s}}", op, open, fn, left, right)
 	}
 	return fmt.Sprintf("; a template has no operators such as %s: a condition is a call, its function written before its values, and lt, le, gt and ge compare text, letter by letter, as every value is text as the sheet shows it (\"3\" comes before \"3.0\", \"10\" before \"9\"): to test an amount, let the sheet compute a column to test ({{%seq .passed \"yes\"}}); tidings help templates, Values, says more", op, open)
+}
+
+// infixCondition is infixRE's match in line of the condition whose
+// operator the parse error msg is about (its first character the one msg
+// names), a comment's ({{/* >= */}}) left out; nil for another error or
+// none.
+func infixCondition(line, msg string) []string {
+	e := infixErrRE.FindStringSubmatch(msg)
+	if e == nil {
+		return nil
+	}
+	char := e[1] + e[2]
+	for _, m := range infixRE.FindAllStringSubmatch(line, -1) {
+		if strings.HasPrefix(m[3], char) && !strings.HasPrefix(m[2], "/*") {
+			return m
+		}
+	}
+	return nil
 }
 
 // infixValue is a value of an operator's condition as a template writes

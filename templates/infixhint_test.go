@@ -35,3 +35,29 @@ func TestInfixHint(t *testing.T) {
 		}
 	}
 }
+
+// TestInfixHintOnlyForItsOperator: the operator hint took the first
+// {{a OP b}} of the line, whatever the error: a comment {{/* >= */}}
+// beside another mistake ({{if .name | | upper}}) was told "a template
+// has no operators such as >=", and a condition written without spaces,
+// {{if .Average>=3}}, which text/template calls a bad character, had no
+// hint at all.
+func TestInfixHintOnlyForItsOperator(t *testing.T) {
+	cols := []string{"email", "name", "Average"}
+	_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": "{{/* >= */}}{{if .name | | upper}}x{{end}}\n"}), cols)
+	if err == nil || strings.Contains(err.Error(), "no operators") {
+		t.Errorf("a comment's >= beside a pipe's mistake: %v, want no operator hint", err)
+	}
+	for body, want := range map[string]string{
+		"{{if .Average>=3}}x{{end}}\n":                   `a template has no operators such as >=`,
+		"{{if .name==\"Anna\"}}x{{end}}\n":               `{{if eq .name "Anna"}}`,
+		"{{if .name!=\"Anna\"}}x{{end}}\n":               `{{if ne .name "Anna"}}`,
+		"{{if .name&&.Average}}x{{end}}\n":               `{{if and .name .Average}}`,
+		"{{/* a > b */}}{{if .name == \"A\"}}x{{end}}\n": `{{if eq .name "A"}}`,
+	} {
+		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), cols)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: Compile = %v, want %q", body, err, want)
+		}
+	}
+}

@@ -52,15 +52,28 @@ func (cp *compiler) numberColumn(c call) string {
 	case c.piped == nil && len(c.node.Args) == 3:
 		n = c.node.Args[2]
 	}
+	return cp.columnName(n, c.dot)
+}
+
+// columnName is the sheet column n, an argument, reads: {{.x}} while dot
+// is the row, {{$.x}}, or (index . "x") with the row, as the sheet's
+// header ("" when the sheet has no such column); "" for any other value.
+func (cp *compiler) columnName(n parse.Node, dot bool) string {
 	name := ""
 	switch a := n.(type) {
 	case *parse.FieldNode:
-		if c.dot && len(a.Ident) == 1 {
+		if dot && len(a.Ident) == 1 {
 			name = a.Ident[0]
 		}
 	case *parse.VariableNode:
 		if len(a.Ident) == 2 && a.Ident[0] == "$" {
 			name = a.Ident[1]
+		}
+	case *parse.PipeNode:
+		if len(a.Decl) == 0 && len(a.Cmds) == 1 && len(a.Cmds[0].Args) == 3 && isIdent(a.Cmds[0].Args[0], "index") && isRow(a.Cmds[0].Args[1], dot) {
+			if s, ok := a.Cmds[0].Args[2].(*parse.StringNode); ok {
+				name = s.Text
+			}
 		}
 	}
 	if name != "" && cp.columns != nil {
@@ -92,7 +105,7 @@ func idLike(header string) bool {
 		switch {
 		case i == 0 && yearWord(w):
 			return true
-		case w == "id" || w == "blz" || w == "bankleitzahl" || w == "zip" || w == "zipcode" || w == "plz" || w == "npa" || w == "postcode" || w == "postal" || w == "postleitzahl":
+		case w == "id" || w == "blz" || w == "bankleitzahl" || postcodeWord(w):
 			return true
 		case w == "phone" || w == "telefon" || w == "tel" || w == "iban":
 			return true
@@ -125,6 +138,22 @@ func countedBefore(w string) bool {
 // of birth); not Jahresbeitrag, an amount.
 func yearWord(w string) bool {
 	return w == "year" || w == "yr" || w == "annee" || w == "année" || w == "jahrgang" || strings.HasSuffix(w, "jahr")
+}
+
+// postcodeWord reports whether w, a header's word, names a postcode:
+// zip, PLZ, postcode, postal (code), NPA.
+func postcodeWord(w string) bool {
+	return w == "zip" || w == "zipcode" || w == "plz" || w == "npa" || w == "postcode" || w == "postal" || w == "postleitzahl"
+}
+
+// yearOrPostcode reports whether header reads as a year or a postcode
+// (as idLike reads them): values of as many digits each.
+func yearOrPostcode(header string) bool {
+	words := campaign.NameWords(header)
+	if len(words) == 0 || slices.ContainsFunc(words, func(w string) bool { return amountWords[w] }) {
+		return false
+	}
+	return yearWord(words[0]) || slices.ContainsFunc(words, postcodeWord)
 }
 
 // idExample is a value of header, an idLike column, and what number

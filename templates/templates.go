@@ -807,6 +807,10 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 				}
 			case col != r.name && r.item:
 				// {{index $ .}} reads the name as written: the header's own.
+				if reported[r.name] {
+					break
+				}
+				reported[r.name] = true
 				cp.errs = append(cp.errs, &campaign.FileError{File: t.file, Line: cp.line(t, r.node),
 					Err: fmt.Errorf("templates: %s: %w: %q in a list of columns: write the column's header as the sheet has it, %q", t.name, ErrUnknownColumn, r.name, col)})
 			case col != r.name:
@@ -837,8 +841,8 @@ func (cp *compiler) unknownColumn(t *Template, r colRef) error {
 	} else if c != "" {
 		hint = "; " + cp.names.hint(c)
 	}
-	if r.looped {
-		hint += loopColumnsHint
+	if r.looped && hint == "" {
+		hint = loopColumnsHint // not a near column's name: no such list
 	}
 	if t.name == "to" && t.line == 0 {
 		// Not written: the reader looks for a to: that is not there.
