@@ -137,7 +137,9 @@ func TestReportNotWrittenKeepsFiles(t *testing.T) {
 // then could not write its report on a full disk removed report.csv and
 // report.json all the same, which that report was writing or had
 // written, true ones. A send without the lock now removes nothing, and
-// says that the files there were left and may not be this run's.
+// says that the files there were left and may not be this run's. Its
+// warning that it gave up waiting said "context deadline exceeded"; it
+// now says how long it waited, for which lock, held by what.
 func TestSendWithoutReportLockKeepsFiles(t *testing.T) {
 	t.Parallel()
 	var full atomic.Bool
@@ -162,7 +164,11 @@ func TestSendWithoutReportLockKeepsFiles(t *testing.T) {
 			t.Errorf("%s removed by a send without the report lock: %v", name, err)
 		}
 	}
-	if want := "the report.csv and report.json there were left as they are, since this send did not get the report lock (see above) and a tidings report may be writing them: they may not be this run's report"; !strings.Contains(errOut.String(), want) {
+	lock := filepath.Join(dir, journal.ReportLockName)
+	if want := "warning: gave up after 1ms waiting for the report lock (" + lock + "), which a tidings report beside still holds: writing this run's report without it, so the report left there may be that one's, not this run's\n"; !strings.Contains(errOut.String(), want) || strings.Contains(errOut.String(), "deadline") {
+		t.Errorf("stderr lacks %q, or names a deadline:\n%s", want, errOut.String())
+	}
+	if want := "the report.csv and report.json there were left as they are, since this send did not get the report lock and a tidings report may be writing them: they may not be this run's report"; !strings.Contains(errOut.String(), want) {
 		t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
 	}
 	if want := "the report.html there was left as it is, since this send did not get the report lock"; !strings.Contains(errOut.String(), want) {
@@ -226,5 +232,17 @@ func TestSendPageNotWrittenLink(t *testing.T) {
 	}
 	if b, err := os.ReadFile(target); err != nil || !strings.Contains(string(b), "running") {
 		t.Errorf("the link's target: %q, %v; want it as it was", b, err)
+	}
+}
+
+// TestReportLockWaitWords: the warning of a send that gave up waiting for
+// the report lock said "context deadline exceeded"; it says the wait as a
+// person does: "gave up after 5 minutes".
+func TestReportLockWaitWords(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{reportLockWait: "5 minutes", time.Minute: "1 minute", 90 * time.Second: "1m30s", time.Millisecond: "1ms"} {
+		if got := minutesWords(d); got != want {
+			t.Errorf("minutesWords(%v) = %q, want %q", d, got, want)
+		}
 	}
 }
