@@ -199,7 +199,7 @@ func TestSendJournalTornFullDisk(t *testing.T) {
 	if code != exitSomeFailed || !strings.Contains(e, want) || srv.Received("user000@example.com") != 1 {
 		t.Errorf("send again: code %d, want 1, row 2 not sent again, and %q\n%s%s", code, want, o, e)
 	}
-	for _, want := range []string{"the run writing it was killed, or its disk filled up", "nothing is sent twice (a message whose result was on it counts as unknown)", "If the disk is full, free space"} {
+	for _, want := range []string{"the run writing it was stopped (killed, or the machine lost power), or its disk filled up", "nothing is sent twice (a message whose result was on it counts as unknown)", "If that disk is still full, free space on it"} {
 		if !strings.Contains(e, want) {
 			t.Errorf("the warning lacks %q:\n%s", want, e)
 		}
