@@ -242,7 +242,7 @@ func flushNext(err error, file string) string {
 // reportLockWait bounds how long a command waits for the campaign's
 // report lock before it writes its report without it: a report beside
 // that never ends (a template that loops) holds up no send's end longer
-// (globalOptions.reportLockWait, when set, instead).
+// (testSeams.reportLockWait, when set, instead).
 const reportLockWait = 5 * time.Minute
 
 // holdReport takes the report lock of c's state folder
@@ -254,7 +254,7 @@ const reportLockWait = 5 * time.Minute
 // nothing); an interrupt ends the wait silently, the writing then
 // stopping as it does.
 func holdReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, exclusive bool) *journal.ReportLock {
-	limit := cmp.Or(g.reportLockWait, reportLockWait)
+	limit := cmp.Or(g.seams.reportLockWait, reportLockWait)
 	wait, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	waiting := func() {

@@ -32,6 +32,12 @@ func (d fullReport) Write(b []byte) (int, error) {
 	return d.f.Write(b)
 }
 
+// reportFullOnce is the testSeams.reportFile of a disk that is full once
+// full is set (fullReport).
+func reportFullOnce(full *atomic.Bool) func(*os.File) io.Writer {
+	return func(f *os.File) io.Writer { return fullReport{f: f, full: full} }
+}
+
 // TestSendReportFullDisk: the disk of the state folder filled up while
 // the server took row 2's message, after the send had written its report
 // as running. report.json stayed "running" (ok false) long after the
@@ -47,8 +53,8 @@ func TestSendReportFullDisk(t *testing.T) {
 	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error { full.Store(true); return nil }))
 	camp := sendCampaign(t, srv, 1, "")
 	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	opts := sendOptions{yes: true, reportEvery: 1, reportFile: func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(), seams: testSeams{reportFile: reportFullOnce(&full)}}
+	opts := sendOptions{yes: true, reportEvery: 1}
 	err := runSend(context.Background(), opts, g, camp)
 	if !errors.Is(err, syscall.ENOSPC) || exitCode(err) != exitUnusable {
 		t.Fatalf("send: %v (exit %d), want ENOSPC, exit 2\n%s%s", err, exitCode(err), out.String(), errOut.String())
@@ -153,8 +159,9 @@ func TestSendWithoutReportLockKeepsFiles(t *testing.T) {
 	defer beside.Release()
 	writeFiles(t, dir, map[string]string{report.PageFile: "<p>a send is running</p>\n", report.PageDataDir: "not a folder"})
 	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(), reportLockWait: time.Millisecond}
-	opts := sendOptions{yes: true, reportEvery: 1, reportFile: func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(),
+		seams: testSeams{reportFile: reportFullOnce(&full), reportLockWait: time.Millisecond}}
+	opts := sendOptions{yes: true, reportEvery: 1}
 	err = runSend(context.Background(), opts, g, camp)
 	if !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("send: %v, want ENOSPC\n%s%s", err, out.String(), errOut.String())
@@ -196,8 +203,8 @@ func TestSendReportFullDiskLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	opts := sendOptions{yes: true, reportFile: func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(), seams: testSeams{reportFile: reportFullOnce(&full)}}
+	opts := sendOptions{yes: true}
 	if err := runSend(context.Background(), opts, g, camp); !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("send: %v, want ENOSPC\n%s%s", err, out.String(), errOut.String())
 	}
