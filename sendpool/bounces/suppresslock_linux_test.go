@@ -2,6 +2,7 @@ package bounces
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -95,4 +96,53 @@ func blockedOn(t *testing.T, inode string) bool {
 		}
 	}
 	return false
+}
+
+// TestCutBackLeavesOthersLines: what a failed append wrote is cut off
+// again only while the list ends with it; a line added meanwhile by
+// something that takes no lock (a hand edit, echo >>) is kept, and the
+// words say the list's last line may be cut short instead.
+func TestCutBackLeavesOthersLines(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "suppress.txt")
+	before := "old@example.org\n"
+	if err := os.WriteFile(path, []byte(before), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ours := "new@exa" // a line the full disk cut short
+	if _, err := f.WriteString(ours); err != nil {
+		t.Fatal(err)
+	}
+	if got := cutBack(f, int64(len(before)), len(ours)); !strings.Contains(got, "cut off again") {
+		t.Fatalf("cutBack with the list ending in its bytes: %q", got)
+	}
+	if _, err := f.WriteString(ours); err != nil {
+		t.Fatal(err)
+	}
+	theirs := "\nhand@example.org\n"
+	if err := appendFile(path, theirs); err != nil {
+		t.Fatal(err)
+	}
+	want := "its last line may be cut short: look at the end of " + path + " and delete that line if it is"
+	if got := cutBack(f, int64(len(before)), len(ours)); got != want {
+		t.Errorf("cutBack after a line added by hand: %q, want %q", got, want)
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != before+ours+theirs {
+		t.Errorf("the list (%v):\n%s\nwant the hand's line kept", err, b)
+	}
+}
+
+// appendFile appends s to path, as a hand edit does, taking no lock.
+func appendFile(path, s string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(s)
+	return errors.Join(err, f.Close())
 }
