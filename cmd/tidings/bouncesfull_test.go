@@ -3,12 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -34,7 +32,7 @@ func TestBouncesReportFullDisk(t *testing.T) {
 	full.Store(true)
 	var out, errOut bytes.Buffer
 	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(),
-		reportFile: func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+		seams: testSeams{reportFile: reportFullOnce(&full)}}
 	err := runBounces(context.Background(), bouncesOptions{maxTime: time.Minute}, g, camp)
 	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
 	want := "report: writing report.csv and report.json in " + state + ": no space left on device; what this run read is recorded, in the journal and the suppression list: free space on the disk it is on, then run tidings bounces " + camp + " again, which records nothing twice and writes the report"
@@ -52,21 +50,6 @@ func TestBouncesReportFullDisk(t *testing.T) {
 	}
 }
 
-// feedbackFull is a journal file on a disk that fills up at bounces'
-// first record of a report it read: that write and every one after it
-// fail with ENOSPC.
-type feedbackFull struct {
-	*os.File
-	full bool
-}
-
-func (f *feedbackFull) Write(b []byte) (int, error) {
-	if f.full = f.full || bytes.Contains(b, []byte(`"type":"feedback"`)); f.full {
-		return 0, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
-	}
-	return f.File.Write(b)
-}
-
 // TestBouncesJournalFullDisk: bounces could not record the reports it
 // read in the journal, the disk full, and ended with the journal's
 // error alone. It now says that no report was moved or taken as read,
@@ -81,9 +64,9 @@ func TestBouncesJournalFullDisk(t *testing.T) {
 	}
 	deliver(reports...)
 	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	opts := bouncesOptions{maxTime: time.Minute, journalFile: func(f *os.File) journal.File { return &feedbackFull{File: f} }}
-	err := runBounces(context.Background(), opts, g, camp)
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(),
+		seams: testSeams{journalFile: journalFullAt(`"type":"feedback"`, false)}}
+	err := runBounces(context.Background(), bouncesOptions{maxTime: time.Minute}, g, camp)
 	path := filepath.Join(filepath.Dir(camp), ".tidings", "t", journal.FileName)
 	want := path + ": no space left on device; no report was moved, deleted or taken as read, so the next run reads them all again: free space on the disk it is on, then run tidings bounces " + camp + " again, which records nothing twice and writes the report"
 	if exitCode(err) != exitUnusable || err == nil || !strings.Contains(err.Error(), want) {

@@ -42,9 +42,6 @@ type bouncesOptions struct {
 	// noList: the campaign names no suppress: file, and the dry run
 	// shows what it would add to suppress.txt beside it (bouncesCampaign).
 	noList bool
-	// journalFile, when set, is what the run's journal writes through
-	// (journal.Lock.SetFile): tests fill the disk.
-	journalFile func(*os.File) journal.File
 }
 
 // defaultSuppress is the suppression list bounces advises a campaign
@@ -173,9 +170,6 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	}
 	defer lock.Release()
 	defer state.Close()
-	if opts.journalFile != nil {
-		lock.SetFile(opts.journalFile)
-	}
 	cfg, err := bouncesMailboxConfig(ctx, g, c, opts)
 	if err != nil {
 		return err

@@ -151,7 +151,7 @@ func placeRows(ctx context.Context, g *globalOptions, c *campaign.Campaign, path
 // file of its own, beside a running send's, and nothing written before
 // Flush.
 func newRebuildReporter(g *globalOptions, stateDir string) (*report.Reporter, error) {
-	return report.NewReporter(stateDir, report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true, File: g.reportFile})
+	return report.NewReporter(stateDir, report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true, File: g.seams.reportFile})
 }
 
 // rowVariant is the campaign's render.Renderer.Variant, which tells a

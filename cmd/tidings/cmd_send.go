@@ -81,15 +81,10 @@ type sendOptions struct {
 	// at once, rate) over the parts of a run, for the advice at its end
 	// (runSend, sendParts); nil in a test send.
 	limits *serverLimits
-	// journalFile, when set, is what the run's journal writes through
-	// (journal.Lock.SetFile): tests make it a full disk.
-	journalFile func(*os.File) journal.File
-	// reportFile, when set, is what the run's report.csv and report.json
-	// are written through (report.ReporterOptions.File), and reportEvery
-	// how many results the report waits for before it rewrites them
-	// while the run goes on (report.ReporterOptions.Every; 0: its own):
-	// tests make those files meet a full disk.
-	reportFile  func(*os.File) io.Writer
+	// reportEvery is how many results the report waits for before it
+	// rewrites report.csv and report.json while the run goes on
+	// (report.ReporterOptions.Every; 0: its own): tests make those files
+	// meet a full disk (testSeams.reportFile).
 	reportEvery int
 }
 
@@ -340,6 +335,9 @@ func openState(ctx context.Context, g *globalOptions, c *campaign.Campaign, comm
 	lock, err := journal.AcquireLockAs(c.StateDir, command)
 	if err != nil {
 		return nil, nil, err
+	}
+	if g.seams.journalFile != nil {
+		lock.SetFile(g.seams.journalFile)
 	}
 	state, err := journal.Load(ctx, c.StateDir)
 	if err != nil {
@@ -645,7 +643,7 @@ func printRevisedHeld(w io.Writer, pl *plan.Plan, allow plan.Allowance, again st
 // prints the summary.
 func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Plan, cfg sendpool.Config, lock *journal.Lock, allow plan.Allowance, opts sendOptions) error {
 	c := in.Campaign
-	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{File: opts.reportFile, Every: opts.reportEvery})
+	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{File: g.seams.reportFile, Every: opts.reportEvery})
 	if err != nil {
 		return &unusableError{err}
 	}
@@ -754,9 +752,6 @@ func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpoo
 	run.ToSend = min(allow.N, pl.ToSend)
 	if held.Detail != "" {
 		run.Held, run.HeldFor = pl.ToSend-allow.N, held.Detail
-	}
-	if opts.journalFile != nil {
-		lock.SetFile(opts.journalFile)
 	}
 	w, err := journal.Open(setup, lock, run)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,19 +16,35 @@ import (
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
-// fullJournal is a journal file on a disk that fills up with the first
-// record of a message the server took (its "sent" result): that write,
-// and every one after it, fails with ENOSPC, as on a full tmpfs.
+// sentRecord is in the journal's first record of a message the server
+// took (its "sent" result).
+const sentRecord = `"status":"sent"`
+
+// fullJournal is a journal file on a disk that fills up at the first
+// write holding at: that write, and every one after it, fails with
+// ENOSPC, as on a full tmpfs; torn, half of that write goes first.
 type fullJournal struct {
 	*os.File
-	full bool
+	at         string
+	torn, full bool
 }
 
 func (f *fullJournal) Write(b []byte) (int, error) {
-	if f.full = f.full || bytes.Contains(b, []byte(`"status":"sent"`)); f.full {
-		return 0, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+	if !f.full && !bytes.Contains(b, []byte(f.at)) {
+		return f.File.Write(b)
 	}
-	return f.File.Write(b)
+	n := 0
+	if f.torn && !f.full {
+		n, _ = f.File.Write(b[:len(b)/2])
+	}
+	f.full = true
+	return n, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+}
+
+// journalFullAt is the testSeams.journalFile of a disk that fills up at
+// the journal's first write holding at (fullJournal).
+func journalFullAt(at string, torn bool) func(*os.File) journal.File {
+	return func(f *os.File) journal.File { return &fullJournal{File: f, at: at, torn: torn} }
 }
 
 // TestSendJournalFullDisk: the disk of the state folder filled up while
@@ -48,8 +63,9 @@ func TestSendJournalFullDisk(t *testing.T) {
 	// fails too, may stop the run first (its error is then the one told).
 	camp := sendCampaign(t, srv, 1, "send: {concurrency: 1}\n")
 	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	opts := sendOptions{yes: true, journalFile: func(f *os.File) journal.File { return &fullJournal{File: f} }}
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(),
+		seams: testSeams{journalFile: journalFullAt(sentRecord, false)}}
+	opts := sendOptions{yes: true}
 	err := runSend(context.Background(), opts, g, camp)
 	if !errors.Is(err, syscall.ENOSPC) || exitCode(err) != exitUnusable {
 		t.Fatalf("send: %v (exit %d), want ENOSPC, exit 2\n%s%s", err, exitCode(err), out.String(), errOut.String())
@@ -86,8 +102,9 @@ func TestSendJournalFullDiskSummary(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 1, "send: {concurrency: 1}\n")
 	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	opts := sendOptions{yes: true, journalFile: func(f *os.File) journal.File { return &fullJournal{File: f} }}
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(),
+		seams: testSeams{journalFile: journalFullAt(sentRecord, false)}}
+	opts := sendOptions{yes: true}
 	err := runSend(context.Background(), opts, g, camp)
 	if exitCode(err) != exitUnusable || !strings.Contains(err.Error(), "row 2's result could not be recorded") {
 		t.Fatalf("send: %v (exit %d), want exit 2, row 2 unknown", err, exitCode(err))
@@ -127,10 +144,9 @@ func TestSendJournalFullDiskRows(t *testing.T) {
 	camp := sendCampaign(t, srv, 2, "send: {concurrency: 2}\n")
 	var full atomic.Bool
 	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	opts := sendOptions{yes: true,
-		journalFile: func(f *os.File) journal.File { return &fullJournal{File: f} },
-		reportFile:  func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(),
+		seams: testSeams{journalFile: journalFullAt(sentRecord, false), reportFile: reportFullOnce(&full)}}
+	opts := sendOptions{yes: true}
 	done := make(chan error, 1)
 	go func() { done <- runSend(context.Background(), opts, g, camp) }()
 	<-srv.Held()
@@ -157,26 +173,6 @@ func TestSendJournalFullDiskRows(t *testing.T) {
 	}
 }
 
-// tornJournal is a journal file on a disk that fills up in the middle
-// of the first record of a message the server took: half of that line
-// is written, as on a full tmpfs, and every write after fails.
-type tornJournal struct {
-	*os.File
-	full bool
-}
-
-func (f *tornJournal) Write(b []byte) (int, error) {
-	if f.full {
-		return 0, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
-	}
-	if bytes.Contains(b, []byte(`"status":"sent"`)) {
-		f.full = true
-		n, _ := f.File.Write(b[:len(b)/2])
-		return n, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
-	}
-	return f.File.Write(b)
-}
-
 // TestSendJournalTornFullDisk: the disk filled up halfway through the
 // line recording that the server took row 2's message. The next run
 // blamed the cut-off line on a crash ("a crash mid-write?"), which there
@@ -188,8 +184,9 @@ func TestSendJournalTornFullDisk(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 1, "send: {concurrency: 1}\n")
 	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	opts := sendOptions{yes: true, journalFile: func(f *os.File) journal.File { return &tornJournal{File: f} }}
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(),
+		seams: testSeams{journalFile: journalFullAt(sentRecord, true)}}
+	opts := sendOptions{yes: true}
 	if err := runSend(context.Background(), opts, g, camp); !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("send: %v, want ENOSPC\n%s%s", err, out.String(), errOut.String())
 	}
@@ -199,7 +196,7 @@ func TestSendJournalTornFullDisk(t *testing.T) {
 	if code != exitSomeFailed || !strings.Contains(e, want) || srv.Received("user000@example.com") != 1 {
 		t.Errorf("send again: code %d, want 1, row 2 not sent again, and %q\n%s%s", code, want, o, e)
 	}
-	for _, want := range []string{"the run writing it was killed, or its disk filled up", "nothing is sent twice (a message whose result was on it counts as unknown)", "If the disk is full, free space"} {
+	for _, want := range []string{"the run writing it was stopped (killed, or the machine lost power), or its disk filled up", "nothing is sent twice (a message whose result was on it counts as unknown)", "If that disk is still full, free space on it"} {
 		if !strings.Contains(e, want) {
 			t.Errorf("the warning lacks %q:\n%s", want, e)
 		}

@@ -301,13 +301,9 @@ type globalOptions struct {
 	// aside, while a send delivers (newProgress), writes what errLine is
 	// given, from a goroutine of its own.
 	aside atomic.Pointer[linePrinter]
-	// reportLockWait bounds the wait for the report lock (holdReport);
-	// 0 means reportLockWait. Tests shorten it.
-	reportLockWait time.Duration
-	// reportFile, when set, is what the report.csv and report.json that
-	// report and bounces rebuild from the journal are written through
-	// (report.ReporterOptions.File): tests fill the disk.
-	reportFile func(*os.File) io.Writer
+	// seams are what tests put between a command and its state files;
+	// the zero value in use.
+	seams testSeams
 }
 
 // lockedStderr writes on g's stderr under g.errMu: the printer's lines

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
 )
@@ -163,7 +164,7 @@ func leftLinks(names []string) string {
 func leftUnlocked(names []string) string {
 	n := len(names)
 	return "the " + strings.Join(names, " and ") + " there " + verbFor(n, "was", "were") + " left as " + verbFor(n, "it is", "they are") +
-		", since this send did not get the report lock (see above) and a tidings report may be writing " + verbFor(n, "it", "them") +
+		", since this send did not get the report lock and a tidings report may be writing " + verbFor(n, "it", "them") +
 		": " + verbFor(n, "it", "they") + " may not be this run's report"
 }
 
@@ -241,7 +242,7 @@ func flushNext(err error, file string) string {
 // reportLockWait bounds how long a command waits for the campaign's
 // report lock before it writes its report without it: a report beside
 // that never ends (a template that loops) holds up no send's end longer
-// (globalOptions.reportLockWait, when set, instead).
+// (testSeams.reportLockWait, when set, instead).
 const reportLockWait = 5 * time.Minute
 
 // holdReport takes the report lock of c's state folder
@@ -253,7 +254,8 @@ const reportLockWait = 5 * time.Minute
 // nothing); an interrupt ends the wait silently, the writing then
 // stopping as it does.
 func holdReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, exclusive bool) *journal.ReportLock {
-	wait, cancel := context.WithTimeout(ctx, cmp.Or(g.reportLockWait, reportLockWait))
+	limit := cmp.Or(g.seams.reportLockWait, reportLockWait)
+	wait, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	waiting := func() {
 		if exclusive {
@@ -264,9 +266,34 @@ func holdReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, exc
 	}
 	l, err := journal.HoldReport(wait, c.StateDir, exclusive, waiting)
 	if err != nil && ctx.Err() == nil {
-		fmt.Fprintf(g.stderr, "warning: writing the report without its lock (a report written beside may take its place): %v\n", err)
+		warnNoReportLock(g, c, exclusive, limit, err)
 	}
 	return l
+}
+
+// warnNoReportLock warns that the report goes without its lock, which
+// holdReport could not take (err): it gave up after limit, or the lock
+// file could not be had.
+func warnNoReportLock(g *globalOptions, c *campaign.Campaign, exclusive bool, limit time.Duration, err error) {
+	if !errors.Is(err, context.DeadlineExceeded) {
+		fmt.Fprintf(g.stderr, "warning: writing this run's report without its lock, so the report left there may be another run's: %v\n", err)
+		return
+	}
+	holder := "a tidings report beside still holds"
+	if !exclusive {
+		holder = "tidings send or bounces still holds"
+	}
+	fmt.Fprintf(g.stderr, "warning: gave up after %s waiting for the report lock (%s), which %s: writing this run's report without it, so the report left there may be that one's, not this run's\n",
+		minutesWords(limit), filepath.Join(c.StateDir, journal.ReportLockName), holder)
+}
+
+// minutesWords writes d for a person: "5 minutes", "1 minute", or as
+// sendpool.LimitText does when d is not whole minutes.
+func minutesWords(d time.Duration) string {
+	if d < time.Minute || d%time.Minute != 0 {
+		return sendpool.LimitText(d)
+	}
+	return fmt.Sprintf("%d %s", d/time.Minute, verbFor(int(d/time.Minute), "minute", "minutes"))
 }
 
 // releaseReport releases the report lock holdReport took, warning when it

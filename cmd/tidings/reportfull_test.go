@@ -32,6 +32,12 @@ func (d fullReport) Write(b []byte) (int, error) {
 	return d.f.Write(b)
 }
 
+// reportFullOnce is the testSeams.reportFile of a disk that is full once
+// full is set (fullReport).
+func reportFullOnce(full *atomic.Bool) func(*os.File) io.Writer {
+	return func(f *os.File) io.Writer { return fullReport{f: f, full: full} }
+}
+
 // TestSendReportFullDisk: the disk of the state folder filled up while
 // the server took row 2's message, after the send had written its report
 // as running. report.json stayed "running" (ok false) long after the
@@ -47,8 +53,8 @@ func TestSendReportFullDisk(t *testing.T) {
 	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error { full.Store(true); return nil }))
 	camp := sendCampaign(t, srv, 1, "")
 	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	opts := sendOptions{yes: true, reportEvery: 1, reportFile: func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(), seams: testSeams{reportFile: reportFullOnce(&full)}}
+	opts := sendOptions{yes: true, reportEvery: 1}
 	err := runSend(context.Background(), opts, g, camp)
 	if !errors.Is(err, syscall.ENOSPC) || exitCode(err) != exitUnusable {
 		t.Fatalf("send: %v (exit %d), want ENOSPC, exit 2\n%s%s", err, exitCode(err), out.String(), errOut.String())
@@ -137,7 +143,9 @@ func TestReportNotWrittenKeepsFiles(t *testing.T) {
 // then could not write its report on a full disk removed report.csv and
 // report.json all the same, which that report was writing or had
 // written, true ones. A send without the lock now removes nothing, and
-// says that the files there were left and may not be this run's.
+// says that the files there were left and may not be this run's. Its
+// warning that it gave up waiting said "context deadline exceeded"; it
+// now says how long it waited, for which lock, held by what.
 func TestSendWithoutReportLockKeepsFiles(t *testing.T) {
 	t.Parallel()
 	var full atomic.Bool
@@ -151,8 +159,9 @@ func TestSendWithoutReportLockKeepsFiles(t *testing.T) {
 	defer beside.Release()
 	writeFiles(t, dir, map[string]string{report.PageFile: "<p>a send is running</p>\n", report.PageDataDir: "not a folder"})
 	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(), reportLockWait: time.Millisecond}
-	opts := sendOptions{yes: true, reportEvery: 1, reportFile: func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(),
+		seams: testSeams{reportFile: reportFullOnce(&full), reportLockWait: time.Millisecond}}
+	opts := sendOptions{yes: true, reportEvery: 1}
 	err = runSend(context.Background(), opts, g, camp)
 	if !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("send: %v, want ENOSPC\n%s%s", err, out.String(), errOut.String())
@@ -162,7 +171,11 @@ func TestSendWithoutReportLockKeepsFiles(t *testing.T) {
 			t.Errorf("%s removed by a send without the report lock: %v", name, err)
 		}
 	}
-	if want := "the report.csv and report.json there were left as they are, since this send did not get the report lock (see above) and a tidings report may be writing them: they may not be this run's report"; !strings.Contains(errOut.String(), want) {
+	lock := filepath.Join(dir, journal.ReportLockName)
+	if want := "warning: gave up after 1ms waiting for the report lock (" + lock + "), which a tidings report beside still holds: writing this run's report without it, so the report left there may be that one's, not this run's\n"; !strings.Contains(errOut.String(), want) || strings.Contains(errOut.String(), "deadline") {
+		t.Errorf("stderr lacks %q, or names a deadline:\n%s", want, errOut.String())
+	}
+	if want := "the report.csv and report.json there were left as they are, since this send did not get the report lock and a tidings report may be writing them: they may not be this run's report"; !strings.Contains(errOut.String(), want) {
 		t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
 	}
 	if want := "the report.html there was left as it is, since this send did not get the report lock"; !strings.Contains(errOut.String(), want) {
@@ -190,8 +203,8 @@ func TestSendReportFullDiskLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	opts := sendOptions{yes: true, reportFile: func(f *os.File) io.Writer { return fullReport{f: f, full: &full} }}
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(), seams: testSeams{reportFile: reportFullOnce(&full)}}
+	opts := sendOptions{yes: true}
 	if err := runSend(context.Background(), opts, g, camp); !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("send: %v, want ENOSPC\n%s%s", err, out.String(), errOut.String())
 	}
@@ -226,5 +239,17 @@ func TestSendPageNotWrittenLink(t *testing.T) {
 	}
 	if b, err := os.ReadFile(target); err != nil || !strings.Contains(string(b), "running") {
 		t.Errorf("the link's target: %q, %v; want it as it was", b, err)
+	}
+}
+
+// TestReportLockWaitWords: the warning of a send that gave up waiting for
+// the report lock said "context deadline exceeded"; it says the wait as a
+// person does: "gave up after 5 minutes".
+func TestReportLockWaitWords(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{reportLockWait: "5 minutes", time.Minute: "1 minute", 90 * time.Second: "1m30s", time.Millisecond: "1ms"} {
+		if got := minutesWords(d); got != want {
+			t.Errorf("minutesWords(%v) = %q, want %q", d, got, want)
+		}
 	}
 }

@@ -90,12 +90,15 @@ func (s *suppressions) listed(addr string) bool {
 
 // AppendSuppressions appends a line per entry of list (see
 // Suppression.Line) to the suppression list at path, creating it when
-// missing (readable by its owner only, listMode), and syncs it. It starts on a new line when the file does not
-// end with one. When the lines cannot all be written (a full disk), it
-// cuts off those it wrote: the list is left as it was. With list empty it only creates a list that is missing,
-// empty: the campaign names it, and send refuses a list that does not
-// exist, so a daily cron job that ran bounces before any report came in
-// would find its next send stopped.
+// missing (readable by its owner only, listMode), and syncs it. It holds
+// the list's lock while it appends (lockList): campaigns may share a list,
+// and another bounces run appends only after it. It starts on a new line
+// when the file does not end with one. When the lines cannot all be
+// written (a full disk), it cuts off those it wrote (cutBack), so the list
+// is left as it was, and its error says whether it could. With list empty
+// it only creates a list that is missing, empty: the campaign names it,
+// and send refuses a list that does not exist, so a daily cron job that
+// ran bounces before any report came in would find its next send stopped.
 func AppendSuppressions(path string, list []Suppression, campaignName string, now time.Time) error {
 	if len(list) == 0 {
 		return createEmpty(path)
@@ -105,6 +108,9 @@ func AppendSuppressions(path string, list []Suppression, campaignName string, no
 		return fmt.Errorf("bounces: suppression list: %w", err)
 	}
 	defer f.Close()
+	if err := lockList(f); err != nil {
+		return fmt.Errorf("bounces: suppression list %s: locking it: %w", path, err)
+	}
 	var buf bytes.Buffer
 	if !endsWithNewline(f) {
 		buf.WriteByte('\n')
@@ -114,20 +120,31 @@ func AppendSuppressions(path string, list []Suppression, campaignName string, no
 		buf.WriteByte('\n')
 	}
 	size := fileSize(f)
-	_, err = f.Write(buf.Bytes())
+	n, err := f.Write(buf.Bytes())
 	if err == nil {
 		err = f.Sync()
 	}
 	if err != nil {
-		// A full disk takes part of the lines: cut them off again
-		// (that needs no room), so no line is left cut short, which
-		// would read as another address or stop every send.
-		if size >= 0 && f.Truncate(size) == nil {
-			return fmt.Errorf("bounces: suppression list %s: %w (the list was left as it was)", path, err)
-		}
-		return fmt.Errorf("bounces: suppression list %s: %w", path, err)
+		return fmt.Errorf("bounces: suppression list %s: %w; %s", path, err, cutBack(f, size, n))
 	}
 	return f.Close()
+}
+
+// cutBack cuts off the n bytes a failed append wrote at the end of the
+// list f, size bytes long before it, and syncs the list: a full disk
+// takes part of the lines, and a line cut short reads as another address
+// or stops every send. Cutting needs no room. It cuts nothing when the
+// list is no longer size+n bytes long (a line added by hand meanwhile,
+// which cutting would take too). It returns what became of the list, in
+// the user's words.
+func cutBack(f *os.File, size int64, n int) string {
+	if n == 0 {
+		return "nothing was added to it"
+	}
+	if size >= 0 && fileSize(f) == size+int64(n) && f.Truncate(size) == nil && f.Sync() == nil {
+		return "what was added to it was cut off again, so the list is as it was"
+	}
+	return "its last line may be cut short: look at the end of " + f.Name() + " and delete that line if it is"
 }
 
 // fileSize is f's size, -1 when unknown.

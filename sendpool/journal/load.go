@@ -24,25 +24,23 @@ import (
 // State.Warnings.
 var (
 	// ErrTornLine marks a line cut off as it was written: its run was
-	// killed, or its disk filled up (the journal cannot tell which).
+	// killed, the machine lost power, or its disk filled up (the journal
+	// cannot tell which).
 	ErrTornLine = errors.New("torn last line")
 	// ErrCorruptLine marks a line in the middle that is not a record.
 	ErrCorruptLine = errors.New("corrupt line")
 )
 
 // tornCause is what a line cut off as it was written tells of its
-// cause: all the journal can tell, since a run killed mid-write and a
-// disk that filled up leave the same.
-const tornCause = "the run writing it was killed, or its disk filled up"
+// cause: all the journal can tell, since a run killed mid-write, a
+// machine that lost power and a disk that filled up leave the same.
+const tornCause = "the run writing it was stopped (killed, or the machine lost power), or its disk filled up"
 
 // tornIgnored says what a torn line that is ignored means, and what to
 // do: the record it held is lost, and an attempt line before it stands
 // (its message unknown; the Writer writes the attempt whole before the
 // message goes), so nothing is sent twice.
-const tornIgnored = "The line is ignored and the lines before it stand, so nothing is sent twice (a message whose result was on it counts as unknown). " + freeSpace
-
-// freeSpace is what to do after a torn line.
-const freeSpace = "If the disk is full, free space before running tidings again"
+const tornIgnored = "The line is ignored and the lines before it stand, so nothing is sent twice (a message whose result was on it counts as unknown). If that disk is still full, free space on it: nothing more can be recorded there until then"
 
 // errTooLarge is returned for a journal larger than a State can name
 // lines of (maxJournal).
@@ -147,7 +145,7 @@ func (s *State) read(ctx context.Context, br *bufio.Reader) error {
 		s.damage.corruptLine(bad, badKind)
 	case bad != nil:
 		s.Warnings = append(s.Warnings, &campaign.FileError{File: s.Path, Line: bad.Line,
-			Err: fmt.Errorf("journal: %w: the last line (%d bytes) is not a record: cut off as it was written (%s), or changed since; ignored. %s", ErrTornLine, badSize, tornCause, freeSpace)})
+			Err: fmt.Errorf("journal: %w: the last line (%d bytes) is not a record: damaged as it was written (the machine lost power), or changed since; ignored", ErrTornLine, badSize)})
 	}
 	s.settlePending()
 	slices.Sort(s.sent.Items())

@@ -17,6 +17,8 @@ import (
 	"strings"
 
 	"github.com/gocarina/gocsv"
+
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // Write writes report.csv and report.json for rows (which it sorts by
@@ -145,11 +147,15 @@ func (fw *filesWriter) finish() (Summary, error) {
 // It syncs and closes both before it renames either, since a disk that
 // took the writes may still fail there (it allocates late, or is full
 // at the sync): then the files before stay as they were, both, and
-// agree. It renames report.csv first and report.json last, so report.json,
-// which tells whether the run is over (its ending), is never newer than
-// the report.csv beside it. When report.json cannot take its place after
+// agree. It renames report.csv first and report.json last, syncing the
+// folder after each rename, so report.json, which tells whether the run
+// is over (its ending), is never newer than the report.csv beside it,
+// after a power loss too. When report.json cannot take its place after
 // report.csv did, it removes the new report.csv and any earlier
-// report.json: none is left that disagrees with the other.
+// report.json: none is left that disagrees with the other. A process
+// killed between the two renames leaves the new report.csv beside the
+// earlier report.json, which still reads as before (the run going, or
+// an earlier run's ending).
 func (fw *filesWriter) place(jsonFile *os.File) error {
 	csvPath, jsonPath := filepath.Join(fw.dir, CSVFile), filepath.Join(fw.dir, JSONFile)
 	err := cmp.Or(fw.syncClose(fw.csvFile), fw.syncClose(jsonFile))
@@ -161,13 +167,17 @@ func (fw *filesWriter) place(jsonFile *os.File) error {
 		return err // abort removes report.csv's
 	}
 	fw.csvFile = nil
-	if err := os.Rename(jsonFile.Name(), jsonPath); err != nil {
+	err = statefile.SyncDir(fw.dir)
+	if err == nil {
+		err = os.Rename(jsonFile.Name(), jsonPath)
+	}
+	if err != nil {
 		os.Remove(jsonFile.Name())
 		os.Remove(csvPath) // this write's: it must not stand beside an older report.json
 		RemoveEarlier(fw.dir, JSONFile)
 		return err
 	}
-	return nil
+	return statefile.SyncDir(fw.dir)
 }
 
 // syncClose syncs f, through what f is written through when that syncs

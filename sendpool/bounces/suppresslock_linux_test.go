@@ -1,0 +1,148 @@
+package bounces
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// TestAppendSuppressionsLocksList: two campaigns may share a suppression
+// list, and their bounces runs appended to it at once. One that met a
+// full disk cut the list back to the size it had read before its write,
+// taking with it the line the other run had appended meanwhile: a
+// suppression lost, which sends again to someone who bounced or asked to
+// unsubscribe. AppendSuppressions now holds the list's lock while it
+// appends: it waits for the other run, and appends after its line.
+func TestAppendSuppressionsLocksList(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "suppress.txt")
+	before := "old@example.org  # bounced 5.1.1, tidings bounces, campaign a, 2026-12-01\n"
+	if err := os.WriteFile(path, []byte(before), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0) // the other run's
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := unix.Flock(int(other.Fd()), unix.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- AppendSuppressions(path, []Suppression{{Address: "new@example.org", Kind: "bounced", Status: "5.1.1"}}, "b", time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+	}()
+	waitBlocked(t, other, done)
+	theirs := "theirs@example.org  # complained, tidings bounces, campaign a, 2026-12-07\n"
+	if _, err := other.WriteString(theirs); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Flock(int(other.Fd()), unix.LOCK_UN); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	want := before + theirs + "new@example.org  # bounced 5.1.1, tidings bounces, campaign b, 2026-12-07\n"
+	if b, err := os.ReadFile(path); err != nil || string(b) != want {
+		t.Errorf("the list (%v):\n%s\nwant:\n%s", err, b, want)
+	}
+}
+
+// waitBlocked waits until /proc/locks shows a flock request on f's file
+// blocked (AppendSuppressions waiting for the lock), failing when done
+// says AppendSuppressions returned first.
+func waitBlocked(t *testing.T, f *os.File, done <-chan error) {
+	t.Helper()
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inode := fmt.Sprintf(":%d ", st.Sys().(*syscall.Stat_t).Ino)
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for {
+		if blockedOn(t, inode) {
+			return
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("AppendSuppressions appended (%v) while another run held the list's lock", err)
+		case <-tick.C:
+		}
+	}
+}
+
+// blockedOn says whether /proc/locks lists a blocked request ("->") on
+// the file whose device:inode ends in inode.
+func blockedOn(t *testing.T, inode string) bool {
+	f, err := os.Open("/proc/locks")
+	if err != nil {
+		t.Skipf("no /proc/locks to see the wait in: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if line := sc.Text(); strings.Contains(line, "->") && strings.Contains(line, inode) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCutBackLeavesOthersLines: what a failed append wrote is cut off
+// again only while the list ends with it; a line added meanwhile by
+// something that takes no lock (a hand edit, echo >>) is kept, and the
+// words say the list's last line may be cut short instead.
+func TestCutBackLeavesOthersLines(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "suppress.txt")
+	before := "old@example.org\n"
+	if err := os.WriteFile(path, []byte(before), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ours := "new@exa" // a line the full disk cut short
+	if _, err := f.WriteString(ours); err != nil {
+		t.Fatal(err)
+	}
+	if got := cutBack(f, int64(len(before)), len(ours)); !strings.Contains(got, "cut off again") {
+		t.Fatalf("cutBack with the list ending in its bytes: %q", got)
+	}
+	if _, err := f.WriteString(ours); err != nil {
+		t.Fatal(err)
+	}
+	theirs := "\nhand@example.org\n"
+	if err := appendFile(path, theirs); err != nil {
+		t.Fatal(err)
+	}
+	want := "its last line may be cut short: look at the end of " + path + " and delete that line if it is"
+	if got := cutBack(f, int64(len(before)), len(ours)); got != want {
+		t.Errorf("cutBack after a line added by hand: %q, want %q", got, want)
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != before+ours+theirs {
+		t.Errorf("the list (%v):\n%s\nwant the hand's line kept", err, b)
+	}
+}
+
+// appendFile appends s to path, as a hand edit does, taking no lock.
+func appendFile(path, s string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(s)
+	return errors.Join(err, f.Close())
+}
