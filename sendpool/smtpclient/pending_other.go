@@ -4,3 +4,6 @@ package smtpclient
 
 // pending cannot ask the socket here: ok is false (see the unix version).
 func (r *rawConn) pending() (waiting, ok bool) { return false, false }
+
+// arrived cannot ask the socket here: false (see the unix version).
+func (r *rawConn) arrived() bool { return false }
