@@ -216,12 +216,28 @@ var (
 	// ErrReplyLost: the message body was sent but the final reply never
 	// came; the outcome is unknown.
 	ErrReplyLost = errors.New("connection lost after the message body was sent, before the server's reply: delivery unknown")
+	// ErrReplyTimedOut: the message body was sent and the server, the
+	// connection still open, sent no reply within the wait smtp.timeout
+	// sets, after which the client closed it; the outcome is unknown, as
+	// with ErrReplyLost, which it is a kind of (errors.Is(ErrReplyTimedOut,
+	// ErrReplyLost) holds).
+	ErrReplyTimedOut error = replyTimedOut{}
 	// ErrAbortedAfterBody: the run was aborted (Abort: a second Ctrl-C)
 	// after the message body was sent and before the server's reply; the
 	// outcome is unknown, as with ErrReplyLost, but the cut was the
 	// user's, not the network's.
 	ErrAbortedAfterBody = errors.New("the run was aborted (a second Ctrl-C or SIGTERM) after the message body was sent, before the server's reply: delivery unknown")
 )
+
+// replyTimedOut is ErrReplyTimedOut.
+type replyTimedOut struct{}
+
+func (replyTimedOut) Error() string {
+	return "no reply from the server within the wait smtp.timeout sets, after the message body was sent: delivery unknown (a server this slow to answer wants a larger smtp.timeout)"
+}
+
+// Is makes a timed-out reply a lost one (ErrReplyLost).
+func (replyTimedOut) Is(target error) bool { return target == ErrReplyLost }
 
 // prefix starts the message of every error type of this package.
 const prefix = "sendpool: "

@@ -91,6 +91,8 @@ func (r *poolRun) markAmbiguous(j *poolJob, d *Delivery, err error) {
 	switch {
 	case r.inflight.Err() != nil:
 		lost = ErrAbortedAfterBody.Error() // the connection was cut on purpose
+	case errors.Is(err, ErrReplyTimedOut):
+		lost = ErrReplyTimedOut.Error() // the server kept the connection and said nothing
 	case errors.Is(err, errTransportPanic):
 		var txe *TxError
 		errors.As(err, &txe)

@@ -465,6 +465,33 @@ func testPoolReplyLostIsUnknown(t *testing.T, tr pooltest.Transport) {
 	}
 }
 
+// TestPoolReplyTimeoutIsUnknown: the server reads the body and then says
+// nothing, the connection open. The client gives up after the wait
+// smtp.timeout sets; the message is unknown, never sent again, and its
+// detail says the server did not answer in time, not that the connection
+// was lost (which sends an operator looking at the network).
+func TestPoolReplyTimeoutIsUnknown(t *testing.T) { pooltest.Each(t, testPoolReplyTimeoutIsUnknown) }
+
+func testPoolReplyTimeoutIsUnknown(t *testing.T, tr pooltest.Transport) {
+	gate := make(chan struct{})
+	srv := tr.Server(t, smtptest.HoldData(gate))
+	t.Cleanup(func() { close(gate) }) // before the server's own cleanup: it waits for the held session
+	cfg := tr.Config(srv)
+	cfg.SMTP.Timeout = 500 * time.Millisecond // the reply is waited for 4 times this; the greeting once, on a busy machine too
+	msgs := []*render.Message{pooltest.Message(2, "silent@example.org")}
+	res, err := pooltest.Run(t, cfg, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Get(2)
+	if r.Status != sendpool.StatusUnknown || r.Attempts != 1 || r.Detail != sendpool.ErrReplyTimedOut.Error() {
+		t.Errorf("row 2: %v after %d attempts, detail %q; want unknown after 1, detail %q", r.Status, r.Attempts, r.Detail, sendpool.ErrReplyTimedOut.Error())
+	}
+	if !errors.Is(sendpool.ErrReplyTimedOut, sendpool.ErrReplyLost) {
+		t.Error("ErrReplyTimedOut is not an ErrReplyLost")
+	}
+}
+
 // TestPoolReplyLostKeepsRcptRefusals: a recipient refused at RCPT in a
 // transaction whose final reply is then lost does not have the message:
 // it is reported with its refusal (451: deferred, not refused for good,

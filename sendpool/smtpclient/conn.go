@@ -9,6 +9,10 @@ import (
 	"time"
 )
 
+// lateRead bounds the read of a reply that came before its wait ran out
+// but was read after it (rawConn.Read): its bytes are there already.
+const lateRead = time.Second
+
 // rawConn is the TCP connection under TLS and go-smtp. It can tap the
 // plaintext exchange before STARTTLS, remembers whether a write failed (a
 // failed write means the end-of-data mark never fully left, so the message
@@ -50,6 +54,14 @@ func (r *rawConn) Read(b []byte) (int, error) {
 		r.Conn.SetReadDeadline(time.Now().Add(r.replyWait))
 	}
 	n, err := r.Conn.Read(b)
+	if n == 0 && isTimeout(err) && r.arrived() {
+		// The wait ran out with the server's bytes already here: the
+		// server answered in time and this process did not run (stopped
+		// with Ctrl-Z or SIGSTOP, or starved) until past the deadline,
+		// which a read checks before it looks. Read what came.
+		r.Conn.SetReadDeadline(time.Now().Add(lateRead))
+		n, err = r.Conn.Read(b)
+	}
 	if k := min(n, 64-len(r.heard)); k > 0 {
 		r.heard = append(r.heard, b[:k]...)
 	}

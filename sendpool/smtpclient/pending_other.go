@@ -7,3 +7,6 @@ func (r *rawConn) pending() (waiting, ok bool) { return false, false }
 
 // socketPeek is the unix version's; nothing here.
 type socketPeek struct{}
+
+// arrived cannot ask the socket here: false (see the unix version).
+func (r *rawConn) arrived() bool { return false }

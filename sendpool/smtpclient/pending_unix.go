@@ -60,3 +60,28 @@ func newSocketPeek(c net.Conn) *socketPeek {
 	}
 	return p
 }
+
+// arrived reports, without waiting and whatever the read deadline, whether
+// the server's bytes (or the end of the stream) are waiting in the socket:
+// a read whose deadline passed before it ran (rawConn.Read) then still has
+// the server's answer to read. False when the socket cannot be asked.
+func (r *rawConn) arrived() bool {
+	sc, isSocket := r.Conn.(syscall.Conn)
+	if !isSocket {
+		return false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	var (
+		b    [1]byte
+		rerr error
+	)
+	if err := rc.Control(func(fd uintptr) { // Control, unlike Read, heeds no deadline
+		_, _, rerr = unix.Recvfrom(int(fd), b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+	}); err != nil {
+		return false
+	}
+	return !errors.Is(rerr, unix.EAGAIN) && !errors.Is(rerr, unix.EWOULDBLOCK)
+}

@@ -224,7 +224,7 @@ func (c *pipeConn) decideUnanswered(t *pipeTx, err error) {
 	case t.endLeft:
 		// With BDAT also when not one reply of the group came: the
 		// server may have taken it all and the replies got lost.
-		t.err = &sendpool.TxError{Stage: sendpool.StageReply, Err: fmt.Errorf("%w: %w", sendpool.ErrReplyLost, err)}
+		t.err = &sendpool.TxError{Stage: sendpool.StageReply, Err: replyLost(err)}
 	case t.queued:
 		t.err = &sendpool.TxError{Stage: sendpool.StageBody, Err: err}
 	default:

@@ -159,7 +159,7 @@ func (s *smtpConn) replyError(err error) *sendpool.TxError {
 	if s.raw.writeFailed.Load() {
 		return &sendpool.TxError{Stage: sendpool.StageBody, Err: err}
 	}
-	return &sendpool.TxError{Stage: sendpool.StageReply, Err: fmt.Errorf("%w: %w", sendpool.ErrReplyLost, err)}
+	return &sendpool.TxError{Stage: sendpool.StageReply, Err: replyLost(err)}
 }
 
 func (s *smtpConn) finishLMTP(d *sendpool.Delivery, w *smtp.DataCommand) (*sendpool.Delivery, error) {
@@ -201,7 +201,7 @@ func (s *smtpConn) finishLMTP(d *sendpool.Delivery, w *smtp.DataCommand) (*sendp
 		if s.raw.writeFailed.Load() && answered == 0 {
 			return d, &sendpool.TxError{Stage: sendpool.StageBody, Err: err}
 		}
-		return d, &sendpool.TxError{Stage: sendpool.StageReply, Err: fmt.Errorf("%w: %w", sendpool.ErrReplyLost, err)}
+		return d, &sendpool.TxError{Stage: sendpool.StageReply, Err: replyLost(err)}
 	}
 	if accepted == 0 {
 		return d, &sendpool.TxError{Stage: sendpool.StageReply, Err: sendpool.ErrNoRecipients}

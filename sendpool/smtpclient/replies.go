@@ -76,6 +76,16 @@ func replyError(command string, code int, msg string) *sendpool.SMTPError {
 // okReply is the positive final reply as a sendpool.Delivery carries it.
 func okReply(code int, msg string) sendpool.SMTPError { return *replyError(".", code, msg) }
 
+// replyLost is the error of a body's final reply that never came, err the
+// read's: sendpool.ErrReplyTimedOut when the wait for it ran out (the
+// server kept the connection and said nothing), else sendpool.ErrReplyLost.
+func replyLost(err error) error {
+	if isTimeout(err) {
+		return fmt.Errorf("%w: %w", sendpool.ErrReplyTimedOut, err)
+	}
+	return fmt.Errorf("%w: %w", sendpool.ErrReplyLost, err)
+}
+
 // isNetError reports an I/O-level failure (as opposed to a reply).
 func isNetError(err error) bool {
 	var ne net.Error
