@@ -1,7 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/statefile"
@@ -24,4 +29,26 @@ func privateState(g *globalOptions, c *campaign.Campaign) error {
 		return &unusableError{fmt.Errorf("state folder: %w", err)}
 	}
 	return nil
+}
+
+// makeStateFolder makes c's state folder (0700) where it is not there yet,
+// before send, bounces, report or preview write into it. A folder this
+// user may not make there (the campaign's folder read-only, as
+// configuration management deploys it for a service under
+// ProtectSystem=strict, or another user's) is an unusable campaign whose
+// error says what to set: state_dir, to a folder the user may write.
+func makeStateFolder(c *campaign.Campaign) error {
+	err := os.MkdirAll(c.StateDir, 0o700)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) {
+		return &unusableError{fmt.Errorf("state folder: %w", err)}
+	}
+	if c.StateDir == filepath.Join(c.Dir, ".tidings", c.Name) {
+		return &unusableError{fmt.Errorf("state folder: %w: tidings keeps %s's journal and reports in .tidings/ beside it, and this user may not write its folder (read-only, or another user's); set state_dir: in %s to a folder it may write, as a service's state directory (state_dir: /var/lib/tidings/%s)",
+			err, filepath.Base(c.File), filepath.Base(c.File), c.Name)}
+	}
+	return &unusableError{fmt.Errorf("state folder: %w: this user may not make or write the folder state_dir names in %s; make it this user's (mkdir -p %s, then chown it to the user tidings runs as), or set state_dir to a folder it may write",
+		err, filepath.Base(c.File), c.StateDir)}
 }
