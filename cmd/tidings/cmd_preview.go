@@ -251,6 +251,9 @@ func (r *previewRun) row(ctx context.Context, m *render.Message, err error) erro
 func previewFolder(opts previewOptions, c *campaign.Campaign) (string, error) {
 	dir := opts.out
 	if dir == "" {
+		if err := makeStateFolder(c); err != nil {
+			return "", err
+		}
 		dir = filepath.Join(c.StateDir, "preview")
 		if err := statefile.Mkdir(dir); err != nil { // the state folder's own
 			return "", err

@@ -174,6 +174,9 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	if err != nil {
 		return &unusableError{err}
 	}
+	if err := makeStateFolder(c); err != nil {
+		return err
+	}
 	if err := privateState(g, c); err != nil {
 		return err
 	}

@@ -326,8 +326,8 @@ func (st *sendStart) close() {
 // the journal's warnings; the state folder is made its owner's only first
 // (privateState).
 func openState(ctx context.Context, g *globalOptions, c *campaign.Campaign, command string) (*journal.Lock, *journal.State, error) {
-	if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
-		return nil, nil, &unusableError{fmt.Errorf("state folder: %w", err)}
+	if err := makeStateFolder(c); err != nil {
+		return nil, nil, err
 	}
 	if err := privateState(g, c); err != nil {
 		return nil, nil, err

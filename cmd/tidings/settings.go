@@ -69,7 +69,8 @@ func readPassword(ctx context.Context, c *campaign.Campaign, g *globalOptions) (
 }
 
 // secretFromEnv reads the password of username from the environment
-// variable env (the value of the setting named setting), or asks for it
+// variable env (the value of the setting named setting), else from the
+// systemd credential of that name (secretFromCredential), or asks for it
 // on a terminal; "" without a username.
 func secretFromEnv(ctx context.Context, g *globalOptions, username, env, setting string) (string, error) {
 	if username == "" {
@@ -78,13 +79,16 @@ func secretFromEnv(ctx context.Context, g *globalOptions, username, env, setting
 	if password := os.Getenv(env); password != "" {
 		return password, nil
 	}
+	if password, found, err := secretFromCredential(env, setting); found || err != nil {
+		return password, err
+	}
 	named, from := "the environment variable "+env, env
 	if !campaign.EnvNameShown(env) {
 		named, from = "the environment variable it names (not shown: a name with small letters may be the password itself, written where the variable's name goes)", setting
 	}
 	f, ok := g.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", &unusableError{fmt.Errorf("%s: %s is empty; export it with the password (or the provider's authorization code)", setting, named)}
+		return "", &unusableError{fmt.Errorf("%s: %s is empty; export it with the password (or the provider's authorization code), or, under systemd, load it as a credential of that name (LoadCredential=%s:FILE in the unit)", setting, named, credentialExample(env))}
 	}
 	fmt.Fprintf(g.stderr, "Password for %s (from %s, not set): ", username, from)
 	b, err := promptSecret(ctx, f)

@@ -1,7 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"syscall"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/statefile"
@@ -24,4 +31,59 @@ func privateState(g *globalOptions, c *campaign.Campaign) error {
 		return &unusableError{fmt.Errorf("state folder: %w", err)}
 	}
 	return nil
+}
+
+// makeStateFolder makes c's state folder (0700) where it is not there yet,
+// before send, bounces, report or preview write into it. A folder this
+// user may not make there (the campaign's folder read-only, as
+// configuration management deploys it for a service under
+// ProtectSystem=strict, or another user's) is an unusable campaign whose
+// error says what to set: state_dir, to a folder the user may write; so
+// is a state folder where another user's files are (otherUsersState).
+func makeStateFolder(c *campaign.Campaign) error {
+	err := os.MkdirAll(c.StateDir, 0o700)
+	if err == nil {
+		return otherUsersState(c)
+	}
+	if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) {
+		return &unusableError{fmt.Errorf("state folder: %w", err)}
+	}
+	if c.StateDir == filepath.Join(c.Dir, ".tidings", c.Name) {
+		return &unusableError{fmt.Errorf("state folder: %w: tidings keeps %s's journal and reports in .tidings/ beside it, and this user may not write its folder (read-only, or another user's); set state_dir: in %s to a folder it may write, as a service's state directory (state_dir: /var/lib/tidings/%s)",
+			err, filepath.Base(c.File), filepath.Base(c.File), c.Name)}
+	}
+	return &unusableError{fmt.Errorf("state folder: %w: this user may not make or write the folder state_dir names in %s; make it this user's (mkdir -p %s, then chown it to the user tidings runs as), or set state_dir to a folder it may write",
+		err, filepath.Base(c.File), c.StateDir)}
+}
+
+// otherUsersState refuses c's state folder when a file or folder tidings
+// writes there is another user's (statefile.Foreign): a command run as
+// root on a service's campaign, writing on, would leave files of root's
+// the service cannot replace or write into (a preview/ folder of root's
+// stops each later send writing its report page). The error names both
+// users and what to run instead.
+func otherUsersState(c *campaign.Campaign) error {
+	err := statefile.Foreign(c.StateDir)
+	var fe *statefile.ForeignError
+	if !errors.As(err, &fe) {
+		if err != nil {
+			return &unusableError{fmt.Errorf("state folder: %w", err)}
+		}
+		return nil
+	}
+	owner, ownerLabel := userName(fe.UID)
+	_, meLabel := userName(os.Geteuid())
+	return &unusableError{fmt.Errorf("state folder: %s belongs to %s, and this command runs as %s: nothing was written, so that %s's later runs are not left with files they cannot replace; run tidings for this campaign as one user, here as %s (sudo -u %s tidings …), or give the folder to the user that runs it (chown -R USER %s)",
+		fe.Path, ownerLabel, meLabel, owner, owner, owner, c.StateDir)}
+}
+
+// userName is the user id uid's login name (#uid, as sudo -u takes it,
+// where the system does not know it) and the words for it, "tidings (uid
+// 998)".
+func userName(uid int) (name, label string) {
+	id := strconv.Itoa(uid)
+	if u, err := user.LookupId(id); err == nil && u.Username != "" {
+		return u.Username, u.Username + " (uid " + id + ")"
+	}
+	return "#" + id, "uid " + id
 }

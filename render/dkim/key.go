@@ -11,9 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/user"
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	msgdkim "github.com/emersion/go-msgauth/dkim"
@@ -159,7 +161,21 @@ func keyFileWarning(path, entry, domain string) string {
 	if err != nil || runtime.GOOS == "windows" || fi.Mode().Perm()&0o077 == 0 {
 		return ""
 	}
-	return fmt.Sprintf("dkim: %s.key_file %s can be read or written by other users of this machine (mode %04o): whoever reads it can sign mail as %s; make it its owner's alone: chmod 600 %s", entry, path, fi.Mode().Perm(), domain, path)
+	mend := "make it its owner's alone: chmod 600 " + path
+	if othersFile(fi) {
+		mend = "it is another user's, so chmod 600 alone would leave tidings unable to read it: give it to the user tidings runs as, alone: chown " + runningUser() + " " + path + " && chmod 600 " + path
+	}
+	return fmt.Sprintf("dkim: %s.key_file %s can be read or written by other users of this machine (mode %04o): whoever reads it can sign mail as %s; %s", entry, path, fi.Mode().Perm(), domain, mend)
+}
+
+// runningUser is the login name of the user running tidings, or its
+// user id where the system does not know it.
+func runningUser() string {
+	u, err := user.Current()
+	if err != nil || u.Username == "" {
+		return strconv.Itoa(os.Geteuid())
+	}
+	return u.Username
 }
 
 // loadEntryKey loads the private key of d (named entry in messages): from

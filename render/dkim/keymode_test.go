@@ -4,6 +4,7 @@ package dkim_test
 
 import (
 	"os"
+	"os/user"
 	"strings"
 	"testing"
 
@@ -46,5 +47,38 @@ func TestKeyFileOthersMayRead(t *testing.T) {
 				t.Errorf("%04o: %q lacks %q", tc.mode, w[0], want)
 			}
 		}
+	}
+}
+
+// TestKeyFileOfAnotherUser: a key deployed as another user's, readable by
+// the group tidings runs in (root's, 0440, as configuration management
+// deploys one for a service), is warned of with advice that keeps it
+// readable: chown it to the user running tidings, then chmod 600, not a
+// chmod 600 alone, after which tidings could no longer read it.
+func TestKeyFileOfAnotherUser(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("giving a file to another user needs root")
+	}
+	path := dkimKeys(t)["ed25519"]()
+	if err := os.Chmod(path, 0o440); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(path, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	c := dkimCampaign(t, dkimYAML)
+	c.DKIM = campaign.DKIMKeys{{Domain: "acme.example", Selector: "s2026", KeyFile: path}}
+	s, err := dkim.NewSigner(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	me, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := s.Warnings()
+	want := "chown " + me.Username + " " + path + " && chmod 600 " + path
+	if len(w) != 1 || !strings.Contains(w[0], want) || strings.Contains(w[0], "its owner's alone") {
+		t.Errorf("warnings %q, want one saying %q", w, want)
 	}
 }

@@ -18,3 +18,13 @@ func owned(fi fs.FileInfo) bool {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	return !ok || int(st.Uid) == os.Geteuid()
 }
+
+// otherOwner returns the user id owning fi and true when that is another
+// user than the one running tidings.
+func otherOwner(fi fs.FileInfo) (int, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok || int(st.Uid) == os.Geteuid() {
+		return 0, false
+	}
+	return int(st.Uid), true
+}

@@ -1,0 +1,66 @@
+//go:build unix
+
+package main
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestStateFolderOfAnotherUser: a campaign a service sends as its own
+// user, looked at by an administrator as root (sudo tidings preview,
+// report, send), is refused (exit 2) naming the journal's owner and what
+// to run, and nothing of root's is left in the state folder: a preview/
+// folder of root's used to stop every later send of the service from
+// writing its report page, and root's report files from being read by it.
+func TestStateFolderOfAnotherUser(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("files of another user need root to make")
+	}
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	chownTree(t, state, 65534)
+	for _, args := range [][]string{{"preview"}, {"report"}, {"send", "--yes"}} {
+		out, errOut, code := runCLI(t, append(args, camp)...)
+		want := filepath.Join(state, "journal.jsonl") + " belongs to "
+		if code != exitUnusable || !strings.Contains(errOut, want) || !strings.Contains(errOut, "(uid 65534)") || !strings.Contains(errOut, "chown -R USER "+state) {
+			t.Errorf("tidings %s as root on a state folder of uid 65534: code %d, want %d and %q:\n%s%s", args[0], code, exitUnusable, want, out, errOut)
+		}
+	}
+	filepath.WalkDir(state, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if fi, err := d.Info(); err == nil && fi.Sys().(*syscall.Stat_t).Uid != 65534 {
+			t.Errorf("%s is uid %d's after root's commands", p, fi.Sys().(*syscall.Stat_t).Uid)
+		}
+		return nil
+	})
+	if n := len(srv.Messages()); n != 2 {
+		t.Errorf("server received %d messages, want the first send's 2", n)
+	}
+}
+
+// chownTree gives dir and everything in it to uid.
+func chownTree(t *testing.T, dir string, uid int) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(p string, _ fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, uid, uid)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
