@@ -585,10 +585,29 @@ func fileDigest(path string) (string, error) {
 // Message-ID it went with in state (render.Options.EarlierID).
 func (in *Inputs) spoolRenderer(state *journal.State) (*render.Renderer, error) {
 	opts := render.Options{Digest: journal.Hash, IDSalt: in.idSalt, EarlierID: state.EarlierMessageID}
-	if in.Signer != nil {
-		// VetFrom first: a From that does not align is the row's problem
-		// naming the column that gave it, as check says it.
-		opts.Sign, opts.VetFrom = in.Signer.Sign, in.Signer.VetFrom
+	if err := in.signWith(&opts); err != nil {
+		return nil, err
 	}
 	return render.New(in.Campaign, in.Set, opts)
+}
+
+// ErrOpenedToRead is the error of making messages to send (a spool
+// generation, a test send's) from Inputs that OpenToRead opened without
+// a DKIM key whose environment variable is not set: they would go out
+// unsigned.
+var ErrOpenedToRead = errors.New("plan: the campaign was opened to read what was sent, without its DKIM key, and makes no message to send")
+
+// signWith sets opts to sign the messages it makes as the campaign
+// signs (VetFrom with Sign: a From that does not align is the row's
+// problem naming the column that gave it, as check says it); it returns
+// ErrOpenedToRead, and sets nothing, when in was opened without a key
+// the campaign signs with.
+func (in *Inputs) signWith(opts *render.Options) error {
+	if in.keyless {
+		return ErrOpenedToRead
+	}
+	if in.Signer != nil {
+		opts.Sign, opts.VetFrom = in.Signer.Sign, in.Signer.VetFrom
+	}
+	return nil
 }
