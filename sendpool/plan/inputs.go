@@ -430,10 +430,12 @@ func keyedDigest(head []byte, keys, sums map[string]string) string {
 
 // generationDigest returns what in's Digest is for a generation of its
 // spool: Digest's, the same for each; but when in did not read the DKIM
-// keys read from the environment (keyless), Digest with each such key's
-// sum as the generation's manifest kept it ("$NAME" in spool.Inputs.Files:
-// nothing secret), "" for a generation that kept none of one. What was
-// sent is so found by the inputs it was made of without the key.
+// keys read from the environment (keyless), Digest with the sum of each
+// such key whose variable is set now (dkim.EnvKeysSet: a key changed
+// since is a changed input, as for send), and of each other as the
+// generation's manifest kept it ("$NAME" in spool.Inputs.Files: nothing
+// secret), "" for a generation that kept none of one. What was sent is
+// so found by the inputs it was made of without the key.
 func (in *Inputs) generationDigest(version string) (func(*spool.Generation) string, error) {
 	head, _, err := in.digestHead(version, judgement)
 	if err != nil {
@@ -449,10 +451,14 @@ func (in *Inputs) generationDigest(version string) (func(*spool.Generation) stri
 			names = append(names, dkim.EnvKeyName(d.KeyEnv))
 		}
 	}
+	set := dkim.EnvKeysSet(in.Campaign)
 	return func(g *spool.Generation) string {
 		keys := map[string]string{}
 		for _, name := range names {
-			sum, ok := g.Inputs().Files[name]
+			sum, ok := set[name]
+			if !ok {
+				sum, ok = g.Inputs().Files[name]
+			}
 			if !ok {
 				return ""
 			}

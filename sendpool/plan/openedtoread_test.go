@@ -22,16 +22,8 @@ import (
 // (ErrOpenedToRead), and the spool keeps only the signed generation,
 // which OpenToRead's inputs still find.
 func TestOpenedToReadMakesNothingToSend(t *testing.T) {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const env = "TIDINGS_TEST_PLAN_DKIM_KEY"
-	t.Setenv(env, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})))
+	t.Setenv(env, newKeyPEM(t))
 	camp := writeCampaign(t, smtptest.NewServer(t), 2, "dkim: {domain: example.com, selector: s1, key_env: "+env+"}\n")
 	_, signed := preflightOf(t, camp)
 	t.Setenv(env, "")
@@ -57,5 +49,58 @@ func TestOpenedToReadMakesNothingToSend(t *testing.T) {
 	}
 	if g, err := SpooledOf(ctx, in, "test"); err != nil || g == nil || g.Dir() != gens[0].Dir() {
 		t.Errorf("SpooledOf the inputs opened to read: %v, %v; want the signed generation", g, err)
+	}
+}
+
+// newKeyPEM returns a new Ed25519 key's PKCS #8 PEM text.
+func newKeyPEM(t *testing.T) string {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+}
+
+// TestOpenedToReadKeySetChanged: a campaign signing with two keys from
+// the environment; in a shell with one of them unset and the other set
+// to another key, reading what was sent (OpenToRead; Spooled and
+// SpooledFrom, as show and report look up the spool) took the spool made
+// with the first key as made from the inputs as they are, by the sums it
+// kept of both, where send takes the key set now as a changed input. The
+// key set now counts by its own sum, the unset one by the kept sum.
+func TestOpenedToReadKeySetChanged(t *testing.T) {
+	const one, two = "TIDINGS_TEST_PLAN_DKIM_ONE", "TIDINGS_TEST_PLAN_DKIM_TWO"
+	t.Setenv(one, newKeyPEM(t))
+	first := newKeyPEM(t)
+	t.Setenv(two, first)
+	camp := writeCampaign(t, smtptest.NewServer(t), 2, "dkim: [{domain: example.com, selector: s1, key_env: "+one+"}, {domain: example.com, selector: s2, key_env: "+two+"}]\n")
+	preflightOf(t, camp)
+	t.Setenv(one, "")
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, key string
+		found     bool
+	}{{"the key sent with", first, true}, {"another key", newKeyPEM(t), false}} {
+		t.Setenv(two, tc.key)
+		in, err := OpenToRead(ctx, camp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := SpooledOf(ctx, in, "test")
+		in.Close()
+		if err != nil || (g != nil) != tc.found {
+			t.Errorf("$%s %s; SpooledOf: %v, %v; want found %t", two, tc.name, g, err, tc.found)
+		}
+		if g, err := Spooled(ctx, camp, "test"); err != nil || (g != nil) != tc.found {
+			t.Errorf("$%s %s; Spooled: %v, %v; want found %t", two, tc.name, g, err, tc.found)
+		}
+		if gens, err := SpooledFrom(ctx, camp, "test"); err != nil || (len(gens) == 1) != tc.found {
+			t.Errorf("$%s %s; SpooledFrom: %d, %v; want found %t", two, tc.name, len(gens), err, tc.found)
+		}
 	}
 }
