@@ -53,8 +53,9 @@ type Inputs struct {
 	saltProblem error
 	// keyless says the campaign signs with a key read from an
 	// environment variable that was not read (OpenToRead with the
-	// variable unset, openForDigest): Digest leaves such keys out, and
-	// generationDigest takes each generation's.
+	// variable unset, openForDigest): Digest leaves such keys out,
+	// madeFromThese takes those set now and each generation's of the
+	// others, and no message to send is made from in (signWith).
 	keyless bool
 }
 
@@ -92,7 +93,7 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 // variable (dkim.key_env) that is not set now is not needed. The
 // campaign then opens without its Signer, and the spool generation made
 // from it is found by the sum of the key's public record its manifest
-// kept ("$NAME": dkim.Signer.EnvKeys; see generationDigest). check,
+// kept ("$NAME": dkim.Signer.EnvKeys; see madeFromThese). check,
 // preview and send use Open, which refuses the unset variable.
 func OpenToRead(ctx context.Context, path string) (*Inputs, error) {
 	return openInputs(ctx, path, true)
@@ -428,22 +429,22 @@ func keyedDigest(head []byte, keys, sums map[string]string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// generationDigest returns what in's Digest is for a generation of its
-// spool: Digest's, the same for each; but when in did not read the DKIM
-// keys read from the environment (keyless), Digest with the sum of each
-// such key whose variable is set now (dkim.EnvKeysSet: a key changed
-// since is a changed input, as for send), and of each other as the
-// generation's manifest kept it ("$NAME" in spool.Inputs.Files: nothing
-// secret), "" for a generation that kept none of one. What was sent is
-// so found by the inputs it was made of without the key.
-func (in *Inputs) generationDigest(version string) (func(*spool.Generation) string, error) {
+// madeFromThese returns whether a generation of in's spool was made
+// from in's inputs: its digest is Digest's; but when in did not read the
+// DKIM keys read from the environment (keyless), Digest with the sum of
+// each such key whose variable is set now (dkim.EnvKeysSet: a key
+// changed since is a changed input, as for send), and of each other as
+// the generation's manifest kept it ("$NAME" in spool.Inputs.Files:
+// nothing secret); never for a generation that kept none of one. What
+// was sent is so found by the inputs it was made of without the key.
+func (in *Inputs) madeFromThese(version string) (func(*spool.Generation) bool, error) {
 	head, _, err := in.digestHead(version, judgement)
 	if err != nil {
 		return nil, err
 	}
 	if !in.keyless {
 		digest := keyedDigest(head, in.Signer.EnvKeys(), nil)
-		return func(*spool.Generation) string { return digest }, nil
+		return func(g *spool.Generation) bool { return g.Inputs().Digest == digest }, nil
 	}
 	var names []string
 	for _, d := range in.Campaign.DKIM {
@@ -452,7 +453,7 @@ func (in *Inputs) generationDigest(version string) (func(*spool.Generation) stri
 		}
 	}
 	set := dkim.EnvKeysSet(in.Campaign)
-	return func(g *spool.Generation) string {
+	return func(g *spool.Generation) bool {
 		keys := map[string]string{}
 		for _, name := range names {
 			sum, ok := set[name]
@@ -460,11 +461,11 @@ func (in *Inputs) generationDigest(version string) (func(*spool.Generation) stri
 				sum, ok = g.Inputs().Files[name]
 			}
 			if !ok {
-				return ""
+				return false
 			}
 			keys[name] = sum
 		}
-		return keyedDigest(head, keys, nil)
+		return g.Inputs().Digest == keyedDigest(head, keys, nil)
 	}, nil
 }
 

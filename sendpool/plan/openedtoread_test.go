@@ -104,3 +104,23 @@ func TestOpenedToReadKeySetChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenedToReadDigestless: reading what was sent without a key_env
+// key found a generation whose manifest kept no digest (written by hand,
+// or cut short) and no sum of the key as made from the inputs as they
+// are: the lookup's "none kept" was the empty digest too.
+func TestOpenedToReadDigestless(t *testing.T) {
+	const env = "TIDINGS_TEST_PLAN_DKIM_DIGESTLESS"
+	t.Setenv(env, newKeyPEM(t))
+	camp := writeCampaign(t, smtptest.NewServer(t), 2, "dkim: {domain: example.com, selector: s1, key_env: "+env+"}\n")
+	preflightOf(t, camp)
+	editManifest(t, camp, map[string]any{"inputs": map[string]any{"digest": ""}})
+	t.Setenv(env, "")
+	ctx := context.Background()
+	if g, err := Spooled(ctx, camp, "test"); err != nil || g != nil {
+		t.Errorf("Spooled: %v, %v; want none", g, err)
+	}
+	if gens, err := SpooledFrom(ctx, camp, "test"); err != nil || len(gens) != 0 {
+		t.Errorf("SpooledFrom: %d, %v; want none", len(gens), err)
+	}
+}
