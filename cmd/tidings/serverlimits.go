@@ -16,8 +16,8 @@ import (
 // connections limit exceeded", NetEase's HL:ICC) and the most
 // connections it held at once (Notice.Conns), and the times it asked to
 // slow down and the slowest rate it asked that at (not a rate the pool
-// cut itself to while the server took nothing, Notice.Own). A nil *serverLimits gathers nothing. It is safe for
-// concurrent use.
+// cut itself to while the server took nothing, Notice.Own). A nil
+// *serverLimits gathers nothing. It is safe for concurrent use.
 type serverLimits struct {
 	mu        sync.Mutex
 	refused   int
