@@ -165,7 +165,8 @@ type Notice struct {
 	// Was the rate the server asked to slow down from (0 = unlimited).
 	Rate, Was float64
 	// Own, on a NoticeThrottle, says the server took nothing since the
-	// run's last cut of the rate: Was is a rate the pool cut itself to
+	// last cut of the rate, by this run or one before that shared its
+	// Limiter (the parts of a long send: Limiter.Cut): Was is a rate the pool cut itself to
 	// (a server that answers every message "slow down" while it is down
 	// is cut again and again), not one the server was sent at and asked
 	// to slow down from.

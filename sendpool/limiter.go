@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -39,6 +40,8 @@ type Limiter struct {
 	current float64 // rate in force; 0 = unlimited
 	cutAt   time.Time
 	riseAt  time.Time
+	// took says the server took a message since the last cut (Took).
+	took atomic.Bool
 	// granted and first estimate the throughput while unlimited.
 	granted int
 	first   time.Time
@@ -130,11 +133,38 @@ func (l *Limiter) reserve(now time.Time) (*rate.Reservation, time.Duration) {
 // rate in force (down to a floor; from unlimited it starts at the throughput
 // seen so far) and returns the new rate and whether it changed.
 func (l *Limiter) Throttle() (float64, bool) {
+	c := l.Cut()
+	return c.Rate, c.Changed
+}
+
+// Cut is what Limiter.Cut did: Rate is the rate in force after it, Was
+// the rate before (0: unlimited), Changed whether it cut the rate. Own,
+// on a cut made, says the server took nothing (Took) since the limiter's
+// cut before, over every run that shares the limiter (the parts of a
+// long send): Was is then a rate the limiter cut itself to while the
+// server took nothing, not one the server took messages at before it
+// asked to slow down.
+type Cut struct {
+	Rate, Was    float64
+	Changed, Own bool
+}
+
+// Took notes that the server took a message (a recipient) at the rate in
+// force, for Cut's Own. Safe for concurrent use.
+func (l *Limiter) Took() {
+	if !l.took.Load() { // no write, and no contended cache line, while set
+		l.took.Store(true)
+	}
+}
+
+// Cut is Throttle, saying what it did.
+func (l *Limiter) Cut() Cut {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.clock.Now()
+	c := Cut{Rate: l.current, Was: l.current}
 	if !l.cutAt.IsZero() && l.current > 0 && now.Sub(l.cutAt) < max(minCutGap, time.Duration(float64(time.Second)/l.current)) {
-		return l.current, false
+		return c
 	}
 	if l.current == 0 {
 		l.ceiling = l.estimate(now)
@@ -142,9 +172,10 @@ func (l *Limiter) Throttle() (float64, bool) {
 	}
 	floor := max(l.ceiling/floorParts, minRate)
 	next := max(l.current/2, floor)
+	cutBefore := !l.cutAt.IsZero()
 	l.cutAt, l.riseAt = now, now
 	if next == l.current && l.lim != nil {
-		return l.current, false
+		return Cut{Rate: l.current, Was: c.Was}
 	}
 	l.current = next
 	if l.lim == nil {
@@ -154,7 +185,8 @@ func (l *Limiter) Throttle() (float64, bool) {
 	} else {
 		l.lim.SetLimitAt(now, rate.Limit(next))
 	}
-	return next, true
+	took := l.took.Swap(false)
+	return Cut{Rate: next, Was: c.Was, Changed: true, Own: cutBefore && !took}
 }
 
 // estimate is the throughput while unlimited, events per second.

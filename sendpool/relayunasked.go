@@ -45,6 +45,7 @@ func (r *poolRun) noteRelayRefusedLocked(se *SMTPError, addr string, j *poolJob)
 // the rows to that domain are asked (refusedAll).
 func (r *poolRun) noteTook(addr string) {
 	r.took.Add(1)
+	r.p.lim.Took()
 	d := domainOf(addr)
 	r.relayMu.Lock()
 	if r.relayTook == nil {

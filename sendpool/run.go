@@ -94,9 +94,6 @@ type poolRun struct {
 	// says it is one connection too many of the sender's (placeNotice).
 	mostConns atomic.Int32
 	capped    atomic.Bool
-	// cutTook is took plus one at the last cut of the rate (throttle),
-	// 0 before any.
-	cutTook atomic.Int64
 	// refused counts the refusals that made workers give up their
 	// places, by kind (placeNotice).
 	refused refusals
@@ -560,13 +557,10 @@ func (r *poolRun) backoff(n int) time.Duration {
 
 // throttle cuts the run's rate for a reply that asks to slow down
 // (reason): the notice says the cut is the pool's own (Notice.Own) when
-// the server took nothing since the last.
+// the server took nothing since the limiter's last, in this run or a
+// run before that shared the limiter (Limiter.Cut).
 func (r *poolRun) throttle(reason string) {
-	was, took := r.p.lim.Rate(), r.took.Load()
-	rate, changed := r.p.lim.Throttle()
-	if changed {
-		prev := r.cutTook.Swap(took + 1)
-		own := prev != 0 && took+1 <= prev
-		r.notify(Notice{Kind: NoticeThrottle, Rate: rate, Was: was, Own: own, Text: fmt.Sprintf("the server asks to slow down (%s): rate now %s", reason, RateText(rate))})
+	if c := r.p.lim.Cut(); c.Changed {
+		r.notify(Notice{Kind: NoticeThrottle, Rate: c.Rate, Was: c.Was, Own: c.Own, Text: fmt.Sprintf("the server asks to slow down (%s): rate now %s", reason, RateText(c.Rate))})
 	}
 }

@@ -16,8 +16,8 @@ import (
 // connections limit exceeded", NetEase's HL:ICC) and the most
 // connections it held at once (Notice.Conns), and the times it asked to
 // slow down and the slowest rate it asked that at (not a rate the pool
-// cut itself to while the server took nothing, Notice.Own). A nil *serverLimits gathers nothing. It is safe for
-// concurrent use.
+// cut itself to while the server took nothing, Notice.Own). A nil
+// *serverLimits gathers nothing. It is safe for concurrent use.
 type serverLimits struct {
 	mu        sync.Mutex
 	refused   int
@@ -63,7 +63,12 @@ func (l *serverLimits) print(w io.Writer, file string, cfg sendpool.Config, flag
 	l.mu.Lock()
 	refused, held, throttled, slowest := l.refused, l.held, l.throttled, l.slowest
 	l.mu.Unlock()
-	if refused > 0 && held < cfg.Concurrency {
+	switch {
+	case refused > 0 && held == 0:
+		// No setting keeps within a cap others use up: send.concurrency: 0 is none.
+		fmt.Fprintf(w, "note: the server refused %s as more than it takes at once while this run held none open: connections of another program or an earlier run count toward its cap; send again once they are closed\n",
+			report.Plural(refused, "connection"))
+	case refused > 0 && held < cfg.Concurrency:
 		set := fmt.Sprintf("set send.concurrency: %d in %s (it is %d)", held, file, cfg.Concurrency)
 		if flags.concurrency {
 			set = fmt.Sprintf("send with --concurrency %d (this run had %d), or set send.concurrency: %d in %s", held, cfg.Concurrency, held, file)

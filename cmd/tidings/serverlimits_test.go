@@ -200,3 +200,21 @@ func TestServerLimitsAdviseWhatTheServerSaid(t *testing.T) {
 		}
 	}
 }
+
+// TestServerLimitsHeldNone: a cap the server's connections were used up
+// by before the run (a mail client on the same account) refused every
+// connection, some as others were being dialed; the run held none, and
+// send's summary advised "set send.concurrency: 0", which is no setting.
+// It says the cap is others' now, and no setting.
+func TestServerLimitsHeldNone(t *testing.T) {
+	var l serverLimits
+	for range 2 {
+		l.notice(sendpool.Notice{Kind: sendpool.NoticeReconnect, Cap: true, Conns: 0})
+	}
+	var out strings.Builder
+	l.print(&out, "c.yaml", sendpool.Config{Concurrency: 4}, flagged{})
+	want := "note: the server refused 2 connections as more than it takes at once while this run held none open: connections of another program or an earlier run count toward its cap; send again once they are closed\n"
+	if out.String() != want {
+		t.Errorf("the note:\n%s\nwant\n%s", out.String(), want)
+	}
+}

@@ -237,10 +237,39 @@ func (s *Signer) EnvKeys() map[string]string {
 		if out == nil {
 			out = map[string]string{}
 		}
-		sum := sha256.Sum256([]byte(k.record.Value))
-		out[EnvKeyName(k.env)] = hex.EncodeToString(sum[:])
+		out[EnvKeyName(k.env)] = recordSum(k)
 	}
 	return out
+}
+
+// EnvKeysSet is EnvKeys of the keys of c's dkim: section read from
+// environment variables set now, each entry loaded alone: an entry whose
+// variable is empty or not set, or whose key does not load, is left out
+// (NewSigner says why). What reading what was sent compares a spool's
+// keys with, where some variable may not be set (plan.OpenToRead). Nil
+// when none is.
+func EnvKeysSet(c *campaign.Campaign) map[string]string {
+	var out map[string]string
+	for i, d := range c.DKIM {
+		if d.KeyEnv == "" {
+			continue
+		}
+		k, err := newKey(c, d, entryName(c.DKIM, i))
+		if err != nil {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[EnvKeyName(k.env)] = recordSum(k)
+	}
+	return out
+}
+
+// recordSum is the hex SHA-256 of k's public key record.
+func recordSum(k *key) string {
+	sum := sha256.Sum256([]byte(k.record.Value))
+	return hex.EncodeToString(sum[:])
 }
 
 // envKeyPrefix is what EnvKeys' name of a key read from an environment

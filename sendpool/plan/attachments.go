@@ -162,17 +162,18 @@ func (pl *Plan) reusable(ctx context.Context, store *spool.Store, c *campaign.Ca
 	return g, nil
 }
 
-// madeFrom returns the newest generation in store made from the inputs
-// digest gives for it (Inputs.generationDigest), not found damaged, whose attachments still hold what they held;
+// madeFrom returns the newest generation in store that made says was
+// made from a campaign's inputs (Inputs.madeFromThese), not found
+// damaged, whose attachments still hold what they held;
 // nil when there is none. Attachment records found damaged on the way are
 // an error wrapping spool.ErrCorrupt that names their file (and nil).
-func madeFrom(ctx context.Context, store *spool.Store, digest func(*spool.Generation) string) (*spool.Generation, error) {
+func madeFrom(ctx context.Context, store *spool.Store, made func(*spool.Generation) bool) (*spool.Generation, error) {
 	gens, err := store.Generations()
 	if err != nil {
 		return nil, err
 	}
 	for _, g := range gens {
-		if g.Inputs().Digest != digest(g) || g.Damaged() {
+		if !made(g) || g.Damaged() {
 			continue
 		}
 		same, err := sameAttachments(ctx, g)
@@ -210,11 +211,11 @@ func Spooled(ctx context.Context, path, version string) (*spool.Generation, erro
 // SpooledOf is Spooled of a campaign's inputs opened already (Open), whose
 // files it reads once more only for the digest.
 func SpooledOf(ctx context.Context, in *Inputs, version string) (*spool.Generation, error) {
-	digest, err := in.generationDigest(version)
+	made, err := in.madeFromThese(version)
 	if err != nil {
 		return nil, err
 	}
-	return madeFrom(ctx, spool.OpenStore(in.Campaign.StateDir), digest)
+	return madeFrom(ctx, spool.OpenStore(in.Campaign.StateDir), made)
 }
 
 // SpooledFrom is Spooled without a look at any attachment: the
@@ -230,7 +231,7 @@ func SpooledFrom(ctx context.Context, path, version string) ([]*spool.Generation
 		return nil, err
 	}
 	defer in.Close()
-	digest, err := in.generationDigest(version)
+	made, err := in.madeFromThese(version)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +241,7 @@ func SpooledFrom(ctx context.Context, path, version string) ([]*spool.Generation
 	}
 	var out []*spool.Generation
 	for _, g := range gens {
-		if g.Inputs().Digest == digest(g) && !g.Damaged() && g.HasAttachmentRecords() {
+		if made(g) && !g.Damaged() && g.HasAttachmentRecords() {
 			out = append(out, g)
 		}
 	}

@@ -53,8 +53,9 @@ type Inputs struct {
 	saltProblem error
 	// keyless says the campaign signs with a key read from an
 	// environment variable that was not read (OpenToRead with the
-	// variable unset, openForDigest): Digest leaves such keys out, and
-	// generationDigest takes each generation's.
+	// variable unset, openForDigest): Digest leaves such keys out,
+	// madeFromThese takes those set now and each generation's of the
+	// others, and no message to send is made from in (signWith).
 	keyless bool
 }
 
@@ -92,7 +93,7 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 // variable (dkim.key_env) that is not set now is not needed. The
 // campaign then opens without its Signer, and the spool generation made
 // from it is found by the sum of the key's public record its manifest
-// kept ("$NAME": dkim.Signer.EnvKeys; see generationDigest). check,
+// kept ("$NAME": dkim.Signer.EnvKeys; see madeFromThese). check,
 // preview and send use Open, which refuses the unset variable.
 func OpenToRead(ctx context.Context, path string) (*Inputs, error) {
 	return openInputs(ctx, path, true)
@@ -428,20 +429,22 @@ func keyedDigest(head []byte, keys, sums map[string]string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// generationDigest returns what in's Digest is for a generation of its
-// spool: Digest's, the same for each; but when in did not read the DKIM
-// keys read from the environment (keyless), Digest with each such key's
-// sum as the generation's manifest kept it ("$NAME" in spool.Inputs.Files:
-// nothing secret), "" for a generation that kept none of one. What was
-// sent is so found by the inputs it was made of without the key.
-func (in *Inputs) generationDigest(version string) (func(*spool.Generation) string, error) {
+// madeFromThese returns whether a generation of in's spool was made
+// from in's inputs: its digest is Digest's; but when in did not read the
+// DKIM keys read from the environment (keyless), Digest with the sum of
+// each such key whose variable is set now (dkim.EnvKeysSet: a key
+// changed since is a changed input, as for send), and of each other as
+// the generation's manifest kept it ("$NAME" in spool.Inputs.Files:
+// nothing secret); never for a generation that kept none of one. What
+// was sent is so found by the inputs it was made of without the key.
+func (in *Inputs) madeFromThese(version string) (func(*spool.Generation) bool, error) {
 	head, _, err := in.digestHead(version, judgement)
 	if err != nil {
 		return nil, err
 	}
 	if !in.keyless {
 		digest := keyedDigest(head, in.Signer.EnvKeys(), nil)
-		return func(*spool.Generation) string { return digest }, nil
+		return func(g *spool.Generation) bool { return g.Inputs().Digest == digest }, nil
 	}
 	var names []string
 	for _, d := range in.Campaign.DKIM {
@@ -449,16 +452,20 @@ func (in *Inputs) generationDigest(version string) (func(*spool.Generation) stri
 			names = append(names, dkim.EnvKeyName(d.KeyEnv))
 		}
 	}
-	return func(g *spool.Generation) string {
+	set := dkim.EnvKeysSet(in.Campaign)
+	return func(g *spool.Generation) bool {
 		keys := map[string]string{}
 		for _, name := range names {
-			sum, ok := g.Inputs().Files[name]
+			sum, ok := set[name]
 			if !ok {
-				return ""
+				sum, ok = g.Inputs().Files[name]
+			}
+			if !ok {
+				return false
 			}
 			keys[name] = sum
 		}
-		return keyedDigest(head, keys, nil)
+		return g.Inputs().Digest == keyedDigest(head, keys, nil)
 	}, nil
 }
 
@@ -585,10 +592,29 @@ func fileDigest(path string) (string, error) {
 // Message-ID it went with in state (render.Options.EarlierID).
 func (in *Inputs) spoolRenderer(state *journal.State) (*render.Renderer, error) {
 	opts := render.Options{Digest: journal.Hash, IDSalt: in.idSalt, EarlierID: state.EarlierMessageID}
-	if in.Signer != nil {
-		// VetFrom first: a From that does not align is the row's problem
-		// naming the column that gave it, as check says it.
-		opts.Sign, opts.VetFrom = in.Signer.Sign, in.Signer.VetFrom
+	if err := in.signWith(&opts); err != nil {
+		return nil, err
 	}
 	return render.New(in.Campaign, in.Set, opts)
+}
+
+// ErrOpenedToRead is the error of making messages to send (a spool
+// generation, a test send's) from Inputs that OpenToRead opened without
+// a DKIM key whose environment variable is not set: they would go out
+// unsigned.
+var ErrOpenedToRead = errors.New("plan: the campaign was opened to read what was sent, without its DKIM key, and makes no message to send")
+
+// signWith sets opts to sign the messages it makes as the campaign
+// signs (VetFrom with Sign: a From that does not align is the row's
+// problem naming the column that gave it, as check says it); it returns
+// ErrOpenedToRead, and sets nothing, when in was opened without a key
+// the campaign signs with.
+func (in *Inputs) signWith(opts *render.Options) error {
+	if in.keyless {
+		return ErrOpenedToRead
+	}
+	if in.Signer != nil {
+		opts.Sign, opts.VetFrom = in.Signer.Sign, in.Signer.VetFrom
+	}
+	return nil
 }

@@ -50,8 +50,8 @@ func (pl *Plan) TestMessages(ctx context.Context, in *Inputs, t Test) ([]*render
 		return nil, err
 	}
 	opts := render.Options{Test: &render.TestSend{To: t.To, Run: t.Run}}
-	if in.Signer != nil {
-		opts.Sign, opts.VetFrom = in.Signer.Sign, in.Signer.VetFrom
+	if err := in.signWith(&opts); err != nil {
+		return nil, err
 	}
 	r, err := render.New(in.Campaign, in.Set, opts)
 	if err != nil {

@@ -27,16 +27,25 @@ var (
 // column, the column the line names ("templates: to (campaign.yaml:12):
 // address: …" reads "to: address: …"). A reason that starts otherwise
 // (a body's place, "body.html:14:3: …", which says which body) is as it
-// is. Reason of its own words is those words.
+// is. The column's name is left out only with the words for developers
+// before it, so that Reason of its own words is those words, a reason
+// that starts with its column's name included ("to: address: …" on the
+// line of the column "to", which a spool keeps as Reason worded it, and
+// report, show and check word again: ProblemLines).
 func Reason(reason, column string) string {
-	p := packagePrefix.ReplaceAllString(reason, "")
-	p = templatePlace.ReplaceAllString(p, "$1: ")
-	if column != "" {
-		if rest, ok := strings.CutPrefix(p, column+": "); ok && rest != "" {
-			p = rest
+	for {
+		p := packagePrefix.ReplaceAllString(reason, "")
+		p = templatePlace.ReplaceAllString(p, "$1: ")
+		if p == reason {
+			return p
 		}
+		if column != "" {
+			if rest, ok := strings.CutPrefix(p, column+": "); ok && rest != "" {
+				p = rest
+			}
+		}
+		reason = p
 	}
-	return p
 }
 
 // problemPlace matches the place a row problem's line names first, as

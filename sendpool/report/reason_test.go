@@ -34,3 +34,42 @@ func TestReason(t *testing.T) {
 		}
 	}
 }
+
+// TestReasonTwice: a spool keeps a row's problem as Reason worded it,
+// and check, show and report word it again (ProblemLines); a reason that
+// starts with its column's name lost that name at each wording
+// ("to: to: x" on the column "to" read "to: x", then "x").
+func TestReasonTwice(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ reason, column, want string }{
+		{`templates: to (c.yaml:3): to: address: "x": not an email address`, "to", `to: address: "x": not an email address`},
+		{`campaign: paid: paid: must be yes or no`, "paid", `paid: must be yes or no`},
+		{`templates: to (c.yaml:3): campaign: x`, "to", `x`},
+	} {
+		once := report.Reason(c.reason, c.column)
+		if once != c.want {
+			t.Errorf("Reason(%q, %q) = %q, want %q", c.reason, c.column, once, c.want)
+		}
+		if twice := report.Reason(once, c.column); twice != once {
+			t.Errorf("Reason of %q again = %q, want it kept", once, twice)
+		}
+	}
+	line := `r.csv: row 3, column "to": to: address: "x": not an email address`
+	if got := report.ProblemLines(line); len(got) != 1 || got[0] != line {
+		t.Errorf("ProblemLines(%q) = %q, want it kept", line, got)
+	}
+}
+
+// FuzzReasonTwice: Reason of its own words is those words, whatever the
+// reason and column.
+func FuzzReasonTwice(f *testing.F) {
+	f.Add(`templates: to (c.yaml:3): to: x`, "to")
+	f.Add(`render: attachments[0]: plan: y`, "file")
+	f.Add(`templates: subject (campaign.yaml:13): too long`, "subject")
+	f.Fuzz(func(t *testing.T, reason, column string) {
+		once := report.Reason(reason, column)
+		if twice := report.Reason(once, column); twice != once {
+			t.Errorf("Reason(%q, %q) = %q, and again %q", reason, column, once, twice)
+		}
+	})
+}
