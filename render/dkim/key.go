@@ -28,12 +28,12 @@ import (
 // and the large receivers (Gmail, Yahoo, Microsoft) ask bulk senders for 2048.
 const minRSABits = 2048
 
-// selectorRE is an RFC 6376 3.1 selector: dot-separated sub-domains
-// (letters, digits, hyphens; not starting or ending with a hyphen).
 // ErrKeyEnvUnset is wrapped by NewSigner's error about an entry whose
 // key_env names an environment variable that is empty or not set.
 var ErrKeyEnvUnset = errors.New("empty or not set")
 
+// selectorRE is an RFC 6376 3.1 selector: dot-separated sub-domains
+// (letters, digits, hyphens; not starting or ending with a hyphen).
 var selectorRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
 
 // key is one signing key of a Signer, checked and loaded: it makes one
