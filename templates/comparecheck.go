@@ -63,7 +63,7 @@ func badComparison(c call, fm map[string]any) string {
 		if text.column {
 			column = " (a column always is)"
 		}
-		return fmt.Sprintf("%s compares values of one kind, and %s is text%s where %s is %s; quoted (\"50\"), a value compares as text, in text order (\"100\" before \"50\"): to compare amounts, let the sheet give a column to test ({{if eq .passed \"yes\"}})",
+		return fmt.Sprintf("%s compares values of one kind, and %s is text%s where %s is %s; quoted (\"50\"), a value compares as text, in text order (\"100\" before \"50\"): to compare amounts, let the sheet compute a column to test ({{if eq .passed \"yes\"}})",
 			c.name, text.written, column, other.written, other.kind)
 	}
 	return ""
