@@ -69,6 +69,7 @@ func TestTextOrderYearNotWarned(t *testing.T) {
 		"{{if ge .Year \"2024\"}}new{{end}}":            0,
 		"{{if lt $.PLZ \"50000\"}}north{{end}}":         0,
 		"{{if ge (index . \"Year\") \"2024\"}}x{{end}}": 0,
+		"{{if ge (.Year) \"2024\"}}x{{end}}":            0,
 		"{{if ge .Year \"2024.5\"}}x{{end}}":            1,
 		"{{if ge .Average \"2024\"}}x{{end}}":           1,
 		"{{if ge .customer_id \"1000\"}}x{{end}}":       1,
