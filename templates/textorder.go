@@ -21,8 +21,9 @@ var quotedNumberRE = regexp.MustCompile(`^\s*[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)\s*
 var wholeNumberRE = regexp.MustCompile(`^\d+$`)
 
 // wholeID reports whether column, compared in order with the quoted
-// number num, reads as a year or a postcode (yearOrPostcode) and num is a whole
-// number: their values have as many digits each, and text order is right.
+// number num, reads as a year or a postcode (yearOrPostcode) and num is
+// a whole number: their values have as many digits each, and text order
+// is right.
 func wholeID(column, num string) bool {
 	return yearOrPostcode(column) && wholeNumberRE.MatchString(num)
 }
