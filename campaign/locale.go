@@ -133,7 +133,7 @@ func ParseLocale(s string) (Locale, error) {
 	}
 	tag, err := language.Parse(s)
 	if err != nil {
-		return Locale{}, fmt.Errorf("%q is not a language tag (%v); supported: %s", s, err, supportedLocales())
+		return Locale{}, fmt.Errorf("%q is not a language tag (%v); supported: %s; %s", s, err, supportedLocales(), otherLanguage)
 	}
 	base, _ := tag.Base()
 	region, conf := tag.Region()

@@ -74,6 +74,19 @@ func TestLocaleUnsupportedSaysWhatToWrite(t *testing.T) {
 	}
 }
 
+// TestLocaleNotATagSaysWhatToWrite: a locale written as the system
+// writes it (pl_PL.UTF-8, copied from $LANG) or as a language's name
+// (polish) was refused with the list of supported ones alone, while
+// pl-PL was told what to write instead; both are told now.
+func TestLocaleNotATagSaysWhatToWrite(t *testing.T) {
+	for _, s := range []string{"pl_PL.UTF-8", "polish"} {
+		_, err := ParseLocale(s)
+		if err == nil || !strings.Contains(err.Error(), "is not a language tag") || !strings.HasSuffix(err.Error(), "; "+otherLanguage) {
+			t.Errorf("locale: %s: %v, want it not a tag and %q", s, err, otherLanguage)
+		}
+	}
+}
+
 // TestLocaleNames checks the names against what LibreOffice Calc 7
 // shows for mmm, mmmm, ddd and dddd in each language (convert an .xlsx
 // to CSV "as shown" in a profile of that locale).

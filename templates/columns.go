@@ -74,6 +74,9 @@ func (w *walker) walkTree(t *parse.Tree, dotIsRow bool) {
 	w.tree = prev
 }
 
+// walk walks n, a node of a template's parse tree, dot telling whether
+// the dot is the row there, gathering the columns it names (w.refs),
+// its text and its calls.
 func (w *walker) walk(n parse.Node, dot bool) {
 	switch n := n.(type) {
 	case nil:
@@ -93,27 +96,9 @@ func (w *walker) walk(n parse.Node, dot bool) {
 		w.walk(n.List, dot)
 		w.walk(n.ElseList, dot)
 	case *parse.RangeNode:
-		from := len(w.refs)
-		w.pipe(n.Pipe, dot)
-		if loopsOverValue(n.Pipe) {
-			for i := from; i < len(w.refs); i++ {
-				w.refs[i].looped = true
-			}
-		}
-		outer := w.items
-		w.items = columnList(n.Pipe)
-		w.walk(n.List, false)
-		w.items = outer
-		w.walk(n.ElseList, dot)
+		w.walkRange(n, dot)
 	case *parse.WithNode:
-		w.pipe(n.Pipe, dot)
-		outer := w.items
-		if !isDot(n.Pipe) {
-			w.items = nil // {{with "x"}}: the dot is no longer the item
-		}
-		w.walk(n.List, dot && passesRow(n.Pipe, dot))
-		w.items = outer
-		w.walk(n.ElseList, dot)
+		w.walkWith(n, dot)
 	case *parse.TemplateNode:
 		row := n.Pipe != nil && passesRow(n.Pipe, dot)
 		if row {
@@ -131,6 +116,39 @@ func (w *walker) walk(n parse.Node, dot bool) {
 		w.seen[key] = true
 		w.walkTree(w.lookup(n.Name), row)
 	}
+}
+
+// walkRange walks a {{range}}: the columns its pipeline names are marked
+// looped when it loops over a value ({{range .Courses}}), and its body,
+// where the dot is the item, gets the range's list of column names
+// (columnList) as w.items.
+func (w *walker) walkRange(n *parse.RangeNode, dot bool) {
+	from := len(w.refs)
+	w.pipe(n.Pipe, dot)
+	if loopsOverValue(n.Pipe) {
+		for i := from; i < len(w.refs); i++ {
+			w.refs[i].looped = true
+		}
+	}
+	outer := w.items
+	w.items = columnList(n.Pipe)
+	w.walk(n.List, false)
+	w.items = outer
+	w.walk(n.ElseList, dot)
+}
+
+// walkWith walks a {{with}}: its body keeps the row as the dot when the
+// pipeline passes it on (passesRow), and the loop's item when it is
+// {{with .}}; any other value ends w.items there.
+func (w *walker) walkWith(n *parse.WithNode, dot bool) {
+	w.pipe(n.Pipe, dot)
+	outer := w.items
+	if !isDot(n.Pipe) {
+		w.items = nil // {{with "x"}}: the dot is no longer the item
+	}
+	w.walk(n.List, dot && passesRow(n.Pipe, dot))
+	w.items = outer
+	w.walk(n.ElseList, dot)
 }
 
 // loopsOverValue reports whether p, a range's pipeline, is a value alone

@@ -63,32 +63,48 @@ func badComparison(c call, fm map[string]any) string {
 		if text.column {
 			column = " (a column always is)"
 		}
-		return fmt.Sprintf("%s compares values of one kind, and %s is text%s where %s is %s; quoted (\"50\"), a value compares as text, in text order (\"100\" before \"50\"): to compare amounts, let the sheet give a column to test ({{if eq .passed \"yes\"}})",
+		return fmt.Sprintf("%s compares values of one kind, and %s is text%s where %s is %s; quoted (\"50\"), a value compares as text, in text order (\"100\" before \"50\"): to compare amounts, let the sheet compute a column to test ({{if eq .passed \"yes\"}})",
 			c.name, text.written, column, other.written, other.kind)
 	}
 	return ""
 }
 
-// isColumn reports whether n, an argument, is a column of the row:
+// isColumn reports whether n, an argument, is a column of the row
+// (rowColumn).
+func isColumn(n parse.Node, dot bool) bool {
+	_, ok := rowColumn(n, dot)
+	return ok
+}
+
+// rowColumn reports whether n, an argument, reads a column of the row:
 // {{.score}} while dot is the row, {{$.score}} anywhere, alone or in
 // parentheses, or the row indexed, (index . "Final score") or, in a loop
-// over column names, (index $ .).
-func isColumn(n parse.Node, dot bool) bool {
-	if p, ok := n.(*parse.PipeNode); ok && len(p.Decl) == 0 && len(p.Cmds) == 1 {
-		if a := p.Cmds[0].Args; len(a) == 3 && isIdent(a[0], "index") && isRow(a[1], dot) {
-			return true
+// over column names, (index $ .). name is the column as the template
+// writes it; "" where it does not ((index $ .)).
+func rowColumn(n parse.Node, dot bool) (name string, ok bool) {
+	if p, pipe := n.(*parse.PipeNode); pipe && len(p.Decl) == 0 && len(p.Cmds) == 1 {
+		a := p.Cmds[0].Args
+		if len(a) == 3 && isIdent(a[0], "index") && isRow(a[1], dot) {
+			if s, text := a[2].(*parse.StringNode); text {
+				return s.Text, true
+			}
+			return "", true
 		}
-		if len(p.Cmds[0].Args) == 1 {
-			n = p.Cmds[0].Args[0]
+		if len(a) == 1 {
+			n = a[0]
 		}
 	}
 	switch a := n.(type) {
 	case *parse.FieldNode:
-		return dot && len(a.Ident) == 1
+		if dot && len(a.Ident) == 1 {
+			return a.Ident[0], true
+		}
 	case *parse.VariableNode:
-		return len(a.Ident) == 2 && a.Ident[0] == "$"
+		if len(a.Ident) == 2 && a.Ident[0] == "$" {
+			return a.Ident[1], true
+		}
 	}
-	return false
+	return "", false
 }
 
 // operandKind is what o is as a comparison sees it: "text", "a number",

@@ -306,7 +306,8 @@ func isDate(layout string) bool {
 }
 
 // yearFirstShort are layouts with a two-digit year first, which the date
-// inputs do not read, for isDate.
+// inputs do not read, for isDate; dashHint reads a dashed value by the
+// first.
 var yearFirstShort = []string{"06-01-02", "06/01/02", "06.01.02", "060102"}
 
 // parseDate reads v in the first of inputs that fits.

@@ -45,7 +45,41 @@ func (cp *compiler) infixHint(line, msg string) string {
 		}
 		return fmt.Sprintf("; a template has no operators such as %s: a condition is a call, its function written before its values: {{%s%s %s %s}}", op, open, fn, left, right)
 	}
+	if call := cp.wholeIDOrder(op, m[2], m[4]); call != "" {
+		return fmt.Sprintf("; a template has no operators such as %s: a condition is a call, its function written before its values: {{%s%s}} (text order, right for a year or a postcode compared with a whole number: as many digits each)", op, open, call)
+	}
 	return fmt.Sprintf("; a template has no operators such as %s: a condition is a call, its function written before its values, and lt, le, gt and ge compare text, letter by letter, as every value is text as the sheet shows it (\"3\" comes before \"3.0\", \"10\" before \"9\"): to test an amount, let the sheet compute a column to test ({{%seq .passed \"yes\"}}); tidings help templates, Values, says more", op, open)
+}
+
+// orderCalls are the functions of the order operators.
+var orderCalls = map[string]string{"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+
+// wholeIDOrder is the call to write for left op right, an order between
+// a column whose header reads as a year or a postcode and a whole number
+// ({{if .Year >= 2024}}: ge .Year "2024"), as checkTextOrder lets it
+// pass (wholeID); "" for any other order.
+func (cp *compiler) wholeIDOrder(op, left, right string) string {
+	fn := orderCalls[op]
+	if fn == "" {
+		return ""
+	}
+	if num := strings.Trim(right, `"`); wholeID(cp.infixColumn(left), num) {
+		return fmt.Sprintf("%s %s %q", fn, cp.infixValue(left), num)
+	}
+	if num := strings.Trim(left, `"`); wholeID(cp.infixColumn(right), num) {
+		return fmt.Sprintf("%s %q %s", fn, num, cp.infixValue(right))
+	}
+	return ""
+}
+
+// infixColumn is the sheet column v, a value of an operator's condition,
+// names (.Year, $.Year, or Year written without its dot); "" for none.
+func (cp *compiler) infixColumn(v string) string {
+	v = strings.TrimPrefix(strings.TrimPrefix(v, "$"), ".")
+	if !isIdentifier(v) {
+		return ""
+	}
+	return cp.columnLike(v)
 }
 
 // infixCondition is infixRE's match in line of the condition whose

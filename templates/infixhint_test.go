@@ -36,6 +36,34 @@ func TestInfixHint(t *testing.T) {
 	}
 }
 
+// TestInfixHintYear: {{if .Year >= 2024}} was told that lt, le, gt and
+// ge compare text and to let the sheet compute a column, while the
+// text-order check lets {{if ge .Year "2024"}} pass as right for a year
+// (four digits each); the hint now writes that call for a year's or a
+// postcode's column and a whole number, and keeps its advice for others.
+func TestInfixHintYear(t *testing.T) {
+	cols := []string{"email", "name", "Year", "PLZ", "Average"}
+	for body, want := range map[string]string{
+		"{{if .Year >= 2024}}x{{end}}\n":    `{{if ge .Year "2024"}} (text order, right for a year or a postcode`,
+		"{{if PLZ < 50000}}x{{end}}\n":      `{{if lt .PLZ "50000"}}`,
+		"{{if 2024 > $.Year}}x{{end}}\n":    `{{if gt "2024" $.Year}}`,
+		"{{if .Year >= 2024.5}}x{{end}}\n":  `let the sheet compute a column to test`,
+		"{{if .Average >= 2024}}x{{end}}\n": `let the sheet compute a column to test`,
+	} {
+		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), cols)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: Compile = %v, want %q", body, err, want)
+		}
+	}
+	s, err := Compile(load(t, baseYAML, map[string]string{"body.txt": `{{if ge .Year "2024"}}x{{end}}`}), cols)
+	if err != nil {
+		t.Fatalf("the call the hint writes: %v", err)
+	}
+	if w := s.Warnings(); len(w) != 0 {
+		t.Errorf("the call the hint writes is warned of: %q", w)
+	}
+}
+
 // TestInfixHintOnlyForItsOperator: the operator hint took the first
 // {{a OP b}} of the line, whatever the error: a comment {{/* >= */}}
 // beside another mistake ({{if .name | | upper}}) was told "a template

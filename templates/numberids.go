@@ -55,27 +55,12 @@ func (cp *compiler) numberColumn(c call) string {
 	return cp.columnName(n, c.dot)
 }
 
-// columnName is the sheet column n, an argument, reads: {{.x}} while dot
-// is the row, {{$.x}}, or (index . "x") with the row, as the sheet's
-// header ("" when the sheet has no such column); "" for any other value.
+// columnName is the sheet column n, an argument, reads (rowColumn: {{.x}}
+// while dot is the row, {{$.x}}, alone or in parentheses, or (index .
+// "x") with the row), as the sheet's header ("" when the sheet has no
+// such column); "" for any other value.
 func (cp *compiler) columnName(n parse.Node, dot bool) string {
-	name := ""
-	switch a := n.(type) {
-	case *parse.FieldNode:
-		if dot && len(a.Ident) == 1 {
-			name = a.Ident[0]
-		}
-	case *parse.VariableNode:
-		if len(a.Ident) == 2 && a.Ident[0] == "$" {
-			name = a.Ident[1]
-		}
-	case *parse.PipeNode:
-		if len(a.Decl) == 0 && len(a.Cmds) == 1 && len(a.Cmds[0].Args) == 3 && isIdent(a.Cmds[0].Args[0], "index") && isRow(a.Cmds[0].Args[1], dot) {
-			if s, ok := a.Cmds[0].Args[2].(*parse.StringNode); ok {
-				name = s.Text
-			}
-		}
-	}
+	name, _ := rowColumn(n, dot)
 	if name != "" && cp.columns != nil {
 		return cp.names.resolve(name)
 	}

@@ -793,8 +793,21 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	cp.checkNumberIDs(t, w.calls)
 	cp.checkTrimGlue(t)
 	cp.checkDateLayouts(t, w.calls)
+	cp.resolveColumns(t, w.refs)
+	t.dated = datedColumns(w.dated) // the references renamed to their columns above
+	t.datedAny = w.datedAny
+	return w
+}
+
+// resolveColumns sets t.columns to the sheet columns refs name, each
+// once, in order: a reference written as its header's Identifier is
+// renamed to the header (columnNames.resolve), and one
+// the sheet has not is an error, told once per name. A name in a list
+// of columns ({{index $ .}}) is read as written, so one that is not its
+// header exactly is an error too.
+func (cp *compiler) resolveColumns(t *Template, refs []colRef) {
 	seen, reported := map[string]bool{}, map[string]bool{}
-	for _, r := range w.refs {
+	for _, r := range refs {
 		col := r.name
 		if cp.columns != nil {
 			col = cp.names.resolve(r.name)
@@ -806,13 +819,11 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 					cp.errs = append(cp.errs, cp.unknownColumn(t, r))
 				}
 			case col != r.name && r.item:
-				// {{index $ .}} reads the name as written: the header's own.
-				if reported[r.name] {
-					break
+				if !reported[r.name] {
+					reported[r.name] = true
+					cp.errs = append(cp.errs, &campaign.FileError{File: t.file, Line: cp.line(t, r.node),
+						Err: fmt.Errorf("templates: %s: %w: %q in a list of columns: write the column's header as the sheet has it, %q", t.name, ErrUnknownColumn, r.name, col)})
 				}
-				reported[r.name] = true
-				cp.errs = append(cp.errs, &campaign.FileError{File: t.file, Line: cp.line(t, r.node),
-					Err: fmt.Errorf("templates: %s: %w: %q in a list of columns: write the column's header as the sheet has it, %q", t.name, ErrUnknownColumn, r.name, col)})
 			case col != r.name:
 				rename(r.node, col)
 			}
@@ -822,9 +833,6 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 			t.columns = append(t.columns, col)
 		}
 	}
-	t.dated = datedColumns(w.dated) // the references renamed to their columns above
-	t.datedAny = w.datedAny
-	return w
 }
 
 // unknownColumn is the error for r, a name that is no column of the sheet,

@@ -21,8 +21,9 @@ var quotedNumberRE = regexp.MustCompile(`^\s*[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)\s*
 var wholeNumberRE = regexp.MustCompile(`^\d+$`)
 
 // wholeID reports whether column, compared in order with the quoted
-// number num, reads as a year or a postcode (yearOrPostcode) and num is a whole
-// number: their values have as many digits each, and text order is right.
+// number num, reads as a year or a postcode (yearOrPostcode) and num is
+// a whole number: their values have as many digits each, and text order
+// is right.
 func wholeID(column, num string) bool {
 	return yearOrPostcode(column) && wholeNumberRE.MatchString(num)
 }
@@ -62,7 +63,7 @@ func (cp *compiler) checkTextOrder(t *Template, calls []call) {
 			action = c.piped.String() + " | " + action
 		}
 		w := (&campaign.FileError{File: t.file, Line: cp.line(t, c.node), Err: fmt.Errorf(
-			"templates: %s: {{%s}}: %s compares text, letter by letter, not amounts: %s in quotes is text, and %s is text as the sheet shows it, so \"3\" comes before \"3.0\", \"3,5\" before \"3.0\" and \"10\" before \"9\": a row can take the branch of the condition its amount would not; to compare amounts, let the sheet give a column to test ({{if eq .passed \"yes\"}}); if every value of the column has as many digits as %s (a year, a postcode), text order is right",
+			"templates: %s: {{%s}}: %s compares text, letter by letter, not amounts: %s in quotes is text, and %s is text as the sheet shows it, so \"3\" comes before \"3.0\", \"3,5\" before \"3.0\" and \"10\" before \"9\": a row can take the branch of the condition its amount would not; to compare amounts, let the sheet compute a column to test ({{if eq .passed \"yes\"}}); if every value of the column has as many digits as %s (a year, a postcode), text order is right",
 			t.name, action, c.name, s.Quoted, written(col), s.Quoted)}).Error()
 		if !slices.Contains(cp.warns, w) {
 			cp.warns = append(cp.warns, w)

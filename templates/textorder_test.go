@@ -21,7 +21,7 @@ func TestTextOrderWarned(t *testing.T) {
 	got := strings.Join(s.Warnings(), "\n")
 	for _, want := range []string{
 		`body.txt:2: templates: text: {{ge .Average "3.0"}}: ge compares text, letter by letter, not amounts: "3.0" in quotes is text, and .Average is text as the sheet shows it, so "3" comes before "3.0"`,
-		`"10" before "9": a row can take the branch of the condition its amount would not; to compare amounts, let the sheet give a column to test ({{if eq .passed "yes"}})`,
+		`"10" before "9": a row can take the branch of the condition its amount would not; to compare amounts, let the sheet compute a column to test ({{if eq .passed "yes"}})`,
 		`body.txt:3: templates: text: {{.Average | lt "4,5"}}: lt compares text`,
 	} {
 		if !strings.Contains(got, want) {
@@ -69,6 +69,7 @@ func TestTextOrderYearNotWarned(t *testing.T) {
 		"{{if ge .Year \"2024\"}}new{{end}}":            0,
 		"{{if lt $.PLZ \"50000\"}}north{{end}}":         0,
 		"{{if ge (index . \"Year\") \"2024\"}}x{{end}}": 0,
+		"{{if ge (.Year) \"2024\"}}x{{end}}":            0,
 		"{{if ge .Year \"2024.5\"}}x{{end}}":            1,
 		"{{if ge .Average \"2024\"}}x{{end}}":           1,
 		"{{if ge .customer_id \"1000\"}}x{{end}}":       1,
@@ -95,5 +96,27 @@ func TestTextOrderWarnedInColumnList(t *testing.T) {
 	}
 	if w := s.Warnings(); len(w) != 1 || !strings.Contains(w[0], `{{lt (index $ .) "3"}}: lt compares text, letter by letter`) {
 		t.Errorf("warnings %q, want one of text order", w)
+	}
+}
+
+// TestCompareAmountsAdviceAgrees: the error of a column compared with a
+// number, the warning of one compared with a number in quotes, and the
+// hint for an operator ({{if .score >= 50}}) tell the same mend, as
+// help templates and the README word it: the sheet's own column to test.
+// The first two said "let the sheet give a column", the third "compute".
+func TestCompareAmountsAdviceAgrees(t *testing.T) {
+	const advice = `let the sheet compute a column to test ({{if eq .passed "yes"}})`
+	cols := []string{"email", "name", "score"}
+	for _, body := range []string{`{{if ge .score 50}}x{{end}}`, `{{if ge .score "50"}}x{{end}}`, `{{if .score >= 50}}x{{end}}`} {
+		s, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), cols)
+		said := ""
+		if err != nil {
+			said = err.Error()
+		} else {
+			said = strings.Join(s.Warnings(), "\n")
+		}
+		if !strings.Contains(said, advice) {
+			t.Errorf("%s: %q lacks %q", body, said, advice)
+		}
 	}
 }

@@ -49,3 +49,10 @@ func Foreign(dir string) error {
 	}
 	return nil
 }
+
+// owned reports whether the user running tidings owns fi: true where
+// modes do not say who owns a file (otherOwner).
+func owned(fi os.FileInfo) bool {
+	_, other := otherOwner(fi)
+	return !other
+}

@@ -8,8 +8,5 @@ import "io/fs"
 // ACLs do, which tidings leaves as the folder's).
 func loose(fs.FileInfo, fs.FileMode) bool { return false }
 
-// owned is true where loose never asks.
-func owned(fs.FileInfo) bool { return true }
-
 // otherOwner is false where modes do not say who owns a file.
 func otherOwner(fs.FileInfo) (int, bool) { return 0, false }

@@ -13,12 +13,6 @@ func loose(fi fs.FileInfo, want fs.FileMode) bool {
 	return fi.Mode().Perm()&^want != 0
 }
 
-// owned reports whether the user running tidings owns fi.
-func owned(fi fs.FileInfo) bool {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	return !ok || int(st.Uid) == os.Geteuid()
-}
-
 // otherOwner returns the user id owning fi and true when that is another
 // user than the one running tidings.
 func otherOwner(fi fs.FileInfo) (int, bool) {
