@@ -124,14 +124,16 @@ func supportedLocales() string {
 
 // ParseLocale parses a BCP 47 tag naming a supported locale: a language
 // and region (de-DE, de_DE, fr-CH), or a language alone for its first
-// region in locales (de: de-DE). "" is the unset Locale; anything else is
-// an error listing the supported locales.
+// region in locales (de: de-DE); a POSIX locale's name as $LANG holds it
+// is read by its language and region (de_DE.UTF-8, de_DE@euro: de-DE).
+// "" is the unset Locale; anything else is an error listing the supported
+// locales.
 func ParseLocale(s string) (Locale, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return Locale{}, nil
 	}
-	tag, err := language.Parse(s)
+	tag, err := language.Parse(posixLanguage(s))
 	if err != nil {
 		return Locale{}, fmt.Errorf("%q is not a language tag (%v); supported: %s; %s", s, err, supportedLocales(), otherLanguage)
 	}
@@ -144,6 +146,17 @@ func ParseLocale(s string) (Locale, error) {
 		}
 	}
 	return Locale{}, fmt.Errorf("locale %q is not supported; supported: %s; %s", s, supportedLocales(), otherLanguage)
+}
+
+// posixLanguage is s without a POSIX locale name's codeset and modifier
+// (de_DE.UTF-8 and de_DE@euro are de_DE): the conventions a campaign
+// takes from its locale are its language's and region's, and a sheet's
+// encoding is read from the sheet, never from the locale.
+func posixLanguage(s string) string {
+	if i := strings.IndexAny(s, ".@"); i > 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // otherLanguage says what a campaign in a language tidings has no locale

@@ -11,6 +11,7 @@ func TestParseLocale(t *testing.T) {
 	for in, want := range map[string]string{
 		"": "", "de": "de-DE", "de-DE": "de-DE", "de_DE": "de-DE", "DE-de": "de-DE", "de-AT": "de-AT", "de-CH": "de-CH",
 		"fr": "fr-FR", "fr-FR": "fr-FR", "fr-CH": "fr-CH", "en": "en-US", "en-GB": "en-GB", " en-US ": "en-US",
+		"de_DE.UTF-8": "de-DE", "de_AT.utf8": "de-AT", "de_DE@euro": "de-DE", "fr_CH.UTF-8": "fr-CH", "en_GB.ISO-8859-1": "en-GB",
 	} {
 		l, err := ParseLocale(in)
 		if err != nil || l.String() != want {
@@ -79,7 +80,7 @@ func TestLocaleUnsupportedSaysWhatToWrite(t *testing.T) {
 // (polish) was refused with the list of supported ones alone, while
 // pl-PL was told what to write instead; both are told now.
 func TestLocaleNotATagSaysWhatToWrite(t *testing.T) {
-	for _, s := range []string{"pl_PL.UTF-8", "polish"} {
+	for _, s := range []string{"polish", "pl PL", ".UTF-8"} {
 		_, err := ParseLocale(s)
 		if err == nil || !strings.Contains(err.Error(), "is not a language tag") || !strings.HasSuffix(err.Error(), "; "+otherLanguage) {
 			t.Errorf("locale: %s: %v, want it not a tag and %q", s, err, otherLanguage)
@@ -90,6 +91,18 @@ func TestLocaleNotATagSaysWhatToWrite(t *testing.T) {
 // TestLocaleNames checks the names against what LibreOffice Calc 7
 // shows for mmm, mmmm, ddd and dddd in each language (convert an .xlsx
 // to CSV "as shown" in a profile of that locale).
+// TestLocaleUnsupportedPOSIX checks that a POSIX name copied from $LANG
+// for a language tidings has no locale for gets the advice for another
+// language, as its tag does.
+func TestLocaleUnsupportedPOSIX(t *testing.T) {
+	for _, s := range []string{"pl_PL.UTF-8", "es_ES@euro"} {
+		_, err := ParseLocale(s)
+		if err == nil || !strings.Contains(err.Error(), "is not supported") || !strings.HasSuffix(err.Error(), "; "+otherLanguage) {
+			t.Errorf("locale: %s: %v, want it unsupported and %q", s, err, otherLanguage)
+		}
+	}
+}
+
 func TestLocaleNames(t *testing.T) {
 	for tag, want := range map[string]string{
 		"de-DE": "Jan Januar Do Donnerstag|Mär März Mi Mittwoch|Dez Dezember Di Dienstag",
