@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/pooltest"
 	"github.com/tidings/tidings/sendpool/smtptest"
@@ -51,6 +52,46 @@ func testPoolReplyReadAfterStop(t *testing.T, tr pooltest.Transport) {
 		t.Fatal("no reply was read after a stop")
 	}
 	pooltest.ExactlyOnce(t, srv, msgs)
+}
+
+// TestPoolReplyLostAfterStop: tidings stopped past the wait for a body's
+// reply, and meanwhile the server closed the connection with no reply:
+// the read after the stop finds the end of the stream, not a reply. The
+// message is unknown, with the words of a lost connection (not of a server
+// that kept it and said nothing), and never sent again; the others are
+// sent, each once.
+func TestPoolReplyLostAfterStop(t *testing.T) { pooltest.Each(t, testPoolReplyLostAfterStop) }
+
+func testPoolReplyLostAfterStop(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
+		return m.To[0] == "lost@example.org"
+	}))
+	cfg := tr.Config(srv)
+	var stops atomic.Int32
+	cfg.SMTP.NetDial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		nc, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &stoppedConn{TCPConn: nc.(*net.TCPConn), stops: &stops}, nil
+	}
+	msgs := []*render.Message{pooltest.Message(2, "a@example.org"), pooltest.Message(3, "lost@example.org"), pooltest.Message(4, "b@example.org")}
+	res, err := pooltest.Run(t, cfg, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Get(3); r.Status != sendpool.StatusUnknown || r.Attempts != 1 || r.Detail != sendpool.ErrReplyLost.Error() {
+		t.Errorf("row 3: %v after %d attempts, detail %q; want unknown after 1, detail %q", r.Status, r.Attempts, r.Detail, sendpool.ErrReplyLost.Error())
+	}
+	for _, row := range []int{2, 4} {
+		if r := res.Get(row); r.Status != sendpool.StatusSent {
+			t.Errorf("row %d: %v (%s), want sent", row, r.Status, r.Detail)
+		}
+	}
+	if stops.Load() == 0 {
+		t.Fatal("no reply was read after a stop")
+	}
+	pooltest.ExactlyOnce(t, srv, msgs) // lost@ once: no automatic retry
 }
 
 // stoppedConn is a connection of a process stopped while it waits for the
