@@ -35,8 +35,8 @@ type progress struct {
 	total    int
 	done     int
 	// failed counts the messages done and not sent; unknown those of
-	// unknown outcome (the server's reply never came: they may have
-	// arrived), which are not among them.
+	// unknown outcome (the message went, or was about to, and no reply
+	// came: they may or may not have arrived), which are not among them.
 	failed  int
 	unknown int
 	started time.Time

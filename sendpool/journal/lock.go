@@ -34,6 +34,9 @@ type LockedError struct {
 	// this process's (another container sharing the campaign's volume):
 	// no process here has it.
 	Elsewhere bool
+	// Stopped says the holder is stopped (Ctrl-Z, SIGSTOP; /proc tells,
+	// on Linux): it holds the lock and does nothing until continued.
+	Stopped bool
 }
 
 func (e *LockedError) Error() string {
@@ -41,11 +44,20 @@ func (e *LockedError) Error() string {
 	case e.PID == 0:
 		return fmt.Sprintf("journal: campaign is being sent by another process (lock %s); nothing was done: run this again once it ends, or stop it first", e.Path)
 	case e.Command != "" && e.Command != "send":
-		return fmt.Sprintf("journal: tidings %s is working on this campaign, PID %d%s (since %s); nothing was done: run this again once it ends, or stop it first",
-			e.Command, e.PID, e.where(), e.Since.UTC().Format(time.RFC3339))
+		return fmt.Sprintf("journal: tidings %s is working on this campaign, PID %d%s (since %s)%s",
+			e.Command, e.PID, e.where(), e.Since.UTC().Format(time.RFC3339), e.next())
 	}
-	return fmt.Sprintf("journal: campaign is being sent by PID %d%s (since %s); nothing was done: run this again once it ends, or stop it first",
-		e.PID, e.where(), e.Since.UTC().Format(time.RFC3339))
+	return fmt.Sprintf("journal: campaign is being sent by PID %d%s (since %s)%s",
+		e.PID, e.where(), e.Since.UTC().Format(time.RFC3339), e.next())
+}
+
+// next is what the message ends with: what was done and what to do; for
+// a stopped holder, that it waits to be continued and how.
+func (e *LockedError) next() string {
+	if e.Stopped {
+		return fmt.Sprintf(", and that process is stopped (Ctrl-Z or SIGSTOP): it does nothing and keeps the campaign until continued, with fg in its terminal or kill -CONT %d; nothing was done: run this again once it ends", e.PID)
+	}
+	return "; nothing was done: run this again once it ends, or stop it first"
 }
 
 // where says where the holder's PID is to be looked up, when not here.
@@ -131,6 +143,7 @@ func AcquireLockAs(dir, command string) (*Lock, error) {
 			var h holder
 			if json.Unmarshal(b, &h) == nil {
 				le.PID, le.Since, le.Command, le.Elsewhere = h.PID, h.Since, h.Command, otherNamespace(h.PIDNS)
+				le.Stopped = le.PID > 0 && !le.Elsewhere && stopped(le.PID)
 			}
 		}
 		f.Close()

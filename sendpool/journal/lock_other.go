@@ -30,6 +30,9 @@ func unlockFile(f *os.File) error {
 // what they would say without a running holder.
 func processRunning(int) bool { return false }
 
+// stopped cannot tell here: it says no.
+func stopped(int) bool { return false }
+
 // startedAfter cannot tell here: it says no.
 func startedAfter(int, time.Time) bool { return false }
 

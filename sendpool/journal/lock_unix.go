@@ -46,14 +46,26 @@ func processRunning(pid int) bool {
 
 // zombie says whether /proc/PID/stat gives the process's state as Z;
 // false where there is no /proc.
-func zombie(pid int) bool {
+func zombie(pid int) bool { return procState(pid) == 'Z' }
+
+// stopped says whether /proc/PID/stat gives the process's state as T:
+// stopped by a signal (Ctrl-Z, SIGSTOP), it does nothing until continued
+// (fg, SIGCONT). False where there is no /proc (Linux has one).
+func stopped(pid int) bool { return procState(pid) == 'T' }
+
+// procState is the state letter /proc/PID/stat gives the process (R, S,
+// T, Z, …); 0 where /proc does not tell.
+func procState(pid int) byte {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return false
+		return 0
 	}
 	// "PID (COMMAND) STATE …": the command may hold spaces and parentheses.
 	i := bytes.LastIndexByte(b, ')')
-	return i >= 0 && i+2 < len(b) && b[i+2] == 'Z'
+	if i < 0 || i+2 >= len(b) {
+		return 0
+	}
+	return b[i+2]
 }
 
 // startedAfter says whether /proc shows that process pid began after t:

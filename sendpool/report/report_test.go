@@ -232,7 +232,7 @@ func TestSummaryText(t *testing.T) {
 	out := summaryText(t, &s)
 	for _, want := range []string{
 		"5 recipients: 1 sent, 1 failed, 1 unknown, 1 not-attempted, 1 duplicate",
-		"may or may not have arrived",
+		"1 unknown: the message went, or was about to, and no reply came: it may or may not have arrived (",
 		"row 3", "b@example.org", "550 5.1.1", "user unknown, really",
 		"row 5", "00005 (Dee <d@example.org>)", "row 4",
 	} {
