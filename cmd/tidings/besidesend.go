@@ -24,8 +24,14 @@ func besideSend(state *journal.State, dir string) (journal.LockedError, bool) {
 // that reads the campaign's state beside it: "tidings send is running on
 // this campaign (PID 4711, since 2026-12-06T11:16:20+01:00)", the time
 // with its offset, as the other times tidings prints (a log read in
-// another zone than the machine's, a container's UTC).
+// another zone than the machine's, a container's UTC); a holder that is
+// stopped (Ctrl-Z) is said to be, with how to continue it, since it
+// does nothing until then.
 func runningWords(h journal.LockedError) string {
-	return fmt.Sprintf("tidings %s is running on this campaign (PID %d, since %s)",
+	w := fmt.Sprintf("tidings %s is running on this campaign (PID %d, since %s)",
 		cmp.Or(h.Command, "send"), h.PID, h.Since.Local().Format(time.RFC3339))
+	if h.Stopped {
+		w += fmt.Sprintf(", stopped (Ctrl-Z or SIGSTOP) until continued with fg in its terminal or kill -CONT %d", h.PID)
+	}
+	return w
 }

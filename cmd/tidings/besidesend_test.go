@@ -22,3 +22,18 @@ func TestRunningWordsZone(t *testing.T) {
 		t.Errorf("runningWords = %q, want the time with its offset", got)
 	}
 }
+
+// TestRunningWordsStopped: a send stopped with Ctrl-Z read as running to
+// report, check and preview beside it, which then waited for it to end;
+// its words now say it is stopped and how to continue it (journal.Holder
+// tells, TestLockHolderStopped).
+func TestRunningWordsStopped(t *testing.T) {
+	h := journal.LockedError{PID: 4711, Since: time.Date(2026, 12, 6, 16, 21, 38, 0, time.UTC)}
+	if got := runningWords(h); strings.Contains(got, "stopped") {
+		t.Errorf("runningWords of a running send = %q", got)
+	}
+	h.Stopped = true
+	if got, want := runningWords(h), ", stopped (Ctrl-Z or SIGSTOP) until continued with fg in its terminal or kill -CONT 4711"; !strings.HasSuffix(got, want) {
+		t.Errorf("runningWords of a stopped send = %q, want it to end %q", got, want)
+	}
+}

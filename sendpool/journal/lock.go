@@ -195,7 +195,7 @@ func Holder(dir string) (h LockedError, ok bool) {
 			return LockedError{}, false
 		}
 	}
-	return LockedError{PID: w.PID, Since: w.Since, Command: w.Command}, true
+	return LockedError{PID: w.PID, Since: w.Since, Command: w.Command, Stopped: stopped(w.PID)}, true
 }
 
 // otherNamespace says whether ns, a holder's PID namespace, is known and

@@ -49,7 +49,14 @@ func TestLockHolderStopped(t *testing.T) {
 		t.Errorf("holder stopped: Stopped %v, message %q, want it to end %q", le.Stopped, le.Error(), want)
 	}
 
+	if h, ok := Holder(dir); !ok || h.PID != pid || !h.Stopped {
+		t.Errorf("Holder of a stopped holder = %+v, %v; want PID %d, Stopped", h, ok, pid)
+	}
+
 	signalAndWait(t, pid, unix.SIGCONT, unix.WCONTINUED, unix.WaitStatus.Continued)
+	if h, ok := Holder(dir); !ok || h.Stopped {
+		t.Errorf("Holder of a continued holder = %+v, %v; want it not Stopped", h, ok)
+	}
 	le = lockedBy(t, dir, pid)
 	if le.Stopped || strings.Contains(le.Error(), "stopped") || !strings.HasSuffix(le.Error(), "; nothing was done: run this again once it ends, or stop it first") {
 		t.Errorf("holder continued: Stopped %v, message %q", le.Stopped, le.Error())
