@@ -55,22 +55,7 @@ func TestReadOnlyCampaignFolder(t *testing.T) {
 	}
 	run := func(args ...string) (string, int) {
 		t.Helper()
-		cmd := exec.Command("/bin/sh", append([]string{"-c", `umask 077 && exec "$0" "$@"`, bin}, args...)...)
-		cmd.Dir = camp
-		cmd.Env = []string{"PATH=/usr/bin:/bin", "LANG=C"}
-		cmd.SysProcAttr = attr
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
-		var ee *exec.ExitError
-		switch {
-		case err == nil:
-			return out.String(), 0
-		case errors.As(err, &ee):
-			return out.String(), ee.ExitCode()
-		}
-		t.Fatalf("tidings %s: %v", strings.Join(args, " "), err)
-		return "", 0
+		return runAsService(t, bin, camp, attr, args...)
 	}
 	for _, args := range [][]string{{"send", "--yes"}, {"report"}, {"preview"}} {
 		out, code := run(append(args, "c.yaml")...)
@@ -87,6 +72,29 @@ func TestReadOnlyCampaignFolder(t *testing.T) {
 	if n := len(srv.Messages()); n != 2 {
 		t.Errorf("server received %d messages, want 2", n)
 	}
+}
+
+// runAsService runs the tidings binary bin with args in dir as a
+// locked-down service does (attr's user, no HOME, LANG=C, umask 077),
+// returning its output (stdout and stderr) and exit code.
+func runAsService(t *testing.T, bin, dir string, attr *syscall.SysProcAttr, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command("/bin/sh", append([]string{"-c", `umask 077 && exec "$0" "$@"`, bin}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "LANG=C"}
+	cmd.SysProcAttr = attr
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0
+	case errors.As(err, &ee):
+		return out.String(), ee.ExitCode()
+	}
+	t.Fatalf("tidings %s: %v", strings.Join(args, " "), err)
+	return "", 0
 }
 
 // sendYAML is a two-recipient campaign for srv's port, with extra lines.

@@ -8,6 +8,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/tidings/tidings/campaign"
@@ -61,7 +62,7 @@ func makeStateFolder(c *campaign.Campaign) error {
 // root on a service's campaign, writing on, would leave files of root's
 // the service cannot replace or write into (a preview/ folder of root's
 // stops each later send writing its report page). The error names both
-// users and what to run instead.
+// users and what to run instead (foreignAdvice).
 func otherUsersState(c *campaign.Campaign) error {
 	err := statefile.Foreign(c.StateDir)
 	var fe *statefile.ForeignError
@@ -71,10 +72,24 @@ func otherUsersState(c *campaign.Campaign) error {
 		}
 		return nil
 	}
-	owner, ownerLabel := userName(fe.UID)
+	_, ownerLabel := userName(fe.UID)
 	_, meLabel := userName(os.Geteuid())
-	return &unusableError{fmt.Errorf("state folder: %s belongs to %s, and this command runs as %s: nothing was written, so that %s's later runs are not left with files they cannot replace; run tidings for this campaign as one user, here as %s (sudo -u %s tidings …), or give the folder to the user that runs it (chown -R USER %s)",
-		fe.Path, ownerLabel, meLabel, owner, owner, owner, c.StateDir)}
+	return &unusableError{fmt.Errorf("state folder: %s belongs to %s, and this command runs as %s: nothing was written; %s",
+		fe.Path, ownerLabel, meLabel, foreignAdvice(fe.UID, c.StateDir))}
+}
+
+// foreignAdvice is what to do about a state folder dir holding a file of
+// the user owner's. Root's, met by another user (a service's run after
+// sudo tidings run as root left it), is to be given back to that user:
+// running the service as root is no answer. Another's is to be left to
+// that user, whose later runs could not replace what this one wrote.
+func foreignAdvice(owner int, dir string) string {
+	me, _ := userName(os.Geteuid())
+	if owner == 0 {
+		return fmt.Sprintf("a command run as root left it, and this user cannot replace it; give the folder back to this user (sudo chown -R %s %s), and run tidings for this campaign as %s only (sudo -u %s tidings …)", strings.TrimPrefix(me, "#"), dir, me, me)
+	}
+	name, _ := userName(owner)
+	return fmt.Sprintf("so that %s's later runs are not left with files they cannot replace; run tidings for this campaign as one user, here as %s (sudo -u %s tidings …), or give the folder to the user that runs it (chown -R USER %s)", name, name, name, dir)
 }
 
 // userName is the user id uid's login name (#uid, as sudo -u takes it,
