@@ -18,8 +18,9 @@ import (
 // configuration management; run as root, the test runs tidings as nobody),
 // no HOME, LANG=C, umask 077. With no state_dir, send, report and preview
 // stop (exit 2) saying to set state_dir in the campaign file, not only
-// "mkdir …/.tidings: permission denied", and nothing is sent; the same
-// campaign with state_dir naming a folder of that user's sends.
+// "mkdir …/.tidings: permission denied", and nothing is sent; check warns
+// so before (it writes nothing itself); the same campaign with state_dir
+// naming a folder of that user's sends, check not warning.
 func TestReadOnlyCampaignFolder(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
@@ -65,6 +66,12 @@ func TestReadOnlyCampaignFolder(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Fatalf("server received %d messages from a send that could not journal", n)
+	}
+	if out, _ := run("check", "c.yaml"); !strings.Contains(out, "warning: send, report and preview will stop: ") || !strings.Contains(out, "set state_dir: in c.yaml to a folder it may write") {
+		t.Errorf("check c.yaml in a read-only folder does not warn that send will stop, saying to set state_dir:\n%s", out)
+	}
+	if out, _ := run("check", "service.yaml"); strings.Contains(out, "will stop") {
+		t.Errorf("check service.yaml, its state_dir the user's, warns:\n%s", out)
 	}
 	if out, code := run("send", "--yes", "service.yaml"); code != exitOK {
 		t.Fatalf("send with state_dir: code %d\n%s", code, out)

@@ -49,12 +49,52 @@ func makeStateFolder(c *campaign.Campaign) error {
 	if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) {
 		return &unusableError{fmt.Errorf("state folder: %w", err)}
 	}
+	return unwritableState(c, err)
+}
+
+// unwritableState is the unusable-campaign error for c's state folder,
+// which this user may not make or write (err says why): where the default
+// is, in the campaign's folder, to set state_dir; where state_dir names
+// it, to make it this user's or choose another.
+func unwritableState(c *campaign.Campaign, err error) error {
 	if c.StateDir == filepath.Join(c.Dir, ".tidings", c.Name) {
 		return &unusableError{fmt.Errorf("state folder: %w: tidings keeps %s's journal and reports in .tidings/ beside it, and this user may not write its folder (read-only, or another user's); set state_dir: in %s to a folder it may write, as a service's state directory (state_dir: /var/lib/tidings/%s)",
 			err, filepath.Base(c.File), filepath.Base(c.File), c.Name)}
 	}
 	return &unusableError{fmt.Errorf("state folder: %w: this user may not make or write the folder state_dir names in %s; make it this user's (mkdir -p %s, then chown it to the user tidings runs as), or set state_dir to a folder it may write",
 		err, filepath.Base(c.File), c.StateDir)}
+}
+
+// stateFolderWarning is check's warning, "" for none, when send, report
+// and preview would stop at c's state folder (makeStateFolder): this
+// user may not make or write it (writable, where the system says), or a
+// file of another user's is in it. check itself writes nothing there.
+func stateFolderWarning(c *campaign.Campaign) string {
+	err := writable(existingFolder(c.StateDir))
+	if err != nil {
+		err = unwritableState(c, &fs.PathError{Op: "write", Path: c.StateDir, Err: err})
+	} else {
+		err = otherUsersState(c)
+	}
+	if err == nil {
+		return ""
+	}
+	return "send, report and preview will stop: " + err.Error()
+}
+
+// existingFolder is dir, or the nearest folder above it that is there:
+// the one a state folder not made yet would be made in.
+func existingFolder(dir string) string {
+	for {
+		if _, err := os.Stat(dir); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return dir
+		}
+		dir = parent
+	}
 }
 
 // otherUsersState refuses c's state folder when a file or folder tidings

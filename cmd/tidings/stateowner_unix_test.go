@@ -69,7 +69,7 @@ func chownTree(t *testing.T, dir string, uid int) {
 // made (StateDirectory=, the service user's, empty) and an administrator
 // running tidings on its campaign as root before the service's first send
 // (sudo tidings preview): refused (exit 2) naming the folder and its
-// owner, and nothing of root's left in it, where root's preview/ and
+// owner (check warning so), and nothing of root's left in it, where root's preview/ and
 // report files used to be made there, which the service could then not
 // replace.
 func TestFreshStateFolderOfAnotherUser(t *testing.T) {
@@ -88,6 +88,9 @@ func TestFreshStateFolderOfAnotherUser(t *testing.T) {
 		if want := state + " belongs to "; code != exitUnusable || !strings.Contains(errOut, want) || !strings.Contains(errOut, "(uid 65534)") {
 			t.Errorf("tidings %s as root on an empty state folder of uid 65534: code %d, want %d and %q:\n%s%s", args[0], code, exitUnusable, want, out, errOut)
 		}
+	}
+	if out, _, _ := runCLI(t, "check", camp); !strings.Contains(out, "warning: send, report and preview will stop: state folder: "+state+" belongs to ") {
+		t.Errorf("check as root on an empty state folder of uid 65534 does not warn that send will stop:\n%s", out)
 	}
 	if entries, err := os.ReadDir(state); err != nil || len(entries) != 0 {
 		t.Errorf("state folder after root's commands: %v %v, want it empty", entries, err)
