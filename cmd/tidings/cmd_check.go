@@ -518,6 +518,7 @@ func (p *checkPass) row(m *render.Message, err error) error {
 // (plan.Changed).
 func printCheckNotes(w io.Writer, in *plan.Inputs, state *journal.State, sum *checkSummary, was string) error {
 	printWarnings(w, campaignWarnings(in, sum.ok))
+	printWarnings(w, nonEmpty(stateFolderWarning(in.Campaign)))
 	sum.printCopyOnly(w)
 	printOwedGone(w, sum.owedGone)
 	printRevised(w, sum.revised, sum.owedAnew, false, in.Campaign.File)

@@ -562,7 +562,8 @@ func runTime(n int, rate float64) time.Duration {
 }
 
 // printUnknown lists the earlier deliveries of unknown outcome (the first
-// of all n).
+// of all n), each row's line saying "unknown", as the summary's list does:
+// journald shows a service's output a line at a time, the heading apart.
 func printUnknown(g *globalOptions, unknown []report.Row, n int) {
 	if n == 0 {
 		return
@@ -570,10 +571,10 @@ func printUnknown(g *globalOptions, unknown []report.Row, n int) {
 	fmt.Fprintf(g.stdout, "%s an unknown outcome from an earlier run (the message went, or was about to, and no reply came, or none could be recorded: a lost connection, a crash, a second Ctrl-C, a full disk; it may or may not have arrived); they are not sent again unless --resend-unknown:\n", hasHave(n, "recipient"))
 	for i, r := range unknown {
 		if i == 20 {
-			fmt.Fprintf(g.stdout, "  … and %d more (see report.csv)\n", n-20)
+			fmt.Fprintf(g.stdout, "  … and %d more unknown (see report.csv)\n", n-20)
 			break
 		}
-		fmt.Fprintf(g.stdout, "  row %d  %s\n", r.Row, r.To)
+		fmt.Fprintf(g.stdout, "  row %d  %s  unknown\n", r.Row, r.To)
 	}
 }
 

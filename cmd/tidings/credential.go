@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -16,35 +17,76 @@ import (
 // credentials, one file each, named as the unit names them.
 const credentialsDirEnv = "CREDENTIALS_DIRECTORY"
 
+// maxCredentialSize is the most of a credential file tidings reads: far
+// more than any password or authorization code, as systemd's own limit
+// on a credential (1 MiB) is far more than a password needs.
+const maxCredentialSize = 64 << 10
+
 // secretFromCredential reads the password of the credential named env
 // (the variable password_env names) from $CREDENTIALS_DIRECTORY, as
 // systemd's LoadCredential=TIDINGS_SMTP_PASSWORD:/etc/tidings/smtp.pass
 // hands it over, without the line end the file ends with. found is false
-// when no such folder is set or it holds no such file; an empty file, or
-// one it cannot read, is an error naming the file (by setting alone when
-// the variable's name is not shown: it may be the password).
+// when no such folder is set or it holds no such file. An error names the
+// file (by setting alone when the variable's name is not shown: it may be
+// the password) and never its content: a file it cannot read, one that
+// is not a regular file (a FIFO would hang the run) or is larger than
+// maxCredentialSize, one empty or of more than one line, and a folder
+// that is not an absolute path (systemd sets one; a relative one would
+// be read from wherever tidings runs). env must be a variable's name
+// (campaign.IsEnvName), so that the file is one directly in the folder;
+// any other is not looked for.
 func secretFromCredential(env, setting string) (password string, found bool, err error) {
 	dir := os.Getenv(credentialsDirEnv)
-	if dir == "" || env == "" {
+	if dir == "" || !campaign.IsEnvName(env) {
 		return "", false, nil
+	}
+	if !filepath.IsAbs(dir) {
+		return "", false, &unusableError{fmt.Errorf("%s: $%s is %q, not an absolute path as systemd sets it; unset it, or set it to the folder holding the credential", setting, credentialsDirEnv, dir)}
 	}
 	path := filepath.Join(dir, env)
 	named := path
 	if !campaign.EnvNameShown(env) {
 		named = "the credential " + setting + " names in $" + credentialsDirEnv
 	}
-	data, err := os.ReadFile(path)
+	data, err := readCredential(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return "", false, nil
 	case err != nil:
-		return "", false, &unusableError{fmt.Errorf("%s: reading %s: %w", setting, named, withoutPath(err))}
+		return "", false, &unusableError{fmt.Errorf("%s: reading %s: %w", setting, named, err)}
 	}
 	password = strings.TrimSuffix(strings.TrimSuffix(string(data), "\n"), "\r")
-	if password == "" {
+	switch {
+	case password == "":
 		return "", false, &unusableError{fmt.Errorf("%s: %s is empty; write the password (or the provider's authorization code) in the file LoadCredential= reads", setting, named)}
+	case strings.ContainsAny(password, "\r\n"):
+		return "", false, &unusableError{fmt.Errorf("%s: %s holds more than one line; write the password (or the provider's authorization code) alone on one line in the file LoadCredential= reads", setting, named)}
 	}
 	return password, true, nil
+}
+
+// readCredential reads the regular file at path, of at most
+// maxCredentialSize bytes; its errors do not name path (withoutPath).
+func readCredential(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil, withoutPath(err)
+	case !fi.Mode().IsRegular():
+		return nil, errors.New("not a regular file")
+	case fi.Size() > maxCredentialSize:
+		return nil, fmt.Errorf("larger than %d KiB, more than a password", maxCredentialSize>>10)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, withoutPath(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxCredentialSize+1))
+	if err == nil && len(data) > maxCredentialSize {
+		err = fmt.Errorf("larger than %d KiB, more than a password", maxCredentialSize>>10)
+	}
+	return data, withoutPath(err)
 }
 
 // withoutPath is err without the path of an *fs.PathError, which

@@ -55,3 +55,59 @@ func TestPasswordFromSystemdCredential(t *testing.T) {
 		}
 	}
 }
+
+// TestCredentialFileRefused: what secretFromCredential will not take
+// from $CREDENTIALS_DIRECTORY, each refused with an error that names
+// the file and never shows what it holds: a name that would leave the
+// folder is not looked for, a relative folder (systemd sets an absolute
+// one) is not read from wherever tidings runs, a folder in the file's
+// place, a file of more than a password's size, and one of two lines (a
+// user and a password, say); one line end, "\n" or "\r\n", is not part of
+// the password.
+func TestCredentialFileRefused(t *testing.T) {
+	base := t.TempDir()
+	creds := filepath.Join(base, "creds")
+	if err := os.Mkdir(creds, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(base)
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(creds, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("CRLF", "s3cret-crlf\r\n")
+	write("TWO_LINES", "me@example.com\ns3cret-two\n")
+	write("HUGE", strings.Repeat("s3cret-huge", 10_000))
+	write("REL", "s3cret-rel\n")
+	if err := os.Mkdir(filepath.Join(creds, "FOLDER"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(base, "OUTSIDE"), []byte("s3cret-outside"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		dir, env, want string // want: "" the password read, else the error's words
+		password       string
+	}{
+		{creds, "CRLF", "", "s3cret-crlf"},
+		{creds, "../OUTSIDE", "", ""},
+		{"creds", "REL", "not an absolute path", ""},
+		{creds, "FOLDER", "FOLDER: not a regular file", ""},
+		{creds, "HUGE", "HUGE: larger than 64 KiB", ""},
+		{creds, "TWO_LINES", "TWO_LINES holds more than one line", ""},
+	}
+	for _, tc := range cases {
+		t.Setenv(credentialsDirEnv, tc.dir)
+		password, _, err := secretFromCredential(tc.env, "smtp.password_env")
+		switch {
+		case tc.want == "" && (err != nil || password != tc.password):
+			t.Errorf("%s in %s: %q, %v; want %q", tc.env, tc.dir, password, err, tc.password)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || password != ""):
+			t.Errorf("%s in %s: %q, %v; want an error saying %q", tc.env, tc.dir, password, err, tc.want)
+		case err != nil && strings.Contains(err.Error(), "s3cret"):
+			t.Errorf("%s in %s: the error shows the file's content: %v", tc.env, tc.dir, err)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
@@ -243,22 +241,7 @@ func TestUnknownAfterTemporaryFailure(t *testing.T) {
 	runCLI(t, "send", "--yes", camp)
 	deferBob.Store(false)
 
-	// What a run killed while bob's message was with the server leaves.
-	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
-	lock, err := journal.AcquireLock(state)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := journal.Open(context.Background(), lock, journal.Run{PID: 1, Started: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Attempt(context.Background(), journal.Attempt{Row: 3, Key: "bob@example.com", To: "Bob <bob@example.com>", Try: 1}); err != nil {
-		t.Fatal(err)
-	}
-	if err := errors.Join(w.Close(), lock.Release()); err != nil {
-		t.Fatal(err)
-	}
+	leaveUnknown(t, camp, journal.Attempt{Row: 3, Key: "bob@example.com", To: "Bob <bob@example.com>", Try: 1})
 
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
 	if code != exitSomeFailed || !strings.Contains(out, "nothing left to send") || !strings.Contains(out, "unknown outcome") || !strings.Contains(out, "bob@example.com") {

@@ -18,8 +18,9 @@ import (
 // configuration management; run as root, the test runs tidings as nobody),
 // no HOME, LANG=C, umask 077. With no state_dir, send, report and preview
 // stop (exit 2) saying to set state_dir in the campaign file, not only
-// "mkdir …/.tidings: permission denied", and nothing is sent; the same
-// campaign with state_dir naming a folder of that user's sends.
+// "mkdir …/.tidings: permission denied", and nothing is sent; check warns
+// so before (it writes nothing itself); the same campaign with state_dir
+// naming a folder of that user's sends, check not warning.
 func TestReadOnlyCampaignFolder(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
@@ -55,22 +56,7 @@ func TestReadOnlyCampaignFolder(t *testing.T) {
 	}
 	run := func(args ...string) (string, int) {
 		t.Helper()
-		cmd := exec.Command("/bin/sh", append([]string{"-c", `umask 077 && exec "$0" "$@"`, bin}, args...)...)
-		cmd.Dir = camp
-		cmd.Env = []string{"PATH=/usr/bin:/bin", "LANG=C"}
-		cmd.SysProcAttr = attr
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
-		var ee *exec.ExitError
-		switch {
-		case err == nil:
-			return out.String(), 0
-		case errors.As(err, &ee):
-			return out.String(), ee.ExitCode()
-		}
-		t.Fatalf("tidings %s: %v", strings.Join(args, " "), err)
-		return "", 0
+		return runAsService(t, bin, camp, attr, args...)
 	}
 	for _, args := range [][]string{{"send", "--yes"}, {"report"}, {"preview"}} {
 		out, code := run(append(args, "c.yaml")...)
@@ -81,12 +67,41 @@ func TestReadOnlyCampaignFolder(t *testing.T) {
 	if n := len(srv.Messages()); n != 0 {
 		t.Fatalf("server received %d messages from a send that could not journal", n)
 	}
+	if out, _ := run("check", "c.yaml"); !strings.Contains(out, "warning: send, report and preview will stop: ") || !strings.Contains(out, "set state_dir: in c.yaml to a folder it may write") {
+		t.Errorf("check c.yaml in a read-only folder does not warn that send will stop, saying to set state_dir:\n%s", out)
+	}
+	if out, _ := run("check", "service.yaml"); strings.Contains(out, "will stop") {
+		t.Errorf("check service.yaml, its state_dir the user's, warns:\n%s", out)
+	}
 	if out, code := run("send", "--yes", "service.yaml"); code != exitOK {
 		t.Fatalf("send with state_dir: code %d\n%s", code, out)
 	}
 	if n := len(srv.Messages()); n != 2 {
 		t.Errorf("server received %d messages, want 2", n)
 	}
+}
+
+// runAsService runs the tidings binary bin with args in dir as a
+// locked-down service does (attr's user, no HOME, LANG=C, umask 077),
+// returning its output (stdout and stderr) and exit code.
+func runAsService(t *testing.T, bin, dir string, attr *syscall.SysProcAttr, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command("/bin/sh", append([]string{"-c", `umask 077 && exec "$0" "$@"`, bin}, args...)...)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "LANG=C"}
+	cmd.SysProcAttr = attr
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0
+	case errors.As(err, &ee):
+		return out.String(), ee.ExitCode()
+	}
+	t.Fatalf("tidings %s: %v", strings.Join(args, " "), err)
+	return "", 0
 }
 
 // sendYAML is a two-recipient campaign for srv's port, with extra lines.

@@ -8,6 +8,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/tidings/tidings/campaign"
@@ -48,6 +49,14 @@ func makeStateFolder(c *campaign.Campaign) error {
 	if !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS) {
 		return &unusableError{fmt.Errorf("state folder: %w", err)}
 	}
+	return unwritableState(c, err)
+}
+
+// unwritableState is the unusable-campaign error for c's state folder,
+// which this user may not make or write (err says why): where the default
+// is, in the campaign's folder, to set state_dir; where state_dir names
+// it, to make it this user's or choose another.
+func unwritableState(c *campaign.Campaign, err error) error {
 	if c.StateDir == filepath.Join(c.Dir, ".tidings", c.Name) {
 		return &unusableError{fmt.Errorf("state folder: %w: tidings keeps %s's journal and reports in .tidings/ beside it, and this user may not write its folder (read-only, or another user's); set state_dir: in %s to a folder it may write, as a service's state directory (state_dir: /var/lib/tidings/%s)",
 			err, filepath.Base(c.File), filepath.Base(c.File), c.Name)}
@@ -56,12 +65,44 @@ func makeStateFolder(c *campaign.Campaign) error {
 		err, filepath.Base(c.File), c.StateDir)}
 }
 
+// stateFolderWarning is check's warning, "" for none, when send, report
+// and preview would stop at c's state folder (makeStateFolder): this
+// user may not make or write it (writable, where the system says), or a
+// file of another user's is in it. check itself writes nothing there.
+func stateFolderWarning(c *campaign.Campaign) string {
+	err := writable(existingFolder(c.StateDir))
+	if err != nil {
+		err = unwritableState(c, &fs.PathError{Op: "write", Path: c.StateDir, Err: err})
+	} else {
+		err = otherUsersState(c)
+	}
+	if err == nil {
+		return ""
+	}
+	return "send, report and preview will stop: " + err.Error()
+}
+
+// existingFolder is dir, or the nearest folder above it that is there:
+// the one a state folder not made yet would be made in.
+func existingFolder(dir string) string {
+	for {
+		if _, err := os.Stat(dir); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return dir
+		}
+		dir = parent
+	}
+}
+
 // otherUsersState refuses c's state folder when a file or folder tidings
 // writes there is another user's (statefile.Foreign): a command run as
 // root on a service's campaign, writing on, would leave files of root's
 // the service cannot replace or write into (a preview/ folder of root's
 // stops each later send writing its report page). The error names both
-// users and what to run instead.
+// users and what to run instead (foreignAdvice).
 func otherUsersState(c *campaign.Campaign) error {
 	err := statefile.Foreign(c.StateDir)
 	var fe *statefile.ForeignError
@@ -71,10 +112,24 @@ func otherUsersState(c *campaign.Campaign) error {
 		}
 		return nil
 	}
-	owner, ownerLabel := userName(fe.UID)
+	_, ownerLabel := userName(fe.UID)
 	_, meLabel := userName(os.Geteuid())
-	return &unusableError{fmt.Errorf("state folder: %s belongs to %s, and this command runs as %s: nothing was written, so that %s's later runs are not left with files they cannot replace; run tidings for this campaign as one user, here as %s (sudo -u %s tidings …), or give the folder to the user that runs it (chown -R USER %s)",
-		fe.Path, ownerLabel, meLabel, owner, owner, owner, c.StateDir)}
+	return &unusableError{fmt.Errorf("state folder: %s belongs to %s, and this command runs as %s: nothing was written; %s",
+		fe.Path, ownerLabel, meLabel, foreignAdvice(fe.UID, c.StateDir))}
+}
+
+// foreignAdvice is what to do about a state folder dir holding a file of
+// the user owner's. Root's, met by another user (a service's run after
+// sudo tidings run as root left it), is to be given back to that user:
+// running the service as root is no answer. Another's is to be left to
+// that user, whose later runs could not replace what this one wrote.
+func foreignAdvice(owner int, dir string) string {
+	me, _ := userName(os.Geteuid())
+	if owner == 0 {
+		return fmt.Sprintf("a command run as root left it, and this user cannot replace it; give the folder back to this user (sudo chown -R %s %s), and run tidings for this campaign as %s only (sudo -u %s tidings …)", strings.TrimPrefix(me, "#"), dir, me, me)
+	}
+	name, _ := userName(owner)
+	return fmt.Sprintf("so that %s's later runs are not left with files they cannot replace; run tidings for this campaign as one user, here as %s (sudo -u %s tidings …), or give the folder to the user that runs it (chown -R USER %s)", name, name, name, dir)
 }
 
 // userName is the user id uid's login name (#uid, as sudo -u takes it,

@@ -64,3 +64,38 @@ func chownTree(t *testing.T, dir string, uid int) {
 		t.Fatal(err)
 	}
 }
+
+// TestFreshStateFolderOfAnotherUser: a service's state folder systemd has
+// made (StateDirectory=, the service user's, empty) and an administrator
+// running tidings on its campaign as root before the service's first send
+// (sudo tidings preview): refused (exit 2) naming the folder and its
+// owner (check warning so), and nothing of root's left in it, where root's preview/ and
+// report files used to be made there, which the service could then not
+// replace.
+func TestFreshStateFolderOfAnotherUser(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("a folder of another user's needs root to make")
+	}
+	srv := smtptest.NewServer(t)
+	state := filepath.Join(t.TempDir(), "notice")
+	if err := os.Mkdir(state, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	chownTree(t, state, 65534)
+	camp := sendCampaign(t, srv, 2, "state_dir: "+state+"\n")
+	for _, args := range [][]string{{"preview"}, {"report"}, {"send", "--yes"}} {
+		out, errOut, code := runCLI(t, append(args, camp)...)
+		if want := state + " belongs to "; code != exitUnusable || !strings.Contains(errOut, want) || !strings.Contains(errOut, "(uid 65534)") {
+			t.Errorf("tidings %s as root on an empty state folder of uid 65534: code %d, want %d and %q:\n%s%s", args[0], code, exitUnusable, want, out, errOut)
+		}
+	}
+	if out, _, _ := runCLI(t, "check", camp); !strings.Contains(out, "warning: send, report and preview will stop: state folder: "+state+" belongs to ") {
+		t.Errorf("check as root on an empty state folder of uid 65534 does not warn that send will stop:\n%s", out)
+	}
+	if entries, err := os.ReadDir(state); err != nil || len(entries) != 0 {
+		t.Errorf("state folder after root's commands: %v %v, want it empty", entries, err)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("server received %d messages, want none", n)
+	}
+}
