@@ -119,7 +119,7 @@ func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaig
 	}
 	err := writePage(ctx, c, c.File, in)
 	wait()
-	flushErr = tellFlush(g, c, flushErr, held)
+	flushErr = tellFlush(g, c, flushErr, !held)
 	if err != nil && ctx.Err() == nil {
 		err = removeEarlierPage(c, err, held)
 	}
@@ -202,8 +202,9 @@ func afterFirstPass(rows pageSource, wait func()) pageSource {
 // of its own, which its error tells, and a script must not take files
 // left by an earlier run, or none, for this run's report. It says which
 // files were removed, and which were left: symbolic links, or any when
-// the send did not hold the report lock (held false).
-func tellFlush(g *globalOptions, c *campaign.Campaign, err error, held bool) error {
+// the send wrote its report without the report lock (unlocked: it gave
+// up waiting for it), which removes nothing.
+func tellFlush(g *globalOptions, c *campaign.Campaign, err error, unlocked bool) error {
 	if err == nil {
 		return nil
 	}
@@ -218,8 +219,10 @@ func tellFlush(g *globalOptions, c *campaign.Campaign, err error, held bool) err
 			removed += "; " + leftLinks(ue.Links)
 		}
 	}
-	if left := presentFiles(c.StateDir, report.CSVFile, report.JSONFile); !held && len(left) > 0 {
-		removed = "; " + leftUnlocked(left)
+	if unlocked {
+		if left := presentFiles(c.StateDir, report.CSVFile, report.JSONFile); len(left) > 0 {
+			removed = "; " + leftUnlocked(left)
+		}
 	}
 	next := flushNext(err, c.File)
 	fmt.Fprintf(g.stderr, "warning: report.csv and report.json were not written: %v%s; %s (the journal has every result)\n", err, removed, next)
