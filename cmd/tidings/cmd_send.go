@@ -323,13 +323,10 @@ func (st *sendStart) close() {
 }
 
 // openState takes the campaign's send lock and reads its journal, printing
-// the journal's warnings; the state folder is made its owner's only first
-// (privateState).
+// the journal's warnings; the state folder is made, and made its owner's
+// only, first (readyStateFolder).
 func openState(ctx context.Context, g *globalOptions, c *campaign.Campaign, command string) (*journal.Lock, *journal.State, error) {
-	if err := makeStateFolder(c); err != nil {
-		return nil, nil, err
-	}
-	if err := privateState(g, c); err != nil {
+	if err := readyStateFolder(g, c); err != nil {
 		return nil, nil, err
 	}
 	lock, err := journal.AcquireLockAs(c.StateDir, command)

@@ -33,6 +33,16 @@ func privateState(g *globalOptions, c *campaign.Campaign) error {
 	return nil
 }
 
+// readyStateFolder readies c's state folder for a command that reads its
+// journal and writes there (send, bounces, report): made where it is not
+// there yet (makeStateFolder), then its owner's only (privateState).
+func readyStateFolder(g *globalOptions, c *campaign.Campaign) error {
+	if err := makeStateFolder(c); err != nil {
+		return err
+	}
+	return privateState(g, c)
+}
+
 // makeStateFolder makes c's state folder (0700) where it is not there yet,
 // before send, bounces, report or preview write into it. A folder this
 // user may not make there (the campaign's folder read-only, as
