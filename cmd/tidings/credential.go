@@ -38,23 +38,13 @@ func secretFromCredential(env, setting string) (password string, found bool, err
 	case errors.Is(err, fs.ErrNotExist):
 		return "", false, nil
 	case err != nil:
-		return "", false, &unusableError{fmt.Errorf("%s: reading %s: %w", setting, named, withoutPath(err))}
+		return "", false, &unusableError{fmt.Errorf("%s: reading %s: %w", setting, named, unwrapPathErr(err))}
 	}
 	password = strings.TrimSuffix(strings.TrimSuffix(string(data), "\n"), "\r")
 	if password == "" {
 		return "", false, &unusableError{fmt.Errorf("%s: %s is empty; write the password (or the provider's authorization code) in the file LoadCredential= reads", setting, named)}
 	}
 	return password, true, nil
-}
-
-// withoutPath is err without the path of an *fs.PathError, which
-// secretFromCredential names itself (or, for a name not shown, must not).
-func withoutPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // credentialExample is the credential's name as a LoadCredential= line
