@@ -19,9 +19,10 @@ import (
 // and folders 0700, the folder itself 0700 when it holds nothing else,
 // when looser and the user's), warning once for each path it tightened
 // and once when the folder holds other files and others can read it; a
-// loose file of tidings' another user owns makes the command unusable. It is the one
-// place this is done: send and bounces (openState), preview and report
-// call it where they start with the state folder.
+// loose file of tidings' another user owns makes the command unusable.
+// It is the one place this is done: send, bounces and report
+// (readyStateFolder) and preview call it where they start with the
+// state folder.
 func privateState(g *globalOptions, c *campaign.Campaign) error {
 	notes, err := statefile.Tighten(c.StateDir)
 	for _, note := range notes {
