@@ -144,11 +144,19 @@ func removeEarlierPage(c *campaign.Campaign, err error, held bool) error {
 	removed, links := report.RemoveEarlier(c.StateDir, report.PageFile)
 	switch {
 	case len(removed) > 0:
-		return fmt.Errorf("%w; the report.html written before was removed, so that nobody reads it as this run's report", err)
+		return fmt.Errorf("%w; %s", err, removedWords(removed))
 	case len(links) > 0:
 		return fmt.Errorf("%w; %s", err, leftLinks(links))
 	}
 	return err
+}
+
+// removedWords says that the report files names, written before, were
+// removed (report.RemoveEarlier), and why.
+func removedWords(names []string) string {
+	n := len(names)
+	return "the " + strings.Join(names, " and ") + " written before " + verbFor(n, "was", "were") + " removed, so that nothing reads " +
+		verbFor(n, "it", "them") + " as this run's report"
 }
 
 // leftLinks says that the report files names were left, as symbolic
@@ -213,7 +221,7 @@ func tellFlush(g *globalOptions, c *campaign.Campaign, err error, unlocked bool)
 		if len(ue.Removed) > 0 {
 			// They said the send was still running, or told an earlier
 			// run: a script must not read them as this run's report.
-			removed = "; the " + strings.Join(ue.Removed, " and ") + " written before " + verbFor(len(ue.Removed), "was", "were") + " removed, so that nothing reads " + verbFor(len(ue.Removed), "it", "them") + " as this run's report"
+			removed = "; " + removedWords(ue.Removed)
 		}
 		if len(ue.Links) > 0 {
 			removed += "; " + leftLinks(ue.Links)
