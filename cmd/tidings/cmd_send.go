@@ -564,7 +564,7 @@ func printUnknown(g *globalOptions, unknown []report.Row, n int) {
 	if n == 0 {
 		return
 	}
-	fmt.Fprintf(g.stdout, "%s an unknown outcome from an earlier run (the message went and no reply came, or none could be recorded: a lost connection, a crash, a second Ctrl-C, a full disk); they are not sent again unless --resend-unknown:\n", hasHave(n, "recipient"))
+	fmt.Fprintf(g.stdout, "%s an unknown outcome from an earlier run (the message went and no reply came, or none could be recorded: a lost connection, a server that sent none within 4 × smtp.timeout, a crash, a second Ctrl-C, a full disk); they are not sent again unless --resend-unknown:\n", hasHave(n, "recipient"))
 	for i, r := range unknown {
 		if i == 20 {
 			fmt.Fprintf(g.stdout, "  … and %d more (see report.csv)\n", n-20)
