@@ -166,10 +166,10 @@ type Notice struct {
 	Rate, Was float64
 	// Own, on a NoticeThrottle, says the server took nothing since the
 	// last cut of the rate, by this run or one before that shared its
-	// Limiter (the parts of a long send: Limiter.Cut): Was is a rate the pool cut itself to
-	// (a server that answers every message "slow down" while it is down
-	// is cut again and again), not one the server was sent at and asked
-	// to slow down from.
+	// Limiter (the parts of a long send: Limiter.Cut): Was is a rate the
+	// pool cut itself to (a server that answers every message "slow
+	// down" while it is down is cut again and again), not one the server
+	// was sent at and asked to slow down from.
 	Own bool
 	// Redial, on a NoticeReconnect after a failed dial, is when the pool
 	// dials again (on Config.Clock); no worker dials before then. Zero on
@@ -189,11 +189,11 @@ type Notice struct {
 	// says the server refused its connection as one too many of the
 	// sender's at once (IsConnectionCap, not IsServerBusy). Conns, on
 	// such a notice, is the most connections the run held open at once
-	// so far (the
-	// workers left may be fewer, some having given up their places to an
-	// outage's refusals; a connection the server counted may not have
-	// been greeted yet: the run's NoticeHeld says the most in the end);
-	// on a NoticeHeld the most the run held. Zero on the other notices.
+	// so far (the workers left may be fewer, some having given up their
+	// places to an outage's refusals; a connection the server counted
+	// may not have been greeted yet: the run's NoticeHeld says the most
+	// in the end); on a NoticeHeld the most the run held. Zero on the
+	// other notices.
 	Cap   bool
 	Conns int
 	// Again, on the NoticeReconnect of a worker that gave up its place,

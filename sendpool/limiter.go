@@ -129,14 +129,6 @@ func (l *Limiter) reserve(now time.Time) (*rate.Reservation, time.Duration) {
 	return r, r.DelayFrom(now)
 }
 
-// Throttle tells the limiter the server asked to slow down. It halves the
-// rate in force (down to a floor; from unlimited it starts at the throughput
-// seen so far) and returns the new rate and whether it changed.
-func (l *Limiter) Throttle() (float64, bool) {
-	c := l.Cut()
-	return c.Rate, c.Changed
-}
-
 // Cut is what Limiter.Cut did: Rate is the rate in force after it, Was
 // the rate before (0: unlimited), Changed whether it cut the rate. Own,
 // on a cut made, says the server took nothing (Took) since the limiter's
@@ -157,7 +149,11 @@ func (l *Limiter) Took() {
 	}
 }
 
-// Cut is Throttle, saying what it did.
+// Cut tells the limiter the server asked to slow down. It halves the
+// rate in force (down to a floor; from unlimited it starts at the
+// throughput seen so far) and says what it did: the new rate, the one
+// before, whether it changed, and whether the server took nothing since
+// the cut before (Cut.Own).
 func (l *Limiter) Cut() Cut {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -88,14 +88,14 @@ func TestLimiterRateAndWindows(t *testing.T) {
 func TestLimiterThrottleAndRecover(t *testing.T) {
 	clock := pooltest.NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	lim := sendpool.NewLimiter(100, 1, clock)
-	if r, ok := lim.Throttle(); !ok || r != 50 {
+	if r, ok := cutRate(lim); !ok || r != 50 {
 		t.Fatalf("first throttle: rate %v changed %v, want 50 true", r, ok)
 	}
-	if r, ok := lim.Throttle(); ok || r != 50 {
+	if r, ok := cutRate(lim); ok || r != 50 {
 		t.Fatalf("throttle right after: rate %v changed %v, want no second cut", r, ok)
 	}
 	clock.Advance(3 * time.Second)
-	if r, _ := lim.Throttle(); r != 25 {
+	if r, _ := cutRate(lim); r != 25 {
 		t.Fatalf("second throttle: %v, want 25", r)
 	}
 	// Recovery: ×1.19 per 10s without throttling, up to the ceiling:
@@ -122,7 +122,7 @@ func TestLimiterThrottleFloor(t *testing.T) {
 	lim := sendpool.NewLimiter(64, 1, clock)
 	for i := 0; i < 20; i++ {
 		clock.Advance(time.Hour)
-		lim.Throttle()
+		cutRate(lim)
 	}
 	if got := lim.Rate(); got != 1 {
 		t.Fatalf("rate after many throttles %v, want the floor 1 (64/64)", got)
@@ -141,7 +141,7 @@ func TestLimiterUnlimitedThrottleStartsFromThroughput(t *testing.T) {
 	if r := lim.Rate(); r != 0 {
 		t.Fatalf("unlimited limiter rate %v, want 0", r)
 	}
-	if r, ok := lim.Throttle(); !ok || math.Abs(r-50) > 0.5 {
+	if r, ok := cutRate(lim); !ok || math.Abs(r-50) > 0.5 {
 		t.Fatalf("throttle from unlimited: %v %v, want about 50 (half the 100/s seen)", r, ok)
 	}
 	// Recovers to the estimate, then to unlimited.
@@ -193,4 +193,10 @@ func ExampleLimiter() {
 	lim := sendpool.NewLimiter(10, 1, nil) // 10 messages a second, shared
 	fmt.Println(lim.Rate())
 	// Output: 10
+}
+
+// cutRate is lim.Cut's new rate and whether it changed.
+func cutRate(lim *sendpool.Limiter) (float64, bool) {
+	c := lim.Cut()
+	return c.Rate, c.Changed
 }

@@ -174,10 +174,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	if err != nil {
 		return &unusableError{err}
 	}
-	if err := makeStateFolder(c); err != nil {
-		return err
-	}
-	if err := privateState(g, c); err != nil {
+	if err := readyStateFolder(g, c); err != nil {
 		return err
 	}
 	// Shared from before the journal is read until the files are in

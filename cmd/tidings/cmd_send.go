@@ -323,13 +323,10 @@ func (st *sendStart) close() {
 }
 
 // openState takes the campaign's send lock and reads its journal, printing
-// the journal's warnings; the state folder is made its owner's only first
-// (privateState).
+// the journal's warnings; the state folder is made, and made its owner's
+// only, first (readyStateFolder).
 func openState(ctx context.Context, g *globalOptions, c *campaign.Campaign, command string) (*journal.Lock, *journal.State, error) {
-	if err := makeStateFolder(c); err != nil {
-		return nil, nil, err
-	}
-	if err := privateState(g, c); err != nil {
+	if err := readyStateFolder(g, c); err != nil {
 		return nil, nil, err
 	}
 	lock, err := journal.AcquireLockAs(c.StateDir, command)
@@ -568,7 +565,7 @@ func printUnknown(g *globalOptions, unknown []report.Row, n int) {
 	if n == 0 {
 		return
 	}
-	fmt.Fprintf(g.stdout, "%s an unknown outcome from an earlier run (the message went, or was about to, and no reply came, or none could be recorded: a lost connection, a crash, a second Ctrl-C, a full disk; it may or may not have arrived); they are not sent again unless --resend-unknown:\n", hasHave(n, "recipient"))
+	fmt.Fprintf(g.stdout, "%s an unknown outcome from an earlier run (the message went, or was about to, and no reply came, or none could be recorded: a lost connection, a server that sent none within 4 × smtp.timeout, a crash, a second Ctrl-C, a full disk; it may or may not have arrived); they are not sent again unless --resend-unknown:\n", hasHave(n, "recipient"))
 	for i, r := range unknown {
 		if i == 20 {
 			fmt.Fprintf(g.stdout, "  … and %d more unknown (see report.csv)\n", n-20)

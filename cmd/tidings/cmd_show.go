@@ -759,7 +759,9 @@ func safeOut(out, stateDir string) error {
 }
 
 // unwrapPathErr is err without the path of an *os.PathError or
-// *os.LinkError (a temporary file's name, which says nothing to a user).
+// *os.LinkError, for a caller that names the file itself, or must not
+// (a temporary file's name, which says nothing to a user; a credential
+// whose name may be the password, secretFromCredential).
 func unwrapPathErr(err error) error {
 	if pe, ok := errors.AsType[*os.PathError](err); ok {
 		return pe.Err

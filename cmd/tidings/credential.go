@@ -66,12 +66,12 @@ func secretFromCredential(env, setting string) (password string, found bool, err
 }
 
 // readCredential reads the regular file at path, of at most
-// maxCredentialSize bytes; its errors do not name path (withoutPath).
+// maxCredentialSize bytes; its errors do not name path (unwrapPathErr).
 func readCredential(path string) ([]byte, error) {
 	fi, err := os.Stat(path)
 	switch {
 	case err != nil:
-		return nil, withoutPath(err)
+		return nil, unwrapPathErr(err)
 	case !fi.Mode().IsRegular():
 		return nil, errors.New("not a regular file")
 	case fi.Size() > maxCredentialSize:
@@ -79,24 +79,14 @@ func readCredential(path string) ([]byte, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, withoutPath(err)
+		return nil, unwrapPathErr(err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxCredentialSize+1))
 	if err == nil && len(data) > maxCredentialSize {
 		err = fmt.Errorf("larger than %d KiB, more than a password", maxCredentialSize>>10)
 	}
-	return data, withoutPath(err)
-}
-
-// withoutPath is err without the path of an *fs.PathError, which
-// secretFromCredential names itself (or, for a name not shown, must not).
-func withoutPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
+	return data, unwrapPathErr(err)
 }
 
 // credentialExample is the credential's name as a LoadCredential= line

@@ -87,7 +87,7 @@ func TestSendJournalFullDisk(t *testing.T) {
 		t.Errorf("report: code %d, want 1, row 2 unknown and a full disk among the causes\n%s%s", code, o, e)
 	}
 	o, e, code = runCLI(t, "send", "--yes", camp)
-	if code != exitSomeFailed || !strings.Contains(o, "none could be recorded: a lost connection, a crash, a second Ctrl-C, a full disk") || srv.Received("user000@example.com") != 1 {
+	if code != exitSomeFailed || !strings.Contains(o, "none could be recorded: a lost connection, a server that sent none within 4 × smtp.timeout, a crash, a second Ctrl-C, a full disk") || srv.Received("user000@example.com") != 1 {
 		t.Errorf("send again: code %d, want 1, row 2 unknown for a full disk perhaps, not sent again\n%s%s", code, o, e)
 	}
 }

@@ -410,7 +410,7 @@ func TestOwedReportsAgree(t *testing.T) {
 			return smtptest.DropReply(func(_ smtptest.Session, _ *smtptest.Message) bool { return on.Load() })
 		}, []stage{
 			{"unknown", owed + "unknown (connection lost", exitSomeFailed, "1 unknown: the message went, or was about to, and no reply came: it may or may not have arrived ("},
-			{"unknown", owed + "unknown (connection lost", exitSomeFailed, "(the message went, or was about to, and no reply came, or none could be recorded: a lost connection, a crash, a second Ctrl-C, a full disk; it may or may not have arrived)"},
+			{"unknown", owed + "unknown (connection lost", exitSomeFailed, "(the message went, or was about to, and no reply came, or none could be recorded: a lost connection, a server that sent none within 4 × smtp.timeout, a crash, a second Ctrl-C, a full disk; it may or may not have arrived)"},
 		}},
 		{"delivered", func(*atomic.Bool) smtptest.Option { return smtptest.OnData(nil) }, []stage{
 			{"sent", owed + "sent (250 2.0.0 OK: queued); first delivery: OK", exitOK, "1 sent"},

@@ -119,7 +119,7 @@ func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaig
 	}
 	err := writePage(ctx, c, c.File, in)
 	wait()
-	flushErr = tellFlush(g, c, flushErr, held)
+	flushErr = tellFlush(g, c, flushErr, !held)
 	if err != nil && ctx.Err() == nil {
 		err = removeEarlierPage(c, err, held)
 	}
@@ -144,11 +144,19 @@ func removeEarlierPage(c *campaign.Campaign, err error, held bool) error {
 	removed, links := report.RemoveEarlier(c.StateDir, report.PageFile)
 	switch {
 	case len(removed) > 0:
-		return fmt.Errorf("%w; the report.html written before was removed, so that nobody reads it as this run's report", err)
+		return fmt.Errorf("%w; %s", err, removedWords(removed))
 	case len(links) > 0:
 		return fmt.Errorf("%w; %s", err, leftLinks(links))
 	}
 	return err
+}
+
+// removedWords says that the report files names, written before, were
+// removed (report.RemoveEarlier), and why.
+func removedWords(names []string) string {
+	n := len(names)
+	return "the " + strings.Join(names, " and ") + " written before " + verbFor(n, "was", "were") + " removed, so that nothing reads " +
+		verbFor(n, "it", "them") + " as this run's report"
 }
 
 // leftLinks says that the report files names were left, as symbolic
@@ -202,8 +210,9 @@ func afterFirstPass(rows pageSource, wait func()) pageSource {
 // of its own, which its error tells, and a script must not take files
 // left by an earlier run, or none, for this run's report. It says which
 // files were removed, and which were left: symbolic links, or any when
-// the send did not hold the report lock (held false).
-func tellFlush(g *globalOptions, c *campaign.Campaign, err error, held bool) error {
+// the send wrote its report without the report lock (unlocked: it gave
+// up waiting for it), which removes nothing.
+func tellFlush(g *globalOptions, c *campaign.Campaign, err error, unlocked bool) error {
 	if err == nil {
 		return nil
 	}
@@ -212,14 +221,16 @@ func tellFlush(g *globalOptions, c *campaign.Campaign, err error, held bool) err
 		if len(ue.Removed) > 0 {
 			// They said the send was still running, or told an earlier
 			// run: a script must not read them as this run's report.
-			removed = "; the " + strings.Join(ue.Removed, " and ") + " written before " + verbFor(len(ue.Removed), "was", "were") + " removed, so that nothing reads " + verbFor(len(ue.Removed), "it", "them") + " as this run's report"
+			removed = "; " + removedWords(ue.Removed)
 		}
 		if len(ue.Links) > 0 {
 			removed += "; " + leftLinks(ue.Links)
 		}
 	}
-	if left := presentFiles(c.StateDir, report.CSVFile, report.JSONFile); !held && len(left) > 0 {
-		removed = "; " + leftUnlocked(left)
+	if unlocked {
+		if left := presentFiles(c.StateDir, report.CSVFile, report.JSONFile); len(left) > 0 {
+			removed = "; " + leftUnlocked(left)
+		}
 	}
 	next := flushNext(err, c.File)
 	fmt.Fprintf(g.stderr, "warning: report.csv and report.json were not written: %v%s; %s (the journal has every result)\n", err, removed, next)

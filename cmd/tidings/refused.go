@@ -47,7 +47,7 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 		err = st.pl.SeedReport(setup, reporter, plan.Hold{Detail: detail})
 	}
 	if err != nil {
-		tellFlush(g, c, err, true) // removes nothing: says nothing of the lock
+		tellFlush(g, c, err, false) // nothing written yet, without the lock or with it
 		return
 	}
 	reporter.NoteEnding(func(s report.Summary) report.Ending {

@@ -100,7 +100,7 @@ func TestSendPageNotWrittenRemovesEarlier(t *testing.T) {
 	writeFiles(t, state, map[string]string{report.PageFile: "<p>a send is running</p>\n", report.PageDataDir: "not a folder"})
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
 	if code != exitOK || !strings.Contains(errOut, "warning: the report page was not written") ||
-		!strings.Contains(errOut, "the report.html written before was removed, so that nobody reads it as this run's report") {
+		!strings.Contains(errOut, "the report.html written before was removed, so that nothing reads it as this run's report") {
 		t.Errorf("exit %d, want 0 and the earlier page removed, said on stderr\n%s%s", code, out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(state, report.PageFile)); !errors.Is(err, os.ErrNotExist) {

@@ -120,10 +120,10 @@ func promptSecret(ctx context.Context, f *os.File) ([]byte, error) {
 
 // notifier prints the pool's notices on stderr: warnings (but the settings
 // warnings, which the caller printed once already), and retries and
-// reconnects unless --quiet; a NoticeWait has no words, nor a connection
-// refused again as over the server's cap (Notice.Again with Cap: the
-// first was said in full, and the summary counts them all). Each notice
-// goes to limits too (a nil limits gathers nothing).
+// reconnects unless --quiet; a NoticeWait or NoticeHeld has no words,
+// nor a connection refused again as over the server's cap (Notice.Again
+// with Cap: the first was said in full, and the summary counts them
+// all). Each notice goes to limits too (a nil limits gathers nothing).
 func notifier(g *globalOptions, printed []string, limits *serverLimits) func(sendpool.Notice) {
 	settings := map[string]bool{}
 	for _, w := range printed {

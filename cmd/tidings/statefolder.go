@@ -20,9 +20,10 @@ import (
 // and folders 0700, the folder itself 0700 when it holds nothing else,
 // when looser and the user's), warning once for each path it tightened
 // and once when the folder holds other files and others can read it; a
-// loose file of tidings' another user owns makes the command unusable. It is the one
-// place this is done: send and bounces (openState), preview and report
-// call it where they start with the state folder.
+// loose file of tidings' another user owns makes the command unusable.
+// It is the one place this is done: send, bounces and report
+// (readyStateFolder) and preview call it where they start with the
+// state folder.
 func privateState(g *globalOptions, c *campaign.Campaign) error {
 	notes, err := statefile.Tighten(c.StateDir)
 	for _, note := range notes {
@@ -32,6 +33,16 @@ func privateState(g *globalOptions, c *campaign.Campaign) error {
 		return &unusableError{fmt.Errorf("state folder: %w", err)}
 	}
 	return nil
+}
+
+// readyStateFolder readies c's state folder for a command that reads its
+// journal and writes there (send, bounces, report): made where it is not
+// there yet (makeStateFolder), then its owner's only (privateState).
+func readyStateFolder(g *globalOptions, c *campaign.Campaign) error {
+	if err := makeStateFolder(c); err != nil {
+		return err
+	}
+	return privateState(g, c)
 }
 
 // makeStateFolder makes c's state folder (0700) where it is not there yet,

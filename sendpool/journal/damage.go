@@ -108,7 +108,7 @@ func (d *damage) record(typ string) {
 	} else {
 		for _, w := range d.open {
 			if fe, ok := w.(*campaign.FileError); ok {
-				fe.Err = fmt.Errorf("journal: %w: a line cut off as it was written (%s), before the next run began; ignored, and nothing is sent twice for it", ErrTornLine, tornCause)
+				fe.Err = fmt.Errorf("journal: %w: a line cut off as it was written, before the next run began: %s; ignored, and nothing is sent twice for it", ErrTornLine, tornCause)
 			}
 		}
 	}

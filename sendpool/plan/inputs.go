@@ -111,20 +111,9 @@ func openInputs(ctx context.Context, path string, toRead bool) (*Inputs, error) 
 	}
 	notes.noteCampaign(c)
 	messagesSum := c.MessagesDigest() // before anything adds to c
-	signer, err := dkim.NewSigner(c)
-	keyless := false
-	if toRead && errors.Is(err, dkim.ErrKeyEnvUnset) {
-		signer, err, keyless = nil, nil, true
-	}
+	signer, keyless, err := openSigner(c, toRead)
 	if err != nil {
-		fe := &campaign.FileError{File: c.File, Err: err}
-		if ee, ok := errors.AsType[*dkim.EntryError](err); ok {
-			fe.Line, fe.Column = ee.Line, ee.Column
-		}
-		return nil, fe
-	}
-	if signer != nil {
-		c.Warnings = append(c.Warnings, signer.Warnings()...) // a key file others may read
+		return nil, err
 	}
 	if _, err := sendpool.ParseDomainLimits(c.Send.Domains); err != nil {
 		return nil, &campaign.FileError{File: c.File, Err: fmt.Errorf("send.domains: %w", err)}
@@ -152,6 +141,29 @@ func openInputs(ctx context.Context, path string, toRead bool) (*Inputs, error) 
 		}
 	}
 	return in, nil
+}
+
+// openSigner is c's DKIM signer (nil when c signs nothing), its warnings
+// added to c's; an error names the campaign file and, where it can, the
+// line and column of the dkim entry. toRead (OpenToRead) takes a key
+// whose environment variable is not set as none read: keyless, and no
+// signer.
+func openSigner(c *campaign.Campaign, toRead bool) (signer *dkim.Signer, keyless bool, err error) {
+	signer, err = dkim.NewSigner(c)
+	if toRead && errors.Is(err, dkim.ErrKeyEnvUnset) {
+		return nil, true, nil
+	}
+	if err != nil {
+		fe := &campaign.FileError{File: c.File, Err: err}
+		if ee, ok := errors.AsType[*dkim.EntryError](err); ok {
+			fe.Line, fe.Column = ee.Line, ee.Column
+		}
+		return nil, false, fe
+	}
+	if signer != nil {
+		c.Warnings = append(c.Warnings, signer.Warnings()...) // a key file others may read
+	}
+	return signer, false, nil
 }
 
 // fileNote is what a file the messages are made of was like before Open

@@ -58,7 +58,7 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		if v, ok, err := pl.wentOut(r, line); !r.KeyReused && (ok || err != nil) {
 			return v, err
 		}
-		line.MessageID, line.Status, line.Detail = "", sendpool.StatusInvalid, r.DetailLine()
+		line.MessageID, line.Status, line.Detail = "", sendpool.StatusInvalid, report.ProblemLine(r.Detail)
 		return verdict{line: line}, nil
 	case spool.KindDuplicate:
 		line.MessageID, line.Status, line.Detail = "", sendpool.StatusDuplicate, r.Detail

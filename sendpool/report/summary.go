@@ -378,7 +378,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "%d deferred: the server refused them for now; run %s again%s to try them again.\n", n, cmp.Or(s.AgainVerb, "send"), s.deferredWhen())
 	}
 	if s.Unknown > 0 {
-		fmt.Fprintf(&b, "%d unknown: the message went, or was about to, and no reply came: it may or may not have arrived (a lost connection, a crash, a second Ctrl-C, or a journal that could not record the reply, as on a full disk: the detail says which); they are not re-sent automatically (send --resend-unknown does).\n", s.Unknown)
+		fmt.Fprintf(&b, "%d unknown: the message went, or was about to, and no reply came: it may or may not have arrived (a lost connection, a server that sent none within 4 × smtp.timeout, a crash, a second Ctrl-C, or a journal that could not record the reply, as on a full disk: the detail says which); they are not re-sent automatically (send --resend-unknown does).\n", s.Unknown)
 	}
 	if s.GoneUnknown > 0 {
 		fmt.Fprintf(&b, "%d of the unknown no longer in the sheet: no send tries them again; the report lists them.\n", s.GoneUnknown)
