@@ -254,9 +254,9 @@ func (r *poolRun) stoppedRcpts(j *poolJob, stoppedBy []RcptReply, sentNow bool) 
 // 4.7.0, a 4.7.28, words of the sender's rate) throttles the run: the
 // rate is lowered and the try spends none of j's retries. Not when the
 // reply to j's previous try throttled too and the server accepted other
-// recipients since that try began, or accepted some in the run and no
-// other try met a throttling reply since j's previous one (j is the
-// last left): a server that answers one address with 421 every time (an
+// recipients between that try's start and this one's, or had accepted
+// some in the run before this try began and no other try met a
+// throttling reply since j's previous one (j is the last left): a server that answers one address with 421 every time (an
 // address it holds back; Postfix closes the session after it) while it
 // takes the rest is not slowing the run, and that row is retried as after
 // any temporary refusal, within Config.Retries, then left deferred for
@@ -264,7 +264,11 @@ func (r *poolRun) stoppedRcpts(j *poolJob, stoppedBy []RcptReply, sentNow bool) 
 // tries while the run waited for it. A server that takes nothing still
 // throttles the run.
 func (r *poolRun) throttledRun(j *poolJob) bool {
-	seen, took := r.throttles.Add(1), r.took.Load()
+	// This try's start, not now: a recipient the server took on another
+	// connection after this try's MAIL reached it, its reply read before
+	// this one's, says nothing of this row (the server's first throttling
+	// replies meeting a retry, under load).
+	seen, took := r.throttles.Add(1), j.tryTook
 	own := j.throttles > 0 && (took > j.tookAt || took > 0 && seen == j.throttleSeen+1)
 	j.tookAt, j.throttleSeen = j.tryTook, seen
 	return !own
