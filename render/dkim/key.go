@@ -77,7 +77,7 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 	}
 	var warning string
 	if d.KeyFile != "" {
-		warning = keyFileWarning(d.KeyFile, name, domain)
+		warning = keyFileWarning(d.KeyFile, name, domain, os.Geteuid())
 	}
 	headers, err := signedHeaders(d.Headers, c.Unsubscribe.OneClick, name)
 	if err != nil {
@@ -155,14 +155,17 @@ func validFieldName(s string) bool {
 // other than its owner, as ssh refuses a private key and OpenDKIM warns
 // of one ("key data is not secure"): whoever reads it can sign mail as
 // domain. "" when only its owner can, when it cannot be looked at, and on
-// Windows, whose file modes say nothing of that.
-func keyFileWarning(path, entry, domain string) string {
+// Windows, whose file modes say nothing of that. euid is the user
+// tidings runs as: a key another user owns is to be given to it, unless
+// it is root (a check run with sudo on a service's key), whose chown
+// would leave the service unable to read its key.
+func keyFileWarning(path, entry, domain string, euid int) string {
 	fi, err := os.Stat(path)
 	if err != nil || runtime.GOOS == "windows" || fi.Mode().Perm()&0o077 == 0 {
 		return ""
 	}
 	mend := "make it its owner's alone: chmod 600 " + path
-	if othersFile(fi) {
+	if euid != 0 && othersFile(fi, euid) {
 		mend = "it is another user's, so chmod 600 alone would leave tidings unable to read it: give it to the user tidings runs as, alone: chown " + runningUser() + " " + path + " && chmod 600 " + path
 	}
 	return fmt.Sprintf("dkim: %s.key_file %s can be read or written by other users of this machine (mode %04o): whoever reads it can sign mail as %s; %s", entry, path, fi.Mode().Perm(), domain, mend)

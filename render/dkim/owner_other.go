@@ -5,4 +5,4 @@ package dkim
 import "io/fs"
 
 // othersFile is false where file modes say nothing of owners.
-func othersFile(fs.FileInfo) bool { return false }
+func othersFile(fs.FileInfo, int) bool { return false }
