@@ -31,7 +31,7 @@ func runningWords(h journal.LockedError) string {
 	w := fmt.Sprintf("tidings %s is running on this campaign (PID %d, since %s)",
 		cmp.Or(h.Command, "send"), h.PID, h.Since.Local().Format(time.RFC3339))
 	if h.Stopped {
-		w += fmt.Sprintf(", stopped (Ctrl-Z or SIGSTOP) until continued with fg in its terminal or kill -CONT %d", h.PID)
+		w += ", stopped (Ctrl-Z or SIGSTOP) until continued " + h.HowToContinue()
 	}
 	return w
 }

@@ -55,9 +55,15 @@ func (e *LockedError) Error() string {
 // a stopped holder, that it waits to be continued and how.
 func (e *LockedError) next() string {
 	if e.Stopped {
-		return fmt.Sprintf(", and that process is stopped (Ctrl-Z or SIGSTOP): it does nothing and keeps the campaign until continued, with fg in its terminal or kill -CONT %d; nothing was done: run this again once it ends", e.PID)
+		return ", and that process is stopped (Ctrl-Z or SIGSTOP): it does nothing and keeps the campaign until continued, " + e.HowToContinue() + "; nothing was done: run this again once it ends"
 	}
 	return "; nothing was done: run this again once it ends, or stop it first"
+}
+
+// HowToContinue says how a stopped holder is continued: "with fg in its
+// terminal or kill -CONT 4711".
+func (e *LockedError) HowToContinue() string {
+	return fmt.Sprintf("with fg in its terminal or kill -CONT %d", e.PID)
 }
 
 // where says where the holder's PID is to be looked up, when not here.
