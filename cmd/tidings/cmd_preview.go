@@ -113,6 +113,11 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 		return &unusableError{err}
 	}
 	defer w.Abort() // when it failed before Close
+	if opts.out != "" {
+		if warning := preview.ListedWarning(dir, commandArg(dir)); warning != "" {
+			fmt.Fprintln(g.stderr, "warning:", warning) // as the state folder's modes are told
+		}
+	}
 	// The journal is read only, as check reads it.
 	state, err := journal.Load(ctx, c.StateDir)
 	if err != nil {

@@ -132,6 +132,9 @@ func openInputs(ctx context.Context, path string, toRead bool) (*Inputs, error) 
 	if err := in.openSheet(ctx); err != nil {
 		return nil, err
 	}
+	if w := c.Recipients.ModeWarning(); w != "" {
+		c.Warnings = append(c.Warnings, w) // a sheet every user may read
+	}
 	for _, f := range in.inputFiles() {
 		// The inline images, read in a few milliseconds; a file read
 		// that cannot be looked at now is an error.

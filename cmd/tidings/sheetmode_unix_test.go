@@ -1,0 +1,69 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestSheetOthersMayRead: a recipient sheet saved under umask 022 (0644)
+// in folders every user may pass through (a sports club's members with
+// their addresses and what their invoices come to, rev-user30) was read
+// with no word, where a suppression list so was warned of: check and
+// send say so with the chmod that mends it, and send still sends; a
+// sheet its owner's alone is not told of.
+func TestSheetOthersMayRead(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	dir := filepath.Dir(camp)
+	for _, d := range []string{filepath.Dir(dir), dir} { // t.TempDir's, 0700
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sheet := filepath.Join(dir, "r.csv")
+	if err := os.Chmod(sheet, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := "recipients: " + sheet + " can be read by every user of this machine (mode 0644), and it holds every recipient's row: names, addresses and what else its columns hold; make it yours alone: chmod 600 " + sheet
+	if !reachable(dir) { // TMPDIR below a folder of the user's own
+		t.Skipf("others may not pass through the folders above %s", dir)
+	}
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != 0 || !strings.Contains(out, want) {
+		t.Fatalf("check: exit %d\n%s%s\nwant a warning saying %q", code, out, errOut, want)
+	}
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != 0 || !strings.Contains(out, want) {
+		t.Fatalf("send: exit %d\n%s%s\nwant a warning saying %q", code, out, errOut, want)
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Errorf("the server has %d messages, want 2", n)
+	}
+	if err := os.Chmod(sheet, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "check", camp); code != 0 || strings.Contains(out+errOut, "every user") {
+		t.Errorf("check of a sheet its owner's alone: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// reachable reports whether every folder from dir up lets others through.
+func reachable(dir string) bool {
+	for {
+		fi, err := os.Stat(dir)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		if filepath.Dir(dir) == dir {
+			return true
+		}
+		dir = filepath.Dir(dir)
+	}
+}
