@@ -1628,6 +1628,9 @@ func (r *Renderer) unsubscribe(row campaign.Row, buf *bytes.Buffer) ([]string, e
 		if v == "" && r.oneClick {
 			return nil, r.rowErr(row, t.Column(row), fmt.Errorf("render: %s: %w: empty, and one_click needs it", t.Name(), ErrUnsubscribe))
 		}
+		if c := rawQueryColumn(t, row, v); c != "" {
+			return nil, r.rawQueryError(t, row, c)
+		}
 		if v != "" {
 			u, err := httpsURL(v)
 			if err != nil {

@@ -1711,3 +1711,46 @@ func TestFeedbackID(t *testing.T) {
 		}
 	}
 }
+
+// TestUnsubscribeQueryValue: a value the unsubscribe URL writes into its
+// query as it is went out as written (rev-user28): "ann+news@…" in
+// ?e={{.email}} reached the one-click POST as "ann news@…", "Lee & Co"
+// cut the value short, so the click unsubscribed no one. Such a row is a
+// problem naming the column and the urlquery to write; the value
+// escaped, in the path, a whole URL in a column, or a %-escape written
+// on purpose are not.
+func TestUnsubscribeQueryValue(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"unsubscribe": `{url: "https://acme.example/u/{{.name}}?e={{.email}}&t={{.token}}", one_click: true}`}),
+		bodyFile, []string{"email", "name", "token"})
+	for _, tc := range []struct{ column, value string }{
+		{"email", "ann+news@example.org"},
+		{"token", "a&b"},
+		{"token", "a;b"},
+		{"token", "x#1"},
+		{"token", "50%off"},
+	} {
+		vals := map[string]string{"email": "ann@example.org", "name": "Ann", "token": "t1"}
+		vals[tc.column] = tc.value
+		_, err := e.r.Render(row(3, "email", vals["email"], "name", vals["name"], "token", vals["token"]))
+		if re := rowErr(t, err); !errors.Is(err, ErrUnsubscribeQuery) || !errors.Is(err, ErrUnsubscribe) || re.Column != tc.column || re.Row != 3 ||
+			!strings.Contains(err.Error(), "write {{."+tc.column+" | urlquery}} in unsubscribe.url") {
+			t.Errorf("%s %q: got %v, want ErrUnsubscribeQuery in column %s saying to write urlquery", tc.column, tc.value, err, tc.column)
+		}
+	}
+	for _, vals := range [][]string{
+		{"email", "ann@example.org", "name", "A+B & C", "token", "t%2B1"}, // in the path; an escape written
+	} {
+		if _, err := e.r.Render(row(2, vals...)); err != nil {
+			t.Errorf("%q: %v", vals, err)
+		}
+	}
+	e = setup(t, yamlWith(map[string]string{"unsubscribe": `{url: "https://acme.example/u?e={{.email | urlquery}}", one_click: true}`}), bodyFile, []string{"email"})
+	m, err := e.r.Render(row(2, "email", "ann+news@example.org"))
+	if err != nil || !bytes.Contains(m.Data, []byte("List-Unsubscribe: <https://acme.example/u?e=ann%2Bnews%40example.org>\r\n")) {
+		t.Errorf("urlquery: %v\n%s", err, m.Data)
+	}
+	e = setup(t, yamlWith(map[string]string{"unsubscribe": `{url: "{{.u}}", one_click: true}`}), bodyFile, []string{"email", "u"})
+	if _, err := e.r.Render(row(2, "email", "ann@example.org", "u", "https://acme.example/u?a=1&b=2")); err != nil {
+		t.Errorf("a whole URL in a column: %v", err)
+	}
+}
