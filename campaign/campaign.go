@@ -251,6 +251,7 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	}
 	c.Warnings = append(c.Warnings, c.unsubscribeWarnings(file, data)...)
 	c.Warnings = append(c.Warnings, c.senderWarnings()...)
+	c.Warnings = append(c.Warnings, c.freeMailWarnings(file, data)...)
 	if c.HTML != "" && c.Text == "" {
 		c.Warnings = append(c.Warnings, "html: and no text: the messages go out as HTML alone, which spam filters score worse and text-only readers see as markup; add text: body.txt, or write the body as markdown:, which makes both parts")
 	}

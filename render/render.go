@@ -1425,7 +1425,11 @@ func (r *Renderer) headerValue(h *textField, row campaign.Row, buf *bytes.Buffer
 		}
 	}
 	if err := checkStructured(h.name, h.structured, v); err != nil {
-		return "", r.rowErr(row, h.t.ColumnWhere(row, notASCII), err)
+		bad := notASCII
+		if errors.Is(err, ErrFeedbackID) {
+			bad = notFeedbackID
+		}
+		return "", r.rowErr(row, h.t.ColumnWhere(row, bad), err)
 	}
 	return v, nil
 }
@@ -1623,6 +1627,9 @@ func (r *Renderer) unsubscribe(row campaign.Row, buf *bytes.Buffer) ([]string, e
 		}
 		if v == "" && r.oneClick {
 			return nil, r.rowErr(row, t.Column(row), fmt.Errorf("render: %s: %w: empty, and one_click needs it", t.Name(), ErrUnsubscribe))
+		}
+		if c := rawQueryColumn(t, row, v); c != "" {
+			return nil, r.rawQueryError(t, row, c)
 		}
 		if v != "" {
 			u, err := httpsURL(v)

@@ -1680,3 +1680,77 @@ func TestEveryFailingCallOfARow(t *testing.T) {
 		t.Errorf("due and amount bad: %v, want their two problems", err)
 	}
 }
+
+// TestFeedbackID: Gmail's Feedback-ID (a:b:c:SenderId), which tells
+// campaigns apart in Postmaster Tools, went out whatever it held ("dec
+// 2026 newsletter", a blank column's "news::acme"), to be counted under
+// no campaign there (rev-user28): such a value is refused, for the
+// campaign when constant, for the row naming the column when not; a
+// well-formed one goes as written.
+func TestFeedbackID(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"headers": `{Feedback-ID: "dec2026:{{.kind}}:acme"}`}), bodyFile, []string{"email", "kind"})
+	m, err := e.r.Render(row(2, "email", "a@example.com", "kind", "newsletter"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil || msg.Header.Get("Feedback-ID") != "dec2026:newsletter:acme" {
+		t.Fatalf("Feedback-ID %q, %v; want dec2026:newsletter:acme", msg.Header.Get("Feedback-ID"), err)
+	}
+	for _, kind := range []string{"", "news letter", "a:b:c"} {
+		_, err = e.r.Render(row(3, "email", "a@example.com", "kind", kind))
+		if re := rowErr(t, err); !errors.Is(err, ErrFeedbackID) || re.Column != "kind" || re.Row != 3 {
+			t.Errorf("kind %q: got %v, want ErrFeedbackID in column kind", kind, err)
+		}
+	}
+	for _, v := range []string{"dec 2026 newsletter", "a:b:c:d:e", "news,acme"} {
+		_, err = trySetup(t, yamlWith(map[string]string{"headers": `{Feedback-ID: "` + v + `"}`}), bodyFile, []string{"email"})
+		var fe *campaign.FileError
+		if !errors.As(err, &fe) || !errors.Is(err, ErrFeedbackID) {
+			t.Errorf("a constant Feedback-ID %q: got %v, want a FileError with ErrFeedbackID", v, err)
+		}
+	}
+}
+
+// TestUnsubscribeQueryValue: a value the unsubscribe URL writes into its
+// query as it is went out as written (rev-user28): "ann+news@…" in
+// ?e={{.email}} reached the one-click POST as "ann news@…", "Lee & Co"
+// cut the value short, so the click unsubscribed no one. Such a row is a
+// problem naming the column and the urlquery to write; the value
+// escaped, in the path, a whole URL in a column, or a %-escape written
+// on purpose are not.
+func TestUnsubscribeQueryValue(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"unsubscribe": `{url: "https://acme.example/u/{{.name}}?e={{.email}}&t={{.token}}", one_click: true}`}),
+		bodyFile, []string{"email", "name", "token"})
+	for _, tc := range []struct{ column, value string }{
+		{"email", "ann+news@example.org"},
+		{"token", "a&b"},
+		{"token", "a;b"},
+		{"token", "x#1"},
+		{"token", "50%off"},
+	} {
+		vals := map[string]string{"email": "ann@example.org", "name": "Ann", "token": "t1"}
+		vals[tc.column] = tc.value
+		_, err := e.r.Render(row(3, "email", vals["email"], "name", vals["name"], "token", vals["token"]))
+		if re := rowErr(t, err); !errors.Is(err, ErrUnsubscribeQuery) || !errors.Is(err, ErrUnsubscribe) || re.Column != tc.column || re.Row != 3 ||
+			!strings.Contains(err.Error(), "write {{."+tc.column+" | urlquery}} in unsubscribe.url") {
+			t.Errorf("%s %q: got %v, want ErrUnsubscribeQuery in column %s saying to write urlquery", tc.column, tc.value, err, tc.column)
+		}
+	}
+	for _, vals := range [][]string{
+		{"email", "ann@example.org", "name", "A+B & C", "token", "t%2B1"}, // in the path; an escape written
+	} {
+		if _, err := e.r.Render(row(2, vals...)); err != nil {
+			t.Errorf("%q: %v", vals, err)
+		}
+	}
+	e = setup(t, yamlWith(map[string]string{"unsubscribe": `{url: "https://acme.example/u?e={{.email | urlquery}}", one_click: true}`}), bodyFile, []string{"email"})
+	m, err := e.r.Render(row(2, "email", "ann+news@example.org"))
+	if err != nil || !bytes.Contains(m.Data, []byte("List-Unsubscribe: <https://acme.example/u?e=ann%2Bnews%40example.org>\r\n")) {
+		t.Errorf("urlquery: %v\n%s", err, m.Data)
+	}
+	e = setup(t, yamlWith(map[string]string{"unsubscribe": `{url: "{{.u}}", one_click: true}`}), bodyFile, []string{"email", "u"})
+	if _, err := e.r.Render(row(2, "email", "ann@example.org", "u", "https://acme.example/u?a=1&b=2")); err != nil {
+		t.Errorf("a whole URL in a column: %v", err)
+	}
+}

@@ -9,7 +9,8 @@ import (
 
 // printDKIM names the keys the campaign signs with and, with records, the
 // DNS TXT record of each in zone-file form (a value longer than 255 bytes
-// split into several strings of one record, as RFC 1035 3.3.14 has it).
+// split into several strings of one record, as RFC 1035 3.3.14 has it),
+// and then the DMARC record to publish (printDMARC).
 func printDKIM(g *globalOptions, s *dkim.Signer, records bool) {
 	if s == nil {
 		if records {
@@ -22,6 +23,22 @@ func printDKIM(g *globalOptions, s *dkim.Signer, records bool) {
 			fmt.Fprintf(g.stdout, "dkim: signing with %s, key published at %s (check --dns-records prints its TXT record)\n", r.Algorithm, r.Name)
 			continue
 		}
+		fmt.Fprintf(g.stdout, "%s. IN TXT %s\n", r.Name, zoneStrings(r.Value))
+	}
+	if records {
+		printDMARC(g, s)
+	}
+}
+
+// printDMARC writes, after the DKIM records, the DMARC record of each
+// organizational domain s signs as (dkim.Signer.DMARCRecords) in
+// zone-file form, below a comment (";", which zone files skip) saying
+// that Gmail and Yahoo ask bulk senders for one, that a record already
+// published stays, and that SPF is the provider's to say.
+func printDMARC(g *globalOptions, s *dkim.Signer) {
+	for _, r := range s.DMARCRecords() {
+		fmt.Fprintf(g.stdout, "; DMARC, which Gmail and Yahoo require of bulk senders: publish this at %s unless it has a DMARC record already (keep one with p=quarantine or p=reject); "+
+			"an SPF record at the From address's domain naming the servers that send for it is your mail provider's to give (its include:)\n", strings.TrimPrefix(r.Name, "_dmarc."))
 		fmt.Fprintf(g.stdout, "%s. IN TXT %s\n", r.Name, zoneStrings(r.Value))
 	}
 }
