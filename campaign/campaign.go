@@ -329,7 +329,8 @@ func notBool(value string) error {
 // tidings knows it (an unknown key, a bool in quotes, one value where a
 // list belongs: listHint, a list or a mapping where text belongs:
 // textHint, a double-quoted value ending inside {{ }}: quotedTemplate, a
-// text value that starts with a bracket: bracketHint).
+// text value that starts with a bracket: bracketHint, a list in brackets
+// with {{ in an item in no quotes: flowTemplate).
 func yamlError(file string, data []byte, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
@@ -348,7 +349,7 @@ func yamlError(file string, data []byte, err error) error {
 		if hint := textHint(data, fe.Line, fe.Column, ye.GetMessage()); hint != "" {
 			fe.Err = errors.New(hint)
 		}
-		if hint := cmp.Or(quotedTemplate(data, fe.Line), unquotedTemplate(data, fe.Line), bracketHint(data, fe.Line, ye.GetMessage())); hint != "" {
+		if hint := cmp.Or(quotedTemplate(data, fe.Line), unquotedTemplate(data, fe.Line), bracketHint(data, fe.Line, ye.GetMessage()), flowTemplate(data, fe.Line)); hint != "" {
 			fe.Err = fmt.Errorf("campaign: %s (%w)", hint, fe.Err)
 		}
 		if hint := listHint(data, fe.Line, ye.GetMessage()); hint != "" {

@@ -220,7 +220,7 @@ func (a *attacher) find(p string, fromData bool) (full, real string, err error) 
 	if errors.Is(err, fs.ErrNotExist) {
 		// EvalSymlinks names the first missing folder on the way; the
 		// file asked for is what the user looks for.
-		hints := backslashHint(p) + a.spaceHint(p, fromData) + a.caseHint(full, fromData)
+		hints := backslashHint(p) + a.spaceHint(p, fromData) + a.caseHint(full, fromData) + a.codePageHint(full, fromData)
 		return full, "", fmt.Errorf("%w: %s: %w%s%s%s", ErrAttachment, quotePath(p), noSuchFile(full), hints, a.folderHint(full, hints), a.extensionHint(full, fromData))
 	}
 	if err != nil {

@@ -33,12 +33,14 @@ type dirNames struct {
 // those NFC names by what the hints of a missing file look them up by
 // (otherCase, withExtension): their case folded (foldKey) and their stem
 // (without their last extension), so that a row's hint costs a lookup,
-// not a pass over a folder of thousands of invoices.
+// not a pass over a folder of thousands of invoices; and the names not in
+// UTF-8 by what Windows code pages read them as (codePageNames).
 type dirListing struct {
-	mtime  int64
-	byNFC  map[string][]string
-	byFold map[string][]string
-	byStem map[string][]string
+	mtime      int64
+	byNFC      map[string][]string
+	byFold     map[string][]string
+	byStem     map[string][]string
+	byCodePage map[string][]codePageName
 }
 
 func newDirNames() *dirNames { return &dirNames{dirs: map[string]dirListing{}} }
@@ -103,7 +105,8 @@ func (d *dirNames) list(dir string) dirListing {
 		return dirListing{}
 	}
 	l = dirListing{mtime: mtime, byNFC: make(map[string][]string, len(entries)),
-		byFold: make(map[string][]string, len(entries)), byStem: make(map[string][]string)}
+		byFold: make(map[string][]string, len(entries)), byStem: make(map[string][]string),
+		byCodePage: codePageNames(entries)}
 	for _, e := range entries {
 		k := norm.NFC.String(e.Name())
 		if l.byNFC[k] == nil {

@@ -97,6 +97,10 @@ fi
 
 echo "== go vet"
 go vet ./...
+for goos in windows darwin; do
+  echo "== GOOS=$goos go vet"
+  GOOS=$goos go vet ./...
+done
 
 echo "== go test"
 go test -race -count=1 -timeout 15m "$@" ./...

@@ -457,6 +457,13 @@ func printSheetEncoding(g *globalOptions, s campaign.Sheet) {
 	}
 }
 
+// printWentOutNote says on w that m, a row whose message a send settled
+// before from it (wentOutBefore), has problem now, which send leaves as
+// it was: check's and preview's note in place of the row's problem.
+func printWentOutNote(w io.Writer, m *render.Message, problem error) {
+	fmt.Fprintf(w, "note: row %d (%s) has a problem now, but a send settled it before from that row, which send leaves as it was: %s\n", m.Row, m.Key, problemText(problem))
+}
+
 // checkPass is check's pass over a campaign's rows: what it decides each
 // row by (the journal's decider; the journal of the name the campaign
 // file had before, earlier, nil for none), and what it counts and prints
@@ -488,7 +495,7 @@ func (p *checkPass) row(m *render.Message, err error) error {
 	if err != nil {
 		if went, werr := wentOutBefore(p.state, m, err, p.decider.Facets()); went || werr != nil {
 			if p.sum.noteWentOut(m); werr == nil && (p.opts.maxProblems == 0 || p.sum.wentOut <= p.opts.maxProblems) {
-				fmt.Fprintf(p.g.stdout, "note: row %d (%s) has a problem now, but a send settled it before from that row, which send leaves as it was: %s\n", m.Row, m.Key, problemText(err))
+				printWentOutNote(p.g.stdout, m, err)
 			}
 			return werr
 		}

@@ -213,6 +213,9 @@ func (r *previewRun) row(ctx context.Context, m *render.Message, err error) erro
 	full := r.opts.limit > 0 && r.written+r.sentBefore >= r.opts.limit
 	if err != nil {
 		if ok, wrote, perr := previewWentOut(ctx, r.state, r.decider, r.w, r.finder, m, err, full); ok || perr != nil {
+			if ok {
+				printWentOutNote(r.out, m, err)
+			}
 			r.sum.noteWentOut(m)
 			r.sentBefore += btoi(wrote)
 			return perr

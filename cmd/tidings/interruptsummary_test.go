@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
@@ -33,9 +32,7 @@ func TestInterruptAfterSummary(t *testing.T) {
 	case err := <-done:
 		t.Fatalf("the send ended before its second part: %v\n%s", err, out.String())
 	}
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
+	interruptSelf(t)
 	<-sig.said
 	close(out.release)
 	err := <-done
@@ -121,9 +118,7 @@ func TestInterruptWordsBeforeSummary(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- runSend(ctx, sendOptions{yes: true}, g, camp) }()
 	<-srv.Held() // the first message's body is at the server
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
+	interruptSelf(t)
 	<-ctx.Done()
 	close(gate) // the message in flight is answered at once
 	err := <-done

@@ -6,7 +6,6 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -35,9 +34,7 @@ func TestInterruptWordsBeforeBouncesSummary(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- runBounces(ctx, bouncesOptions{maxTime: time.Minute}, g, camp) }()
 	waitFor(t, func() bool { return h.heldCount() == 1 })
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
+	interruptSelf(t)
 	err := <-done
 	<-sig.said
 	got := all.String()
@@ -72,9 +69,7 @@ func TestInterruptWordsBeforePreviewEnd(t *testing.T) {
 	case err := <-done:
 		t.Fatalf("preview ended before its first problem: %v\n%s", err, out.String())
 	}
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
+	interruptSelf(t)
 	<-ctx.Done()
 	close(out.release)
 	err := <-done
@@ -124,9 +119,7 @@ func TestInterruptedTestSendNothingSent(t *testing.T) {
 		done <- runSend(ctx, sendOptions{yes: true, test: "me@example.com", testSet: true}, g, filepath.Join(dir, "c.yaml"))
 	}()
 	<-accepted // the first connection waits for a greeting
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
+	interruptSelf(t)
 	err = <-done
 	<-sig.said
 	got := all.String() + words.atExit()

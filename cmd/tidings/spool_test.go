@@ -225,7 +225,7 @@ func killWhileSpooling(ctx context.Context, t *testing.T, bin, camp, spoolDir st
 			break
 		}
 	}
-	cmd.Process.Signal(syscall.SIGSTOP) // nothing moves while the manifest is looked for
+	pauseProcess(cmd.Process) // nothing moves while the manifest is looked for
 	_, err := os.Stat(filepath.Join(spoolDir, "g0001.json"))
 	return os.IsNotExist(err)
 }

@@ -39,6 +39,10 @@ func missing(t testing.TB, msg string) {
 // looked up on PATH, then in /usr/sbin, which a non-login PATH may lack).
 func findProgram(t testing.TB, what string, paths ...string) string {
 	t.Helper()
+	if runtime.GOOS != "linux" {
+		missing(t, fmt.Sprintf("%s: the Postfix and Dovecot harnesses run on Linux only (they watch their daemons through /proc)", what))
+		return ""
+	}
 	for _, p := range paths {
 		if !strings.Contains(p, "/") {
 			if found, err := exec.LookPath(p); err == nil {
@@ -143,7 +147,7 @@ func freePorts(t testing.TB, n int) []int {
 // so a wait that saw the exit (Dovecot failing on a port taken meanwhile)
 // does not leave the one that reaps it waiting for ever.
 func startTied(cmd *exec.Cmd) (exited <-chan error, err error) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	cmd.SysProcAttr = tiedProcAttr()
 	started := make(chan error, 1)
 	done := make(chan error, 1)
 	go func() {
@@ -232,10 +236,10 @@ func describe(pids []int) string {
 // own timeouts.
 func stopGroup(pid int, grace time.Duration) (took time.Duration, killed string) {
 	start := time.Now()
-	syscall.Kill(-pid, syscall.SIGTERM)
+	signalGroup(pid, syscall.SIGTERM)
 	if !waitGroupGone(pid, grace) {
 		killed = describe(groupMembers(pid))
-		syscall.Kill(-pid, syscall.SIGKILL)
+		signalGroup(pid, syscall.SIGKILL)
 		waitGroupGone(pid, 10*time.Second)
 	}
 	return time.Since(start), killed

@@ -8,13 +8,14 @@ import (
 
 // SyncDir makes the entries of folder dir durable (fsync of the folder):
 // what a file created or renamed there needs after its own sync to
-// survive a crash.
+// survive a crash. On Windows, which flushes no folder, it checks that
+// dir can be opened only (see syncFolder).
 func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err
 	}
-	return errors.Join(d.Sync(), d.Close())
+	return errors.Join(syncFolder(d), d.Close())
 }
 
 // WriteAtomic replaces path with a file holding data, durably and
