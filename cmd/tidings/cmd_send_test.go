@@ -668,9 +668,17 @@ func TestSendOutputNoBlankLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, line := range strings.Split(strings.TrimSuffix(string(b)+errOut.String(), "\n"), "\n") {
+	assertNoBlankLine(t, "send", string(b)+errOut.String())
+}
+
+// assertNoBlankLine fails when a line of output, what command printed
+// off a terminal, is blank.
+func assertNoBlankLine(t *testing.T, command, output string) {
+	t.Helper()
+	for i, line := range strings.Split(strings.TrimSuffix(output, "\n"), "\n") {
 		if strings.TrimSpace(line) == "" {
-			t.Errorf("line %d of send's output is blank:\n%s%s", i+1, b, errOut.String())
+			t.Errorf("line %d of %s's output is blank:\n%s", i+1, command, output)
+			return
 		}
 	}
 }
