@@ -7,7 +7,8 @@ import (
 )
 
 // TestImportsFlowOneWay holds the layout to its rule: imports flow one way,
-// cmd → sendpool (and its sub-packages) → render → templates → campaign,
+// cmd → sendpool (and its sub-packages) → render → templates → campaign
+// (credential, systemd's, beside templates: render and cmd read it),
 // and the pool itself knows no wire protocol, file format or signature
 // (those are its sub-packages' and render's business). It asks the go
 // command for each package's dependencies.
@@ -22,6 +23,9 @@ func TestImportsFlowOneWay(t *testing.T) {
 		{"../campaign", []string{mod + "templates", mod + "render", mod + "sendpool"}},
 		{"../templates", []string{mod + "render", mod + "sendpool"}},
 		{"../render/...", []string{mod + "sendpool"}},
+		// systemd's credentials, read for cmd's passwords and render's DKIM
+		// keys alike, sit below render: they know the campaign's names alone.
+		{"../credential", []string{mod + "templates", mod + "render", mod + "sendpool"}},
 		{"./smtpclient", []string{mod + "sendpool/mailbox", mod + "sendpool/plan", mod + "sendpool/report", mod + "sendpool/journal"}},
 		{"./journal", []string{mod + "sendpool/report", mod + "sendpool/plan", mod + "sendpool/smtpclient"}},
 		{"./report", []string{mod + "sendpool/plan", mod + "sendpool/smtpclient", "github.com/emersion/go-smtp"}},

@@ -494,6 +494,9 @@ func TestBouncesShowByKey(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, want) {
 		t.Fatalf("bounces: code %d, want %q\n%s%s", code, want, out, errOut)
 	}
+	// Off a terminal (a timer's service: journald makes each line an
+	// entry) no line is blank.
+	assertNoBlankLine(t, "bounces", out+errOut)
 	if out, errOut, code := runCLI(t, "show", camp, "A-1001"); code != exitOK || !strings.Contains(out, "ann@example.org") {
 		t.Errorf("the command bounces gave: code %d\n%s%s", code, out, errOut)
 	}

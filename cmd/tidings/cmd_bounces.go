@@ -558,7 +558,7 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 		fmt.Fprintf(w, "(messages the mailbox received before %s, two days before the campaign's first run, were not read)\n", sum.Since.Format("2 Jan 2006"))
 	}
 	if printFindings(g, c, sum, opts) || !g.quiet {
-		fmt.Fprintln(w)
+		fmt.Fprint(w, lineBreak(w)) // on a terminal: journald makes each line an entry
 	}
 	verb := "added to"
 	if opts.dryRun {
@@ -619,7 +619,7 @@ func printFindings(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary,
 			continue
 		}
 		if !listed {
-			fmt.Fprintln(w)
+			fmt.Fprint(w, lineBreak(w))
 			fmt.Fprintln(w, "found, one a line (row, address, what happened, the server's words):")
 			listed = true
 		}

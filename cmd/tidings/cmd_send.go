@@ -872,8 +872,8 @@ func stopText(err error) string {
 // cap lets the next send send (report.Summary.CapRoom), which the
 // closing line (sendOutcome) says too.
 func printSummary(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum *report.Summary, allow plan.Allowance, opts sendOptions, end runEnd) {
-	if !g.quiet { // the blank line sets the summary apart from the plan, which --quiet leaves out
-		fmt.Fprintln(g.stdout)
+	if !g.quiet { // on a terminal a blank line sets the summary apart from the plan, which --quiet leaves out
+		fmt.Fprint(g.stdout, lineBreak(g.stdout))
 	}
 	if end.part.more && !end.cut { // the last part says the rest
 		fmt.Fprintf(g.stdout, "part %d done: %s (the later parts send the not-attempted)\n", end.part.n, sum.Counts())

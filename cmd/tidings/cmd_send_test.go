@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -639,6 +641,44 @@ func TestRateText(t *testing.T) {
 	} {
 		if got := sendpool.RateText(in); got != want {
 			t.Errorf("rateText(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestSendOutputNoBlankLine: a service's output goes to journald, which
+// shows it a line at a time, each an entry of its own; the blank line
+// send wrote before its summary, to set it apart from the plan on a
+// terminal, was an empty entry there. Off a terminal (here a file, as
+// journald's stream is) every line send writes says something.
+func TestSendOutputNoBlankLine(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	out, err := os.CreateTemp(t.TempDir(), "journal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	var errOut bytes.Buffer
+	g := &globalOptions{stdout: out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := execute(context.Background(), g, []string{"send", "--yes", camp}); err != nil {
+		t.Fatalf("send: %v\n%s", err, errOut.String())
+	}
+	b, err := os.ReadFile(out.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoBlankLine(t, "send", string(b)+errOut.String())
+}
+
+// assertNoBlankLine fails when a line of output, what command printed
+// off a terminal, is blank.
+func assertNoBlankLine(t *testing.T, command, output string) {
+	t.Helper()
+	for i, line := range strings.Split(strings.TrimSuffix(output, "\n"), "\n") {
+		if strings.TrimSpace(line) == "" {
+			t.Errorf("line %d of %s's output is blank:\n%s", i+1, command, output)
+			return
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidings/tidings/credential"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -18,7 +19,7 @@ import (
 func TestPasswordFromSystemdCredential(t *testing.T) {
 	t.Setenv(secretEnv, "")
 	creds := t.TempDir()
-	t.Setenv(credentialsDirEnv, creds)
+	t.Setenv(credential.DirEnv, creds)
 	srv := smtptest.NewServer(t, smtptest.WithAuth(testUser, testSecret))
 	camp := authCampaign(t, srv, 3, "security: none")
 
@@ -99,7 +100,7 @@ func TestCredentialFileRefused(t *testing.T) {
 		{creds, "TWO_LINES", "TWO_LINES holds more than one line", ""},
 	}
 	for _, tc := range cases {
-		t.Setenv(credentialsDirEnv, tc.dir)
+		t.Setenv(credential.DirEnv, tc.dir)
 		password, _, err := secretFromCredential(tc.env, "smtp.password_env")
 		switch {
 		case tc.want == "" && (err != nil || password != tc.password):

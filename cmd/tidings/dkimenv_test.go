@@ -199,3 +199,49 @@ func TestReadingSentNeedsNoKey(t *testing.T) {
 		t.Errorf("server received %d messages, want the first send's 2", n)
 	}
 }
+
+// TestReadingSentKeepsKeysSet: a campaign signing with two keys, one
+// from an environment variable not set in the shell that reads what was
+// sent; report (and show) opened it without any signer, so a row whose
+// From does not align with the signing domain, which send had refused as
+// invalid, was judged with no key at all once the spool no longer
+// matched the campaign (its body edited since): report called it
+// not-attempted and told to send it with --skip-invalid. The keys that
+// are set are kept, and the row is judged as send judges it.
+func TestReadingSentKeepsKeysSet(t *testing.T) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	const env = "TIDINGS_TEST_DKIM_KEY_ONE_OF_TWO"
+	t.Setenv(env, keyPEM)
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "dkim: [{domain: example.com, selector: s1, key_env: "+env+"}, {domain: example.com, selector: s2, key_file: k.pem}]\n")
+	dir := filepath.Dir(camp)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": strings.Replace(string(b), `from: "Sender <sender@example.com>"`, `from: "{{.from}}"`, 1),
+		"r.csv":  "email,name,from\nuser000@example.com,Ann,a@example.com\nuser001@example.com,Bob,b@other.org\n",
+		"k.pem":  keyPEM,
+	})
+	if err := os.Chmod(filepath.Join(dir, "k.pem"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed || !strings.Contains(out, "row 3  user001@example.com  invalid") {
+		t.Fatalf("send: code %d, want %d and row 3 invalid\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"body.txt": "Hello {{.name}}\n"})
+	t.Setenv(env, "")
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "1 sent, 1 invalid") || !strings.Contains(out, `row 3  user001@example.com  invalid  column "from": dkim: dkim[1].domain "example.com" does not align with the From domain "other.org"`) {
+		t.Errorf("report without $%s after the body changed: code %d, want %d and row 3 invalid as send judged it\n%s%s", env, code, exitSomeFailed, out, errOut)
+	}
+}

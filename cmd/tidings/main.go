@@ -182,7 +182,9 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 // lineBreak is what goes before the words of an interrupt on w: a
 // newline on a terminal, ending the line its "^C" echo or a progress
 // line left open; nothing elsewhere (a cron job's mail, a log file),
-// where it made a blank line.
+// where it made a blank line. It is the blank line that sets parts of
+// send's and bounces' output apart too: journald shows a service's
+// output a line at a time, and each must mean something alone.
 func lineBreak(w io.Writer) string {
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return "\n"

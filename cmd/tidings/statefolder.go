@@ -85,7 +85,7 @@ func stateFolderWarning(c *campaign.Campaign) string {
 	if err != nil {
 		err = unwritableState(c, &fs.PathError{Op: "write", Path: c.StateDir, Err: err})
 	} else {
-		err = otherUsersState(c)
+		err = otherUsersStateDoing(c, "run as %s they stop before they write anything there")
 	}
 	if err == nil {
 		return ""
@@ -115,6 +115,14 @@ func existingFolder(dir string) string {
 // stops each later send writing its report page). The error names both
 // users and what to run instead (foreignAdvice).
 func otherUsersState(c *campaign.Campaign) error {
+	return otherUsersStateDoing(c, "this command runs as %s: nothing was written")
+}
+
+// otherUsersStateDoing is otherUsersState's error, saying what the
+// command does about the folder in did, a format given this user's
+// words: check, which writes nothing there, says what send, report and
+// preview will do instead of "nothing was written".
+func otherUsersStateDoing(c *campaign.Campaign, did string) error {
 	err := statefile.Foreign(c.StateDir)
 	var fe *statefile.ForeignError
 	if !errors.As(err, &fe) {
@@ -125,8 +133,8 @@ func otherUsersState(c *campaign.Campaign) error {
 	}
 	_, ownerLabel := userName(fe.UID)
 	_, meLabel := userName(os.Geteuid())
-	return &unusableError{fmt.Errorf("state folder: %s belongs to %s, and this command runs as %s: nothing was written; %s",
-		fe.Path, ownerLabel, meLabel, foreignAdvice(fe.UID, c.StateDir))}
+	return &unusableError{fmt.Errorf("state folder: %s belongs to %s, and %s; %s",
+		fe.Path, ownerLabel, fmt.Sprintf(did, meLabel), foreignAdvice(fe.UID, c.StateDir))}
 }
 
 // foreignAdvice is what to do about a state folder dir holding a file of

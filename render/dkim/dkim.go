@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/mail"
 	"net/textproto"
@@ -64,26 +65,52 @@ func (e *EntryError) Unwrap() error { return e.Err }
 // problem is an *EntryError. It returns nil, nil when the campaign has no
 // dkim section.
 func NewSigner(c *campaign.Campaign) (*Signer, error) {
+	s, _, err := newSigner(c, false)
+	return s, err
+}
+
+// NewSignerOfSet is NewSigner for a command that signs nothing and reads
+// what was sent (plan.OpenToRead): an entry whose key_env variable is
+// empty or not set (and no systemd credential holds its key) is left out
+// and named in unset, "dkim[1]", the other entries loaded and checked as
+// NewSigner does; nil, and the names, when every entry is left out. Its
+// Signer judges a From as send's does with the keys it has (VetFrom);
+// it must not sign, as it lacks the keys left out.
+func NewSignerOfSet(c *campaign.Campaign) (s *Signer, unset []string, err error) {
+	return newSigner(c, true)
+}
+
+// newSigner is NewSigner, or NewSignerOfSet when ofSet.
+func newSigner(c *campaign.Campaign, ofSet bool) (*Signer, []string, error) {
 	if len(c.DKIM) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	s := &Signer{checkFrom: strings.Contains(c.From, "{{")}
 	from, fixed := c.From, !s.checkFrom // the From checked once, here
 	if !fixed {
 		from, fixed = fixedAddress(c.From)
 	}
+	var unset []string
 	for i, d := range c.DKIM {
-		k, err := newKey(c, d, entryName(c.DKIM, i))
+		name := entryName(c.DKIM, i)
+		k, err := newKey(c, d, name)
+		if ofSet && errors.Is(err, ErrKeyEnvUnset) {
+			unset = append(unset, name)
+			continue
+		}
 		if err == nil && fixed {
 			err = k.checkAligned(from)
 		}
 		if err != nil {
-			return nil, &EntryError{Line: d.Line, Column: d.Column, Err: err}
+			return nil, nil, &EntryError{Line: d.Line, Column: d.Column, Err: err}
 		}
 		s.keys = append(s.keys, k)
 	}
+	if len(s.keys) == 0 {
+		return nil, unset, nil
+	}
 	slices.SortStableFunc(s.keys, func(a, b *key) int { return rsaRank(a) - rsaRank(b) })
-	return s, nil
+	return s, unset, nil
 }
 
 // Warnings are notes about the signer's keys that do not stop it: a key

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/net/idna"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/credential"
 )
 
 // minRSABits is the smallest RSA key accepted: RFC 8301 3.2 requires 1024,
@@ -182,7 +183,9 @@ func runningUser() string {
 }
 
 // loadEntryKey loads the private key of d (named entry in messages): from
-// its key file, or from the environment variable its key_env names.
+// its key file, or from the environment variable its key_env names, or,
+// that variable not set, from the systemd credential of that name
+// (credentialKey).
 func loadEntryKey(d campaign.DKIM, entry string) (crypto.Signer, error) {
 	if d.KeyEnv == "" {
 		data, err := os.ReadFile(d.KeyFile)
@@ -191,6 +194,9 @@ func loadEntryKey(d campaign.DKIM, entry string) (crypto.Signer, error) {
 		}
 		return parseKey(data, fmt.Sprintf("dkim: %s.key_file %s", entry, d.KeyFile), fileKeyWords)
 	}
+	if strings.TrimSpace(os.Getenv(d.KeyEnv)) == "" {
+		return credentialKey(d.KeyEnv, entry)
+	}
 	data, err := envKey(d.KeyEnv, entry)
 	if err != nil {
 		return nil, err
@@ -198,6 +204,27 @@ func loadEntryKey(d campaign.DKIM, entry string) (crypto.Signer, error) {
 	return parseKey(data, fmt.Sprintf("dkim: %s.key_env %s", entry, d.KeyEnv), keyWords{
 		missing:   "the variable holds no PEM private key: put the key file's whole text in it, from -----BEGIN to -----END (export " + d.KeyEnv + "=\"$(cat dkim.key)\"), or that text in base64",
 		encrypted: "the key is encrypted: put it in the variable unencrypted (export " + d.KeyEnv + "=\"$(openssl pkey -in key.pem)\" asks for the passphrase once)",
+	})
+}
+
+// credentialKey loads the key of entry, whose key_env names the variable
+// name, not set, from the systemd credential of that name, as
+// LoadCredential=DKIM_KEY:/etc/tidings/dkim.key hands it to a service
+// (credential.Read: the same checks as the SMTP password's, but for the
+// one line: a PEM key is several). With no such credential the error
+// wraps ErrKeyEnvUnset and says how to give the key.
+func credentialKey(name, entry string) (crypto.Signer, error) {
+	setting := entry + ".key_env"
+	cred, err := credential.Read(name, setting)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("dkim: %w", err)
+	case cred == nil:
+		return nil, fmt.Errorf("dkim: %s: the environment variable %s is %w: set it to the key's PEM text in the shell or job that runs tidings (export %s=\"$(cat dkim.key)\"; a CI job: from its secret store), or, under systemd, load the key file as a credential of that name (LoadCredential=%s:FILE in the unit)", setting, name, ErrKeyEnvUnset, name, name)
+	}
+	return parseKey(keyText(string(cred.Data)), fmt.Sprintf("dkim: %s %s: %s", setting, name, cred.Named), keyWords{
+		missing:   "no PEM block found: load the key file itself, from -----BEGIN to -----END (LoadCredential=" + name + ":FILE)",
+		encrypted: "the key is encrypted; store it unencrypted in the file LoadCredential= reads (openssl pkey -in key.pem -out FILE)",
 	})
 }
 
@@ -212,31 +239,38 @@ var fileKeyWords = keyWords{
 }
 
 // envKey is the PEM text of a key held in the environment variable name
-// (the key_env of entry). A CI secret store may hand over a multi-line
-// value with its line breaks written as \n (two characters; \r\n too),
-// or the PEM text in base64 (to keep it on one line): both are read as the
-// PEM they stand for. A value that is the path of a file (as a CI
-// variable of type File hands it over) is an error: the key is never
-// read from a file by key_env. Nothing of the value is ever part of an
-// error.
+// (the key_env of entry), set, as keyText reads it. A value that is the
+// path of a file (as a CI variable of type File hands it over) is an
+// error: the key is never read from a file by key_env. Nothing of the
+// value is ever part of an error.
 func envKey(name, entry string) ([]byte, error) {
 	v := strings.TrimSpace(os.Getenv(name))
-	if v == "" {
-		return nil, fmt.Errorf("dkim: %s.key_env: the environment variable %s is %w: set it to the key's PEM text in the shell or job that runs tidings (export %s=\"$(cat dkim.key)\"; a CI job: from its secret store)", entry, name, ErrKeyEnvUnset, name)
+	data := keyText(v)
+	if !bytes.Contains(data, []byte("-----BEGIN")) {
+		if fi, err := os.Stat(v); err == nil && fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("dkim: %s.key_env %s: the variable holds the path of a file, not the key (a CI variable of type File is handed over so): make it a plain variable holding the key's PEM text", entry, name)
+		}
 	}
+	return data, nil
+}
+
+// keyText is the PEM text of a key given as text v (a variable's value,
+// a credential's content). A CI secret store may hand over a multi-line
+// value with its line breaks written as \n (two characters; \r\n too),
+// or the PEM text in base64 (to keep it on one line): both are read as
+// the PEM they stand for; any other text is taken as it is.
+func keyText(v string) []byte {
+	v = strings.TrimSpace(v)
 	if !strings.Contains(v, "\n") && strings.Contains(v, `\n`) {
 		v = strings.NewReplacer(`\r\n`, "\n", `\n`, "\n").Replace(v)
 	}
 	if strings.Contains(v, "-----BEGIN") {
-		return []byte(v), nil
+		return []byte(v)
 	}
 	if b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(v), "")); err == nil && bytes.Contains(b, []byte("-----BEGIN")) {
-		return b, nil
+		return b
 	}
-	if fi, err := os.Stat(v); err == nil && fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("dkim: %s.key_env %s: the variable holds the path of a file, not the key (a CI variable of type File is handed over so): make it a plain variable holding the key's PEM text", entry, name)
-	}
-	return []byte(v), nil
+	return []byte(v)
 }
 
 // parseKey reads the private key in data (where names it in errors, and

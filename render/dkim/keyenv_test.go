@@ -3,10 +3,13 @@ package dkim_test
 import (
 	"encoding/base64"
 	"encoding/pem"
+	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/tidings/tidings/credential"
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/render/dkim"
 )
@@ -83,4 +86,98 @@ func TestKeyFromEnvRefusals(t *testing.T) {
 			t.Errorf("%s: %v, want an error saying\n%s", tc.name, err, tc.want)
 		}
 	}
+}
+
+// TestKeyFromSystemdCredential: a service run by systemd with
+// LoadCredential=DKIM_KEY:FILE has the key in a file of
+// $CREDENTIALS_DIRECTORY, not in the environment, as it has its SMTP
+// password; key_env: DKIM_KEY could not sign with it ("the environment
+// variable DKIM_KEY is empty or not set"). With the variable unset the
+// key is read from the credential of its name, signs as the key file
+// does, and counts as the variable's (EnvKeys); the variable set wins.
+// What the SMTP password's credential may not be is refused alike,
+// naming the file and nothing of what it holds; a key of several lines
+// is not one.
+func TestKeyFromSystemdCredential(t *testing.T) {
+	const env = "TIDINGS_TEST_KEY_CREDENTIAL"
+	t.Setenv(env, "")
+	keys := dkimKeys(t)
+	keyFile := keys["rsa2048-pkcs8"]()
+	pemText, err := os.ReadFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := dkim.NewSigner(dkimCampaign(t, dkimYAML+"dkim: {domain: acme.example, selector: s1, key_file: "+keyFile+"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := t.TempDir()
+	t.Setenv(credential.DirEnv, creds)
+	file := filepath.Join(creds, env)
+	if err := os.WriteFile(file, pemText, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := dkimCampaign(t, dkimYAML+"dkim: {domain: acme.example, selector: s1, key_env: "+env+"}\n")
+	s, err := dkim.NewSigner(c)
+	if err != nil {
+		t.Fatalf("the key in %s: %v", file, err)
+	}
+	if got := s.Records(); got[0] != want.Records()[0] {
+		t.Errorf("record %+v, want the key file's %+v", got[0], want.Records()[0])
+	}
+	if keys := s.EnvKeys(); len(keys) != 1 || keys["$"+env] == "" {
+		t.Errorf("EnvKeys = %v, want one for $%s", keys, env)
+	}
+	if _, err := verifyDKIM(t, s, mustSign(t, s, renderAll(t, c, render.Options{})[0].Data)); err != nil {
+		t.Errorf("verify: %v", err)
+	}
+	edText, err := os.ReadFile(keys["ed25519"]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(env, string(edText))
+	if s, err := dkim.NewSigner(c); err != nil || s.Records()[0] == want.Records()[0] {
+		t.Errorf("with $%s set too: %v; want the variable's key, not the credential's", env, err)
+	}
+	t.Setenv(env, "")
+
+	for _, tc := range []struct {
+		name, dir, want string
+		write           func(path string) error
+	}{
+		{"relative folder", "creds", "not an absolute path", nil},
+		{"a folder", creds, file + ": not a regular file", func(p string) error { return os.Mkdir(p, 0o700) }},
+		{"too large", creds, file + ": larger than 64 KiB", func(p string) error {
+			return os.WriteFile(p, []byte(strings.Repeat("s3cret-huge ", 10_000)), 0o600)
+		}},
+		{"no key", creds, file + ": no PEM block found", func(p string) error { return os.WriteFile(p, []byte("s3cret-not-a-key\n"), 0o600) }},
+		{"none", creds, "the environment variable " + env + " is empty or not set", func(string) error { return nil }},
+	} {
+		if err := os.RemoveAll(file); err != nil {
+			t.Fatal(err)
+		}
+		if tc.write != nil {
+			if err := tc.write(file); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Setenv(credential.DirEnv, tc.dir)
+		_, err := dkim.NewSigner(c)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: %v, want an error saying %q and nothing of the file's content", tc.name, err, tc.want)
+		}
+		if tc.name == "none" && (!errors.Is(err, dkim.ErrKeyEnvUnset) || !strings.Contains(err.Error(), "LoadCredential="+env+":FILE")) {
+			t.Errorf("%s: %v, want ErrKeyEnvUnset and the LoadCredential= line", tc.name, err)
+		}
+	}
+}
+
+// mustSign is s.Sign(data), the test failed on an error.
+func mustSign(t *testing.T, s *dkim.Signer, data []byte) []byte {
+	t.Helper()
+	signed, err := s.Sign(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signed
 }

@@ -1,7 +1,7 @@
 package bounces
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -99,35 +99,100 @@ func (s *suppressions) listed(addr string) bool {
 // it only creates a list that is missing, empty: the campaign names it,
 // and send refuses a list that does not exist, so a daily cron job that
 // ran bounces before any report came in would find its next send stopped.
+//
+// An editor saves the list by writing a new file and renaming it over
+// the list, which takes no lock: lines appended to the file it replaced
+// meanwhile were in no list. So it appends to the file at path once it
+// holds its lock, and looks again once its lines are written: a list
+// replaced meanwhile is opened again by its path and the lines it lacks
+// appended to it (appendOnce), up to listTries times, then an error says
+// what to do. An editor that read the list before the run and saves
+// it after still drops the run's lines: nothing tells that from a hand
+// edit (README: close the list before tidings bounces runs).
 func AppendSuppressions(path string, list []Suppression, campaignName string, now time.Time) error {
 	if len(list) == 0 {
 		return createEmpty(path)
 	}
+	for range listTries {
+		placed, err := appendOnce(path, list, campaignName, now)
+		if err != nil || placed {
+			return err
+		}
+	}
+	return fmt.Errorf("bounces: suppression list %s: another file took its place (an editor saving it) each of the %d times tidings bounces added its %d new lines, so they may be in none: close the list in the editor, then run tidings bounces again, which adds those it lacks", path, listTries, len(list))
+}
+
+// listTries is how many times AppendSuppressions appends to a list that
+// another file replaces as it does.
+const listTries = 3
+
+// appendOnce appends the lines of list that the file at path, locked,
+// does not list yet (a list saved by an editor after an earlier try may
+// hold them) and syncs it, as AppendSuppressions says; placed is false
+// when another file took path's place before the lines were in (while
+// it waited for the lock, or wrote): they are in no list.
+func appendOnce(path string, list []Suppression, campaignName string, now time.Time) (placed bool, err error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, listMode)
 	if err != nil {
-		return fmt.Errorf("bounces: suppression list: %w", err)
+		return false, fmt.Errorf("bounces: suppression list: %w", err)
 	}
 	defer f.Close()
 	if err := lockList(f); err != nil {
-		return fmt.Errorf("bounces: suppression list %s: locking it: %w", path, err)
+		return false, fmt.Errorf("bounces: suppression list %s: locking it: %w", path, err)
 	}
-	var buf bytes.Buffer
-	if !endsWithNewline(f) {
-		buf.WriteByte('\n')
+	if !stillAt(f, path) {
+		return false, nil
 	}
+	var add []byte
+	listed := listedIn(f)
 	for _, s := range list {
-		buf.WriteString(s.Line(campaignName, now))
-		buf.WriteByte('\n')
+		if !listed[campaign.SuppressionForm(strings.ToLower(s.Address))] {
+			add = append(append(add, s.Line(campaignName, now)...), '\n')
+		}
+	}
+	if len(add) > 0 && !endsWithNewline(f) {
+		add = append([]byte{'\n'}, add...)
 	}
 	size := fileSize(f)
-	n, err := f.Write(buf.Bytes())
+	n, err := f.Write(add)
 	if err == nil {
 		err = f.Sync()
 	}
 	if err != nil {
-		return fmt.Errorf("bounces: suppression list %s: %w; %s", path, err, cutBack(f, size, n))
+		return false, fmt.Errorf("bounces: suppression list %s: %w; %s", path, err, cutBack(f, size, n))
 	}
-	return f.Close()
+	if !stillAt(f, path) {
+		return false, nil
+	}
+	return true, f.Close()
+}
+
+// stillAt reports whether f is the file at path, not one another file
+// has taken the place of since f was opened (or none).
+func stillAt(f *os.File, path string) bool {
+	opened, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	now, err := os.Stat(path)
+	return err == nil && os.SameFile(opened, now)
+}
+
+// listedIn is the entries the suppression list f holds, each as
+// campaign.SuppressionForm writes it; a line that is no entry is
+// skipped (LoadSuppression says so where it matters). It reads f from
+// its start, the list as it is now.
+func listedIn(f *os.File) map[string]bool {
+	listed := map[string]bool{}
+	sc := bufio.NewScanner(io.NewSectionReader(f, 0, max(fileSize(f), 0)))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		entry, _, _ := strings.Cut(sc.Text(), "#")
+		if entry = strings.ToLower(strings.TrimSpace(entry)); entry != "" {
+			listed[campaign.SuppressionForm(entry)] = true
+		}
+	}
+	return listed
 }
 
 // cutBack cuts off the n bytes a failed append wrote at the end of the

@@ -146,3 +146,58 @@ func appendFile(path, s string) error {
 	_, err = f.WriteString(s)
 	return errors.Join(err, f.Close())
 }
+
+// TestAppendSuppressionsListReplaced: an editor saves the suppression
+// list by writing a new file and renaming it over the list, taking no
+// lock; a bounces run that had opened the list before appended its lines
+// to the file replaced, in no list any more: a suppression lost. The run
+// appends to the file at the list's path once it holds its lock, and
+// adds only the lines that file lacks (an editor's save may hold them).
+func TestAppendSuppressionsListReplaced(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, saved, want string // saved: what the editor writes; want: the list after
+	}{
+		{"the editor's own line", "old@example.org\nhand@example.org\n",
+			"old@example.org\nhand@example.org\nnew@example.org  # bounced 5.1.1, tidings bounces, campaign b, 2026-12-07\n"},
+		{"the run's line already saved", "old@example.org\nNEW@example.org  # kept by hand\n",
+			"old@example.org\nNEW@example.org  # kept by hand\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "suppress.txt")
+			if err := os.WriteFile(path, []byte("old@example.org\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			other, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0) // another run's, holding the lock
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			if err := unix.Flock(int(other.Fd()), unix.LOCK_EX); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				done <- AppendSuppressions(path, []Suppression{{Address: "new@example.org", Kind: "bounced", Status: "5.1.1"}}, "b", time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+			}()
+			waitBlocked(t, other, done)
+			saved := filepath.Join(dir, ".suppress.txt.swp") // the editor's save
+			if err := os.WriteFile(saved, []byte(tc.saved), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(saved, path); err != nil {
+				t.Fatal(err)
+			}
+			if err := unix.Flock(int(other.Fd()), unix.LOCK_UN); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if b, err := os.ReadFile(path); err != nil || string(b) != tc.want {
+				t.Errorf("the list (%v):\n%s\nwant:\n%s", err, b, tc.want)
+			}
+		})
+	}
+}

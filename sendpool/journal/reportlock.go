@@ -33,19 +33,49 @@ type ReportLock struct{ f *os.File }
 // another process holds the lock. Where flock(2) is missing the lock
 // holds nothing back. The caller releases it.
 func HoldReport(ctx context.Context, dir string, exclusive bool, waiting func()) (*ReportLock, error) {
-	if err := os.MkdirAll(dir, statefile.FolderMode); err != nil {
-		return nil, fmt.Errorf("journal: report lock: %w", err)
-	}
-	path := filepath.Join(dir, ReportLockName)
-	f, err := statefile.OpenFile(path, os.O_RDWR|os.O_CREATE, statefile.FileMode)
+	f, path, err := openReportLock(dir)
 	if err != nil {
-		return nil, fmt.Errorf("journal: report lock: %w", err)
+		return nil, err
 	}
 	if err := waitLock(ctx, f, exclusive, waiting); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("journal: report lock %s: %w", path, err)
 	}
 	return &ReportLock{f: f}, nil
+}
+
+// TryHoldReport is HoldReport without a wait: nil, and no error, when
+// the lock is held so as to keep this one out, by another process or by
+// this one (a lock it holds through another HoldReport counts: flock(2)
+// tells each opening of the file apart).
+func TryHoldReport(dir string, exclusive bool) (*ReportLock, error) {
+	f, path, err := openReportLock(dir)
+	if err != nil {
+		return nil, err
+	}
+	other, err := tryLock(f, exclusive)
+	if err != nil || other {
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("journal: report lock %s: %w", path, err)
+		}
+		return nil, nil
+	}
+	return &ReportLock{f: f}, nil
+}
+
+// openReportLock opens the report lock file of the state folder dir,
+// creating the folder and the file, and returns it and its path.
+func openReportLock(dir string) (*os.File, string, error) {
+	if err := os.MkdirAll(dir, statefile.FolderMode); err != nil {
+		return nil, "", fmt.Errorf("journal: report lock: %w", err)
+	}
+	path := filepath.Join(dir, ReportLockName)
+	f, err := statefile.OpenFile(path, os.O_RDWR|os.O_CREATE, statefile.FileMode)
+	if err != nil {
+		return nil, "", fmt.Errorf("journal: report lock: %w", err)
+	}
+	return f, path, nil
 }
 
 // waitLock takes the lock of f, trying again every reportLockPoll while

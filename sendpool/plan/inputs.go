@@ -91,10 +91,13 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 // OpenToRead is Open for a command that reads what was sent (report,
 // show), which signs nothing: a DKIM key read from an environment
 // variable (dkim.key_env) that is not set now is not needed. The
-// campaign then opens without its Signer, and the spool generation made
-// from it is found by the sum of the key's public record its manifest
-// kept ("$NAME": dkim.Signer.EnvKeys; see madeFromThese). check,
-// preview and send use Open, which refuses the unset variable.
+// campaign then opens with a Signer of its other keys alone
+// (dkim.NewSignerOfSet; none when it has none), which judges each row's
+// From as send's does with those keys, and never signs; the spool
+// generation made from it is found by the sum of the unset key's public
+// record its manifest kept ("$NAME": dkim.Signer.EnvKeys; see
+// madeFromThese). check, preview and send use Open, which refuses the
+// unset variable.
 func OpenToRead(ctx context.Context, path string) (*Inputs, error) {
 	return openInputs(ctx, path, true)
 }
@@ -148,13 +151,17 @@ func openInputs(ctx context.Context, path string, toRead bool) (*Inputs, error) 
 
 // openSigner is c's DKIM signer (nil when c signs nothing), its warnings
 // added to c's; an error names the campaign file and, where it can, the
-// line and column of the dkim entry. toRead (OpenToRead) takes a key
-// whose environment variable is not set as none read: keyless, and no
-// signer.
+// line and column of the dkim entry. toRead (OpenToRead) leaves out a key
+// whose environment variable is not set (dkim.NewSignerOfSet): keyless,
+// and a signer of the others, which judges a From as send's does with
+// the keys it has (VetFrom) and never signs (signWith); none when no key
+// is set.
 func openSigner(c *campaign.Campaign, toRead bool) (signer *dkim.Signer, keyless bool, err error) {
-	signer, err = dkim.NewSigner(c)
-	if toRead && errors.Is(err, dkim.ErrKeyEnvUnset) {
-		return nil, true, nil
+	var unset []string
+	if toRead {
+		signer, unset, err = dkim.NewSignerOfSet(c)
+	} else {
+		signer, err = dkim.NewSigner(c)
 	}
 	if err != nil {
 		fe := &campaign.FileError{File: c.File, Err: err}
@@ -166,7 +173,7 @@ func openSigner(c *campaign.Campaign, toRead bool) (signer *dkim.Signer, keyless
 	if signer != nil {
 		c.Warnings = append(c.Warnings, signer.Warnings()...) // a key file others may read
 	}
-	return signer, false, nil
+	return signer, len(unset) > 0, nil
 }
 
 // fileNote is what a file the messages are made of was like before Open

@@ -124,3 +124,38 @@ func TestOpenedToReadDigestless(t *testing.T) {
 		t.Errorf("SpooledFrom: %d, %v; want none", len(gens), err)
 	}
 }
+
+// TestOpenedToReadOneKeySet: OpenToRead of a campaign signing with two
+// keys, one of them from a variable not set now, keeps a Signer of the
+// other (it judges a From as send's does), and still makes nothing to
+// send: a message signed with one key of two is not the campaign's.
+func TestOpenedToReadOneKeySet(t *testing.T) {
+	const one, two = "TIDINGS_TEST_PLAN_DKIM_SET", "TIDINGS_TEST_PLAN_DKIM_UNSET"
+	t.Setenv(one, newKeyPEM(t))
+	t.Setenv(two, newKeyPEM(t))
+	camp := writeCampaign(t, smtptest.NewServer(t), 2, "dkim: [{domain: example.com, selector: s1, key_env: "+one+"}, {domain: example.com, selector: s2, key_env: "+two+"}]\n")
+	_, signed := preflightOf(t, camp)
+	t.Setenv(two, "")
+	ctx := context.Background()
+	in, err := OpenToRead(ctx, camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	if keys := in.Signer.EnvKeys(); len(keys) != 1 || keys["$"+one] == "" {
+		t.Errorf("the Signer of the inputs opened to read: keys %v, want $%s's alone", keys, one)
+	}
+	state, err := journal.Load(ctx, in.Campaign.StateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Preflight(ctx, in, state, Options{Version: "test"}); !errors.Is(err, ErrOpenedToRead) {
+		t.Errorf("Preflight of inputs opened to read: %v, want ErrOpenedToRead", err)
+	}
+	if _, err := signed.TestMessages(ctx, in, Test{To: "me@example.com", Rows: []int{2}, Run: "t"}); !errors.Is(err, ErrOpenedToRead) {
+		t.Errorf("TestMessages of inputs opened to read: %v, want ErrOpenedToRead", err)
+	}
+	if g, err := SpooledOf(ctx, in, "test"); err != nil || g == nil {
+		t.Errorf("SpooledOf the inputs opened to read: %v, %v; want the signed generation", g, err)
+	}
+}

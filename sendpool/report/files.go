@@ -18,6 +18,7 @@ import (
 
 	"github.com/gocarina/gocsv"
 
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/statefile"
 )
 
@@ -152,10 +153,10 @@ func (fw *filesWriter) finish() (Summary, error) {
 // is over (its ending), is never newer than the report.csv beside it,
 // after a power loss too. When report.json cannot take its place after
 // report.csv did, it removes the new report.csv and any earlier
-// report.json: none is left that disagrees with the other. A process
-// killed between the two renames leaves the new report.csv beside the
-// earlier report.json, which still reads as before (the run going, or
-// an earlier run's ending).
+// report.json (unplace), so that none is left that disagrees with the
+// other, where it may. A process killed between the two renames leaves
+// the new report.csv beside the earlier report.json, which still reads
+// as before (the run going, or an earlier run's ending).
 func (fw *filesWriter) place(jsonFile *os.File) error {
 	csvPath, jsonPath := filepath.Join(fw.dir, CSVFile), filepath.Join(fw.dir, JSONFile)
 	err := cmp.Or(fw.syncClose(fw.csvFile), fw.syncClose(jsonFile))
@@ -173,11 +174,31 @@ func (fw *filesWriter) place(jsonFile *os.File) error {
 	}
 	if err != nil {
 		os.Remove(jsonFile.Name())
-		os.Remove(csvPath) // this write's: it must not stand beside an older report.json
-		RemoveEarlier(fw.dir, JSONFile)
+		fw.unplace()
 		return err
 	}
 	return statefile.SyncDir(fw.dir)
+}
+
+// unplace removes report.csv, which place put in place before its
+// report.json failed to follow, and the earlier report.json, so that the
+// new report.csv does not stand beside an older report.json; but only
+// while it holds the report lock exclusively (journal.TryHoldReport,
+// not waiting). Whoever holds the lock (a tidings report beside, shared;
+// a send or bounces ending, exclusive; this write's caller itself) may
+// have put in place files that are not this write's to remove, true
+// ones, since a send's writes while it runs take no lock. Without the
+// lock the two are left as a process killed between the renames leaves
+// them; a send's last write, its caller holding the lock, removes both
+// itself (FlushOrRemove).
+func (fw *filesWriter) unplace() {
+	l, err := journal.TryHoldReport(fw.dir, true)
+	if err != nil || l == nil {
+		return
+	}
+	defer l.Release()
+	os.Remove(filepath.Join(fw.dir, CSVFile)) // this write's
+	RemoveEarlier(fw.dir, JSONFile)
 }
 
 // syncClose syncs f, through what f is written through when that syncs

@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
 )
 
@@ -238,5 +240,89 @@ func replaceByFolder(t *testing.T, dir, name string) {
 	}
 	if err := os.Mkdir(filepath.Join(dir, name), 0o700); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// lostJSON is a report file whose report.json, once lose is set, is gone
+// by the time it is renamed (its sync takes its name away): report.csv
+// is put in place, and report.json then fails to follow it.
+type lostJSON struct {
+	f    *os.File
+	lose *atomic.Bool
+}
+
+func (d lostJSON) Write(b []byte) (int, error) { return d.f.Write(b) }
+
+func (d lostJSON) Sync() error {
+	if d.lose.Load() && strings.HasPrefix(filepath.Base(d.f.Name()), "."+report.JSONFile+".") {
+		if err := os.Remove(d.f.Name()); err != nil {
+			return err
+		}
+	}
+	return d.f.Sync()
+}
+
+// TestReporterUnplacesOnlyUnderLock: when report.json could not follow
+// the report.csv a write had put in place, the write removed report.csv
+// and the report.json beside it without the report lock, which a running
+// send's writes do not take: with a tidings report beside, holding it
+// (shared) while it put its own files in place, those true files went.
+// The two are removed only while the lock can be had exclusively at
+// once; with it held they are left (the new report.csv beside the
+// earlier report.json, as a process killed between the renames leaves
+// them), and a send's last write, its caller holding the lock, removes
+// both itself (FlushOrRemove).
+func TestReporterUnplacesOnlyUnderLock(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		// held is how the lock is held while the Flush fails: "" not,
+		// "shared" by a tidings report beside, "exclusive" by the
+		// caller of FlushOrRemove.
+		held string
+		left bool // report.csv and report.json left after the Flush
+	}{
+		{"nobody holds the lock", "", false},
+		{"a report beside holds it", "shared", true},
+		{"a send's last write", "exclusive", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var lose atomic.Bool
+			rep, err := report.NewReporter(dir, report.ReporterOptions{File: func(f *os.File) io.Writer { return lostJSON{f: f, lose: &lose} }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rep.Close()
+			if err := rep.Add(sendpool.Result{Row: 2, Key: "u2@example.org", Status: sendpool.StatusSent}); err != nil {
+				t.Fatal(err)
+			}
+			if err := rep.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			flush := rep.Flush
+			if tc.held != "" {
+				l, err := journal.HoldReport(context.Background(), dir, tc.held == "exclusive", nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer l.Release()
+			}
+			if tc.held == "exclusive" {
+				flush = rep.FlushOrRemove
+			}
+			if err := rep.Add(sendpool.Result{Row: 3, Key: "u3@example.org", Status: sendpool.StatusFailed}); err != nil {
+				t.Fatal(err)
+			}
+			lose.Store(true)
+			if err := flush(); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("Flush: %v, want report.json's rename failing", err)
+			}
+			for _, name := range []string{report.CSVFile, report.JSONFile} {
+				if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != tc.left {
+					t.Errorf("%s after the failed Flush: %v; want it left %t", name, err, tc.left)
+				}
+			}
+		})
 	}
 }
