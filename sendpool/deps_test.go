@@ -25,7 +25,7 @@ func TestImportsFlowOneWay(t *testing.T) {
 		{"../render/...", []string{mod + "sendpool"}},
 		// systemd's credentials, read for cmd's passwords and render's DKIM
 		// keys alike, sit below render: they know the campaign's names alone.
-		{"../credential", []string{mod + "templates", mod + "render", mod + "sendpool"}},
+		{"../campaign/credential", []string{mod + "templates", mod + "render", mod + "sendpool"}},
 		{"./smtpclient", []string{mod + "sendpool/mailbox", mod + "sendpool/plan", mod + "sendpool/report", mod + "sendpool/journal"}},
 		{"./journal", []string{mod + "sendpool/report", mod + "sendpool/plan", mod + "sendpool/smtpclient"}},
 		{"./report", []string{mod + "sendpool/plan", mod + "sendpool/smtpclient", "github.com/emersion/go-smtp"}},

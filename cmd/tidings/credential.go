@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/tidings/tidings/campaign"
-	"github.com/tidings/tidings/credential"
+	"github.com/tidings/tidings/campaign/credential"
 )
 
 // secretFromCredential reads the password of the credential named env

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tidings/tidings/credential"
+	"github.com/tidings/tidings/campaign/credential"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 

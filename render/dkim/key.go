@@ -22,7 +22,7 @@ import (
 	"golang.org/x/net/idna"
 
 	"github.com/tidings/tidings/campaign"
-	"github.com/tidings/tidings/credential"
+	"github.com/tidings/tidings/campaign/credential"
 )
 
 // minRSABits is the smallest RSA key accepted: RFC 8301 3.2 requires 1024,

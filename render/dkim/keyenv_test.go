@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tidings/tidings/credential"
+	"github.com/tidings/tidings/campaign/credential"
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/render/dkim"
 )
