@@ -165,6 +165,33 @@ func TestSlowLinkLargeBody(t *testing.T) {
 	}
 }
 
+// TestSlowLinkReplyAfterBodyLeft: the wait for the reply to a body counts
+// from when the body has left, not from when the kernel took the last of
+// it: over a slow link (a hotel's Wi-Fi, a phone's tethering) the system
+// holds megabytes of a body written "at once" and sends them for minutes,
+// and a message the server takes in the end must not be given up as
+// unknown meanwhile. 3 MB at 1 MB/s with a timeout of 250 ms (a reply
+// wait of 1 s), the kernel's send buffer holding most of it.
+func TestSlowLinkReplyAfterBodyLeft(t *testing.T) {
+	for _, tr := range []campaign.Transport{campaign.TransportPlain, campaign.TransportPipelined} {
+		t.Run(tr.String(), func(t *testing.T) {
+			s := newScripted(t, []string{"PIPELINING"}, okAll, paced(rate.NewLimiter(1<<20, 64<<10)))
+			cfg := scriptedConfig(s, tr)
+			cfg.SMTP.Timeout = 250 * time.Millisecond
+			cfg.Retries = 0
+			m := pooltest.Message(2, "slow@example.org")
+			m.Data = append(m.Data, bytes.Repeat([]byte(strings.Repeat("x", 998)+"\r\n"), 3<<10)...)
+			res, err := pooltest.Run(t, cfg, []*render.Message{m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := res.Get(2); r.Status != sendpool.StatusSent {
+				t.Errorf("3 MB at 1 MB/s: %v (%s), want sent", r.Status, r.Detail)
+			}
+		})
+	}
+}
+
 // TestDomainLimitHoldsRetries: a retry counts against send.domains as a
 // first try does: qq.com limited to one message every 600 ms, a@qq.com
 // greylisted once with a retry due after 300 ms: the retry waits for

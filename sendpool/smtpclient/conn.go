@@ -47,6 +47,11 @@ type rawConn struct {
 	// peek is pending's, made at its first call (by the goroutine that
 	// runs the session).
 	peek *socketPeek
+	// wait is the read wait last set (SetDeadline, SetReadDeadline), 0
+	// for none, and unackedAtWait what of the bytes written then the
+	// server had not acknowledged yet (see stillLeaving).
+	wait          time.Duration
+	unackedAtWait int
 }
 
 func (r *rawConn) Read(b []byte) (int, error) {
@@ -54,12 +59,20 @@ func (r *rawConn) Read(b []byte) (int, error) {
 		r.Conn.SetReadDeadline(time.Now().Add(r.replyWait))
 	}
 	n, err := r.Conn.Read(b)
-	if n == 0 && isTimeout(err) && r.arrived() {
-		// The wait ran out with the server's bytes already here: the
-		// server answered in time and this process did not run (stopped
-		// with Ctrl-Z or SIGSTOP, or starved) until past the deadline,
-		// which a read checks before it looks. Read what came.
-		r.Conn.SetReadDeadline(time.Now().Add(lateRead))
+	for n == 0 && isTimeout(err) {
+		if r.arrived() {
+			// The wait ran out with the server's bytes already here:
+			// the server answered in time and this process did not
+			// run (stopped with Ctrl-Z or SIGSTOP, or starved) until
+			// past the deadline, which a read checks before it looks.
+			// Read what came.
+			r.Conn.SetReadDeadline(time.Now().Add(lateRead))
+			n, err = r.Conn.Read(b)
+			break
+		}
+		if !r.stillLeaving() {
+			break
+		}
 		n, err = r.Conn.Read(b)
 	}
 	if k := min(n, 64-len(r.heard)); k > 0 {
@@ -69,6 +82,49 @@ func (r *rawConn) Read(b []byte) (int, error) {
 		r.tap.Write(b[:n])
 	}
 	return n, err
+}
+
+// SetDeadline sets the connection's deadlines, noting the read wait for
+// stillLeaving.
+func (r *rawConn) SetDeadline(t time.Time) error {
+	r.noteWait(t)
+	return r.Conn.SetDeadline(t)
+}
+
+// SetReadDeadline sets the connection's read deadline, noting the wait for
+// stillLeaving.
+func (r *rawConn) SetReadDeadline(t time.Time) error {
+	r.noteWait(t)
+	return r.Conn.SetReadDeadline(t)
+}
+
+func (r *rawConn) noteWait(t time.Time) {
+	r.wait, r.unackedAtWait = 0, 0
+	if !t.IsZero() {
+		r.wait = time.Until(t)
+		r.unackedAtWait, _ = r.unacked()
+	}
+}
+
+// stillLeaving reports, when a read's wait ran out, whether what this side
+// wrote was still leaving meanwhile: the server had acknowledged more of it
+// than when the wait was set. The server cannot answer bytes it has not
+// had: over a slow link the system holds megabytes of a body written "at
+// once" and sends them for minutes, so a wait for the reply counts from
+// when they left, and only a link that moved nothing for the whole wait (a
+// stall, a network gone) ends it. When so, it sets the same wait again from
+// now. False where the socket cannot be asked.
+func (r *rawConn) stillLeaving() bool {
+	if r.wait <= 0 || r.unackedAtWait == 0 {
+		return false
+	}
+	left, ok := r.unacked()
+	if !ok || left >= r.unackedAtWait {
+		return false
+	}
+	r.unackedAtWait = left
+	r.Conn.SetReadDeadline(time.Now().Add(r.wait))
+	return true
 }
 
 func (r *rawConn) Write(b []byte) (int, error) {

@@ -80,3 +80,18 @@ func newSocketPeek(c net.Conn) *socketPeek {
 	}
 	return p
 }
+
+// unacked returns, without waiting, how many bytes written to the
+// connection the server has not acknowledged yet; ok is false when the
+// socket cannot be asked.
+func (r *rawConn) unacked() (n int, ok bool) {
+	p := r.socketPeek()
+	if p.rc == nil {
+		return 0, false
+	}
+	var err error
+	if cerr := p.rc.Control(func(fd uintptr) { n, err = socketUnacked(int(fd)) }); cerr != nil || err != nil {
+		return 0, false
+	}
+	return n, true
+}
