@@ -52,6 +52,12 @@ type rawConn struct {
 	// server had not acknowledged yet (see stillLeaving).
 	wait          time.Duration
 	unackedAtWait int
+	// stall, when set (smtp.timeout), is how long a read waits on while
+	// what was written is still leaving (see stillLeaving).
+	stall time.Duration
+	// written counts the bytes written to the connection, TLS records
+	// and all.
+	written int64
 }
 
 func (r *rawConn) Read(b []byte) (int, error) {
@@ -111,9 +117,10 @@ func (r *rawConn) noteWait(t time.Time) {
 // than when the wait was set. The server cannot answer bytes it has not
 // had: over a slow link the system holds megabytes of a body written "at
 // once" and sends them for minutes, so a wait for the reply counts from
-// when they left, and only a link that moved nothing for the whole wait (a
-// stall, a network gone) ends it. When so, it sets the same wait again from
-// now. False where the socket cannot be asked.
+// when they left, and only a link that moved nothing for a wait (a stall,
+// a network gone) ends it. When so, it sets the wait again from now: the
+// same wait once everything was acknowledged, else at most stall. False
+// where the socket cannot be asked.
 func (r *rawConn) stillLeaving() bool {
 	if r.wait <= 0 || r.unackedAtWait == 0 {
 		return false
@@ -123,8 +130,21 @@ func (r *rawConn) stillLeaving() bool {
 		return false
 	}
 	r.unackedAtWait = left
-	r.Conn.SetReadDeadline(time.Now().Add(r.wait))
+	next := r.wait
+	if left > 0 && r.stall > 0 {
+		next = min(next, r.stall) // a stall is told as a body's write tells it
+	}
+	r.Conn.SetReadDeadline(time.Now().Add(next))
 	return true
+}
+
+// neverLeft reports whether the bytes written up to offset end (counted as
+// written counts them) had not all left this machine yet: some of them were
+// never sent, not once, so the server cannot have had them. False when the
+// socket cannot be asked. Ask before the connection is closed.
+func (r *rawConn) neverLeft(end int64) bool {
+	u, ok := r.unsent()
+	return ok && r.written-int64(u) < end
 }
 
 func (r *rawConn) Write(b []byte) (int, error) {
@@ -149,6 +169,7 @@ func (r *rawConn) Write(b []byte) (int, error) {
 // write writes b to the connection and the tap.
 func (r *rawConn) write(b []byte) (int, error) {
 	n, err := r.Conn.Write(b)
+	r.written += int64(n)
 	if err != nil {
 		r.writeFailed.Store(true)
 	}

@@ -13,3 +13,6 @@ func (r *rawConn) arrived() bool { return false }
 
 // unacked cannot ask the socket here: ok is false (see the unix version).
 func (r *rawConn) unacked() (n int, ok bool) { return 0, false }
+
+// unsent cannot ask the socket here: ok is false (see the unix version).
+func (r *rawConn) unsent() (n int, ok bool) { return 0, false }
