@@ -93,4 +93,3 @@ func relayTo(c net.Conn, addr string) {
 	go func() { io.Copy(c, s); done <- struct{}{} }()
 	<-done
 }
-
