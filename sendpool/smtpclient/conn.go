@@ -52,6 +52,8 @@ type rawConn struct {
 	// server had not acknowledged yet (see stillLeaving).
 	wait          time.Duration
 	unackedAtWait int
+	// waitedOn: stillLeaving set the wait again since it was set.
+	waitedOn bool
 	// stall, when set (smtp.timeout), is how long a read waits on while
 	// what was written is still leaving (see stillLeaving).
 	stall time.Duration
@@ -105,7 +107,7 @@ func (r *rawConn) SetReadDeadline(t time.Time) error {
 }
 
 func (r *rawConn) noteWait(t time.Time) {
-	r.wait, r.unackedAtWait = 0, 0
+	r.wait, r.unackedAtWait, r.waitedOn = 0, 0, false
 	if !t.IsZero() {
 		r.wait = time.Until(t)
 		r.unackedAtWait, _ = r.unacked()
@@ -118,22 +120,33 @@ func (r *rawConn) noteWait(t time.Time) {
 // had: over a slow link the system holds megabytes of a body written "at
 // once" and sends them for minutes, so a wait for the reply counts from
 // when they left, and only a link that moved nothing for a wait (a stall,
-// a network gone) ends it. When so, it sets the wait again from now: the
-// same wait once everything was acknowledged, else at most stall. False
-// where the socket cannot be asked.
+// a network gone) ends it. When so, it sets the wait again from now: at
+// most stall while bytes are left, the same wait once the last of them was
+// acknowledged. Bytes that all left within the first wait leave it as it
+// was set (a server that does not answer is given up as soon as before).
+// False where the socket cannot be asked.
 func (r *rawConn) stillLeaving() bool {
 	if r.wait <= 0 || r.unackedAtWait == 0 {
 		return false
 	}
 	left, ok := r.unacked()
-	if !ok || left >= r.unackedAtWait {
+	var next time.Duration
+	switch {
+	case !ok:
+		return false
+	case left > 0 && left < r.unackedAtWait:
+		next = r.wait
+		if r.stall > 0 {
+			next = min(next, r.stall) // a stall is told as a body's write tells it
+		}
+	case left == 0 && r.waitedOn:
+		next = r.wait // the last of it left since the wait was last set again
+	default:
+		// Stalled; or everything left within the first wait, when
+		// is not known: the wait as set stands, as on a fast link.
 		return false
 	}
-	r.unackedAtWait = left
-	next := r.wait
-	if left > 0 && r.stall > 0 {
-		next = min(next, r.stall) // a stall is told as a body's write tells it
-	}
+	r.unackedAtWait, r.waitedOn = left, true
 	r.Conn.SetReadDeadline(time.Now().Add(next))
 	return true
 }
