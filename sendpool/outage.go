@@ -1,6 +1,7 @@
 package sendpool
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -17,13 +18,20 @@ import (
 // or the network, not the settings, which worked. The journal
 // (Config.ReachedBefore) vouches for the name alone, not for smtp.port or
 // smtp.security, which may have been edited since: before this run
-// connects, those keep smtpclient's words. Any other err, and every err
-// before the host was reached, is err as it is (a setting to fix on a
-// first run).
+// connects, those keep smtpclient's words. A certificate not trusted now
+// is a captive portal's (portalError), waited out too. Any other err, and
+// every err before the host was reached, is err as it is (a setting to
+// fix on a first run).
 func (r *poolRun) outageError(err error) error {
 	var de *DialError
 	when := r.reachedWhen()
-	if when == "" || !errors.As(err, &de) {
+	if when == "" {
+		return err
+	}
+	if pe := portalError(err, when); pe != nil {
+		return pe
+	}
+	if !errors.As(err, &de) {
 		return err
 	}
 	var hint string
@@ -71,4 +79,28 @@ func dialHost(de *DialError) string {
 		return de.Addr
 	}
 	return host
+}
+
+// portalError is err, a certificate this machine does not trust for the
+// server, as it reads once the server's host was reached before (when): a
+// server that showed a trusted certificate then does not show another
+// now; a network that answers in its place until its user logs in (a
+// hotel's, café's or train's Wi-Fi, a captive portal) does, with its own.
+// The run waits and dials again as after a failed connection, nothing
+// sent, no login given, through the untrusted connection (the chain is
+// cut so that the failure does not stop the run as a TLS failure does);
+// the stop after too many attempts in a row says it. nil for any other
+// err.
+func portalError(err error, when string) error {
+	var te *TLSError
+	var ua x509.UnknownAuthorityError
+	var he x509.HostnameError
+	var ci x509.CertificateInvalidError
+	if !errors.As(err, &te) || !(errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)) {
+		return nil
+	}
+	hint := fmt.Sprintf("%s shows a certificate this machine does not trust now (%s), though the server's was trusted %s: "+
+		"most likely a network that answers in the server's place until you log in to it (a hotel's, café's or train's Wi-Fi: "+
+		"open a web page to reach its login page); nothing is sent through it", te.Host, te.Why, when)
+	return &DialError{Addr: te.Host, Kind: DialFailed, Hint: hint, Err: errors.New(Reason(te.Err))}
 }

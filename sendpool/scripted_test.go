@@ -34,7 +34,12 @@ type scripted struct {
 	// greet, when set, is the greeting of connection conn (1-based);
 	// one that is not 220 ends the session.
 	greet func(conn int) string
-	conns atomic.Int32
+	// stallFirst, when set, is how many connections, the first, stop
+	// reading a DATA body after its first 64 KiB until the test ends: a
+	// link that stalls mid-body (a hotel's Wi-Fi switching networks).
+	stallFirst int
+	stallEnd   chan struct{}
+	conns      atomic.Int32
 
 	mu  sync.Mutex
 	log []string
@@ -61,6 +66,10 @@ func paced(l *rate.Limiter) scriptOption { return func(s *scripted) { s.pace = l
 // greeting makes f give each connection's greeting.
 func greeting(f func(conn int) string) scriptOption { return func(s *scripted) { s.greet = f } }
 
+// stallsBody makes the first n connections stall in a DATA body (see
+// scripted.stallFirst).
+func stallsBody(n int) scriptOption { return func(s *scripted) { s.stallFirst = n } }
+
 // newScripted starts a scripted server offering the EHLO keywords ehlo
 // and answering with f.
 func newScripted(t *testing.T, ehlo []string, f scriptFn, opts ...scriptOption) *scripted {
@@ -73,7 +82,8 @@ func newScripted(t *testing.T, ehlo []string, f scriptFn, opts ...scriptOption) 
 	for _, o := range opts {
 		o(s)
 	}
-	t.Cleanup(func() { ln.Close() })
+	s.stallEnd = make(chan struct{})
+	t.Cleanup(func() { ln.Close(); close(s.stallEnd) })
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -144,6 +154,12 @@ func (s *scripted) serve(c net.Conn, n int) {
 		case strings.HasPrefix(cmd, "DATA"):
 			if reply = s.reply(n, line, nil); strings.HasPrefix(reply, "354") {
 				if !s.write(c, n, reply) {
+					return
+				}
+				if n <= s.stallFirst {
+					io.CopyN(io.Discard, r, 64<<10)
+					s.note("[c%d] stalled in the body", n)
+					<-s.stallEnd
 					return
 				}
 				body, ok := s.readDot(r)

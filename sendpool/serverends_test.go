@@ -165,6 +165,65 @@ func TestSlowLinkLargeBody(t *testing.T) {
 	}
 }
 
+// TestSlowLinkReplyAfterBodyLeft: the wait for the reply to a body counts
+// from when the body has left, not from when the kernel took the last of
+// it: over a slow link (a hotel's Wi-Fi, a phone's tethering) the system
+// holds megabytes of a body written "at once" and sends them for minutes,
+// and a message the server takes in the end must not be given up as
+// unknown meanwhile. 2 MB at 256 KB/s with a timeout of 1 s (a reply
+// wait of 4 s), the kernel's send buffer holding most of it.
+func TestSlowLinkReplyAfterBodyLeft(t *testing.T) {
+	for _, tr := range []campaign.Transport{campaign.TransportPlain, campaign.TransportPipelined} {
+		t.Run(tr.String(), func(t *testing.T) {
+			s := newScripted(t, []string{"PIPELINING"}, okAll, paced(rate.NewLimiter(256<<10, 64<<10)))
+			cfg := scriptedConfig(s, tr)
+			cfg.SMTP.Timeout = time.Second
+			cfg.Retries = 0
+			m := pooltest.Message(2, "slow@example.org")
+			m.Data = append(m.Data, bytes.Repeat([]byte(strings.Repeat("x", 998)+"\r\n"), 2<<10)...)
+			res, err := pooltest.Run(t, cfg, []*render.Message{m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := res.Get(2); r.Status != sendpool.StatusSent {
+				t.Errorf("2 MB at 256 KB/s: %v (%s), want sent", r.Status, r.Detail)
+			}
+		})
+	}
+}
+
+// TestStallBeforeEndLeft: a link that stalls, or a network that goes (a
+// laptop's Wi-Fi switching networks: no FIN, no reset), while a body still
+// goes out leaves its end in this machine's send buffer: the server cannot
+// have had the message, so it is not delivered and goes again on a new
+// connection, one copy, rather than unknown, which no send re-sends
+// unasked. The first connection stops reading 64 KiB into a 2 MB body.
+func TestStallBeforeEndLeft(t *testing.T) {
+	for _, tr := range []campaign.Transport{campaign.TransportPlain, campaign.TransportPipelined} {
+		t.Run(tr.String(), func(t *testing.T) {
+			var bodies atomic.Int32
+			s := newScripted(t, []string{"PIPELINING"}, func(conn int, cmd string, body []byte) string {
+				if cmd == "." {
+					bodies.Add(1)
+				}
+				return okAll(conn, cmd, body)
+			}, stallsBody(1))
+			cfg := scriptedConfig(s, tr)
+			cfg.SMTP.Timeout = time.Second
+			m := pooltest.Message(2, "member@example.org")
+			m.Data = append(m.Data, bytes.Repeat([]byte(strings.Repeat("x", 998)+"\r\n"), 2<<10)...)
+			res, err := pooltest.Run(t, cfg, []*render.Message{m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := res.Get(2); r.Status != sendpool.StatusSent || bodies.Load() != 1 {
+				t.Errorf("stalled mid-body on the first connection: %v (%s), %d copies taken; want sent, one copy\n%s",
+					r.Status, r.Detail, bodies.Load(), strings.Join(s.Log(), "\n"))
+			}
+		})
+	}
+}
+
 // TestDomainLimitHoldsRetries: a retry counts against send.domains as a
 // first try does: qq.com limited to one message every 600 ms, a@qq.com
 // greylisted once with a retry due after 300 ms: the retry waits for

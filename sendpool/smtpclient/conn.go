@@ -47,6 +47,19 @@ type rawConn struct {
 	// peek is pending's, made at its first call (by the goroutine that
 	// runs the session).
 	peek *socketPeek
+	// wait is the read wait last set (SetDeadline, SetReadDeadline), 0
+	// for none, and unackedAtWait what of the bytes written then the
+	// server had not acknowledged yet (see stillLeaving).
+	wait          time.Duration
+	unackedAtWait int
+	// waitedOn: stillLeaving set the wait again since it was set.
+	waitedOn bool
+	// stall, when set (smtp.timeout), is how long a read waits on while
+	// what was written is still leaving (see stillLeaving).
+	stall time.Duration
+	// written counts the bytes written to the connection, TLS records
+	// and all.
+	written int64
 }
 
 func (r *rawConn) Read(b []byte) (int, error) {
@@ -54,12 +67,20 @@ func (r *rawConn) Read(b []byte) (int, error) {
 		r.Conn.SetReadDeadline(time.Now().Add(r.replyWait))
 	}
 	n, err := r.Conn.Read(b)
-	if n == 0 && isTimeout(err) && r.arrived() {
-		// The wait ran out with the server's bytes already here: the
-		// server answered in time and this process did not run (stopped
-		// with Ctrl-Z or SIGSTOP, or starved) until past the deadline,
-		// which a read checks before it looks. Read what came.
-		r.Conn.SetReadDeadline(time.Now().Add(lateRead))
+	for n == 0 && isTimeout(err) {
+		if r.arrived() {
+			// The wait ran out with the server's bytes already here:
+			// the server answered in time and this process did not
+			// run (stopped with Ctrl-Z or SIGSTOP, or starved) until
+			// past the deadline, which a read checks before it looks.
+			// Read what came.
+			r.Conn.SetReadDeadline(time.Now().Add(lateRead))
+			n, err = r.Conn.Read(b)
+			break
+		}
+		if !r.stillLeaving() {
+			break
+		}
 		n, err = r.Conn.Read(b)
 	}
 	if k := min(n, 64-len(r.heard)); k > 0 {
@@ -69,6 +90,74 @@ func (r *rawConn) Read(b []byte) (int, error) {
 		r.tap.Write(b[:n])
 	}
 	return n, err
+}
+
+// SetDeadline sets the connection's deadlines, noting the read wait for
+// stillLeaving.
+func (r *rawConn) SetDeadline(t time.Time) error {
+	r.noteWait(t)
+	return r.Conn.SetDeadline(t)
+}
+
+// SetReadDeadline sets the connection's read deadline, noting the wait for
+// stillLeaving.
+func (r *rawConn) SetReadDeadline(t time.Time) error {
+	r.noteWait(t)
+	return r.Conn.SetReadDeadline(t)
+}
+
+func (r *rawConn) noteWait(t time.Time) {
+	r.wait, r.unackedAtWait, r.waitedOn = 0, 0, false
+	if !t.IsZero() {
+		r.wait = time.Until(t)
+		r.unackedAtWait, _ = r.unacked()
+	}
+}
+
+// stillLeaving reports, when a read's wait ran out, whether what this side
+// wrote was still leaving meanwhile: the server had acknowledged more of it
+// than when the wait was set. The server cannot answer bytes it has not
+// had: over a slow link the system holds megabytes of a body written "at
+// once" and sends them for minutes, so a wait for the reply counts from
+// when they left, and only a link that moved nothing for a wait (a stall,
+// a network gone) ends it. When so, it sets the wait again from now: at
+// most stall while bytes are left, the same wait once the last of them was
+// acknowledged. Bytes that all left within the first wait leave it as it
+// was set (a server that does not answer is given up as soon as before).
+// False where the socket cannot be asked.
+func (r *rawConn) stillLeaving() bool {
+	if r.wait <= 0 || r.unackedAtWait == 0 {
+		return false
+	}
+	left, ok := r.unacked()
+	var next time.Duration
+	switch {
+	case !ok:
+		return false
+	case left > 0 && left < r.unackedAtWait:
+		next = r.wait
+		if r.stall > 0 {
+			next = min(next, r.stall) // a stall is told as a body's write tells it
+		}
+	case left == 0 && r.waitedOn:
+		next = r.wait // the last of it left since the wait was last set again
+	default:
+		// Stalled; or everything left within the first wait, when
+		// is not known: the wait as set stands, as on a fast link.
+		return false
+	}
+	r.unackedAtWait, r.waitedOn = left, true
+	r.Conn.SetReadDeadline(time.Now().Add(next))
+	return true
+}
+
+// neverLeft reports whether the bytes written up to offset end (counted as
+// written counts them) had not all left this machine yet: some of them were
+// never sent, not once, so the server cannot have had them. False when the
+// socket cannot be asked. Ask before the connection is closed.
+func (r *rawConn) neverLeft(end int64) bool {
+	u, ok := r.unsent()
+	return ok && r.written-int64(u) < end
 }
 
 func (r *rawConn) Write(b []byte) (int, error) {
@@ -93,6 +182,7 @@ func (r *rawConn) Write(b []byte) (int, error) {
 // write writes b to the connection and the tap.
 func (r *rawConn) write(b []byte) (int, error) {
 	n, err := r.Conn.Write(b)
+	r.written += int64(n)
 	if err != nil {
 		r.writeFailed.Store(true)
 	}

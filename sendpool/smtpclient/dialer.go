@@ -184,7 +184,7 @@ func (d *Dialer) dial(ctx context.Context, notes *probeNotes) (*smtpConn, error)
 	if err != nil {
 		return nil, d.connectError(err)
 	}
-	raw := &rawConn{Conn: nc}
+	raw := &rawConn{Conn: nc, stall: d.cfg.timeout()}
 	// Closing the socket is the one way to unblock go-smtp's reads when
 	// ctx ends; its own deadlines are set per command.
 	stop := context.AfterFunc(ctx, func() { raw.closeNow() })

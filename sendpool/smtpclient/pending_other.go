@@ -10,3 +10,9 @@ type socketPeek struct{}
 
 // arrived cannot ask the socket here: false (see the unix version).
 func (r *rawConn) arrived() bool { return false }
+
+// unacked cannot ask the socket here: ok is false (see the unix version).
+func (r *rawConn) unacked() (n int, ok bool) { return 0, false }
+
+// unsent cannot ask the socket here: ok is false (see the unix version).
+func (r *rawConn) unsent() (n int, ok bool) { return 0, false }

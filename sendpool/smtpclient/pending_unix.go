@@ -80,3 +80,25 @@ func newSocketPeek(c net.Conn) *socketPeek {
 	}
 	return p
 }
+
+// unacked returns, without waiting, how many bytes written to the
+// connection the server has not acknowledged yet; ok is false when the
+// socket cannot be asked.
+func (r *rawConn) unacked() (n int, ok bool) { return r.askSocket(socketUnacked) }
+
+// unsent returns, without waiting, how many bytes written to the
+// connection have not left this machine yet, not once: bytes the server
+// cannot have had. ok is false when the socket cannot be asked.
+func (r *rawConn) unsent() (n int, ok bool) { return r.askSocket(socketUnsent) }
+
+func (r *rawConn) askSocket(ask func(fd int) (int, error)) (n int, ok bool) {
+	p := r.socketPeek()
+	if p.rc == nil {
+		return 0, false
+	}
+	var err error
+	if cerr := p.rc.Control(func(fd uintptr) { n, err = ask(int(fd)) }); cerr != nil || err != nil {
+		return 0, false
+	}
+	return n, true
+}

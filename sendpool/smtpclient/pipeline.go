@@ -126,7 +126,11 @@ type pipeConn struct {
 	rset   bool            // the next group starts with RSET
 	lastIO time.Time
 	broken error // why the connection is unusable; nil while it is fine
-	got421 bool  // the server announced it closes the session
+	// endsLeft, set as the connection broke, is the offset in what it
+	// wrote (rawConn.written) below which everything had left this
+	// machine (-1: not known).
+	endsLeft int64
+	got421   bool // the server announced it closes the session
 }
 
 var _ sendpool.PipelinedConn = (*pipeConn)(nil)
@@ -147,8 +151,11 @@ type pipeTx struct {
 	queued    bool // body bytes were handed to the write path
 	endLeft   bool // the end of the body (".", or the last chunk) left
 	endAt     int  // offset in wbuf just after the end of the body
-	err       *sendpool.TxError
-	done      bool
+	// endByte is at most the offset, in what the connection wrote
+	// (rawConn.written), just after the end of the body, once it left.
+	endByte int64
+	err     *sendpool.TxError
+	done    bool
 }
 
 // newPipeConn takes over the session of a set-up smtpConn (see the comment
@@ -406,6 +413,7 @@ func (c *pipeConn) queueBody(t *pipeTx) error {
 	if err := c.flush(); err != nil {
 		return err
 	}
+	before := c.raw.written
 	if c.chunking {
 		if err := writeWithProgress(c.nc, data, c.timeout, c.nc.SetWriteDeadline); err != nil {
 			return err
@@ -422,6 +430,7 @@ func (c *pipeConn) queueBody(t *pipeTx) error {
 		}
 	}
 	t.endLeft = true
+	t.endByte = before + int64(len(data)) // TLS and dot-stuffing only add
 	c.lastIO = time.Now()
 	return nil
 }
@@ -432,10 +441,12 @@ func (c *pipeConn) flush() error {
 		return nil
 	}
 	c.nc.SetWriteDeadline(time.Now().Add(c.timeout))
+	before := c.raw.written
 	n, err := c.nc.Write(c.wbuf)
 	for _, t := range c.ends {
 		if err == nil || n >= t.endAt {
 			t.endLeft = true
+			t.endByte = before + int64(t.endAt) // TLS only adds
 		}
 	}
 	clear(c.ends)

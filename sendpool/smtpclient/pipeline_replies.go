@@ -195,6 +195,10 @@ func (t *pipeTx) fail(stage sendpool.Stage, err error) {
 func (c *pipeConn) failConn(err error) {
 	if c.broken == nil {
 		c.broken = err
+		c.endsLeft = -1
+		if u, ok := c.raw.unsent(); ok {
+			c.endsLeft = c.raw.written - int64(u)
+		}
 		c.raw.closeNow()
 	}
 	for _, t := range c.q {
@@ -212,6 +216,9 @@ func (c *pipeConn) failConn(err error) {
 //     under LMTP, once a recipient of t had its final 250 the message went
 //     to some: unknown, as the plain exchange reports it, so that a retry
 //     does not give that recipient a second copy);
+//   - the end of the body went to the kernel, but the link took none
+//     of it before the connection failed (a stalled link, a network
+//     gone): not delivered;
 //   - the end of the body left without its final reply: unknown;
 //   - the body was being written: not delivered;
 //   - otherwise the envelope was not answered: not delivered.
@@ -221,6 +228,8 @@ func (c *pipeConn) decideUnanswered(t *pipeTx, err error) {
 	case t.err != nil:
 	case c.got421 && t.lmtpOK == 0:
 		t.err = &sendpool.TxError{Stage: t.stage(), Err: fmt.Errorf("the server closed the session (421) before answering: %w", err)}
+	case t.endLeft && c.endsLeft >= 0 && c.endsLeft < t.endByte:
+		t.err = &sendpool.TxError{Stage: sendpool.StageBody, Err: endNeverLeft(err)}
 	case t.endLeft:
 		// With BDAT also when not one reply of the group came: the
 		// server may have taken it all and the replies got lost.

@@ -86,6 +86,13 @@ func replyLost(err error) error {
 	return fmt.Errorf("%w: %w", sendpool.ErrReplyLost, err)
 }
 
+// endNeverLeft is the error of a message whose end of data the link took
+// nothing of before the connection failed (rawConn.neverLeft): not
+// delivered, as when the write itself fails.
+func endNeverLeft(err error) error {
+	return fmt.Errorf("the connection stalled before the end of the message left this machine (not delivered): %w", err)
+}
+
 // isNetError reports an I/O-level failure (as opposed to a reply).
 func isNetError(err error) bool {
 	var ne net.Error
