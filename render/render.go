@@ -1628,7 +1628,7 @@ func (r *Renderer) unsubscribe(row campaign.Row, buf *bytes.Buffer) ([]string, e
 		if v == "" && r.oneClick {
 			return nil, r.rowErr(row, t.Column(row), fmt.Errorf("render: %s: %w: empty, and one_click needs it", t.Name(), ErrUnsubscribe))
 		}
-		if c := rawQueryColumn(t, row, v); c != "" {
+		if c := rawQueryColumn(t, row); c != "" {
 			return nil, r.rawQueryError(t, row, c)
 		}
 		if v != "" {

@@ -1754,3 +1754,20 @@ func TestUnsubscribeQueryValue(t *testing.T) {
 		t.Errorf("a whole URL in a column: %v", err)
 	}
 }
+
+// TestUnsubscribeQueryFragment: a row's value was a problem whenever it
+// held + & ; # or % and stood anywhere after the URL's '?', its fragment
+// too, which no server reads ("#a&b"), or where urlquery had written it
+// already (rev-eng49); only the columns the template writes into the
+// query as they are (templates.Template.RawQueryColumns) are looked at.
+func TestUnsubscribeQueryFragment(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"unsubscribe": `{url: "https://acme.example/u?e={{.email | urlquery}}&n={{.name}}#{{.tag}}", one_click: true}`}),
+		bodyFile, []string{"email", "name", "tag"})
+	if _, err := e.r.Render(row(2, "email", "ann+news@example.org", "name", "Ann", "tag", "a&b")); err != nil {
+		t.Errorf("a value in the fragment: %v", err)
+	}
+	_, err := e.r.Render(row(3, "email", "ann@example.org", "name", "Lee & Co", "tag", "x"))
+	if re := rowErr(t, err); !errors.Is(err, ErrUnsubscribeQuery) || re.Column != "name" {
+		t.Errorf("a value in the query as it is: %v, want ErrUnsubscribeQuery in column name", err)
+	}
+}
