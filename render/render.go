@@ -1425,11 +1425,7 @@ func (r *Renderer) headerValue(h *textField, row campaign.Row, buf *bytes.Buffer
 		}
 	}
 	if err := checkStructured(h.name, h.structured, v); err != nil {
-		bad := notASCII
-		if errors.Is(err, ErrFeedbackID) {
-			bad = notFeedbackID
-		}
-		return "", r.rowErr(row, h.t.ColumnWhere(row, bad), err)
+		return "", r.rowErr(row, h.t.ColumnWhere(row, notASCII), err)
 	}
 	return v, nil
 }

@@ -565,6 +565,7 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 	}
 	s.UnsubscribeURL = cp.inline("unsubscribe.url", c.Unsubscribe.URL)
 	cp.checkRawQuery(s.UnsubscribeURL)
+	cp.checkFeedbackID(s)
 	s.UnsubscribeMailto = cp.inline("unsubscribe.mailto", c.Unsubscribe.Mailto)
 	s.Text = cp.file("text", c.Text, false)
 	s.HTML = cp.file("html", c.HTML, true)
