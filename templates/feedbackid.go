@@ -45,7 +45,7 @@ func (cp *compiler) checkFeedbackID(s *Set) {
 			}
 		} else if c := cp.ownColumn(s, t); c != "" {
 			words = fmt.Sprintf("it reads column %q, each recipient's own, so every message has an identifier of its own, which Postmaster Tools never shows (it shows one only when many messages and spam reports share it); "+
-				"write identifiers of the campaign or of a segment of it (dec2026:newsletter:acme)", c)
+				"write identifiers of the campaign or of a segment of it (dec2026:newsletter:acmenews)", c)
 		} else if _, sender, ok := strings.Cut(afterLastAction(t.source), ":"); ok {
 			words = feedbackIDWords(":"+sender, false)
 		}

@@ -21,7 +21,7 @@ func TestFeedbackIDWarned(t *testing.T) {
 		{"a:b:c:d:acmenews", `"a:b:c:d:acmenews" has 5 fields, and Postmaster Tools counts the last four only (b:c:d:acmenews)`},
 		{"dec2026:{{.kind}}:acmenews", ""},
 		{"dec2026:{{.kind}}:acme", `the sender ID "acme" has 4 characters`},
-		{"{{.email}}:acmenews", `it reads column "email", each recipient's own`},
+		{"{{.email}}:acmenews", `it reads column "email", each recipient's own, so every message has an identifier of its own, which Postmaster Tools never shows (it shows one only when many messages and spam reports share it); write identifiers of the campaign or of a segment of it (dec2026:newsletter:acmenews)`},
 		{"dec2026:{{.id}}:acmenews", `it reads column "id", each recipient's own`},
 	} {
 		yaml := "name: test\nfrom: \"Acme <news@acme.example>\"\nsubject: Hi\ntext: body.txt\nrecipients:\n  path: people.csv\n  key: id\n" +
@@ -37,5 +37,9 @@ func TestFeedbackIDWarned(t *testing.T) {
 		case tc.want != "" && (!strings.Contains(got, ":9: templates: headers.Feedback-ID: ") || !strings.Contains(got, tc.want)):
 			t.Errorf("%s: warnings:\n%s\nwant %q at line 9", tc.value, got, tc.want)
 		}
+	}
+	// The examples the warnings give are what they ask for.
+	if w := feedbackIDWords("dec2026:newsletter:acmenews", true); w != "" {
+		t.Errorf("the example warned of: %s", w)
 	}
 }
