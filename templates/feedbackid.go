@@ -30,7 +30,8 @@ const (
 // value Postmaster Tools would count under no campaign (feedbackIDWords,
 // for a value that is the same for every row, or for the sender ID its
 // text ends with) or apart for every message: one that reads the key
-// column or a column To reads, each recipient's own.
+// column or a column To reads, each recipient's own; and of one Gmail
+// counts not at all, not being signed (feedbackIDUnsigned).
 func (cp *compiler) checkFeedbackID(s *Set) {
 	for _, h := range s.Headers {
 		if !strings.EqualFold(h.Name, "Feedback-ID") {
@@ -49,9 +50,11 @@ func (cp *compiler) checkFeedbackID(s *Set) {
 		} else if _, sender, ok := strings.Cut(afterLastAction(t.source), ":"); ok {
 			words = feedbackIDWords(":"+sender, false)
 		}
-		if words != "" {
-			cp.warns = append(cp.warns, (&campaign.FileError{File: t.file, Line: t.line,
-				Err: fmt.Errorf("templates: %s: %s", t.name, words)}).Error())
+		for _, w := range []string{words, feedbackIDUnsigned(cp.c)} {
+			if w != "" {
+				cp.warns = append(cp.warns, (&campaign.FileError{File: t.file, Line: t.line,
+					Err: fmt.Errorf("templates: %s: %s", t.name, w)}).Error())
+			}
 		}
 	}
 }
@@ -98,4 +101,21 @@ func afterLastAction(src string) string {
 		end = j + 2
 	}
 	return src[end:]
+}
+
+// feedbackIDUnsigned says why Gmail would not count a Feedback-ID of c's
+// messages at all: it does only on mail DKIM-signed with the header among
+// those signed, by a domain of the sender's verified in Postmaster Tools;
+// "" when c's every dkim: entry signs it (its headers: names it, or
+// names none and so takes the campaign's headers: too).
+func feedbackIDUnsigned(c *campaign.Campaign) string {
+	if len(c.DKIM) == 0 {
+		return "Gmail counts a Feedback-ID only on mail DKIM-signed by a domain of yours verified in Postmaster Tools, the header among those signed, and the campaign has no dkim: section; add one"
+	}
+	for _, k := range c.DKIM {
+		if len(k.Headers) > 0 && !slices.ContainsFunc(k.Headers, func(h string) bool { return strings.EqualFold(h, "Feedback-ID") }) {
+			return fmt.Sprintf("Gmail counts a Feedback-ID only when the DKIM signature covers it, and %s.headers does not name it; add Feedback-ID to it", k.Name)
+		}
+	}
+	return ""
 }

@@ -25,7 +25,7 @@ func TestFeedbackIDWarned(t *testing.T) {
 		{"dec2026:{{.id}}:acmenews", `it reads column "id", each recipient's own`},
 	} {
 		yaml := "name: test\nfrom: \"Acme <news@acme.example>\"\nsubject: Hi\ntext: body.txt\nrecipients:\n  path: people.csv\n  key: id\n" +
-			"headers:\n  Feedback-ID: '" + tc.value + "'\n"
+			"headers:\n  Feedback-ID: '" + tc.value + "'\ndkim: {domain: acme.example, selector: s1, key_file: dkim.key}\n"
 		s, err := Compile(load(t, yaml, map[string]string{"body.txt": "Hi\n"}), cols)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.value, err)
@@ -36,6 +36,26 @@ func TestFeedbackIDWarned(t *testing.T) {
 			t.Errorf("%s: warned:\n%s", tc.value, got)
 		case tc.want != "" && (!strings.Contains(got, ":9: templates: headers.Feedback-ID: ") || !strings.Contains(got, tc.want)):
 			t.Errorf("%s: warnings:\n%s\nwant %q at line 9", tc.value, got, tc.want)
+		}
+	}
+	// Unsigned, or signed without it, Gmail counts none (rev-eng49).
+	for _, tc := range []struct{ dkim, want string }{
+		{"", "the campaign has no dkim: section; add one"},
+		{"dkim: {domain: acme.example, selector: s1, key_file: dkim.key, headers: [From, To, Subject]}\n", "dkim.headers does not name it; add Feedback-ID to it"},
+		{"dkim: {domain: acme.example, selector: s1, key_file: dkim.key, headers: [From, feedback-id]}\n", ""},
+	} {
+		yaml := "name: test\nfrom: \"Acme <news@acme.example>\"\nsubject: Hi\ntext: body.txt\nrecipients:\n  path: people.csv\n" +
+			"headers:\n  Feedback-ID: 'dec2026:acmenews'\n" + tc.dkim
+		s, err := Compile(load(t, yaml, map[string]string{"body.txt": "Hi\n"}), cols)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.dkim, err)
+		}
+		got := strings.Join(s.Warnings(), "\n")
+		switch {
+		case tc.want == "" && got != "":
+			t.Errorf("%q: warned:\n%s", tc.dkim, got)
+		case tc.want != "" && (!strings.Contains(got, ":8: templates: headers.Feedback-ID: Gmail counts a Feedback-ID only ") || !strings.Contains(got, tc.want)):
+			t.Errorf("%q: warnings:\n%s\nwant %q at line 8", tc.dkim, got, tc.want)
 		}
 	}
 	// The examples the warnings give are what they ask for.
