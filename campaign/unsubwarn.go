@@ -44,7 +44,7 @@ func (c *Campaign) unsubscribeWarnings(file string, data []byte) []string {
 	}
 	if !strings.Contains(u.URL, "{{") {
 		note("unsubscribe.url", "unsubscribe.url is the same for every recipient with one_click: a one-click POST to it cannot tell who unsubscribes; "+
-			"put the recipient's key, or a token made for them, in it (https://…/u?id={{.id}})")
+			"put the recipient's key, or a token made for them, in it (https://…/u?id={{.id | urlquery}})")
 	}
 	if setting, label := copySettings(c); setting != "" {
 		note(setting, label+" with unsubscribe.one_click: every copy carries the To recipient's one-click link, so a copy's reader who clicks "+

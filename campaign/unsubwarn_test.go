@@ -28,7 +28,8 @@ func TestUnsubscribeWarnings(t *testing.T) {
 		{"one_click with cc and bcc", "cc: a@acme.example\nbcc: b@acme.example\nunsubscribe: {url: 'https://acme.example/u?e={{.email}}', one_click: true}\n" + dkim,
 			[]string{"7:5: cc and bcc with unsubscribe.one_click"}},
 		{"one_click, one url for all", "unsubscribe: {url: https://acme.example/u, one_click: true}\n" + dkim,
-			[]string{"7:20: unsubscribe.url is the same for every recipient with one_click"}},
+			[]string{"7:20: unsubscribe.url is the same for every recipient with one_click: a one-click POST to it cannot tell who unsubscribes; " +
+				"put the recipient's key, or a token made for them, in it (https://…/u?id={{.id | urlquery}})"}}, // as it is, the query takes a + for a space (rev-eng49)
 		{"one_click with a to of two addresses", "to: \"{{.email}}, parent@example.com\"\nunsubscribe: {url: 'https://acme.example/u?e={{.email}}', one_click: true}\n" + dkim,
 			[]string{"7:5: to writes several addresses with unsubscribe.one_click: the one-click link is the message's, so whichever of them clicks Unsubscribe unsubscribes them all"}},
 		{"one_click with a to of two columns", "to: '{{.mother}}; {{.father}}'\nunsubscribe: {url: 'https://acme.example/u?e={{.email}}', one_click: true}\n" + dkim,

@@ -1425,11 +1425,7 @@ func (r *Renderer) headerValue(h *textField, row campaign.Row, buf *bytes.Buffer
 		}
 	}
 	if err := checkStructured(h.name, h.structured, v); err != nil {
-		bad := notASCII
-		if errors.Is(err, ErrFeedbackID) {
-			bad = notFeedbackID
-		}
-		return "", r.rowErr(row, h.t.ColumnWhere(row, bad), err)
+		return "", r.rowErr(row, h.t.ColumnWhere(row, notASCII), err)
 	}
 	return v, nil
 }
@@ -1628,7 +1624,7 @@ func (r *Renderer) unsubscribe(row campaign.Row, buf *bytes.Buffer) ([]string, e
 		if v == "" && r.oneClick {
 			return nil, r.rowErr(row, t.Column(row), fmt.Errorf("render: %s: %w: empty, and one_click needs it", t.Name(), ErrUnsubscribe))
 		}
-		if c := rawQueryColumn(t, row, v); c != "" {
+		if c := rawQueryColumn(t, row); c != "" {
 			return nil, r.rawQueryError(t, row, c)
 		}
 		if v != "" {

@@ -44,14 +44,11 @@ const (
 	whatAddresses = "addresses (RFC 5322 3.4)"
 	whatPhrases   = "comma-separated phrases (RFC 5322 3.6.5)"
 	// whatFeedbackID is Gmail's Feedback-ID: up to four identifiers
-	// separated by colons, the last the sender's own (a:b:c:SenderId).
+	// separated by colons, the last the sender's own (a:b:c:SenderId);
+	// what Postmaster Tools would not count of it is templates' to warn
+	// of (checkFeedbackID), as it changes nothing of delivery.
 	whatFeedbackID = "colon-separated identifiers"
 )
-
-// ErrFeedbackID is wrapped when a Feedback-ID is not in the form Gmail's
-// Postmaster Tools reads (whatFeedbackID): it would go out and be
-// counted under no campaign there.
-var ErrFeedbackID = errors.New("a Feedback-ID is up to four identifiers separated by colons, the last your sender ID, with no spaces (campaign:customer:type:sender, e.g. dec2026:newsletter:acme)")
 
 // structuredWhat is what the extra header name holds when it is
 // structured (structuredHeaders), or "".
@@ -69,10 +66,6 @@ func checkStructured(name, what, v string) error {
 		return nil
 	case whatAddresses:
 		return checkAddressHeader(name, v)
-	case whatFeedbackID:
-		if err := checkFeedbackID(v); err != nil {
-			return fmt.Errorf("render: %s: %w", name, err)
-		}
 	}
 	for _, r := range v {
 		if r >= 0x80 {
@@ -138,33 +131,5 @@ func phraseListTokens(v string) []string {
 	return toks
 }
 
-// notFeedbackID reports whether s, a column's value, cannot be an
-// identifier of a Feedback-ID (checkFeedbackID): blank, or holding a
-// colon, white space or a comma.
-func notFeedbackID(s string) bool {
-	return strings.TrimSpace(s) == "" || strings.ContainsAny(s, ": \t,;")
-}
-
 // notASCII reports whether s holds a character outside ASCII.
 func notASCII(s string) bool { return !isASCII(s) }
-
-// checkFeedbackID refuses v, a Feedback-ID's value, that Gmail's
-// Postmaster Tools would not read as one (ErrFeedbackID): more than four
-// identifiers, an empty one (a blank column, "a::b"), or one holding
-// white space or a comma. A value not ASCII is checkStructured's to
-// refuse.
-func checkFeedbackID(v string) error {
-	ids := strings.Split(v, ":")
-	if len(ids) > 4 {
-		return fmt.Errorf("%w: %q has %d", ErrFeedbackID, v, len(ids))
-	}
-	for _, id := range ids {
-		switch {
-		case id == "":
-			return fmt.Errorf("%w: %q has an empty one", ErrFeedbackID, v)
-		case strings.ContainsAny(id, " \t,;"):
-			return fmt.Errorf("%w: %q has a space or a comma", ErrFeedbackID, v)
-		}
-	}
-	return nil
-}

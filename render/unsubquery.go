@@ -17,23 +17,13 @@ import (
 // "ann+news@example.org" reaches the server as "ann news@example.org".
 var ErrUnsubscribeQuery = errors.New("a value goes into the URL's query as it is")
 
-// queryChanged are the characters a URL's query reads otherwise than as
-// themselves (see ErrUnsubscribeQuery); a % before two hex digits is
-// taken for an escape written on purpose and is not among them.
-const queryChanged = "+&;#%"
-
-// rawQueryColumn names the first column url (the unsubscribe URL
-// template) reads whose value in row holds a queryChanged character and
-// stands as it is in v's query (after its first '?'), which urlquery
-// would have escaped; "" when none does.
-func rawQueryColumn(url *templates.Template, row campaign.Row, v string) string {
-	_, query, ok := strings.Cut(v, "?")
-	if !ok {
-		return ""
-	}
-	for _, c := range url.Columns() {
-		val := strings.TrimSpace(row.Values[c])
-		if changedInQuery(val) && strings.Contains(query, val) {
+// rawQueryColumn names the first column the unsubscribe URL template url
+// writes into its query as it is (templates.Template.RawQueryColumns)
+// whose value in row holds a character the query reads otherwise
+// (changedInQuery), which urlquery would have escaped; "" when none does.
+func rawQueryColumn(url *templates.Template, row campaign.Row) string {
+	for _, c := range url.RawQueryColumns() {
+		if changedInQuery(strings.TrimSpace(row.Values[c])) {
 			return c
 		}
 	}
@@ -41,7 +31,8 @@ func rawQueryColumn(url *templates.Template, row campaign.Row, v string) string 
 }
 
 // changedInQuery reports whether val holds a character a URL's query
-// reads otherwise (queryChanged), a % only when no escape follows it.
+// reads otherwise (see ErrUnsubscribeQuery), a % only when no escape
+// (two hex digits, taken for one written on purpose) follows it.
 func changedInQuery(val string) bool {
 	for i := 0; i < len(val); i++ {
 		switch val[i] {

@@ -66,6 +66,9 @@ type Template struct {
 	holes  []printing
 	placed []printing // places, holes among them: walked with holes
 	walked bool
+	// rawQuery: the columns an unsubscribe.url writes into its query as
+	// they are (RawQueryColumns).
+	rawQuery []string
 }
 
 // Name is the campaign key the template comes from: "from", "subject",
@@ -561,6 +564,8 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 		}
 	}
 	s.UnsubscribeURL = cp.inline("unsubscribe.url", c.Unsubscribe.URL)
+	cp.checkRawQuery(s.UnsubscribeURL)
+	cp.checkFeedbackID(s)
 	s.UnsubscribeMailto = cp.inline("unsubscribe.mailto", c.Unsubscribe.Mailto)
 	s.Text = cp.file("text", c.Text, false)
 	s.HTML = cp.file("html", c.HTML, true)

@@ -34,11 +34,13 @@ func printDKIM(g *globalOptions, s *dkim.Signer, records bool) {
 // organizational domain s signs as (dkim.Signer.DMARCRecords) in
 // zone-file form, below a comment (";", which zone files skip) saying
 // that Gmail and Yahoo ask bulk senders for one, that a record already
-// published stays, and that SPF is the provider's to say.
+// published stays, that p=none reports nothing without a rua= address,
+// and that SPF, at the envelope sender's domain, is the provider's to say.
 func printDMARC(g *globalOptions, s *dkim.Signer) {
 	for _, r := range s.DMARCRecords() {
 		fmt.Fprintf(g.stdout, "; DMARC, which Gmail and Yahoo require of bulk senders: publish this at %s unless it has a DMARC record already (keep one with p=quarantine or p=reject); "+
-			"an SPF record at the From address's domain naming the servers that send for it is your mail provider's to give (its include:)\n", strings.TrimPrefix(r.Name, "_dmarc."))
+			"p=none asks nothing of receivers and tells you nothing unless you add rua=mailto:an address of yours, where they send daily reports of who sends as the domain; "+
+			"an SPF record at the envelope sender's domain (sender:, else from:) naming the servers that send for it is your mail provider's to give (its include:)\n", strings.TrimPrefix(r.Name, "_dmarc."))
 		fmt.Fprintf(g.stdout, "%s. IN TXT %s\n", r.Name, zoneStrings(r.Value))
 	}
 }

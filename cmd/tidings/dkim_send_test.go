@@ -3,11 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -25,21 +21,14 @@ import (
 // public key.
 func TestSendSignsWithDKIM(t *testing.T) {
 	t.Parallel()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pub, _, keyPEM := newDKIMKey(t)
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 12, `unsubscribe: {url: "https://example.com/u?e={{.email | urlquery}}", one_click: true}
 list_id: "Example list <list.example.com>"
 dkim: {domain: example.com, selector: s1, key_file: dkim.key}
 `)
 	keyFile := filepath.Join(filepath.Dir(camp), "dkim.key")
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+	if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var out, errOut strings.Builder
@@ -91,14 +80,7 @@ dkim: {domain: example.com, selector: s1, key_file: dkim.key}
 // by check and the send preflight, naming the row, and nothing is sent.
 func TestMisalignedFromIsRowProblem(t *testing.T) {
 	t.Parallel()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, keyPEM := newDKIMKey(t)
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "dkim: {domain: example.com, selector: s1, key_file: dkim.key}\n")
 	dir := filepath.Dir(camp)
@@ -109,7 +91,7 @@ func TestMisalignedFromIsRowProblem(t *testing.T) {
 	writeFiles(t, dir, map[string]string{
 		"c.yaml":   strings.Replace(string(b), `from: "Sender <sender@example.com>"`, `from: "{{.from}}"`, 1),
 		"r.csv":    "email,name,from\nann@example.com,Ann,news@example.com\nbob@example.com,Bob,news@evil.example\n",
-		"dkim.key": string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
+		"dkim.key": string(keyPEM),
 	})
 	for _, args := range [][]string{{"check", camp}, {"send", "--yes", camp}} {
 		out, errOut, code := runCLI(t, args...)

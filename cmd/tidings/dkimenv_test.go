@@ -3,11 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/base64"
-	"encoding/pem"
 	"fmt"
 	"io/fs"
 	"os"
@@ -26,15 +22,8 @@ import (
 // campaign's folder or printed, and once the variable holds another key
 // (in base64 this time) check says the key changed since the send.
 func TestSendSignsWithKeyFromEnv(t *testing.T) {
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	pub, der, pemBytes := newDKIMKey(t)
+	keyPEM := string(pemBytes)
 	const env = "TIDINGS_TEST_DKIM_KEY"
 	t.Setenv(env, strings.ReplaceAll(keyPEM, "\n", `\n`))
 	srv := smtptest.NewServer(t)
@@ -65,15 +54,8 @@ func TestSendSignsWithKeyFromEnv(t *testing.T) {
 	secret := base64.StdEncoding.EncodeToString(der)[20:60]
 	assertNoSecret(t, filepath.Dir(camp), secret, out.String()+errOut.String())
 
-	_, other, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der2, err := x509.MarshalPKCS8PrivateKey(other)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(env, base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der2})))
+	_, _, keyPEM2 := newDKIMKey(t)
+	t.Setenv(env, base64.StdEncoding.EncodeToString(keyPEM2))
 	checkOut, checkErr, code := runCLI(t, "check", camp)
 	if code != 0 || !strings.Contains(checkOut+checkErr, "the DKIM key in $"+env+" changed since an earlier send") {
 		t.Errorf("check with another key in $%s: code %d, want 0 and the key named as changed\n%s%s", env, code, checkOut, checkErr)
@@ -165,16 +147,9 @@ func TestChangedFileNamedWithDollar(t *testing.T) {
 // is found by the key's public sum its manifest kept. check and send
 // still refuse the unset variable.
 func TestReadingSentNeedsNoKey(t *testing.T) {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, keyPEM := newDKIMKey(t)
 	const env = "TIDINGS_TEST_DKIM_KEY_GONE"
-	t.Setenv(env, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})))
+	t.Setenv(env, string(keyPEM))
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "dkim: {domain: example.com, selector: s1, key_env: "+env+"}\n")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {

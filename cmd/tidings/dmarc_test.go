@@ -1,10 +1,6 @@
 package main
 
 import (
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,24 +11,20 @@ import (
 // require a DMARC record of bulk senders (rev-user28); after the key's
 // record it prints the DMARC record to publish at the From's
 // organizational domain, a comment line before it saying when to keep
-// one already there and that SPF is the provider's to give.
+// one already there and that SPF is the provider's to give. The comment
+// put SPF at the From's domain, where the envelope sender's is what SPF
+// checks, and left out that p=none without rua= reports nothing
+// (rev-eng49).
 func TestCheckDNSRecordsDMARC(t *testing.T) {
 	t.Parallel()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, keyPEM := newDKIMKey(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"c.yaml": campaignYAML(1, `from: "News <news@news.example.com>"`,
 			`dkim: {domain: mail.example.com, selector: s1, key_file: dkim.key}`),
 		"body.txt": "Hi {{.name}}\n",
 		"r.csv":    "email,name\nann@example.org,Ann\n",
-		"dkim.key": string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
+		"dkim.key": string(keyPEM),
 	})
 	out, errOut, code := runCLI(t, "check", "--dns-records", filepath.Join(dir, "c.yaml"))
 	if code != exitOK {
@@ -40,7 +32,8 @@ func TestCheckDNSRecordsDMARC(t *testing.T) {
 	}
 	want := "s1._domainkey.mail.example.com. IN TXT \"v=DKIM1; k=ed25519; p=" +
 		"[…]\n; DMARC, which Gmail and Yahoo require of bulk senders: publish this at example.com unless it has a DMARC record already (keep one with p=quarantine or p=reject); " +
-		"an SPF record at the From address's domain naming the servers that send for it is your mail provider's to give (its include:)\n" +
+		"p=none asks nothing of receivers and tells you nothing unless you add rua=mailto:an address of yours, where they send daily reports of who sends as the domain; " +
+		"an SPF record at the envelope sender's domain (sender:, else from:) naming the servers that send for it is your mail provider's to give (its include:)\n" +
 		"_dmarc.example.com. IN TXT \"v=DMARC1; p=none\"\n"
 	head, tail, _ := strings.Cut(want, "[…]")
 	i := strings.Index(out, head)
