@@ -184,15 +184,8 @@ func TestReadingSentNeedsNoKey(t *testing.T) {
 // not-attempted and told to send it with --skip-invalid. The keys that
 // are set are kept, and the row is judged as send judges it.
 func TestReadingSentKeepsKeysSet(t *testing.T) {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	_, _, pemBytes := newDKIMKey(t)
+	keyPEM := string(pemBytes)
 	const env = "TIDINGS_TEST_DKIM_KEY_ONE_OF_TWO"
 	t.Setenv(env, keyPEM)
 	srv := smtptest.NewServer(t)
