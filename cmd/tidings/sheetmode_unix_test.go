@@ -67,3 +67,40 @@ func reachable(dir string) bool {
 		dir = filepath.Dir(dir)
 	}
 }
+
+// TestSheetModeWarningQuotesPath: the chmod a sheet's warning gives is
+// one to paste into a shell: a sheet named "leden 2026.csv" was told
+// "chmod 600 leden 2026.csv", which chmods two files that are not there;
+// the path is quoted as every other command tidings gives.
+func TestSheetModeWarningQuotesPath(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 1, "")
+	dir := filepath.Dir(camp)
+	for _, d := range []string{filepath.Dir(dir), dir} { // t.TempDir's, 0700
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !reachable(dir) {
+		t.Skipf("others may not pass through the folders above %s", dir)
+	}
+	sheet := filepath.Join(dir, "leden 2026.csv")
+	if err := os.Rename(filepath.Join(dir, "r.csv"), sheet); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(sheet, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	yaml, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(camp, []byte(strings.Replace(string(yaml), "{path: r.csv}", `{path: "leden 2026.csv"}`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := "make it yours alone: chmod 600 " + commandArg(sheet) + "\n"
+	if out, errOut, code := runCLI(t, "check", camp); code != 0 || !strings.Contains(out, want) || !strings.Contains(want, "'") {
+		t.Errorf("check: exit %d\n%s%s\nwant a warning ending %q", code, out, errOut, want)
+	}
+}
