@@ -24,14 +24,7 @@ func TestPreviewOutListedByOthers(t *testing.T) {
 		"r.csv":    "email,name\nann@example.com,Ann\n",
 	})
 	camp := filepath.Join(dir, "c.yaml")
-	for _, d := range []string{filepath.Dir(dir), dir} { // t.TempDir's, 0700
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if !reachable(dir) {
-		t.Skipf("others may not pass through the folders above %s", dir)
-	}
+	openToOthers(t, dir)
 	out := filepath.Join(dir, "shared")
 	if err := os.Mkdir(out, 0o700); err != nil {
 		t.Fatal(err)
