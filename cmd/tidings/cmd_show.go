@@ -707,8 +707,8 @@ func goneMessage(key, hash string, sent time.Time, gens []*spool.Generation) err
 		}
 	}
 	return fmt.Errorf("%w: the message handed over for %s (digest %s) at %s is in no spool generation, and none is as old: "+
-		"a tidings from before the spool sent it, which kept no copy of its messages (or the spool folder was removed since)",
-		errNotFound, key, hash, sent.Local().Format(time.RFC3339))
+		"the spool folder was removed since (the journal still says it was sent), or a tidings from before the spool sent it, which kept no copy of its messages",
+		errNotFound, key, hash, reportTime(sent))
 }
 
 // notSpooled says why key, whose message has not gone out, has none: its

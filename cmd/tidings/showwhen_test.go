@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -43,5 +46,26 @@ func TestShowSaysWhenSent(t *testing.T) {
 		if code != exitOK || !strings.Contains(errOut, want) {
 			t.Errorf("show %s: code %d\n%s\nwant it to say %q", key, code, errOut, want)
 		}
+	}
+}
+
+// TestShowAfterSpoolRemoved: once the spool is deleted to keep the
+// journal longer than the messages (README: The messages only), show
+// said first that a tidings from before the spool sent the message, and
+// the removal only in brackets after it; it says the removal first, with
+// the time as report.csv writes it, and exits 1.
+func TestShowAfterSpoolRemoved(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 1, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	if err := os.RemoveAll(filepath.Join(filepath.Dir(camp), ".tidings", "t", "spool")); err != nil {
+		t.Fatal(err)
+	}
+	want := regexp.MustCompile(`at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ is in no spool generation, and none is as old: the spool folder was removed since \(the journal still says it was sent\), or a tidings from before the spool sent it`)
+	if out, errOut, code := runCLI(t, "show", camp, "user000@example.com"); code != exitSomeFailed || out != "" || !want.MatchString(errOut) {
+		t.Errorf("show after rm -r spool: code %d\n%s%s\nwant %s", code, out, errOut, want)
 	}
 }
