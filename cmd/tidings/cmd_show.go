@@ -166,7 +166,7 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 	}
 	if !g.quiet {
 		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", shownWhere(ctx, c, m, opts.row, dupOf, hash != "" && !isCurrent(current, gen, m.Row)),
-			keyWords(m.Key), status, gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
+			keyWords(m.Key), status, reportTime(gen.Created()), gen.Number(), byteSize(int64(len(m.Data))))
 		if hash != "" && e != nil && plan.Revisable(e.Status) {
 			if note := revisedNote(revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key)); note != "" {
 				fmt.Fprintln(g.stderr, note)
@@ -244,20 +244,22 @@ func journalSays(e *journal.Entry, row int) (at int, hash, status string) {
 	case sendpool.StatusSuppressed:
 		return e.Row, "", "suppressed, not sent"
 	case sendpool.StatusDeferred, sendpool.StatusNotAttempted:
-		return e.Row, "", e.Status.String() + ", to be sent again"
+		return e.Row, "", e.Status.String() + ", to be sent again" + triedWords(e)
 	}
 	return e.Row, "", "not sent yet"
 }
 
-// wentOutWords is the status of e, whose message went out, with what
-// came back about it since as the report tells it (a bounce, a
-// complaint: journal.Entry.WithFeedback): "sent; since then: bounced for
-// …". A sent row's report says bounced; show said only "sent".
+// wentOutWords is the status of e, whose message went out, with when
+// (sentWords, triedWords) and what came back about it since as the
+// report tells it (a bounce, a complaint: journal.Entry.WithFeedback):
+// "sent 2026-12-07T10:15:02Z; since then: bounced for …". A sent row's
+// report says bounced; show said only "sent".
 func wentOutWords(e *journal.Entry) string {
 	status := e.Status.String()
 	if e.Result == nil || e.Result.Status != sendpool.StatusSent {
-		return status
+		return status + triedWords(e)
 	}
+	status = sentWords(e)
 	if r := e.WithFeedback(*e.Result); r.Status != e.Result.Status {
 		status += "; since then: " + r.Detail
 	}
@@ -705,8 +707,8 @@ func goneMessage(key, hash string, sent time.Time, gens []*spool.Generation) err
 		}
 	}
 	return fmt.Errorf("%w: the message handed over for %s (digest %s) at %s is in no spool generation, and none is as old: "+
-		"a tidings from before the spool sent it, which kept no copy of its messages (or the spool folder was removed since)",
-		errNotFound, key, hash, sent.Local().Format(time.RFC3339))
+		"the spool folder was removed since (the journal still says it was sent), or a tidings from before the spool sent it, which kept no copy of its messages",
+		errNotFound, key, hash, reportTime(sent))
 }
 
 // notSpooled says why key, whose message has not gone out, has none: its

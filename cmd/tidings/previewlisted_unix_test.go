@@ -24,6 +24,7 @@ func TestPreviewOutListedByOthers(t *testing.T) {
 		"r.csv":    "email,name\nann@example.com,Ann\n",
 	})
 	camp := filepath.Join(dir, "c.yaml")
+	openToOthers(t, dir)
 	out := filepath.Join(dir, "shared")
 	if err := os.Mkdir(out, 0o700); err != nil {
 		t.Fatal(err)

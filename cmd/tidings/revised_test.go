@@ -205,7 +205,7 @@ func TestBouncesAfterResend(t *testing.T) {
 	}
 	// show tells what the report does: Ann's message bounced since; Bob's
 	// message now went out and nothing came back about it.
-	if _, errOut, code := runCLI(t, "show", camp, "ann@example.org"); code != exitOK || !strings.Contains(errOut, "ann@example.org: sent; since then: bounced for ann@example.org") {
+	if _, errOut, code := runCLI(t, "show", camp, "ann@example.org"); code != exitOK || !strings.Contains(errOut, "ann@example.org: sent 20") || !strings.Contains(errOut, "Z; since then: bounced for ann@example.org") {
 		t.Errorf("show of a bounced row: code %d\n%s", code, errOut)
 	}
 	if _, errOut, code := runCLI(t, "show", camp, "bob@example.net"); code != exitOK || strings.Contains(errOut, "since then") {

@@ -525,13 +525,13 @@ func TestSendInPartsShowsRow(t *testing.T) {
 	if out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest}); err != nil || !strings.Contains(out, "part 3:") {
 		t.Fatalf("send: %v\n%s%s", err, out, errOut)
 	}
-	if !strings.HasPrefix(during, "row 2, user000@example.com: sent; spooled") {
+	if !strings.HasPrefix(during, "row 2, user000@example.com: sent 20") {
 		t.Errorf("show user000 while part 2 ran:\n%s", during)
 	}
 	for i, row := range []int{0, 6, 11} {
 		addr := fmt.Sprintf("user%03d@example.com", row)
 		shown, errOut, code := runCLI(t, "show", camp, addr)
-		if want := fmt.Sprintf("row %d, %s: sent; spooled", row+2, addr); code != exitOK || !strings.HasPrefix(errOut, want) || shown != string(serverCopy(t, srv, addr)) {
+		if want := fmt.Sprintf("row %d, %s: sent 20", row+2, addr); code != exitOK || !strings.HasPrefix(errOut, want) || shown != string(serverCopy(t, srv, addr)) {
 			t.Errorf("show %s (part %d): code %d, want %q\n%s", addr, i+1, code, want, errOut)
 		}
 	}

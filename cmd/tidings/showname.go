@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/journal"
@@ -61,7 +60,7 @@ func runShowEarlier(ctx context.Context, opts showOptions, g *globalOptions, pat
 	}
 	if !g.quiet {
 		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d of %s), %s\n", earlierWhere(m.Row, opts.row, dupOf, opts.name),
-			keyWords(m.Key), status, gen.Created().Local().Format(time.RFC3339), gen.Number(), displayPath(c.StateDir), byteSize(int64(len(m.Data))))
+			keyWords(m.Key), status, reportTime(gen.Created()), gen.Number(), displayPath(c.StateDir), byteSize(int64(len(m.Data))))
 	}
 	return writeMessage(g, c.StateDir, opts.out, m.Data)
 }

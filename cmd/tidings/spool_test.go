@@ -720,7 +720,7 @@ func TestShowRowWords(t *testing.T) {
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
 		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
 	}
-	if _, errOut, code := runCLI(t, "show", "--row", "2", camp); code != exitOK || !strings.HasPrefix(errOut, `row 2, key "2": sent;`) {
+	if _, errOut, code := runCLI(t, "show", "--row", "2", camp); code != exitOK || !strings.HasPrefix(errOut, `row 2, key "2": sent 20`) {
 		t.Errorf("show --row 2: code %d\n%s", code, errOut)
 	}
 	if out, errOut, code := runCLI(t, "show", "--row", "1", camp); code != exitSomeFailed || out != "" || !strings.Contains(errOut, "r.csv is its header; the recipients are in the rows below it") {

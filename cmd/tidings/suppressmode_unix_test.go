@@ -18,12 +18,16 @@ import (
 // clinic's patients who objected, rev-user24), where tidings keeps what
 // it writes about recipients its owner's alone: check and send say so
 // with the chmod that fixes it, and send still leaves the listed address
-// out. An empty list, or one only its owner reads, is not told of.
+// out. An empty list, one only its owner reads, and one in a folder
+// others may not enter (a 0644 list in a 0700 home folder, which was
+// warned of) are not told of.
 func TestSuppressionListOthersMayRead(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "suppress: suppress.txt\n")
-	list := filepath.Join(filepath.Dir(camp), "suppress.txt")
+	dir := filepath.Dir(camp)
+	openToOthers(t, dir)
+	list := filepath.Join(dir, "suppress.txt")
 	setList := func(body string, mode os.FileMode) {
 		t.Helper()
 		if err := os.WriteFile(list, []byte(body), 0o600); err != nil {
@@ -59,5 +63,14 @@ func TestSuppressionListOthersMayRead(t *testing.T) {
 	setList("user001@example.com\n", 0o600)
 	if out, errOut, code := runCLI(t, "check", camp); code != 0 || strings.Contains(out+errOut, "other users") {
 		t.Errorf("check of a list only its owner reads: exit %d\n%s%s", code, out, errOut)
+	}
+	// As open, in a folder others may not enter (a home folder, 0700):
+	// they cannot reach it, where its mode alone said they could.
+	setList("user001@example.com\n", 0o644)
+	if err := os.Chmod(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "check", camp); code != 0 || strings.Contains(out+errOut, "other users") {
+		t.Errorf("check of a 0644 list in a 0700 folder: exit %d\n%s%s\nwant no word of its mode", code, out, errOut)
 	}
 }
