@@ -15,15 +15,20 @@ import (
 
 // zipCodePages are the code pages a name not in UTF-8 is read in to find
 // the file a sheet names: a zip made by Windows Explorer writes names in
-// the computer's OEM code page (437 in the US, 850 in Western Europe, 852
-// in Central Europe, 866 in Russia) and unzip on Linux keeps their bytes;
-// a tool on Windows may write its ANSI code page instead. Tried in this
-// order; the first that reads a name as the sheet writes it is named.
+// the computer's OEM code page (850 in Western Europe, 437 in the US, 852
+// in Central Europe, 866 in Russia), which a tool that takes them for
+// bytes keeps; Info-ZIP's unzip on Linux turns them into Latin-1
+// (windows-1252 reads those); a tool on Windows may write its ANSI code
+// page. Tried in this
+// order; the first that reads a name as the sheet writes it is named:
+// cp850 before cp437, since the two read alike the letters names are
+// made of (ä, é, ü, ß) but for cp850's capitals with accents, ã, õ, ø
+// (Óscar, which cp437 reads αscar).
 var zipCodePages = []struct {
 	name string
 	cm   *charmap.Charmap
 }{
-	{"cp437", charmap.CodePage437}, {"cp850", charmap.CodePage850},
+	{"cp850", charmap.CodePage850}, {"cp437", charmap.CodePage437},
 	{"cp852", charmap.CodePage852}, {"cp866", charmap.CodePage866},
 	{"windows-1252", charmap.Windows1252}, {"windows-1250", charmap.Windows1250},
 	{"windows-1251", charmap.Windows1251},
@@ -100,20 +105,33 @@ func (d *dirNames) walkCodePage(p string) (string, string) {
 
 // codePageHint is the hint of a missing attachment full (an absolute
 // path) that is there under a name not in UTF-8 that reads as the one
-// written in a Windows code page (Rechnung-M\x81ller.pdf, cp437, for
+// written in a Windows code page (Rechnung-M\x81ller.pdf, cp850, for
 // Rechnung-Müller.pdf): the folder came from a zip Windows Explorer made,
-// unzipped on Linux. It names the file as it is and says how to extract
-// the zip again or rename the file. fromData as caseHint. "" when there
-// is none such.
+// unzipped on Linux. It names the file as it is and how to extract the
+// zip again (zipFix) or rename the file. fromData as caseHint. "" when
+// there is none such.
 func (a *attacher) codePageHint(full string, fromData bool) string {
 	found, codePage := a.names.inCodePage(full)
 	if found == "" || !a.mayName(found, fromData) {
 		return ""
 	}
-	fix := fmt.Sprintf("rename the file (convmv -f %s -t utf-8 --notest -r FOLDER renames each such name in a folder)", codePage)
-	if codePage == "cp437" || codePage == "cp850" {
-		fix = "extract the zip again with python3 -m zipfile -e FILE.zip FOLDER, which reads them so, or rename the file"
+	return fmt.Sprintf(" (the folder holds %q, a name not in UTF-8 that %s reads as this one: names so come from a zip made on Windows, unzipped on Linux: %s)",
+		a.fromRoot(found), codePage, zipFix(codePage))
+}
+
+// zipFix says how to have the names of a folder read in codePage in
+// UTF-8: extract the zip again with Python's zipfile told the OEM code
+// page (cp437, which it reads names in otherwise, gets cp850's Óscar
+// wrong), cp850 for windows-1252 (Latin-1, as unzip turns a zip's cp850
+// names into), or rename the files.
+func zipFix(codePage string) string {
+	const rename = "rename the file (convmv -f %s -t utf-8 --notest -r FOLDER renames each such name in a folder)"
+	zipPage := codePage
+	switch codePage {
+	case "windows-1252":
+		zipPage = "cp850"
+	case "windows-1250", "windows-1251":
+		return fmt.Sprintf(rename, codePage)
 	}
-	return fmt.Sprintf(" (the folder holds %q, a name not in UTF-8 that %s reads as this one: a zip made on Windows writes names so, and unzip keeps them: %s)",
-		a.fromRoot(found), codePage, fix)
+	return fmt.Sprintf("extract the zip again with python3 -m zipfile --metadata-encoding %s -e FILE.zip FOLDER (Python 3.11 or later), which reads them so, or "+rename, zipPage, codePage)
 }
