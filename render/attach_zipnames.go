@@ -7,6 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -38,28 +41,67 @@ var zipCodePages = []struct {
 // the code page (zipCodePages) that reads it as a name a sheet writes.
 type codePageName struct{ raw, codePage string }
 
-// codePageNames indexes the names of entries, those not in UTF-8, by
-// what each code page of zipCodePages reads them as (case folded, NFC, as
-// byFold), a name once a key; nil when every name is UTF-8.
-func codePageNames(entries []os.DirEntry) map[string][]codePageName {
-	var idx map[string][]codePageName
+// codePageIndex is a folder's names not in UTF-8 (raw), indexed by what
+// each code page of zipCodePages reads them as when first looked up
+// (lookup): a hint of a missing file in the folder may never ask, and a
+// folder of 50,000 such names takes its time to index
+// (BenchmarkCodePageListing). It is safe for concurrent use.
+type codePageIndex struct {
+	raw   []string
+	once  sync.Once
+	byKey map[string][]codePageName
+}
+
+// newCodePageIndex is the index of the names of entries not in UTF-8;
+// nil when every name is UTF-8.
+func newCodePageIndex(entries []os.DirEntry) *codePageIndex {
+	var raw []string
 	for _, e := range entries {
-		if utf8.ValidString(e.Name()) {
-			continue
+		if !utf8.ValidString(e.Name()) {
+			raw = append(raw, e.Name())
 		}
-		if idx == nil {
-			idx = map[string][]codePageName{}
-		}
-		seen := map[string]bool{}
+	}
+	if raw == nil {
+		return nil
+	}
+	return &codePageIndex{raw: raw}
+}
+
+// lookup is the names not in UTF-8 that a code page reads as key (case
+// folded and NFC, as byFold), each with the first such code page; nil
+// for a nil index.
+func (x *codePageIndex) lookup(key string) []codePageName {
+	if x == nil {
+		return nil
+	}
+	x.once.Do(x.build)
+	return x.byKey[key]
+}
+
+// build indexes x.raw, a name once a key.
+func (x *codePageIndex) build() {
+	x.byKey = make(map[string][]codePageName, len(x.raw))
+	var seen []string
+	for _, raw := range x.raw {
+		seen = seen[:0]
 		for _, cp := range zipCodePages {
-			read, err := cp.cm.NewDecoder().String(e.Name())
-			if k := foldKey(norm.NFC.String(read)); err == nil && !seen[k] {
-				seen[k] = true
-				idx[k] = append(idx[k], codePageName{e.Name(), cp.name})
+			k := foldKey(norm.NFC.String(decodeName(cp.cm, raw)))
+			if !slices.Contains(seen, k) {
+				seen = append(seen, k)
+				x.byKey[k] = append(x.byKey[k], codePageName{raw, cp.name})
 			}
 		}
 	}
-	return idx
+}
+
+// decodeName is raw read in cm, a code page of one byte a character.
+func decodeName(cm *charmap.Charmap, raw string) string {
+	var b strings.Builder
+	b.Grow(len(raw) + len(raw)/2)
+	for i := 0; i < len(raw); i++ {
+		b.WriteRune(cm.DecodeByte(raw[i]))
+	}
+	return b.String()
 }
 
 // inCodePage is the path on disk of the clean absolute path p, missing as
@@ -97,7 +139,7 @@ func (d *dirNames) walkCodePage(p string) (string, string) {
 	if found := l.onlyName(dir, l.byFold[key]); found != "" {
 		return found, codePage
 	}
-	if names := l.byCodePage[key]; len(names) == 1 {
+	if names := l.codePages.lookup(key); len(names) == 1 {
 		return filepath.Join(dir, names[0].raw), cmp.Or(codePage, names[0].codePage)
 	}
 	return "", ""
