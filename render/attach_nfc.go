@@ -150,28 +150,11 @@ func (d *dirNames) otherCase(p string) string {
 	if d == nil {
 		return ""
 	}
-	found := d.walkFold(p)
-	if found == p {
+	found, codePage := d.walkNames(p)
+	if found == p || codePage != "" {
 		return ""
 	}
 	return found
-}
-
-// walkFold is otherCase, but p itself when it exists as written.
-func (d *dirNames) walkFold(p string) string {
-	if _, err := os.Lstat(p); err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return p
-	}
-	parent := filepath.Dir(p)
-	if parent == p {
-		return ""
-	}
-	dir := d.walkFold(parent)
-	if dir == "" {
-		return ""
-	}
-	l := d.list(dir)
-	return l.onlyName(dir, l.byFold[foldKey(norm.NFC.String(filepath.Base(p)))])
 }
 
 // withExtension is the one file of the folder of the clean absolute path

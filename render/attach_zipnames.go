@@ -114,15 +114,20 @@ func (d *dirNames) inCodePage(p string) (found, codePage string) {
 	if d == nil {
 		return "", ""
 	}
-	found, codePage = d.walkCodePage(p)
+	found, codePage = d.walkNames(p)
 	if found == p || codePage == "" {
 		return "", ""
 	}
 	return found, codePage
 }
 
-// walkCodePage is inCodePage, but p itself when it exists as written.
-func (d *dirNames) walkCodePage(p string) (string, string) {
+// walkNames is the path on disk of the clean absolute path p: p itself
+// when it exists as written, else with each missing name on its way
+// replaced by the one entry of its folder that differs from it in case
+// only or, failing that, whose name is not UTF-8 and reads as it in a
+// code page; and the first code page so needed ("" for none). "" when a
+// name has none or several such entries.
+func (d *dirNames) walkNames(p string) (string, string) {
 	if _, err := os.Lstat(p); err == nil || !errors.Is(err, fs.ErrNotExist) {
 		return p, ""
 	}
@@ -130,7 +135,7 @@ func (d *dirNames) walkCodePage(p string) (string, string) {
 	if parent == p {
 		return "", ""
 	}
-	dir, codePage := d.walkCodePage(parent)
+	dir, codePage := d.walkNames(parent)
 	if dir == "" {
 		return "", ""
 	}
