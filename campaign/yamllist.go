@@ -80,7 +80,9 @@ func flowTemplate(data []byte, line int) string {
 }
 
 // flowItems splits inner, the text between a list's brackets, at each
-// comma outside quotes and {{ }}; each item trimmed of spaces.
+// comma outside quotes and {{ }}; each item trimmed of spaces. A quote
+// opens a quoted item only where the item starts, as in YAML: the ' of
+// Kunde's terms.pdf is a letter of it.
 func flowItems(inner string) []string {
 	var items []string
 	var quote byte
@@ -91,7 +93,7 @@ func flowItems(inner string) []string {
 			if c == quote {
 				quote = 0
 			}
-		case c == '"' || c == '\'':
+		case (c == '"' || c == '\'') && strings.TrimSpace(inner[start:i]) == "":
 			quote = c
 		case strings.HasPrefix(inner[i:], "{{"):
 			depth, i = depth+1, i+1

@@ -60,6 +60,7 @@ func TestListInBracketsWithTemplate(t *testing.T) {
 		{`attachments: [invoices/{{.no}}.pdf]`, `an item with {{ inside [ ] must be in quotes, or YAML reads the { as the start of a mapping: attachments: ['invoices/{{.no}}.pdf']`},
 		{`attachments: [{{.file}}]  # the invoice`, `attachments: ['{{.file}}']  # the invoice`},
 		{`attachments: [terms.pdf, "a,b.pdf", {{printf "%s,%s" .a .b}}.pdf]`, `attachments: [terms.pdf, "a,b.pdf", '{{printf "%s,%s" .a .b}}.pdf']`},
+		{`attachments: [Kunde's terms.pdf, {{.file}}]`, `attachments: [Kunde's terms.pdf, '{{.file}}']`},
 	} {
 		_, err := Load(writeCampaign(t, minimalCampaign+tt.line+"\n"))
 		var fe *FileError

@@ -34,13 +34,13 @@ type dirNames struct {
 // (otherCase, withExtension): their case folded (foldKey) and their stem
 // (without their last extension), so that a row's hint costs a lookup,
 // not a pass over a folder of thousands of invoices; and the names not in
-// UTF-8 by what Windows code pages read them as (codePageNames).
+// UTF-8 by what Windows code pages read them as (codePages).
 type dirListing struct {
-	mtime      int64
-	byNFC      map[string][]string
-	byFold     map[string][]string
-	byStem     map[string][]string
-	byCodePage map[string][]codePageName
+	mtime     int64
+	byNFC     map[string][]string
+	byFold    map[string][]string
+	byStem    map[string][]string
+	codePages *codePageIndex
 }
 
 func newDirNames() *dirNames { return &dirNames{dirs: map[string]dirListing{}} }
@@ -106,7 +106,7 @@ func (d *dirNames) list(dir string) dirListing {
 	}
 	l = dirListing{mtime: mtime, byNFC: make(map[string][]string, len(entries)),
 		byFold: make(map[string][]string, len(entries)), byStem: make(map[string][]string),
-		byCodePage: codePageNames(entries)}
+		codePages: newCodePageIndex(entries)}
 	for _, e := range entries {
 		k := norm.NFC.String(e.Name())
 		if l.byNFC[k] == nil {
@@ -150,28 +150,11 @@ func (d *dirNames) otherCase(p string) string {
 	if d == nil {
 		return ""
 	}
-	found := d.walkFold(p)
-	if found == p {
+	found, codePage := d.walkNames(p)
+	if found == p || codePage != "" {
 		return ""
 	}
 	return found
-}
-
-// walkFold is otherCase, but p itself when it exists as written.
-func (d *dirNames) walkFold(p string) string {
-	if _, err := os.Lstat(p); err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return p
-	}
-	parent := filepath.Dir(p)
-	if parent == p {
-		return ""
-	}
-	dir := d.walkFold(parent)
-	if dir == "" {
-		return ""
-	}
-	l := d.list(dir)
-	return l.onlyName(dir, l.byFold[foldKey(norm.NFC.String(filepath.Base(p)))])
 }
 
 // withExtension is the one file of the folder of the clean absolute path

@@ -80,6 +80,9 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		return s.Ending(facts)
 	})
 	if err := rep.Flush(); err != nil {
+		if fix := heldOpenFix(err); fix != "" {
+			err = fmt.Errorf("%w; %s run tidings report %s again", err, fix, commandArg(path))
+		}
 		return report.Summary{}, end, false, err
 	}
 	page, err = writeReportPage(ctx, g, c, path, report.PageInput{Rows: rep.Each, Ending: rep.WrittenEnding, Settings: lastSendSettings(c, state), Now: now, Running: state.SendRuns(), Killed: killedRunWords(state)})

@@ -241,13 +241,28 @@ func tellFlush(g *globalOptions, c *campaign.Campaign, err error, unlocked bool)
 // report.csv and report.json, said alike in its warning and, when
 // nothing else failed, in the send's closing words: free space on a full
 // disk (or fix what else kept them from being written), then the command
-// that writes them from the journal. Nothing is sent again for it.
+// that writes them from the journal; close the file first where another
+// program holds it (heldOpenFix). Nothing is sent again for it.
 func flushNext(err error, file string) string {
 	fix := "once that is fixed,"
-	if errors.Is(err, syscall.ENOSPC) {
+	switch {
+	case heldOpenFix(err) != "":
+		fix = heldOpenFix(err)
+	case errors.Is(err, syscall.ENOSPC):
 		fix = "free space on the disk it is on, then"
 	}
 	return fix + " run tidings report " + commandArg(file) + " to write them from the journal"
+}
+
+// heldOpenFix is what to do first when err is a report file another
+// program keeps from being replaced (*report.HeldOpenError: report.csv
+// shown in Excel on Windows): close it there; "" for any other err.
+func heldOpenFix(err error) string {
+	var he *report.HeldOpenError
+	if !errors.As(err, &he) {
+		return ""
+	}
+	return "close " + he.File + " in Excel (or whichever program has it open), then"
 }
 
 // reportLockWait bounds how long a command waits for the campaign's

@@ -77,6 +77,11 @@ func (e *LockedError) where() string {
 // Is makes errors.Is(err, ErrLocked) true.
 func (e *LockedError) Is(target error) bool { return target == ErrLocked }
 
+// startSlack is how much later than the lock's time its holder's start
+// may read: the lock's time is cut to the second, and a clock stepped
+// forward while the holder runs moves the start read back.
+const startSlack = time.Minute
+
 // holder is the lock file's content.
 type holder struct {
 	PID     int       `json:"pid"`
@@ -96,9 +101,10 @@ type holder struct {
 
 // Lock is a campaign's exclusive send lock: while one process holds it, no
 // other can send the campaign. On Linux and the BSDs it is an flock(2) on
-// <state>/send.lock, which the kernel releases when the holder exits in any
-// way, also when it is killed with SIGKILL. A Lock is held until Release;
-// it is safe for concurrent use.
+// <state>/send.lock, on Windows a LockFileEx lock of it, which the system
+// releases when the holder exits in any way, also when it is killed
+// (SIGKILL, End task). A Lock is held until Release; it is safe for
+// concurrent use.
 type Lock struct {
 	dir string
 	f   *os.File

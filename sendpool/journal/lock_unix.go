@@ -95,11 +95,6 @@ func startedAfter(pid int, t time.Time) bool {
 	return start.After(t.Add(startSlack))
 }
 
-// startSlack is how much later than the lock's time its holder's start
-// may read: the lock's time is cut to the second, and a clock stepped
-// forward while the holder runs moves the start read back.
-const startSlack = time.Minute
-
 // bootTime is the btime line of /proc/stat.
 func bootTime() (time.Time, bool) {
 	b, err := os.ReadFile("/proc/stat")

@@ -30,8 +30,9 @@ type ReportLock struct{ f *os.File }
 // HoldReport takes the report lock of the state folder dir (creating the
 // folder and the file), shared or exclusive, waiting until it is free or
 // ctx is done. waiting, when not nil, is called once before a wait, when
-// another process holds the lock. Where flock(2) is missing the lock
-// holds nothing back. The caller releases it.
+// another process holds the lock. The lock is flock(2)'s, or LockFileEx's
+// on Windows; where neither is there it holds nothing back. The caller
+// releases it.
 func HoldReport(ctx context.Context, dir string, exclusive bool, waiting func()) (*ReportLock, error) {
 	f, path, err := openReportLock(dir)
 	if err != nil {

@@ -214,9 +214,10 @@ func (fw *filesWriter) syncClose(f *os.File) error {
 
 // writingErr is err, a failure to write the report's files in dir, as
 // the user reads it: naming report.csv and report.json, not the
-// temporary file it may carry (untemp).
+// temporary file it may carry (untemp), and which file another program
+// held open (a *HeldOpenError: Excel showing report.csv on Windows).
 func writingErr(dir string, err error) error {
-	return fmt.Errorf("report: writing %s and %s in %s: %w", CSVFile, JSONFile, dir, untemp(err))
+	return fmt.Errorf("report: writing %s and %s in %s: %w", CSVFile, JSONFile, dir, heldOpen(untemp(err)))
 }
 
 // untemp is err, a failure to write the report's files, without the name

@@ -8,8 +8,8 @@ import (
 
 // SyncDir makes the entries of folder dir durable (fsync of the folder):
 // what a file created or renamed there needs after its own sync to
-// survive a crash. On Windows, which flushes no folder, it checks that
-// dir can be opened only (see syncFolder).
+// survive a crash. On Windows it checks that dir can be opened only: a
+// rename there may be lost to a power loss soon after (see syncFolder).
 func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
