@@ -3,6 +3,7 @@ package dkim
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
@@ -215,17 +216,26 @@ func loadEntryKey(d campaign.DKIM, entry string) (crypto.Signer, error) {
 // wraps ErrKeyEnvUnset and says how to give the key.
 func credentialKey(name, entry string) (crypto.Signer, error) {
 	setting := entry + ".key_env"
-	cred, err := credential.Read(name, setting)
+	cred, err := credential.Read(name, setting, true) // no key is a variable's name: the name is shown
 	switch {
 	case err != nil:
 		return nil, fmt.Errorf("dkim: %w", err)
 	case cred == nil:
-		return nil, fmt.Errorf("dkim: %s: the environment variable %s is %w: set it to the key's PEM text in the shell or job that runs tidings (export %s=\"$(cat dkim.key)\"; a CI job: from its secret store), or, under systemd, load the key file as a credential of that name (LoadCredential=%s:FILE in the unit)", setting, name, ErrKeyEnvUnset, name, name)
+		return nil, fmt.Errorf("dkim: %s: the environment variable %s is %w%s: set it to the key's PEM text in the shell or job that runs tidings (export %s=\"$(cat dkim.key)\"; a CI job: from its secret store), or, under systemd, load the key file as a credential of that name (LoadCredential=%s:FILE in the unit)", setting, name, ErrKeyEnvUnset, credential.Missing(name, true), name, name)
 	}
-	return parseKey(keyText(string(cred.Data)), fmt.Sprintf("dkim: %s %s: %s", setting, name, cred.Named), keyWords{
-		missing:   "no PEM block found: load the key file itself, from -----BEGIN to -----END (LoadCredential=" + name + ":FILE)",
-		encrypted: "the key is encrypted; store it unencrypted in the file LoadCredential= reads (openssl pkey -in key.pem -out FILE)",
-	})
+	return parseKey(keyText(string(cred.Data)), fmt.Sprintf("dkim: %s %s: %s", setting, name, cred.Named), credentialKeyWords(name))
+}
+
+// credentialKeyWords are parseKey's words for a key read from the
+// credential name. A file systemd-creds encrypted and loaded with
+// LoadCredential= is handed over as it is, no PEM; LoadCredentialEncrypted=
+// hands over the key decrypted. A key encrypted with a passphrase cannot
+// be read without one, which tidings is never given.
+func credentialKeyWords(name string) keyWords {
+	return keyWords{
+		missing:   "no PEM block found: load the key file itself, from -----BEGIN to -----END (LoadCredential=" + name + ":FILE); a file systemd-creds encrypt wrote is loaded with LoadCredentialEncrypted=" + name + ":FILE, which hands the key over decrypted",
+		encrypted: "the key is protected by a passphrase, which tidings is never given: write it without one (openssl pkey -in key.pem -out FILE), and, to keep it encrypted on the disk, encrypt that file with systemd-creds encrypt and load it with LoadCredentialEncrypted=" + name + ":FILE",
+	}
 }
 
 // keyWords is what parseKey says of a key's text that holds no PEM block
@@ -273,6 +283,9 @@ func keyText(v string) []byte {
 	return []byte(v)
 }
 
+// ecKeyWords is parseKey's words for an EC (ECDSA) key, PKCS #8 or SEC 1.
+const ecKeyWords = "an EC key; DKIM signs with RSA (2048 bits or more) or Ed25519 (RFC 8463)"
+
 // parseKey reads the private key in data (where names it in errors, and
 // words say what is wrong with a text that holds no PEM block or an
 // encrypted key): PKCS #1 or PKCS #8 PEM, unencrypted, RSA of minRSABits
@@ -293,7 +306,7 @@ func parseKey(data []byte, where string, words keyWords) (crypto.Signer, error) 
 	case block.Type == "PRIVATE KEY":
 		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
 	case block.Type == "EC PRIVATE KEY":
-		return nil, fmt.Errorf("%s: an EC key; DKIM signs with RSA (2048 bits or more) or Ed25519 (RFC 8463)", where)
+		return nil, fmt.Errorf("%s: %s", where, ecKeyWords)
 	case block.Type == "OPENSSH PRIVATE KEY":
 		return nil, fmt.Errorf("%s: an OpenSSH key; convert it to PKCS #8 PEM (ssh-keygen -p -m PKCS8 -f FILE)", where)
 	default:
@@ -310,8 +323,10 @@ func parseKey(data []byte, where string, words keyWords) (crypto.Signer, error) 
 		return k, nil
 	case ed25519.PrivateKey:
 		return k, nil
+	case *ecdsa.PrivateKey:
+		return nil, fmt.Errorf("%s: %s", where, ecKeyWords)
 	default:
-		return nil, fmt.Errorf("%s: unsupported key type %T (use RSA or Ed25519)", where, key)
+		return nil, fmt.Errorf("%s: a key of another kind than RSA or Ed25519, which DKIM signs with (RFC 8463)", where)
 	}
 }
 
