@@ -63,15 +63,9 @@ type key struct {
 // loads its key. Alignment with a From that does not vary by row is
 // checked by NewSigner.
 func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
-	if d.Domain == "" || d.Selector == "" || d.KeyFile == "" && d.KeyEnv == "" {
-		return nil, fmt.Errorf("dkim: %s: domain, selector and key_file are all required (or key_env in place of key_file, for a key held in an environment variable)", name)
-	}
-	domain, err := idna.Lookup.ToASCII(strings.TrimSuffix(strings.TrimSpace(d.Domain), "."))
-	if err != nil || !strings.Contains(domain, ".") {
-		return nil, fmt.Errorf("dkim: %s.domain %q: not a domain name", name, d.Domain)
-	}
-	if !selectorRE.MatchString(d.Selector) {
-		return nil, fmt.Errorf("dkim: %s.selector %q: want letters, digits, hyphens and dots (RFC 6376 3.1)", name, d.Selector)
+	domain, err := entryDomain(d, name)
+	if err != nil {
+		return nil, err
 	}
 	signer, err := loadEntryKey(d, name)
 	if err != nil {
@@ -85,7 +79,7 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := &key{name: name, domain: strings.ToLower(domain), selector: d.Selector, signer: signer, headers: headers, warning: warning, env: d.KeyEnv}
+	k := &key{name: name, domain: domain, selector: d.Selector, signer: signer, headers: headers, warning: warning, env: d.KeyEnv}
 	if err := k.checkHeaders(c); err != nil {
 		return nil, err
 	}
@@ -93,6 +87,22 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 		return nil, err
 	}
 	return k, nil
+}
+
+// entryDomain checks that d (named name in messages) names a domain, a
+// selector and a key, and returns its domain in IDNA A-labels, lowercase.
+func entryDomain(d campaign.DKIM, name string) (string, error) {
+	if d.Domain == "" || d.Selector == "" || d.KeyFile == "" && d.KeyEnv == "" {
+		return "", fmt.Errorf("dkim: %s: domain, selector and key_file are all required (or key_env in place of key_file, for a key held in an environment variable)", name)
+	}
+	domain, err := idna.Lookup.ToASCII(strings.TrimSuffix(strings.TrimSpace(d.Domain), "."))
+	if err != nil || !strings.Contains(domain, ".") {
+		return "", fmt.Errorf("dkim: %s.domain %q: not a domain name", name, d.Domain)
+	}
+	if !selectorRE.MatchString(d.Selector) {
+		return "", fmt.Errorf("dkim: %s.selector %q: want letters, digits, hyphens and dots (RFC 6376 3.1)", name, d.Selector)
+	}
+	return strings.ToLower(domain), nil
 }
 
 // checkHeaders sets k.always when the entry names no headers, and
