@@ -91,14 +91,7 @@ dkim: {domain: example.com, selector: s1, key_file: dkim.key}
 // by check and the send preflight, naming the row, and nothing is sent.
 func TestMisalignedFromIsRowProblem(t *testing.T) {
 	t.Parallel()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	keyPEM := ed25519PEM(t)
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "dkim: {domain: example.com, selector: s1, key_file: dkim.key}\n")
 	dir := filepath.Dir(camp)
@@ -109,7 +102,7 @@ func TestMisalignedFromIsRowProblem(t *testing.T) {
 	writeFiles(t, dir, map[string]string{
 		"c.yaml":   strings.Replace(string(b), `from: "Sender <sender@example.com>"`, `from: "{{.from}}"`, 1),
 		"r.csv":    "email,name,from\nann@example.com,Ann,news@example.com\nbob@example.com,Bob,news@evil.example\n",
-		"dkim.key": string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
+		"dkim.key": keyPEM,
 	})
 	for _, args := range [][]string{{"check", camp}, {"send", "--yes", camp}} {
 		out, errOut, code := runCLI(t, args...)

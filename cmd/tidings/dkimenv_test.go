@@ -165,16 +165,9 @@ func TestChangedFileNamedWithDollar(t *testing.T) {
 // is found by the key's public sum its manifest kept. check and send
 // still refuse the unset variable.
 func TestReadingSentNeedsNoKey(t *testing.T) {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	keyPEM := ed25519PEM(t)
 	const env = "TIDINGS_TEST_DKIM_KEY_GONE"
-	t.Setenv(env, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})))
+	t.Setenv(env, keyPEM)
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "dkim: {domain: example.com, selector: s1, key_env: "+env+"}\n")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
@@ -209,15 +202,7 @@ func TestReadingSentNeedsNoKey(t *testing.T) {
 // not-attempted and told to send it with --skip-invalid. The keys that
 // are set are kept, and the row is judged as send judges it.
 func TestReadingSentKeepsKeysSet(t *testing.T) {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	keyPEM := ed25519PEM(t)
 	const env = "TIDINGS_TEST_DKIM_KEY_ONE_OF_TWO"
 	t.Setenv(env, keyPEM)
 	srv := smtptest.NewServer(t)
@@ -244,4 +229,18 @@ func TestReadingSentKeepsKeysSet(t *testing.T) {
 	if code != exitSomeFailed || !strings.Contains(out, "1 sent, 1 invalid") || !strings.Contains(out, `row 3  user001@example.com  invalid  column "from": dkim: dkim[1].domain "example.com" does not align with the From domain "other.org"`) {
 		t.Errorf("report without $%s after the body changed: code %d, want %d and row 3 invalid as send judged it\n%s%s", env, code, exitSomeFailed, out, errOut)
 	}
+}
+
+// ed25519PEM is a new Ed25519 private key, PKCS #8 PEM.
+func ed25519PEM(t *testing.T) string {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 }

@@ -4,10 +4,6 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,21 +18,14 @@ import (
 // owner's alone (chmod 600), neither says a word of it.
 func TestDKIMKeyOthersMayRead(t *testing.T) {
 	t.Parallel()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	keyPEM := ed25519PEM(t)
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, `unsubscribe: {url: "https://example.com/u?e={{.email | urlquery}}", one_click: true}
 list_id: "Example list <list.example.com>"
 dkim: {domain: example.com, selector: s1, key_file: dkim.key}
 `)
 	keyFile := filepath.Join(filepath.Dir(camp), "dkim.key")
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+	if err := os.WriteFile(keyFile, []byte(keyPEM), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Chmod(keyFile, 0o644); err != nil {

@@ -1,10 +1,6 @@
 package main
 
 import (
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,21 +14,14 @@ import (
 // one already there and that SPF is the provider's to give.
 func TestCheckDNSRecordsDMARC(t *testing.T) {
 	t.Parallel()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	keyPEM := ed25519PEM(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"c.yaml": campaignYAML(1, `from: "News <news@news.example.com>"`,
 			`dkim: {domain: mail.example.com, selector: s1, key_file: dkim.key}`),
 		"body.txt": "Hi {{.name}}\n",
 		"r.csv":    "email,name\nann@example.org,Ann\n",
-		"dkim.key": string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
+		"dkim.key": keyPEM,
 	})
 	out, errOut, code := runCLI(t, "check", "--dns-records", filepath.Join(dir, "c.yaml"))
 	if code != exitOK {

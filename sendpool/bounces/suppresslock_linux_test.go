@@ -28,14 +28,7 @@ func TestAppendSuppressionsLocksList(t *testing.T) {
 	if err := os.WriteFile(path, []byte(before), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	other, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0) // the other run's
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	if err := unix.Flock(int(other.Fd()), unix.LOCK_EX); err != nil {
-		t.Fatal(err)
-	}
+	other := lockedAt(t, path) // another run's, holding the lock
 	done := make(chan error, 1)
 	go func() {
 		done <- AppendSuppressions(path, []Suppression{{Address: "new@example.org", Kind: "bounced", Status: "5.1.1"}}, "b", time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
@@ -169,14 +162,7 @@ func TestAppendSuppressionsListReplaced(t *testing.T) {
 			if err := os.WriteFile(path, []byte("old@example.org\n"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			other, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0) // another run's, holding the lock
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer other.Close()
-			if err := unix.Flock(int(other.Fd()), unix.LOCK_EX); err != nil {
-				t.Fatal(err)
-			}
+			other := lockedAt(t, path) // another run's, holding the lock
 			done := make(chan error, 1)
 			go func() {
 				done <- AppendSuppressions(path, []Suppression{{Address: "new@example.org", Kind: "bounced", Status: "5.1.1"}}, "b", time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
