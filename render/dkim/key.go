@@ -222,8 +222,9 @@ func loadEntryKey(d campaign.DKIM, entry string) (crypto.Signer, error) {
 // name, not set, from the systemd credential of that name, as
 // LoadCredential=DKIM_KEY:/etc/tidings/dkim.key hands it to a service
 // (credential.Read: the same checks as the SMTP password's, but for the
-// one line: a PEM key is several). With no such credential the error
-// wraps ErrKeyEnvUnset and says how to give the key.
+// one line: a PEM key is several; the file always named by its path).
+// With no such credential the error wraps ErrKeyEnvUnset, names both
+// places looked in (credential.Missing) and says how to give the key.
 func credentialKey(name, entry string) (crypto.Signer, error) {
 	setting := entry + ".key_env"
 	cred, err := credential.Read(name, setting, true) // no key is a variable's name: the name is shown
