@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidings/tidings/sendpool/bounces"
 	"github.com/tidings/tidings/sendpool/journal"
 )
 
@@ -77,5 +80,24 @@ func TestBouncesJournalFullDisk(t *testing.T) {
 	o, e, code := runCLI(t, "bounces", camp)
 	if code != exitSomeFailed || !strings.Contains(o, "4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 4 new)") || !strings.Contains(o, "0 addresses added to ") || readFile(t, supFile) != list {
 		t.Errorf("bounces again: code %d, want 1, the 4 reports recorded and nothing added to the list twice\n%s%s", code, o, e)
+	}
+}
+
+// TestBouncesListReplacedWords: a bounces run that an editor's saves
+// kept from appending to the suppression list said to "run tidings
+// bounces again", naming no campaign file and not why that is safe; it
+// says the command to run, and that the run recorded nothing and moved
+// no report. Other errors are left as they are.
+func TestBouncesListReplacedWords(t *testing.T) {
+	t.Parallel()
+	camp := filepath.Join(t.TempDir(), "c.yaml")
+	replaced := fmt.Errorf("bounces: suppression list suppress.txt: %w each of the 3 times this run added 1 address to it, which may be in none now: close the list in the editor", bounces.ErrListReplaced)
+	got := bouncesListReplaced(replaced, camp).Error()
+	want := replaced.Error() + ", then run tidings bounces " + commandArg(camp) + " again, which adds the lines the list lacks: this run recorded nothing, and moved, deleted or took as read no report"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if other := errors.New("bounces: other"); bouncesListReplaced(other, camp) != other {
+		t.Errorf("another error changed")
 	}
 }

@@ -343,7 +343,7 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 	}
 	sum, err := bounces.Process(ctx, mb, ix, rec, po)
 	if err != nil && !errors.Is(err, context.Canceled) {
-		err = &unusableError{bouncesFull(err, c.File, "no report was moved, deleted or taken as read, so the next run reads them all again")}
+		err = &unusableError{bouncesListReplaced(bouncesFull(err, c.File, "no report was moved, deleted or taken as read, so the next run reads them all again"), c.File)}
 	}
 	return sum, err
 }
@@ -475,6 +475,17 @@ func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		fmt.Fprintln(g.stdout, line) // --quiet: past the limit only
 	}
 	return nil
+}
+
+// bouncesListReplaced is err, a bounces run's failure to append to a
+// suppression list an editor replaced as it appended
+// (bounces.ErrListReplaced; else err as it is), with what to do next and
+// why that is safe: the run recorded nothing and moved no report.
+func bouncesListReplaced(err error, path string) error {
+	if !errors.Is(err, bounces.ErrListReplaced) {
+		return err
+	}
+	return fmt.Errorf("%w, then run tidings bounces %s again, which adds the lines the list lacks: this run recorded nothing, and moved, deleted or took as read no report", err, commandArg(path))
 }
 
 // bouncesFull is err, a bounces run's failure to write a file, with what

@@ -14,10 +14,11 @@ import (
 // hands it over (credential.Read), without the line end the file ends
 // with. found is false when no such folder is set or it holds no such
 // file. An error names the file (by setting alone when the variable's
-// name is not shown: it may be the password) and never its content:
-// credential.Read's, and a file empty or of more than one line.
+// name is not shown, campaign.EnvNameShown: it may be the password) and
+// never its content: credential.Read's, and a file empty or of more than
+// one line.
 func secretFromCredential(env, setting string) (password string, found bool, err error) {
-	cred, err := credential.Read(env, setting)
+	cred, err := credential.Read(env, setting, campaign.EnvNameShown(env))
 	if err != nil || cred == nil {
 		return "", false, asUnusable(err)
 	}

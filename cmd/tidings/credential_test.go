@@ -15,7 +15,7 @@ import (
 // file of $CREDENTIALS_DIRECTORY, not in the environment: send logs in
 // with it (the file's line end not part of it) and prints it nowhere; an
 // empty credential file is refused naming the file, and with neither the
-// variable nor the file the error says how to give it.
+// variable nor the file the error names both and says how to give it.
 func TestPasswordFromSystemdCredential(t *testing.T) {
 	t.Setenv(secretEnv, "")
 	creds := t.TempDir()
@@ -23,9 +23,13 @@ func TestPasswordFromSystemdCredential(t *testing.T) {
 	srv := smtptest.NewServer(t, smtptest.WithAuth(testUser, testSecret))
 	camp := authCampaign(t, srv, 3, "security: none")
 
+	// The error names both places looked in: a unit whose
+	// LoadCredential= names another credential than password_env's
+	// variable was told only of the variable.
 	_, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitUnusable || !strings.Contains(errOut, "LoadCredential="+secretEnv+":FILE") {
-		t.Errorf("send with neither the variable nor the credential: code %d, want %d and the LoadCredential= line:\n%s", code, exitUnusable, errOut)
+	both := "the environment variable " + secretEnv + " is empty, and $CREDENTIALS_DIRECTORY (" + creds + ") holds no credential " + secretEnv + "; "
+	if code != exitUnusable || !strings.Contains(errOut, both) || !strings.Contains(errOut, "LoadCredential="+secretEnv+":FILE") {
+		t.Errorf("send with neither the variable nor the credential: code %d, want %d, %q and the LoadCredential= line:\n%s", code, exitUnusable, both, errOut)
 	}
 
 	file := filepath.Join(creds, secretEnv)

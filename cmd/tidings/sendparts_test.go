@@ -652,3 +652,31 @@ func TestSendInPartsResendChangedLater(t *testing.T) {
 		t.Errorf("a row sent again is told as not sent again:\n%s%s", out, errOut)
 	}
 }
+
+// TestSendInPartsNoBlankLine: a send in parts, as a timer's service runs
+// a long campaign, began each later part's lines with a blank one
+// ("\npart 2: …"), an empty entry in journald, where send's other blank
+// line had been taken out. Off a terminal (here a file, as journald's
+// stream is) no line of it is blank.
+func TestSendInPartsNoBlankLine(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 2, retry_backoff: 1ms, rate: 100/s}\n")
+	out, err := os.CreateTemp(t.TempDir(), "journal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	var errOut bytes.Buffer
+	g := &globalOptions{stdout: out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := runSend(context.Background(), sendOptions{yes: true, partSpan: partSpanForTest}, g, camp); err != nil {
+		t.Fatalf("send: %v\n%s", err, errOut.String())
+	}
+	b, err := os.ReadFile(out.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "part 2: ") {
+		t.Fatalf("send ran in one part:\n%s", b)
+	}
+	assertNoBlankLine(t, "send in parts", string(b)+errOut.String())
+}

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/campaign/credential"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/smtpclient"
 )
@@ -88,7 +89,7 @@ func secretFromEnv(ctx context.Context, g *globalOptions, username, env, setting
 	}
 	f, ok := g.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", &unusableError{fmt.Errorf("%s: %s is empty; export it with the password (or the provider's authorization code), or, under systemd, load it as a credential of that name (LoadCredential=%s:FILE in the unit)", setting, named, credentialExample(env))}
+		return "", &unusableError{fmt.Errorf("%s: %s is empty%s; export it with the password (or the provider's authorization code), or, under systemd, load it as a credential of that name (LoadCredential=%s:FILE in the unit)", setting, named, credential.Missing(env, campaign.EnvNameShown(env)), credentialExample(env))}
 	}
 	fmt.Fprintf(g.stderr, "Password for %s (from %s, not set): ", username, from)
 	b, err := promptSecret(ctx, f)

@@ -38,6 +38,10 @@ import (
 // DKIM-Signature), so their order changes no signature.
 type Signer struct {
 	keys []*key // RSA first
+	// unset are the entries NewSignerOfSet left out, their key not set:
+	// their name and domain alone, which VetFrom aligns a From with as
+	// send's Signer does. A Signer with any signs nothing.
+	unset []*key
 	// checkFrom is set when From is a template: alignment is checked on
 	// every message instead of once.
 	checkFrom bool
@@ -73,12 +77,18 @@ func NewSigner(c *campaign.Campaign) (*Signer, error) {
 // what was sent (plan.OpenToRead): an entry whose key_env variable is
 // empty or not set (and no systemd credential holds its key) is left out
 // and named in unset, "dkim[1]", the other entries loaded and checked as
-// NewSigner does; nil, and the names, when every entry is left out. Its
-// Signer judges a From as send's does with the keys it has (VetFrom);
-// it must not sign, as it lacks the keys left out.
+// NewSigner does. Its Signer judges a From as send's does (VetFrom): a
+// From must align with the domain of the entries left out too. Its
+// Records, EnvKeys and Warnings are those of the keys it has, and Sign
+// refuses (ErrKeysLeftOut), as it lacks the keys left out.
 func NewSignerOfSet(c *campaign.Campaign) (s *Signer, unset []string, err error) {
 	return newSigner(c, true)
 }
+
+// ErrKeysLeftOut is Sign's error for a Signer NewSignerOfSet made that
+// left out an entry: a message signed without its key is not the
+// campaign's.
+var ErrKeysLeftOut = errors.New("dkim: the signer was made without a key the campaign signs with (its key_env not set), and signs nothing")
 
 // newSigner is NewSigner, or NewSignerOfSet when ofSet.
 func newSigner(c *campaign.Campaign, ofSet bool) (*Signer, []string, error) {
@@ -94,9 +104,10 @@ func newSigner(c *campaign.Campaign, ofSet bool) (*Signer, []string, error) {
 	for i, d := range c.DKIM {
 		name := entryName(c.DKIM, i)
 		k, err := newKey(c, d, name)
-		if ofSet && errors.Is(err, ErrKeyEnvUnset) {
+		left := ofSet && errors.Is(err, ErrKeyEnvUnset)
+		if left {
+			k, err = unsetKey(d, name)
 			unset = append(unset, name)
-			continue
 		}
 		if err == nil && fixed {
 			err = k.checkAligned(from)
@@ -104,13 +115,24 @@ func newSigner(c *campaign.Campaign, ofSet bool) (*Signer, []string, error) {
 		if err != nil {
 			return nil, nil, &EntryError{Line: d.Line, Column: d.Column, Err: err}
 		}
-		s.keys = append(s.keys, k)
-	}
-	if len(s.keys) == 0 {
-		return nil, unset, nil
+		if left {
+			s.unset = append(s.unset, k)
+		} else {
+			s.keys = append(s.keys, k)
+		}
 	}
 	slices.SortStableFunc(s.keys, func(a, b *key) int { return rsaRank(a) - rsaRank(b) })
 	return s, unset, nil
+}
+
+// unsetKey is the entry d (named name), whose key is not set, as a key
+// of its name and domain alone, which a From is aligned with.
+func unsetKey(d campaign.DKIM, name string) (*key, error) {
+	domain, err := entryDomain(d, name)
+	if err != nil {
+		return nil, err
+	}
+	return &key{name: name, domain: domain, env: d.KeyEnv}, nil
 }
 
 // Warnings are notes about the signer's keys that do not stop it: a key
@@ -191,7 +213,8 @@ func (k *key) checkAligned(from string) error {
 
 // VetFrom reports what Sign would refuse in the From of data (a complete
 // message): when the campaign's From is a template, a From whose domain
-// does not align with the signing domain of every key. It is safe for
+// does not align with the signing domain of every key, those a
+// NewSignerOfSet left out too. It is safe for
 // concurrent use; check and the preflight call it to report the row before
 // anything is sent.
 func (s *Signer) VetFrom(data []byte) error {
@@ -202,9 +225,11 @@ func (s *Signer) VetFrom(data []byte) error {
 	if err != nil {
 		return err
 	}
-	for _, k := range s.keys {
-		if err := k.checkAligned(from); err != nil {
-			return err
+	for _, keys := range [2][]*key{s.keys, s.unset} {
+		for _, k := range keys {
+			if err := k.checkAligned(from); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -215,6 +240,9 @@ func (s *Signer) VetFrom(data []byte) error {
 // is not modified. When the campaign's From is a template, a message whose
 // From does not align with every signing domain is refused.
 func (s *Signer) Sign(data []byte) ([]byte, error) {
+	if len(s.unset) > 0 {
+		return nil, ErrKeysLeftOut
+	}
 	if err := s.VetFrom(data); err != nil {
 		return nil, err
 	}

@@ -339,7 +339,7 @@ func TestNewSignerRefuses(t *testing.T) {
 		}, "the key is encrypted"},
 		{"missing key file", func(c *campaign.Campaign) { c.DKIM[0].KeyFile = filepath.Join(t.TempDir(), "none.pem") }, "no such file"},
 		{"RSA under 2048 bits", func(c *campaign.Campaign) { c.DKIM[0].KeyFile = writeKey(t, small, true) }, "RSA key of 1024 bits"},
-		{"ECDSA key", func(c *campaign.Campaign) { c.DKIM[0].KeyFile = writeKey(t, ec, false) }, "unsupported key type"},
+		{"ECDSA key", func(c *campaign.Campaign) { c.DKIM[0].KeyFile = writeKey(t, ec, false) }, "an EC key; DKIM signs with RSA"},
 		{"domain not aligned with From", func(c *campaign.Campaign) { c.DKIM[0].Domain = "other.example" }, "does not align"},
 		{"a sibling organization", func(c *campaign.Campaign) { c.DKIM[0].Domain = "acme-mail.example" }, "does not align"},
 		{"one of several From mailboxes not aligned", func(c *campaign.Campaign) {

@@ -3,6 +3,7 @@ package dkim
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
@@ -62,15 +63,9 @@ type key struct {
 // loads its key. Alignment with a From that does not vary by row is
 // checked by NewSigner.
 func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
-	if d.Domain == "" || d.Selector == "" || d.KeyFile == "" && d.KeyEnv == "" {
-		return nil, fmt.Errorf("dkim: %s: domain, selector and key_file are all required (or key_env in place of key_file, for a key held in an environment variable)", name)
-	}
-	domain, err := idna.Lookup.ToASCII(strings.TrimSuffix(strings.TrimSpace(d.Domain), "."))
-	if err != nil || !strings.Contains(domain, ".") {
-		return nil, fmt.Errorf("dkim: %s.domain %q: not a domain name", name, d.Domain)
-	}
-	if !selectorRE.MatchString(d.Selector) {
-		return nil, fmt.Errorf("dkim: %s.selector %q: want letters, digits, hyphens and dots (RFC 6376 3.1)", name, d.Selector)
+	domain, err := entryDomain(d, name)
+	if err != nil {
+		return nil, err
 	}
 	signer, err := loadEntryKey(d, name)
 	if err != nil {
@@ -84,7 +79,7 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := &key{name: name, domain: strings.ToLower(domain), selector: d.Selector, signer: signer, headers: headers, warning: warning, env: d.KeyEnv}
+	k := &key{name: name, domain: domain, selector: d.Selector, signer: signer, headers: headers, warning: warning, env: d.KeyEnv}
 	if err := k.checkHeaders(c); err != nil {
 		return nil, err
 	}
@@ -92,6 +87,22 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 		return nil, err
 	}
 	return k, nil
+}
+
+// entryDomain checks that d (named name in messages) names a domain, a
+// selector and a key, and returns its domain in IDNA A-labels, lowercase.
+func entryDomain(d campaign.DKIM, name string) (string, error) {
+	if d.Domain == "" || d.Selector == "" || d.KeyFile == "" && d.KeyEnv == "" {
+		return "", fmt.Errorf("dkim: %s: domain, selector and key_file are all required (or key_env in place of key_file, for a key held in an environment variable)", name)
+	}
+	domain, err := idna.Lookup.ToASCII(strings.TrimSuffix(strings.TrimSpace(d.Domain), "."))
+	if err != nil || !strings.Contains(domain, ".") {
+		return "", fmt.Errorf("dkim: %s.domain %q: not a domain name", name, d.Domain)
+	}
+	if !selectorRE.MatchString(d.Selector) {
+		return "", fmt.Errorf("dkim: %s.selector %q: want letters, digits, hyphens and dots (RFC 6376 3.1)", name, d.Selector)
+	}
+	return strings.ToLower(domain), nil
 }
 
 // checkHeaders sets k.always when the entry names no headers, and
@@ -211,21 +222,31 @@ func loadEntryKey(d campaign.DKIM, entry string) (crypto.Signer, error) {
 // name, not set, from the systemd credential of that name, as
 // LoadCredential=DKIM_KEY:/etc/tidings/dkim.key hands it to a service
 // (credential.Read: the same checks as the SMTP password's, but for the
-// one line: a PEM key is several). With no such credential the error
-// wraps ErrKeyEnvUnset and says how to give the key.
+// one line: a PEM key is several; the file always named by its path).
+// With no such credential the error wraps ErrKeyEnvUnset, names both
+// places looked in (credential.Missing) and says how to give the key.
 func credentialKey(name, entry string) (crypto.Signer, error) {
 	setting := entry + ".key_env"
-	cred, err := credential.Read(name, setting)
+	cred, err := credential.Read(name, setting, true) // no key is a variable's name: the name is shown
 	switch {
 	case err != nil:
 		return nil, fmt.Errorf("dkim: %w", err)
 	case cred == nil:
-		return nil, fmt.Errorf("dkim: %s: the environment variable %s is %w: set it to the key's PEM text in the shell or job that runs tidings (export %s=\"$(cat dkim.key)\"; a CI job: from its secret store), or, under systemd, load the key file as a credential of that name (LoadCredential=%s:FILE in the unit)", setting, name, ErrKeyEnvUnset, name, name)
+		return nil, fmt.Errorf("dkim: %s: the environment variable %s is %w%s: set it to the key's PEM text in the shell or job that runs tidings (export %s=\"$(cat dkim.key)\"; a CI job: from its secret store), or, under systemd, load the key file as a credential of that name (LoadCredential=%s:FILE in the unit)", setting, name, ErrKeyEnvUnset, credential.Missing(name, true), name, name)
 	}
-	return parseKey(keyText(string(cred.Data)), fmt.Sprintf("dkim: %s %s: %s", setting, name, cred.Named), keyWords{
-		missing:   "no PEM block found: load the key file itself, from -----BEGIN to -----END (LoadCredential=" + name + ":FILE)",
-		encrypted: "the key is encrypted; store it unencrypted in the file LoadCredential= reads (openssl pkey -in key.pem -out FILE)",
-	})
+	return parseKey(keyText(string(cred.Data)), fmt.Sprintf("dkim: %s %s: %s", setting, name, cred.Named), credentialKeyWords(name))
+}
+
+// credentialKeyWords are parseKey's words for a key read from the
+// credential name. A file systemd-creds encrypted and loaded with
+// LoadCredential= is handed over as it is, no PEM; LoadCredentialEncrypted=
+// hands over the key decrypted. A key encrypted with a passphrase cannot
+// be read without one, which tidings is never given.
+func credentialKeyWords(name string) keyWords {
+	return keyWords{
+		missing:   "no PEM block found: load the key file itself, from -----BEGIN to -----END (LoadCredential=" + name + ":FILE); a file systemd-creds encrypt wrote is loaded with LoadCredentialEncrypted=" + name + ":FILE, which hands the key over decrypted",
+		encrypted: "the key is protected by a passphrase, which tidings is never given: write it without one (openssl pkey -in key.pem -out FILE), and, to keep it encrypted on the disk, encrypt that file with systemd-creds encrypt and load it with LoadCredentialEncrypted=" + name + ":FILE",
+	}
 }
 
 // keyWords is what parseKey says of a key's text that holds no PEM block
@@ -273,6 +294,9 @@ func keyText(v string) []byte {
 	return []byte(v)
 }
 
+// ecKeyWords is parseKey's words for an EC (ECDSA) key, PKCS #8 or SEC 1.
+const ecKeyWords = "an EC key; DKIM signs with RSA (2048 bits or more) or Ed25519 (RFC 8463)"
+
 // parseKey reads the private key in data (where names it in errors, and
 // words say what is wrong with a text that holds no PEM block or an
 // encrypted key): PKCS #1 or PKCS #8 PEM, unencrypted, RSA of minRSABits
@@ -293,7 +317,7 @@ func parseKey(data []byte, where string, words keyWords) (crypto.Signer, error) 
 	case block.Type == "PRIVATE KEY":
 		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
 	case block.Type == "EC PRIVATE KEY":
-		return nil, fmt.Errorf("%s: an EC key; DKIM signs with RSA (2048 bits or more) or Ed25519 (RFC 8463)", where)
+		return nil, fmt.Errorf("%s: %s", where, ecKeyWords)
 	case block.Type == "OPENSSH PRIVATE KEY":
 		return nil, fmt.Errorf("%s: an OpenSSH key; convert it to PKCS #8 PEM (ssh-keygen -p -m PKCS8 -f FILE)", where)
 	default:
@@ -310,8 +334,10 @@ func parseKey(data []byte, where string, words keyWords) (crypto.Signer, error) 
 		return k, nil
 	case ed25519.PrivateKey:
 		return k, nil
+	case *ecdsa.PrivateKey:
+		return nil, fmt.Errorf("%s: %s", where, ecKeyWords)
 	default:
-		return nil, fmt.Errorf("%s: unsupported key type %T (use RSA or Ed25519)", where, key)
+		return nil, fmt.Errorf("%s: a key of another kind than RSA or Ed25519, which DKIM signs with (RFC 8463)", where)
 	}
 }
 

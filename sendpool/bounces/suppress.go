@@ -105,8 +105,8 @@ func (s *suppressions) listed(addr string) bool {
 // meanwhile were in no list. So it appends to the file at path once it
 // holds its lock, and looks again once its lines are written: a list
 // replaced meanwhile is opened again by its path and the lines it lacks
-// appended to it (appendOnce), up to listTries times, then an error says
-// what to do. An editor that read the list before the run and saves
+// appended to it (appendOnce), up to listTries times, then an error
+// wrapping ErrListReplaced says what to do. An editor that read the list before the run and saves
 // it after still drops the run's lines: nothing tells that from a hand
 // edit (README: close the list before tidings bounces runs).
 func AppendSuppressions(path string, list []Suppression, campaignName string, now time.Time) error {
@@ -119,7 +119,20 @@ func AppendSuppressions(path string, list []Suppression, campaignName string, no
 			return err
 		}
 	}
-	return fmt.Errorf("bounces: suppression list %s: another file took its place (an editor saving it) each of the %d times tidings bounces added its %d new lines, so they may be in none: close the list in the editor, then run tidings bounces again, which adds those it lacks", path, listTries, len(list))
+	return fmt.Errorf("bounces: suppression list %s: %w each of the %d times this run added %s to it, which may be in none now: close the list in the editor", path, ErrListReplaced, listTries, addresses(len(list)))
+}
+
+// ErrListReplaced is what AppendSuppressions's error wraps when another
+// file took the list's place each time it appended: nothing of the run
+// is recorded, and a run again adds what the list lacks.
+var ErrListReplaced = errors.New("another file took its place (an editor saving it)")
+
+// addresses is "1 address" or "n addresses".
+func addresses(n int) string {
+	if n == 1 {
+		return "1 address"
+	}
+	return fmt.Sprintf("%d addresses", n)
 }
 
 // listTries is how many times AppendSuppressions appends to a list that

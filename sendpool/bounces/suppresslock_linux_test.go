@@ -28,14 +28,7 @@ func TestAppendSuppressionsLocksList(t *testing.T) {
 	if err := os.WriteFile(path, []byte(before), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	other, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0) // the other run's
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	if err := unix.Flock(int(other.Fd()), unix.LOCK_EX); err != nil {
-		t.Fatal(err)
-	}
+	other := lockedAt(t, path) // another run's, holding the lock
 	done := make(chan error, 1)
 	go func() {
 		done <- AppendSuppressions(path, []Suppression{{Address: "new@example.org", Kind: "bounced", Status: "5.1.1"}}, "b", time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
@@ -169,14 +162,7 @@ func TestAppendSuppressionsListReplaced(t *testing.T) {
 			if err := os.WriteFile(path, []byte("old@example.org\n"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			other, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0) // another run's, holding the lock
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer other.Close()
-			if err := unix.Flock(int(other.Fd()), unix.LOCK_EX); err != nil {
-				t.Fatal(err)
-			}
+			other := lockedAt(t, path) // another run's, holding the lock
 			done := make(chan error, 1)
 			go func() {
 				done <- AppendSuppressions(path, []Suppression{{Address: "new@example.org", Kind: "bounced", Status: "5.1.1"}}, "b", time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
@@ -200,4 +186,66 @@ func TestAppendSuppressionsListReplaced(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAppendSuppressionsListReplacedThrice: an editor that saves the
+// list each time the run has opened it, three times in a row, stops the
+// run with an error wrapping ErrListReplaced (the command says to run it
+// again, exit 2: nothing is recorded), naming the list and saying to
+// close it; the list last saved is left as the editor saved it. Until
+// now no test reached this stop.
+func TestAppendSuppressionsListReplacedThrice(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "suppress.txt")
+	if err := os.WriteFile(path, []byte("old@example.org\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	held := lockedAt(t, path) // another run's, holding the lock
+	done := make(chan error, 1)
+	go func() {
+		done <- AppendSuppressions(path, []Suppression{{Address: "new@example.org", Kind: "bounced", Status: "5.1.1"}}, "b", time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
+	}()
+	const saved = "old@example.org\nhand@example.org\n"
+	for range listTries {
+		waitBlocked(t, held, done)
+		next := filepath.Join(dir, ".suppress.txt.swp") // the editor's save, locked by the next run before it takes the list's place
+		if err := os.WriteFile(next, []byte(saved), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		nextHeld := lockedAt(t, next)
+		if err := os.Rename(next, path); err != nil {
+			t.Fatal(err)
+		}
+		if err := unix.Flock(int(held.Fd()), unix.LOCK_UN); err != nil {
+			t.Fatal(err)
+		}
+		held = nextHeld
+	}
+	if err := unix.Flock(int(held.Fd()), unix.LOCK_UN); err != nil {
+		t.Fatal(err)
+	}
+	err := <-done
+	want := "bounces: suppression list " + path + ": another file took its place (an editor saving it) each of the 3 times this run added 1 address to it, which may be in none now: close the list in the editor"
+	if !errors.Is(err, ErrListReplaced) || err.Error() != want {
+		t.Errorf("AppendSuppressions: %v\nwant ErrListReplaced:\n%s", err, want)
+	}
+	if b, err := os.ReadFile(path); err != nil || string(b) != saved {
+		t.Errorf("the list (%v):\n%s\nwant the editor's last save", err, b)
+	}
+}
+
+// lockedAt opens the file at path and takes its lock, as another run
+// appending to it holds it; the test closes it.
+func lockedAt(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

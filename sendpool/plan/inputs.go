@@ -92,8 +92,8 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 // show), which signs nothing: a DKIM key read from an environment
 // variable (dkim.key_env) that is not set now is not needed. The
 // campaign then opens with a Signer of its other keys alone
-// (dkim.NewSignerOfSet; none when it has none), which judges each row's
-// From as send's does with those keys, and never signs; the spool
+// (dkim.NewSignerOfSet), which judges each row's From as send's does,
+// with the domains of the keys left out too, and never signs; the spool
 // generation made from it is found by the sum of the unset key's public
 // record its manifest kept ("$NAME": dkim.Signer.EnvKeys; see
 // madeFromThese). check, preview and send use Open, which refuses the
@@ -153,9 +153,9 @@ func openInputs(ctx context.Context, path string, toRead bool) (*Inputs, error) 
 // added to c's; an error names the campaign file and, where it can, the
 // line and column of the dkim entry. toRead (OpenToRead) leaves out a key
 // whose environment variable is not set (dkim.NewSignerOfSet): keyless,
-// and a signer of the others, which judges a From as send's does with
-// the keys it has (VetFrom) and never signs (signWith); none when no key
-// is set.
+// and a signer of the others, which judges a From as send's does
+// (VetFrom: with the domains of the keys left out too) and never signs
+// (signWith).
 func openSigner(c *campaign.Campaign, toRead bool) (signer *dkim.Signer, keyless bool, err error) {
 	var unset []string
 	if toRead {

@@ -69,6 +69,9 @@ type filesWriter struct {
 	sum     Summary
 	record  []string
 	err     error
+	// left is set when place left the new report.csv beside an earlier
+	// report.json (leftError).
+	left bool
 }
 
 func newFilesWriter(dir string, indent bool, ending func(Summary) Ending, wrap func(*os.File) io.Writer) (*filesWriter, error) {
@@ -137,6 +140,9 @@ func (fw *filesWriter) finish() (Summary, error) {
 		err = fw.place(jsonFile)
 	}
 	fw.abort() // removes what temporary files are left
+	if err != nil && fw.left {
+		return fw.sum, &leftError{writingErr(fw.dir, err)}
+	}
 	if err != nil {
 		return fw.sum, writingErr(fw.dir, err)
 	}
@@ -174,11 +180,23 @@ func (fw *filesWriter) place(jsonFile *os.File) error {
 	}
 	if err != nil {
 		os.Remove(jsonFile.Name())
-		fw.unplace()
+		fw.left = !fw.unplace()
 		return err
 	}
 	return statefile.SyncDir(fw.dir)
 }
+
+// leftError is a write's failure (err) that left the new report.csv
+// beside an earlier report.json (unplace did not remove them): its words
+// say so, for the two disagree. FlushOrRemove, which removes both,
+// drops it.
+type leftError struct{ err error }
+
+func (e *leftError) Error() string {
+	return e.err.Error() + "; the new " + CSVFile + " is left beside the " + JSONFile + " of an earlier write, which does not tell its rows, until both are written again (another command held the report lock, so they were not removed)"
+}
+
+func (e *leftError) Unwrap() error { return e.err }
 
 // unplace removes report.csv, which place put in place before its
 // report.json failed to follow, and the earlier report.json, so that the
@@ -190,15 +208,16 @@ func (fw *filesWriter) place(jsonFile *os.File) error {
 // ones, since a send's writes while it runs take no lock. Without the
 // lock the two are left as a process killed between the renames leaves
 // them; a send's last write, its caller holding the lock, removes both
-// itself (FlushOrRemove).
-func (fw *filesWriter) unplace() {
+// itself (FlushOrRemove). It reports whether it removed them.
+func (fw *filesWriter) unplace() bool {
 	l, err := journal.TryHoldReport(fw.dir, true)
 	if err != nil || l == nil {
-		return
+		return false
 	}
 	defer l.Release()
 	os.Remove(filepath.Join(fw.dir, CSVFile)) // this write's
 	RemoveEarlier(fw.dir, JSONFile)
+	return true
 }
 
 // syncClose syncs f, through what f is written through when that syncs

@@ -270,7 +270,7 @@ func (d lostJSON) Sync() error {
 // The two are removed only while the lock can be had exclusively at
 // once; with it held they are left (the new report.csv beside the
 // earlier report.json, as a process killed between the renames leaves
-// them), and a send's last write, its caller holding the lock, removes
+// them), which the error says, and a send's last write, its caller holding the lock, removes
 // both itself (FlushOrRemove).
 func TestReporterUnplacesOnlyUnderLock(t *testing.T) {
 	t.Parallel()
@@ -315,8 +315,14 @@ func TestReporterUnplacesOnlyUnderLock(t *testing.T) {
 				t.Fatal(err)
 			}
 			lose.Store(true)
-			if err := flush(); !errors.Is(err, os.ErrNotExist) {
+			err = flush()
+			if !errors.Is(err, os.ErrNotExist) {
 				t.Fatalf("Flush: %v, want report.json's rename failing", err)
+			}
+			// Files left disagree: the error says so, which it did not.
+			const left = "the new report.csv is left beside the report.json of an earlier write, which does not tell its rows, until both are written again"
+			if strings.Contains(err.Error(), left) != tc.left {
+				t.Errorf("Flush: %v; want it to say %q: %t", err, left, tc.left)
 			}
 			for _, name := range []string{report.CSVFile, report.JSONFile} {
 				if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != tc.left {

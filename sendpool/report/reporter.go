@@ -289,6 +289,9 @@ func (r *Reporter) FlushOrRemove() error {
 	if err == nil {
 		return nil
 	}
+	if le, ok := errors.AsType[*leftError](err); ok { // removed now
+		err = le.err
+	}
 	removed, links := RemoveEarlier(r.dir, CSVFile, JSONFile)
 	return &UnwrittenError{Err: err, Removed: removed, Links: links}
 }
