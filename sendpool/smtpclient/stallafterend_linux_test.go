@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/pooltest"
 	"github.com/tidings/tidings/sendpool/smtpclient"
@@ -33,20 +32,7 @@ import (
 func TestStallAfterEndLeftUnknown(t *testing.T) {
 	srv := smtptest.NewServer(t, smtptest.WithoutChunking())
 	relay := newEndRelay(t, srv.Addr)
-	cfg := pooltest.NewConfig(srv).SMTP
-	cfg.Port = relay.port
-	cfg.Transport = campaign.TransportPipelined
-	cfg.Timeout = time.Second
-	d, err := smtpclient.NewDialer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := d.Dial(context.Background())
-	if err != nil {
-		t.Fatalf("Dial: %v", err)
-	}
-	pc := c.(sendpool.PipelinedConn)
-	t.Cleanup(func() { pc.Close() })
+	pc := ppDialWith(t, srv, func(cfg *smtpclient.Config) { cfg.Port, cfg.Timeout = relay.port, time.Second })
 
 	rcpts := make([]string, 3000)
 	for i := range rcpts {
