@@ -18,18 +18,24 @@ import (
 // or the network, not the settings, which worked. The journal
 // (Config.ReachedBefore) vouches for the name alone, not for smtp.port or
 // smtp.security, which may have been edited since: before this run
-// connects, those keep smtpclient's words. A certificate not trusted now
-// is a captive portal's (portalError), waited out too. Any other err, and
-// every err before the host was reached, is err as it is (a setting to
-// fix on a first run).
+// connects, those keep smtpclient's words. A certificate not trusted now,
+// once this run connected, is a captive portal's (portalError), waited out
+// too; before, it stops the run as on a first run, the words saying that a
+// captive portal may be the cause (journalCertError): the journal does not
+// vouch for the certificate either (smtp.security, smtp.ca_file). Any
+// other err, and every err before the host was reached, is err as it is
+// (a setting to fix on a first run).
 func (r *poolRun) outageError(err error) error {
 	var de *DialError
 	when := r.reachedWhen()
 	if when == "" {
 		return err
 	}
-	if pe := portalError(err, when); pe != nil {
-		return pe
+	if te, ok := untrustedCert(err); ok {
+		if !r.connected.Load() {
+			return journalCertError(te)
+		}
+		return portalError(te, when)
 	}
 	if !errors.As(err, &de) {
 		return err
@@ -81,26 +87,50 @@ func dialHost(de *DialError) string {
 	return host
 }
 
-// portalError is err, a certificate this machine does not trust for the
-// server, as it reads once the server's host was reached before (when): a
-// server that showed a trusted certificate then does not show another
-// now; a network that answers in its place until its user logs in (a
-// hotel's, café's or train's Wi-Fi, a captive portal) does, with its own.
-// The run waits and dials again as after a failed connection, nothing
-// sent, no login given, through the untrusted connection (the chain is
-// cut so that the failure does not stop the run as a TLS failure does);
-// the stop after too many attempts in a row says it. nil for any other
-// err.
-func portalError(err error, when string) error {
-	var te *TLSError
+// untrustedCert returns the TLS failure of err when it is a certificate
+// this machine does not trust for the server (an unknown authority, another
+// host's name, an invalid certificate); ok is false for any other err.
+func untrustedCert(err error) (te *TLSError, ok bool) {
 	var ua x509.UnknownAuthorityError
 	var he x509.HostnameError
 	var ci x509.CertificateInvalidError
 	if !errors.As(err, &te) || !(errors.As(err, &ua) || errors.As(err, &he) || errors.As(err, &ci)) {
-		return nil
+		return nil, false
 	}
+	return te, true
+}
+
+// portalError is te, a certificate this machine does not trust for the
+// server, as it reads once this run reached the server (when), with the
+// same settings: a server that showed a trusted certificate then does not
+// show another now; a network that answers in its place until its user
+// logs in (a hotel's, café's or train's Wi-Fi, a captive portal) does,
+// with its own. The run waits and dials again as after a failed
+// connection, nothing sent, no login given, through the untrusted
+// connection (the chain is cut so that the failure does not stop the run
+// as a TLS failure does); the stop after too many attempts in a row says
+// it.
+func portalError(te *TLSError, when string) error {
 	hint := fmt.Sprintf("%s shows a certificate this machine does not trust now (%s), though the server's was trusted %s: "+
 		"most likely a network that answers in the server's place until you log in to it (a hotel's, café's or train's Wi-Fi: "+
 		"open a web page to reach its login page); nothing is sent through it", te.Host, te.Why, when)
 	return &DialError{Addr: te.Host, Kind: DialFailed, Hint: hint, Err: errors.New(Reason(te.Err))}
+}
+
+// journalCertError is te, a certificate this machine does not trust, met
+// before this run connected though an earlier run of the send delivered
+// through the host: the journal vouches for the host name, not for the
+// certificate or the settings that trust it, which may have been edited
+// since (smtp.security, smtp.ca_file). The run stops as for any TLS
+// failure, its words as they are and then what to do on a network that
+// answers in the server's place.
+func journalCertError(te *TLSError) error {
+	c := *te
+	hint := "on a hotel's, café's or train's Wi-Fi, this may be the network answering in the server's place until you log in to it: " +
+		"open a web page to log in, then run tidings send again"
+	if c.Hint != "" {
+		hint = c.Hint + "; " + hint
+	}
+	c.Hint = hint
+	return &c
 }

@@ -1,6 +1,7 @@
 package sendpool_test
 
 import (
+	"errors"
 	"io"
 	"net"
 	"strings"
@@ -14,24 +15,20 @@ import (
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
-// TestCaptivePortalWaitedOut: a send that reached its server before (the
-// journal says so) meets, on a laptop moved to a hotel's Wi-Fi, a network
-// that answers port 587 itself with its own certificate until its user
-// logs in. That is no setting to fix: the run says to log in to the
-// network and connects again, sending nothing through it, and goes on
-// once the server answers again, rather than stopping as for a TLS
-// failure. A certificate never trusted stops the run still ("unverified
-// certificate" in TestPoolStartTLS).
+// TestCaptivePortalWaitedOut: a send that reached its server earlier in
+// this run meets, on a laptop moved to a hotel's Wi-Fi, a network that
+// answers port 587 itself with its own certificate until its user logs
+// in. That is no setting to fix: the run says to log in to the network and
+// connects again, sending nothing through it, and goes on once the server
+// answers again, rather than stopping as for a TLS failure. A certificate
+// never trusted stops the run still ("unverified certificate" in
+// TestPoolStartTLS), and so does one met before this run connected
+// (TestCaptivePortalJournalStops).
 func TestCaptivePortalWaitedOut(t *testing.T) {
 	real := smtptest.NewServer(t, smtptest.WithStartTLS())
 	portal := smtptest.NewServer(t, smtptest.WithStartTLS()) // its own certificate
-	addr := portalFirst(t, portal.Addr, real.Addr)
-	cfg := pooltest.NewConfig(real)
-	cfg.SMTP.Port = addr.Port
-	cfg.SMTP.Security = campaign.SecurityStartTLS
-	cfg.SMTP.RootCAs = real.Cert.Pool
-	cfg.Concurrency = 1
-	cfg.ReachedBefore = true
+	cfg := portalConfig(real, portalAt(t, 2, portal.Addr, real.Addr))
+	cfg.PerConnection = 1 // the second message on a second connection
 	var mu sync.Mutex
 	var notices []string
 	cfg.Notify = func(n sendpool.Notice) {
@@ -54,16 +51,52 @@ func TestCaptivePortalWaitedOut(t *testing.T) {
 	}
 }
 
-// portalFirst listens on 127.0.0.1 and relays the first connection to
-// portal, every later one to server.
-func portalFirst(t *testing.T, portal, server string) *net.TCPAddr {
+// TestCaptivePortalJournalStops: an untrusted certificate at this run's
+// first connection stops the run at once, as on a first run, though the
+// journal says an earlier run delivered through the host: the journal
+// vouches for the host name, not for the certificate or the settings that
+// trust it (smtp.security or smtp.ca_file may have been edited since). Its
+// words are the TLS failure's, then what to do behind a captive portal.
+func TestCaptivePortalJournalStops(t *testing.T) {
+	real := smtptest.NewServer(t, smtptest.WithStartTLS())
+	portal := smtptest.NewServer(t, smtptest.WithStartTLS())
+	cfg := portalConfig(real, portalAt(t, 1, portal.Addr, real.Addr))
+	cfg.ReachedBefore = true
+	_, err := pooltest.Run(t, cfg, pooltest.Messages(2))
+	if !errors.Is(err, sendpool.ErrTLS) {
+		t.Fatalf("err %v, want the run stopped for a TLS failure", err)
+	}
+	for _, want := range []string{"signed by an authority this machine does not trust (for a private CA set smtp.ca_file)", "log in to it", "run tidings send again"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("err %q does not say %q", err, want)
+		}
+	}
+	if n, m := len(real.Messages()), len(portal.Messages()); n+m != 0 {
+		t.Errorf("the server got %d messages, the portal %d; want none", n, m)
+	}
+}
+
+// portalConfig is a one-connection STARTTLS configuration for real,
+// reached at port.
+func portalConfig(real *smtptest.Server, addr *net.TCPAddr) pooltest.Config {
+	cfg := pooltest.NewConfig(real)
+	cfg.SMTP.Port = addr.Port
+	cfg.SMTP.Security = campaign.SecurityStartTLS
+	cfg.SMTP.RootCAs = real.Cert.Pool
+	cfg.Concurrency = 1
+	return cfg
+}
+
+// portalAt listens on 127.0.0.1 and relays connection n (1-based) to
+// portal, every other one to server.
+func portalAt(t *testing.T, n int32, portal, server string) *net.TCPAddr {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ln.Close() })
-	var n atomic.Int32
+	var conns atomic.Int32
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -71,7 +104,7 @@ func portalFirst(t *testing.T, portal, server string) *net.TCPAddr {
 				return
 			}
 			to := server
-			if n.Add(1) == 1 {
+			if conns.Add(1) == n {
 				to = portal
 			}
 			go relayTo(c, to)

@@ -39,7 +39,13 @@ type scripted struct {
 	// link that stalls mid-body (a hotel's Wi-Fi switching networks).
 	stallFirst int
 	stallEnd   chan struct{}
-	conns      atomic.Int32
+	// resume, with stallFirst 1, makes the stalled connection read on
+	// once a later one was accepted (later closed): a link that moves
+	// again after the client gave up. stallDone is closed when that
+	// read ended.
+	resume           bool
+	later, stallDone chan struct{}
+	conns            atomic.Int32
 
 	mu  sync.Mutex
 	log []string
@@ -70,6 +76,12 @@ func greeting(f func(conn int) string) scriptOption { return func(s *scripted) {
 // scripted.stallFirst).
 func stallsBody(n int) scriptOption { return func(s *scripted) { s.stallFirst = n } }
 
+// stallsBodyUntilRetry makes the first connection stall in a DATA body
+// and read on once the next connection was accepted (see scripted.resume).
+func stallsBodyUntilRetry() scriptOption {
+	return func(s *scripted) { s.stallFirst, s.resume = 1, true }
+}
+
 // newScripted starts a scripted server offering the EHLO keywords ehlo
 // and answering with f.
 func newScripted(t *testing.T, ehlo []string, f scriptFn, opts ...scriptOption) *scripted {
@@ -82,7 +94,7 @@ func newScripted(t *testing.T, ehlo []string, f scriptFn, opts ...scriptOption) 
 	for _, o := range opts {
 		o(s)
 	}
-	s.stallEnd = make(chan struct{})
+	s.stallEnd, s.later, s.stallDone = make(chan struct{}), make(chan struct{}), make(chan struct{})
 	t.Cleanup(func() { ln.Close(); close(s.stallEnd) })
 	go func() {
 		for {
@@ -90,7 +102,11 @@ func newScripted(t *testing.T, ehlo []string, f scriptFn, opts ...scriptOption) 
 			if err != nil {
 				return
 			}
-			go s.serve(c, int(s.conns.Add(1)))
+			n := int(s.conns.Add(1))
+			if s.resume && n == s.stallFirst+1 {
+				close(s.later)
+			}
+			go s.serve(c, n)
 		}
 	}()
 	return s
@@ -156,13 +172,13 @@ func (s *scripted) serve(c net.Conn, n int) {
 				if !s.write(c, n, reply) {
 					return
 				}
-				if n <= s.stallFirst {
-					io.CopyN(io.Discard, r, 64<<10)
-					s.note("[c%d] stalled in the body", n)
-					<-s.stallEnd
+				if n <= s.stallFirst && !s.stall(r, n) {
 					return
 				}
 				body, ok := s.readDot(r)
+				if n <= s.stallFirst {
+					close(s.stallDone)
+				}
 				if !ok {
 					return
 				}
@@ -182,6 +198,25 @@ func (s *scripted) serve(c net.Conn, n int) {
 		if !s.write(c, n, reply) {
 			return
 		}
+	}
+}
+
+// stall stops reading connection n's body after its first 64 KiB; with
+// resume it reads on (true) once a later connection came, else it waits
+// for the test's end (false).
+func (s *scripted) stall(r io.Reader, n int) bool {
+	io.CopyN(io.Discard, r, 64<<10)
+	s.note("[c%d] stalled in the body", n)
+	if !s.resume {
+		<-s.stallEnd
+		return false
+	}
+	select {
+	case <-s.later:
+		s.note("[c%d] reads on", n)
+		return true
+	case <-s.stallEnd:
+		return false
 	}
 }
 

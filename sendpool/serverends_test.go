@@ -201,27 +201,61 @@ func TestSlowLinkReplyAfterBodyLeft(t *testing.T) {
 func TestStallBeforeEndLeft(t *testing.T) {
 	for _, tr := range []campaign.Transport{campaign.TransportPlain, campaign.TransportPipelined} {
 		t.Run(tr.String(), func(t *testing.T) {
-			var bodies atomic.Int32
-			s := newScripted(t, []string{"PIPELINING"}, func(conn int, cmd string, body []byte) string {
-				if cmd == "." {
-					bodies.Add(1)
-				}
-				return okAll(conn, cmd, body)
-			}, stallsBody(1))
-			cfg := scriptedConfig(s, tr)
-			cfg.SMTP.Timeout = time.Second
-			m := pooltest.Message(2, "member@example.org")
-			m.Data = append(m.Data, bytes.Repeat([]byte(strings.Repeat("x", 998)+"\r\n"), 2<<10)...)
-			res, err := pooltest.Run(t, cfg, []*render.Message{m})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if r := res.Get(2); r.Status != sendpool.StatusSent || bodies.Load() != 1 {
+			res, s, copies := sendStalled(t, tr, stallsBody(1))
+			if r := res.Get(2); r.Status != sendpool.StatusSent || copies.Load() != 1 {
 				t.Errorf("stalled mid-body on the first connection: %v (%s), %d copies taken; want sent, one copy\n%s",
-					r.Status, r.Detail, bodies.Load(), strings.Join(s.Log(), "\n"))
+					r.Status, r.Detail, copies.Load(), strings.Join(s.Log(), "\n"))
 			}
 		})
 	}
+}
+
+// TestStallBeforeEndLeftNeverLeavesLater: a message judged not delivered
+// because the end of its body never left this machine (TestStallBeforeEndLeft)
+// must never leave it later: closed as usual, its connection would have
+// the system send what it still held, the end with it, once the link moves
+// again, and the server take the message its retry sends again. The first
+// connection reads on once the retry's connection came, and must get no
+// second copy.
+func TestStallBeforeEndLeftNeverLeavesLater(t *testing.T) {
+	for _, tr := range []campaign.Transport{campaign.TransportPlain, campaign.TransportPipelined} {
+		t.Run(tr.String(), func(t *testing.T) {
+			res, s, copies := sendStalled(t, tr, stallsBodyUntilRetry())
+			select {
+			case <-s.stallDone:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("the stalled connection did not end its body within 30 s\n%s", strings.Join(s.Log(), "\n"))
+			}
+			if r := res.Get(2); r.Status != sendpool.StatusSent || copies.Load() != 1 {
+				t.Errorf("stalled mid-body, the link moving again after the retry: %v (%s), %d copies taken; want sent, one copy\n%s",
+					r.Status, r.Detail, copies.Load(), strings.Join(s.Log(), "\n"))
+			}
+		})
+	}
+}
+
+// sendStalled sends row 2, a 2 MB message, over tr with smtp.timeout 1 s
+// to a scripted server whose first connection stalls in the body as stall
+// says; it returns the run's results, the server and the bodies the
+// server took.
+func sendStalled(t *testing.T, tr campaign.Transport, stall scriptOption) (*pooltest.Results, *scripted, *atomic.Int32) {
+	t.Helper()
+	copies := new(atomic.Int32)
+	s := newScripted(t, []string{"PIPELINING"}, func(conn int, cmd string, body []byte) string {
+		if cmd == "." {
+			copies.Add(1)
+		}
+		return okAll(conn, cmd, body)
+	}, stall)
+	cfg := scriptedConfig(s, tr)
+	cfg.SMTP.Timeout = time.Second
+	m := pooltest.Message(2, "member@example.org")
+	m.Data = append(m.Data, bytes.Repeat([]byte(strings.Repeat("x", 998)+"\r\n"), 2<<10)...)
+	res, err := pooltest.Run(t, cfg, []*render.Message{m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, s, copies
 }
 
 // TestDomainLimitHoldsRetries: a retry counts against send.domains as a

@@ -195,11 +195,7 @@ func (t *pipeTx) fail(stage sendpool.Stage, err error) {
 func (c *pipeConn) failConn(err error) {
 	if c.broken == nil {
 		c.broken = err
-		c.endsLeft = -1
-		if u, ok := c.raw.unsent(); ok {
-			c.endsLeft = c.raw.written - int64(u)
-		}
-		c.raw.closeNow()
+		c.endsLeft = c.raw.closeLeaving()
 	}
 	for _, t := range c.q {
 		if !t.done {

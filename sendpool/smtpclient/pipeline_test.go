@@ -23,8 +23,15 @@ import (
 // the PipelinedConn.
 func ppDial(t *testing.T, srv *smtptest.Server) sendpool.PipelinedConn {
 	t.Helper()
+	return ppDialWith(t, srv, func(*smtpclient.Config) {})
+}
+
+// ppDialWith is ppDial with the settings changed by set first.
+func ppDialWith(t *testing.T, srv *smtptest.Server, set func(*smtpclient.Config)) sendpool.PipelinedConn {
+	t.Helper()
 	cfg := pooltest.NewConfig(srv).SMTP
 	cfg.Transport = campaign.TransportPipelined
+	set(&cfg)
 	d, err := smtpclient.NewDialer(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -679,19 +686,7 @@ func TestPipelinedLMTP(t *testing.T) {
 		}
 		return nil
 	}))
-	cfg := pooltest.NewConfig(srv).SMTP
-	cfg.Protocol = campaign.ProtocolLMTP
-	cfg.Transport = campaign.TransportPipelined
-	d, err := smtpclient.NewDialer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := d.Dial(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pc := c.(sendpool.PipelinedConn)
-	defer pc.Close()
+	pc := ppDialWith(t, srv, func(cfg *smtpclient.Config) { cfg.Protocol = campaign.ProtocolLMTP })
 	a := newPPTx(pooltest.Message(2, "a@example.org", "nobody@example.org", "full@example.org", "b@example.org"))
 	allFull := newPPTx(pooltest.Message(3, "full1@example.org", "full2@example.org"))
 	z := newPPTx(pooltest.Message(4, "z@example.org"))

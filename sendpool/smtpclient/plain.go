@@ -159,7 +159,7 @@ func (s *smtpConn) replyError(err error) *sendpool.TxError {
 	if s.raw.writeFailed.Load() {
 		return &sendpool.TxError{Stage: sendpool.StageBody, Err: err}
 	}
-	if s.raw.neverLeft(s.raw.written) { // the end-of-data mark is the last written
+	if left := s.raw.closeLeaving(); left >= 0 && left < s.raw.written { // the end-of-data mark is the last written
 		return &sendpool.TxError{Stage: sendpool.StageBody, Err: endNeverLeft(err)}
 	}
 	return &sendpool.TxError{Stage: sendpool.StageReply, Err: replyLost(err)}

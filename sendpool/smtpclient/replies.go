@@ -87,7 +87,7 @@ func replyLost(err error) error {
 }
 
 // endNeverLeft is the error of a message whose end of data the link took
-// nothing of before the connection failed (rawConn.neverLeft): not
+// nothing of before the connection failed (rawConn.closeLeaving): not
 // delivered, as when the write itself fails.
 func endNeverLeft(err error) error {
 	return fmt.Errorf("the connection stalled before the end of the message left this machine (not delivered): %w", err)
