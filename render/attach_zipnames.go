@@ -103,7 +103,8 @@ func (d *dirNames) walkCodePage(p string) (string, string) {
 // written in a Windows code page (Rechnung-M\x81ller.pdf, cp437, for
 // Rechnung-Müller.pdf): the folder came from a zip Windows Explorer made,
 // unzipped on Linux. It names the file as it is and says how to extract
-// the zip again or rename the file. fromData as caseHint. "" when there
+// the zip again (cp437: python's zipfile reads names so) or rename the
+// file. fromData as caseHint. "" when there
 // is none such.
 func (a *attacher) codePageHint(full string, fromData bool) string {
 	found, codePage := a.names.inCodePage(full)
@@ -111,7 +112,7 @@ func (a *attacher) codePageHint(full string, fromData bool) string {
 		return ""
 	}
 	fix := fmt.Sprintf("rename the file (convmv -f %s -t utf-8 --notest -r FOLDER renames each such name in a folder)", codePage)
-	if codePage == "cp437" || codePage == "cp850" {
+	if codePage == "cp437" { // python's zipfile reads every name not marked UTF-8 as cp437, cp850's too
 		fix = "extract the zip again with python3 -m zipfile -e FILE.zip FOLDER, which reads them so, or rename the file"
 	}
 	return fmt.Sprintf(" (the folder holds %q, a name not in UTF-8 that %s reads as this one: a zip made on Windows writes names so, and unzip keeps them: %s)",

@@ -19,6 +19,7 @@ func TestAttachmentNameInCodePage(t *testing.T) {
 		"body.txt":                          "Hi\n",
 		"Rechnungen/Rechnung-M\x81ller.pdf": "%PDF cp437",
 		"Rechnungen/Facture-\xc9lodie.pdf":  "%PDF windows-1252",
+		"Rechnungen/Faktura-S\x9bren.pdf":   "%PDF cp850",
 		"F\x81r Kunden/INV-7.PDF":           "%PDF in a cp437 folder",
 		"two/M\x81ller.pdf":                 "%PDF cp437",
 		"two/M\xfcller.pdf":                 "%PDF windows-1252",
@@ -29,6 +30,9 @@ func TestAttachmentNameInCodePage(t *testing.T) {
 		{"Rechnungen/Rechnung-Müller.pdf", `(the folder holds "Rechnungen/Rechnung-M\x81ller.pdf", a name not in UTF-8 that cp437 reads as this one: ` + zipFix},
 		{"rechnungen/RECHNUNG-MÜLLER.PDF", `(the folder holds "Rechnungen/Rechnung-M\x81ller.pdf", a name not in UTF-8 that cp437`},
 		{"Rechnungen/Facture-Élodie.pdf", `(the folder holds "Rechnungen/Facture-\xc9lodie.pdf", a name not in UTF-8 that windows-1252 reads as this one: a zip made on Windows writes names so, and unzip keeps them: rename the file (convmv -f windows-1252 -t utf-8 --notest -r FOLDER renames each such name in a folder))`},
+		// cp850 only (cp437 reads \x9b as ¢): python's zipfile reads such a
+		// zip's names as cp437 and would write Faktura-S¢ren.pdf.
+		{"Rechnungen/Faktura-Søren.pdf", `(the folder holds "Rechnungen/Faktura-S\x9bren.pdf", a name not in UTF-8 that cp850 reads as this one: a zip made on Windows writes names so, and unzip keeps them: rename the file (convmv -f cp850 -t utf-8 --notest -r FOLDER renames each such name in a folder))`},
 		{"Für Kunden/inv-7.pdf", `(the folder holds "F\x81r Kunden/INV-7.PDF", a name not in UTF-8 that cp437`},
 		{"two/Müller.pdf", ""},
 		{"Rechnungen/.geheim-ü.pdf", ""},
