@@ -19,14 +19,20 @@ import (
 // in Central Europe, 866 in Russia) and unzip on Linux keeps their bytes;
 // a tool on Windows may write its ANSI code page instead. Tried in this
 // order; the first that reads a name as the sheet writes it is named.
-var zipCodePages = []struct {
+func zipCodePages() []zipCodePage {
+	return []zipCodePage{
+		{"cp437", charmap.CodePage437}, {"cp850", charmap.CodePage850},
+		{"cp852", charmap.CodePage852}, {"cp866", charmap.CodePage866},
+		{"windows-1252", charmap.Windows1252}, {"windows-1250", charmap.Windows1250},
+		{"windows-1251", charmap.Windows1251},
+	}
+}
+
+// zipCodePage is a code page of zipCodePages: its name, as convmv -f
+// takes it, and its table.
+type zipCodePage struct {
 	name string
 	cm   *charmap.Charmap
-}{
-	{"cp437", charmap.CodePage437}, {"cp850", charmap.CodePage850},
-	{"cp852", charmap.CodePage852}, {"cp866", charmap.CodePage866},
-	{"windows-1252", charmap.Windows1252}, {"windows-1250", charmap.Windows1250},
-	{"windows-1251", charmap.Windows1251},
 }
 
 // codePageName is an entry of a folder whose name is not UTF-8 (raw), and
@@ -38,6 +44,7 @@ type codePageName struct{ raw, codePage string }
 // byFold), a name once a key; nil when every name is UTF-8.
 func codePageNames(entries []os.DirEntry) map[string][]codePageName {
 	var idx map[string][]codePageName
+	pages := zipCodePages()
 	for _, e := range entries {
 		if utf8.ValidString(e.Name()) {
 			continue
@@ -46,7 +53,7 @@ func codePageNames(entries []os.DirEntry) map[string][]codePageName {
 			idx = map[string][]codePageName{}
 		}
 		seen := map[string]bool{}
-		for _, cp := range zipCodePages {
+		for _, cp := range pages {
 			read, err := cp.cm.NewDecoder().String(e.Name())
 			if k := foldKey(norm.NFC.String(read)); err == nil && !seen[k] {
 				seen[k] = true
