@@ -3,7 +3,6 @@ package campaign
 import (
 	"errors"
 	"fmt"
-	"net/mail"
 	"slices"
 	"strings"
 )
@@ -71,15 +70,11 @@ func (s *mailService) runs(host string) bool {
 // makes is not looked at; with a dkim: section render refuses such a
 // From already (its domain cannot align).
 func (c *Campaign) freeMailWarnings(file string, data []byte) []string {
-	if c.SMTP.Host == "" || strings.Contains(c.From, "{{") || strings.TrimSpace(c.From) == "" {
+	if c.SMTP.Host == "" {
 		return nil
 	}
-	list, err := mail.ParseAddressList(c.From)
-	if err != nil {
-		return nil // render refuses it, and says why
-	}
 	var out []string
-	for _, a := range list {
+	for _, a := range writtenAddresses(c.From) {
 		domain := a.Address[strings.LastIndexByte(a.Address, '@')+1:]
 		s := serviceOf(domain)
 		if s == nil || s.runs(c.SMTP.Host) {
