@@ -17,14 +17,7 @@ func (c *Campaign) senderWarnings() []string {
 		{"from", c.From, "receiving servers refuse mail from a domain that does not exist, and no reply can reach it"},
 		{"reply_to", c.ReplyTo, "the replies to it cannot be delivered, as no server takes mail for a domain that does not exist"},
 	} {
-		if strings.Contains(s.value, "{{") || strings.TrimSpace(s.value) == "" {
-			continue
-		}
-		list, err := mail.ParseAddressList(s.value)
-		if err != nil {
-			continue // render refuses it, and says why
-		}
-		for _, a := range list {
+		for _, a := range writtenAddresses(s.value) {
 			domain, ok := DotlessDomain(a.Address)
 			if !ok {
 				continue
@@ -33,4 +26,19 @@ func (c *Campaign) senderWarnings() []string {
 		}
 	}
 	return out
+}
+
+// writtenAddresses are the addresses of value, an address setting (from:,
+// reply_to:) written out; nil for a template (its rows' addresses are
+// render's to judge), an empty value, and one that is no address list
+// (render refuses it, and says why).
+func writtenAddresses(value string) []*mail.Address {
+	if strings.Contains(value, "{{") || strings.TrimSpace(value) == "" {
+		return nil
+	}
+	list, err := mail.ParseAddressList(value)
+	if err != nil {
+		return nil
+	}
+	return list
 }

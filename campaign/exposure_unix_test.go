@@ -5,7 +5,6 @@ package campaign
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -124,9 +123,11 @@ func TestOpenToOthersFollowsLinks(t *testing.T) {
 }
 
 // TestSuppressionModeWarning: a suppression list of the user's own that
-// every user may read is warned of; one as open, but in a folder others
-// may not enter (a 0644 list in a 0700 home folder), is not: they cannot
-// reach it, where its mode alone said they could.
+// every user may read is warned of, in the words of a sheet's warning
+// (every user, yours alone), not "other users", which said a group's
+// members were warned of too; one as open, but in a folder others may not
+// enter (a 0644 list in a 0700 home folder), is not: they cannot reach
+// it, where its mode alone said they could.
 func TestSuppressionModeWarning(t *testing.T) {
 	t.Parallel()
 	root := openTree(t)
@@ -142,7 +143,8 @@ func TestSuppressionModeWarning(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := s.ModeWarning("suppress.txt"); strings.Contains(got, "chmod 600 suppress.txt") != want {
+		const words = "suppress: suppress.txt can be read or written by every user of this machine (mode 0644), and it names 1 address or domain that bounced, complained or asked not to be mailed; make it yours alone: chmod 600 suppress.txt"
+		if got := s.ModeWarning("suppress.txt"); (got == words) != want {
 			t.Errorf("a 0644 list in a %s folder: %q, want a warning: %v", dir, got, want)
 		}
 	}

@@ -3,7 +3,7 @@ package campaign
 import (
 	"errors"
 	"fmt"
-	"net/mail"
+	"slices"
 	"strings"
 )
 
@@ -19,31 +19,31 @@ type mailService struct {
 	hosts   []string // the domains its own servers are under
 }
 
-// mailServices are the free mail services freeMailWarning knows. The
+// mailServices are the free mail services freeMailWarnings knows. The
 // lists hold the address domains that are the services' own; a domain
 // of one's own at such a service (Google Workspace, Microsoft 365) is
 // not among them and is not warned of.
-var mailServices = []mailService{
-	{"Gmail", "smtp.gmail.com", []string{"gmail.com", "googlemail.com"}, []string{"gmail.com", "google.com", "googlemail.com"}},
-	{"Yahoo Mail", "smtp.mail.yahoo.com", []string{"yahoo.com", "ymail.com", "rocketmail.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "yahoo.es", "yahoo.it", "yahoo.co.jp", "yahoo.com.br"}, []string{"yahoo.com", "yahoo.co.jp"}},
-	{"AOL Mail", "smtp.aol.com", []string{"aol.com", "aim.com"}, []string{"aol.com", "yahoo.com"}},
-	{"Outlook.com", "smtp-mail.outlook.com", []string{"outlook.com", "hotmail.com", "live.com", "msn.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.de", "outlook.fr"}, []string{"outlook.com", "office365.com", "live.com", "hotmail.com"}},
-	{"iCloud Mail", "smtp.mail.me.com", []string{"icloud.com", "me.com", "mac.com"}, []string{"me.com", "icloud.com", "mac.com"}},
-	{"GMX", "mail.gmx.net", []string{"gmx.de", "gmx.net", "gmx.com", "gmx.at", "gmx.ch"}, []string{"gmx.net", "gmx.com", "gmx.de"}},
-	{"WEB.DE", "smtp.web.de", []string{"web.de"}, []string{"web.de"}},
-	{"Mail.ru", "smtp.mail.ru", []string{"mail.ru", "bk.ru", "inbox.ru", "list.ru"}, []string{"mail.ru"}},
-	{"Yandex Mail", "smtp.yandex.com", []string{"yandex.ru", "yandex.com", "ya.ru"}, []string{"yandex.ru", "yandex.com", "yandex.net"}},
+func mailServices() []mailService {
+	return []mailService{
+		{"Gmail", "smtp.gmail.com", []string{"gmail.com", "googlemail.com"}, []string{"gmail.com", "google.com", "googlemail.com"}},
+		{"Yahoo Mail", "smtp.mail.yahoo.com", []string{"yahoo.com", "ymail.com", "rocketmail.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "yahoo.es", "yahoo.it", "yahoo.co.jp", "yahoo.com.br"}, []string{"yahoo.com", "yahoo.co.jp"}},
+		{"AOL Mail", "smtp.aol.com", []string{"aol.com", "aim.com"}, []string{"aol.com", "yahoo.com"}},
+		{"Outlook.com", "smtp-mail.outlook.com", []string{"outlook.com", "hotmail.com", "live.com", "msn.com", "hotmail.co.uk", "hotmail.fr", "hotmail.de", "outlook.de", "outlook.fr"}, []string{"outlook.com", "office365.com", "live.com", "hotmail.com"}},
+		{"iCloud Mail", "smtp.mail.me.com", []string{"icloud.com", "me.com", "mac.com"}, []string{"me.com", "icloud.com", "mac.com"}},
+		{"GMX", "mail.gmx.net", []string{"gmx.de", "gmx.net", "gmx.com", "gmx.at", "gmx.ch"}, []string{"gmx.net", "gmx.com", "gmx.de"}},
+		{"WEB.DE", "smtp.web.de", []string{"web.de"}, []string{"web.de"}},
+		{"Mail.ru", "smtp.mail.ru", []string{"mail.ru", "bk.ru", "inbox.ru", "list.ru"}, []string{"mail.ru"}},
+		{"Yandex Mail", "smtp.yandex.com", []string{"yandex.ru", "yandex.com", "ya.ru"}, []string{"yandex.ru", "yandex.com", "yandex.net"}},
+	}
 }
 
 // serviceOf is the free mail service whose address domain is domain
 // (compared without case or a final dot); nil for any other.
 func serviceOf(domain string) *mailService {
 	domain = strings.TrimSuffix(strings.ToLower(domain), ".")
-	for i := range mailServices {
-		for _, d := range mailServices[i].domains {
-			if d == domain {
-				return &mailServices[i]
-			}
+	for _, s := range mailServices() {
+		if slices.Contains(s.domains, domain) {
+			return &s
 		}
 	}
 	return nil
@@ -70,15 +70,11 @@ func (s *mailService) runs(host string) bool {
 // makes is not looked at; with a dkim: section render refuses such a
 // From already (its domain cannot align).
 func (c *Campaign) freeMailWarnings(file string, data []byte) []string {
-	if c.SMTP.Host == "" || strings.Contains(c.From, "{{") || strings.TrimSpace(c.From) == "" {
+	if c.SMTP.Host == "" {
 		return nil
 	}
-	list, err := mail.ParseAddressList(c.From)
-	if err != nil {
-		return nil // render refuses it, and says why
-	}
 	var out []string
-	for _, a := range list {
+	for _, a := range writtenAddresses(c.From) {
 		domain := a.Address[strings.LastIndexByte(a.Address, '@')+1:]
 		s := serviceOf(domain)
 		if s == nil || s.runs(c.SMTP.Host) {

@@ -23,5 +23,5 @@ func (s *Suppression) ModeWarning(shown string) string {
 	if s.Len() > 1 {
 		names = fmt.Sprintf("%d addresses or domains", s.Len())
 	}
-	return fmt.Sprintf("suppress: %s can be read or written by other users of this machine (mode %04o), and it names %s that bounced, complained or asked not to be mailed; make it its owner's alone: chmod 600 %s", shown, mode, names, shown)
+	return fmt.Sprintf("suppress: %s can be read or written by every user of this machine (mode %04o), and it names %s that bounced, complained or asked not to be mailed; make it yours alone: chmod 600 %s", shown, mode, names, shown)
 }

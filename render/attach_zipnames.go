@@ -27,14 +27,20 @@ import (
 // cp850 before cp437, since the two read alike the letters names are
 // made of (ä, é, ü, ß) but for cp850's capitals with accents, ã, õ, ø
 // (Óscar, which cp437 reads αscar).
-var zipCodePages = []struct {
+func zipCodePages() []zipCodePage {
+	return []zipCodePage{
+		{"cp850", charmap.CodePage850}, {"cp437", charmap.CodePage437},
+		{"cp852", charmap.CodePage852}, {"cp866", charmap.CodePage866},
+		{"windows-1252", charmap.Windows1252}, {"windows-1250", charmap.Windows1250},
+		{"windows-1251", charmap.Windows1251},
+	}
+}
+
+// zipCodePage is a code page of zipCodePages: its name, as convmv -f
+// and Python's zipfile --metadata-encoding take it, and its table.
+type zipCodePage struct {
 	name string
 	cm   *charmap.Charmap
-}{
-	{"cp850", charmap.CodePage850}, {"cp437", charmap.CodePage437},
-	{"cp852", charmap.CodePage852}, {"cp866", charmap.CodePage866},
-	{"windows-1252", charmap.Windows1252}, {"windows-1250", charmap.Windows1250},
-	{"windows-1251", charmap.Windows1251},
 }
 
 // codePageName is an entry of a folder whose name is not UTF-8 (raw), and
@@ -81,10 +87,11 @@ func (x *codePageIndex) lookup(key string) []codePageName {
 // build indexes x.raw, a name once a key.
 func (x *codePageIndex) build() {
 	x.byKey = make(map[string][]codePageName, len(x.raw))
+	pages := zipCodePages()
 	var seen []string
 	for _, raw := range x.raw {
 		seen = seen[:0]
-		for _, cp := range zipCodePages {
+		for _, cp := range pages {
 			k := foldKey(norm.NFC.String(decodeName(cp.cm, raw)))
 			if !slices.Contains(seen, k) {
 				seen = append(seen, k)

@@ -1771,3 +1771,22 @@ func TestUnsubscribeQueryFragment(t *testing.T) {
 		t.Errorf("a value in the query as it is: %v, want ErrUnsubscribeQuery in column name", err)
 	}
 }
+
+// TestUnsubscribeQueryFixIsTheAction: a row's problem said to write
+// {{.email | urlquery}} whatever the action that wrote the column, so for
+// ?k={{printf "%s-%s" .email .name}} it told to drop .name, where check's
+// warning at the url's line told to pipe the action itself to urlquery;
+// the row's problem now names the same action the warning does.
+func TestUnsubscribeQueryFixIsTheAction(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"unsubscribe": `{url: 'https://acme.example/u?k={{printf "%s-%s" .email .name}}&t={{index . "token"}}', one_click: true}`}),
+		bodyFile, []string{"email", "name", "token"})
+	for _, tc := range []struct{ email, token, want string }{
+		{"ann+news@example.org", "t1", `write {{printf "%s-%s" .email .name | urlquery}} in unsubscribe.url`},
+		{"ann@example.org", "a&b", `write {{index . "token" | urlquery}} in unsubscribe.url`},
+	} {
+		_, err := e.r.Render(row(2, "email", tc.email, "name", "Ann", "token", tc.token))
+		if !errors.Is(err, ErrUnsubscribeQuery) || !strings.Contains(fmt.Sprint(err), tc.want) {
+			t.Errorf("%s %s: %v\nwant it to say %s", tc.email, tc.token, err, tc.want)
+		}
+	}
+}

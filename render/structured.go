@@ -32,7 +32,10 @@ var structuredHeaders = map[string]string{
 	"keywords":                    whatPhrases,
 	"auto-submitted":              "a keyword (RFC 3834)",
 	"precedence":                  "a keyword",
-	"feedback-id":                 whatFeedbackID,
+	// Gmail's a:b:c:SenderId; what Postmaster Tools would not count of
+	// it is templates' to warn of (checkFeedbackID), never refused: it
+	// changes nothing of delivery.
+	"feedback-id": "colon-separated identifiers",
 }
 
 // What two kinds of structured extra headers hold that are written in a
@@ -43,11 +46,6 @@ var structuredHeaders = map[string]string{
 const (
 	whatAddresses = "addresses (RFC 5322 3.4)"
 	whatPhrases   = "comma-separated phrases (RFC 5322 3.6.5)"
-	// whatFeedbackID is Gmail's Feedback-ID: up to four identifiers
-	// separated by colons, the last the sender's own (a:b:c:SenderId);
-	// what Postmaster Tools would not count of it is templates' to warn
-	// of (checkFeedbackID), as it changes nothing of delivery.
-	whatFeedbackID = "colon-separated identifiers"
 )
 
 // structuredWhat is what the extra header name holds when it is

@@ -49,9 +49,10 @@ func changedInQuery(val string) bool {
 
 // rawQueryError is the error of row, whose unsubscribe URL template url
 // writes column's value in its query as it is (rawQueryColumn): what it
-// holds, what the query makes of it and what to write instead.
+// holds, what the query makes of it and what to write instead, the
+// action templates' warning names (templates.Template.RawQueryFix).
 func (r *Renderer) rawQueryError(url *templates.Template, row campaign.Row, column string) error {
 	return r.rowErr(row, column, fmt.Errorf("render: %s: %w: %w: %q holds what a query reads otherwise (+ as a space, & and ; as the value's end, # as the URL's, %% as an escape), "+
-		"so the one-click POST would not name this recipient; write {{.%s | urlquery}} in %s",
-		url.Name(), ErrUnsubscribe, ErrUnsubscribeQuery, strings.TrimSpace(row.Values[column]), templates.Identifier(column), url.Name()))
+		"so the one-click POST would not name this recipient; write %s in %s",
+		url.Name(), ErrUnsubscribe, ErrUnsubscribeQuery, strings.TrimSpace(row.Values[column]), url.RawQueryFix(column), url.Name()))
 }

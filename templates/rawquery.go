@@ -43,10 +43,21 @@ type rawAction struct {
 // must not modify the slice.
 func (t *Template) RawQueryColumns() []string { return t.rawQuery }
 
+// RawQueryFix is what to write in place of the first action of t that
+// writes column into the URL's query as it is: that action with urlquery
+// ending its pipeline ("{{.email | urlquery}}"), as checkRawQuery's
+// warning says; "" for a column not among RawQueryColumns.
+func (t *Template) RawQueryFix(column string) string {
+	if i := slices.Index(t.rawQuery, column); i >= 0 {
+		return t.rawFix[i]
+	}
+	return ""
+}
+
 // checkRawQuery warns, at its line, of each action of t, the
 // unsubscribe.url template, that writes a column into the URL's query
 // without urlquery as its last call (see urlPart), and notes its columns
-// in t.rawQuery. An action before the '?' (a whole URL in a column, a
+// in t.rawQuery, with the action to write (t.rawFix). An action before the '?' (a whole URL in a column, a
 // path), after a '#', piped to urlquery, or reading no column is not
 // warned of; one inside {{if}} or {{with}} is.
 func (cp *compiler) checkRawQuery(t *Template) {
@@ -64,7 +75,7 @@ func (cp *compiler) checkRawQuery(t *Template) {
 	for _, a := range found {
 		for _, c := range a.columns {
 			if !slices.Contains(t.rawQuery, c) {
-				t.rawQuery = append(t.rawQuery, c)
+				t.rawQuery, t.rawFix = append(t.rawQuery, c), append(t.rawFix, withURLQuery(a.text))
 			}
 		}
 		cp.warns = append(cp.warns, (&campaign.FileError{File: t.file, Line: a.line, Err: fmt.Errorf(

@@ -67,8 +67,10 @@ type Template struct {
 	placed []printing // places, holes among them: walked with holes
 	walked bool
 	// rawQuery: the columns an unsubscribe.url writes into its query as
-	// they are (RawQueryColumns).
+	// they are (RawQueryColumns); rawFix: for each, the action to write
+	// instead (RawQueryFix).
 	rawQuery []string
+	rawFix   []string
 }
 
 // Name is the campaign key the template comes from: "from", "subject",

@@ -37,9 +37,9 @@ func TestSuppressionListOthersMayRead(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	const want = "suppress: suppress.txt can be read or written by other users of this machine (mode 0644), and it names 1 address or domain that bounced, complained or asked not to be mailed; make it its owner's alone: chmod 600 suppress.txt"
+	const want = "suppress: suppress.txt can be read or written by every user of this machine (mode 0644), and it names 1 address or domain that bounced, complained or asked not to be mailed; make it yours alone: chmod 600 suppress.txt"
 	setList("# none yet\n", 0o644)
-	if out, errOut, code := runCLI(t, "check", camp); code != 0 || strings.Contains(out+errOut, "other users") {
+	if out, errOut, code := runCLI(t, "check", camp); code != 0 || strings.Contains(out+errOut, "suppress.txt can be read") {
 		t.Errorf("check of an empty list: exit %d\n%s%s\nwant no word of its mode", code, out, errOut)
 	}
 	setList("USER001@example.com  # asked on the phone, 2026-12-07\n", 0o644)
@@ -61,7 +61,7 @@ func TestSuppressionListOthersMayRead(t *testing.T) {
 		}
 	}
 	setList("user001@example.com\n", 0o600)
-	if out, errOut, code := runCLI(t, "check", camp); code != 0 || strings.Contains(out+errOut, "other users") {
+	if out, errOut, code := runCLI(t, "check", camp); code != 0 || strings.Contains(out+errOut, "suppress.txt can be read") {
 		t.Errorf("check of a list only its owner reads: exit %d\n%s%s", code, out, errOut)
 	}
 	// As open, in a folder others may not enter (a home folder, 0700):
@@ -70,7 +70,7 @@ func TestSuppressionListOthersMayRead(t *testing.T) {
 	if err := os.Chmod(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if out, errOut, code := runCLI(t, "check", camp); code != 0 || strings.Contains(out+errOut, "other users") {
+	if out, errOut, code := runCLI(t, "check", camp); code != 0 || strings.Contains(out+errOut, "suppress.txt can be read") {
 		t.Errorf("check of a 0644 list in a 0700 folder: exit %d\n%s%s\nwant no word of its mode", code, out, errOut)
 	}
 }

@@ -20,8 +20,10 @@ func SyncDir(dir string) error {
 
 // WriteAtomic replaces path with a file holding data, durably and
 // atomically: data goes to path+".tmp" (never through a link, 0600),
-// which is synced and renamed over path, and the folder is synced; a
-// crash leaves the old file or the new one, never one cut short. The
+// which is synced and renamed over path, and the folder is synced
+// (SyncDir: on Windows, which flushes no folder, its journal keeps the
+// rename); a crash leaves the old file or the new one, never one cut
+// short. The
 // temporary file is removed when a step fails.
 func WriteAtomic(path string, data []byte) error {
 	tmp := path + ".tmp"
