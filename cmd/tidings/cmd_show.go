@@ -837,8 +837,9 @@ func sheetFirstRowOf(ctx context.Context, c *campaign.Campaign, key string) (cam
 
 // earlierNote says that the message shown, of key, is a corrected one
 // (send --resend-changed) and which went before it under the key, when
-// and to whom: its reader got those too, with the values they had. ""
-// when none went before it (or the journal cannot say).
+// and to whom: its reader got those too, with the values they had; the
+// time in UTC, as show's line before it says when the message was sent
+// (reportTime). "" when none went before it (or the journal cannot say).
 func earlierNote(state *journal.State, key string) string {
 	as, err := state.Earlier(key)
 	if err != nil || len(as) == 0 {
@@ -846,7 +847,7 @@ func earlierNote(state *journal.State, key string) string {
 	}
 	words := make([]string, len(as))
 	for i, a := range as {
-		words[i] = fmt.Sprintf("%s to %s (%s)", a.Time.Local().Format(time.RFC3339), a.To, a.MessageID)
+		words[i] = fmt.Sprintf("%s to %s (%s)", reportTime(a.Time), a.To, a.MessageID)
 	}
 	return fmt.Sprintf("note: this is a corrected message; before it, %s went under this key, as the row was then: %s", report.Plural(len(as), "message"), strings.Join(words, "; "))
 }

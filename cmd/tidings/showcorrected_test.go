@@ -2,8 +2,10 @@ package main
 
 import (
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -33,5 +35,31 @@ func TestShowCorrectedNamesEarlier(t *testing.T) {
 	}
 	if _, errOut, _ = runCLI(t, "show", camp, "2"); strings.Contains(errOut, "corrected") {
 		t.Errorf("show of a row sent once speaks of a correction:\n%s", errOut)
+	}
+}
+
+// TestShowCorrectedOneZone: show's line before a corrected message says
+// when it was sent in UTC, as report.csv's finished_at (README), but its
+// note of the message that went before said that one's time in the
+// machine's zone: two zones in one output, for times a member's access
+// request sets side by side. The note says it in UTC too. (Not parallel:
+// it sets time.Local, as TestRunningWordsZone does.)
+func TestShowCorrectedOneZone(t *testing.T) {
+	local := time.Local
+	t.Cleanup(func() { time.Local = local })
+	time.Local = time.FixedZone("test", 9*3600)
+	srv := smtptest.NewServer(t)
+	camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,12.00\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp); code != exitOK {
+		t.Fatalf("send --resend-changed: %d\n%s%s", code, out, errOut)
+	}
+	_, errOut, code := runCLI(t, "show", camp, "1")
+	note := regexp.MustCompile(`as the row was then: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ to Ann`)
+	if code != exitOK || !note.MatchString(errOut) || strings.Contains(errOut, "+09:00") {
+		t.Errorf("show of the corrected row, the machine's zone +09:00: code %d\n%s\nwant every time in UTC, as %s", code, errOut, note)
 	}
 }
