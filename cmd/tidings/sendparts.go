@@ -271,16 +271,16 @@ func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path stri
 	allow := st.pl.Allow(opts.limitLeft(), st.in.Campaign.Send.DailyCap, st.state, opts.now())
 	if opts.limit > 0 && opts.part.done >= opts.limit { // the parts before tried as many
 		allow.N = 0 // (limitLeft, never 0: that is no limit)
-		fmt.Fprintf(g.stdout, "\npart %d: --limit %d reached\n", opts.part.n, opts.limit)
+		fmt.Fprintf(g.stdout, "%spart %d: --limit %d reached\n", lineBreak(g.stdout), opts.part.n, opts.limit)
 		return st, allow, nil
 	}
 	if allow.N == 0 { // its delivery sends nothing, and ends the run with its summary
-		fmt.Fprintf(g.stdout, "\npart %d: nothing left to send now\n", opts.part.n)
+		fmt.Fprintf(g.stdout, "%spart %d: nothing left to send now\n", lineBreak(g.stdout), opts.part.n)
 		return st, allow, nil
 	}
 	if !g.quiet { // --quiet: the plan of a part is neither a problem nor a summary
-		fmt.Fprintf(g.stdout, "\npart %d: %s still to send, rendered again now so that each is dated within the hour it leaves\n",
-			opts.part.n, report.Plural(allow.N, "message"))
+		fmt.Fprintf(g.stdout, "%spart %d: %s still to send, rendered again now so that each is dated within the hour it leaves\n",
+			lineBreak(g.stdout), opts.part.n, report.Plural(allow.N, "message"))
 	}
 	if note := throttledNote(opts.partLimiter(st.cfg.Rate)); note != "" && !g.quiet {
 		fmt.Fprintln(g.stdout, note)

@@ -652,3 +652,18 @@ func TestSendInPartsResendChangedLater(t *testing.T) {
 		t.Errorf("a row sent again is told as not sent again:\n%s%s", out, errOut)
 	}
 }
+
+// TestSendInPartsNoBlankLine: off a terminal (a service's output, which
+// journald makes an entry a line) no line of send is blank (README), but
+// a send in parts still wrote a blank line before each part's first
+// line; it does so on a terminal alone (lineBreak), as before the
+// summary.
+func TestSendInPartsNoBlankLine(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 2, rate: 100/s}\n")
+	out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
+	if err != nil || !strings.Contains(out, "part 2: 7 messages still to send") {
+		t.Fatalf("send: %v\n%s%s", err, out, errOut)
+	}
+	assertNoBlankLine(t, "send in parts", out+errOut)
+}
