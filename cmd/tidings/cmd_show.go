@@ -698,8 +698,10 @@ func rowsSpan(first, last int) string {
 
 // goneMessage is show's error for key's message that went out (its digest
 // hash, handed over at sent) and that no generation of gens holds: gone
-// from the spool, or never in one, when none is as old as the message (a
-// tidings from before the spool sent it).
+// from the spool; or, when none is as old as the message, the spool
+// folder removed since (said first: the journal outlives the spool, as
+// README's "The messages only" has it) or never in one (a tidings from
+// before the spool sent it); sent in UTC, as show's line says when.
 func goneMessage(key, hash string, sent time.Time, gens []*spool.Generation) error {
 	for _, g := range gens {
 		if !g.Started().After(sent) {
