@@ -1,11 +1,12 @@
 package main
 
 import (
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -42,12 +43,17 @@ func TestShowCorrectedNamesEarlier(t *testing.T) {
 // when it was sent in UTC, as report.csv's finished_at (README), but its
 // note of the message that went before said that one's time in the
 // machine's zone: two zones in one output, for times a member's access
-// request sets side by side. The note says it in UTC too. (Not parallel:
-// it sets time.Local, as TestRunningWordsZone does.)
+// request sets side by side. The note says it in UTC too. show runs as
+// the binary with TZ set, as the user's shell sets it.
 func TestShowCorrectedOneZone(t *testing.T) {
-	local := time.Local
-	t.Cleanup(func() { time.Local = local })
-	time.Local = time.FixedZone("test", 9*3600)
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := smtptest.NewServer(t)
 	camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
@@ -57,9 +63,13 @@ func TestShowCorrectedOneZone(t *testing.T) {
 	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp); code != exitOK {
 		t.Fatalf("send --resend-changed: %d\n%s%s", code, out, errOut)
 	}
-	_, errOut, code := runCLI(t, "show", camp, "1")
+	cmd := exec.CommandContext(t.Context(), bin, "show", camp, "1")
+	cmd.Env = append(os.Environ(), "TZ=Asia/Tokyo")
+	var errOut strings.Builder
+	cmd.Stderr = &errOut
+	err = cmd.Run()
 	note := regexp.MustCompile(`as the row was then: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ to Ann`)
-	if code != exitOK || !note.MatchString(errOut) || strings.Contains(errOut, "+09:00") {
-		t.Errorf("show of the corrected row, the machine's zone +09:00: code %d\n%s\nwant every time in UTC, as %s", code, errOut, note)
+	if err != nil || !note.MatchString(errOut.String()) || strings.Contains(errOut.String(), "+09:00") {
+		t.Errorf("show of the corrected row under TZ=Asia/Tokyo: %v\n%s\nwant every time in UTC, as %s", err, errOut.String(), note)
 	}
 }
