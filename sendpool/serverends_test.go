@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -171,8 +172,13 @@ func TestSlowLinkLargeBody(t *testing.T) {
 // holds megabytes of a body written "at once" and sends them for minutes,
 // and a message the server takes in the end must not be given up as
 // unknown meanwhile. 2 MB at 256 KB/s with a timeout of 1 s (a reply
-// wait of 4 s), the kernel's send buffer holding most of it.
+// wait of 4 s), the kernel's send buffer holding most of it. Linux and
+// macOS alone tell how much of a body has left (README), so elsewhere
+// the wait stays as it was set and the test is skipped.
 func TestSlowLinkReplyAfterBodyLeft(t *testing.T) {
+	if runtime.GOOS != "linux" && runtime.GOOS != "darwin" {
+		t.Skip("the system does not tell how much of a body is still leaving (Linux and macOS do)")
+	}
 	for _, tr := range []campaign.Transport{campaign.TransportPlain, campaign.TransportPipelined} {
 		t.Run(tr.String(), func(t *testing.T) {
 			s := newScripted(t, []string{"PIPELINING"}, okAll, paced(rate.NewLimiter(256<<10, 64<<10)))
@@ -198,7 +204,12 @@ func TestSlowLinkReplyAfterBodyLeft(t *testing.T) {
 // have had the message, so it is not delivered and goes again on a new
 // connection, one copy, rather than unknown, which no send re-sends
 // unasked. The first connection stops reading 64 KiB into a 2 MB body.
+// Linux alone tells what of a body never left (README), so elsewhere
+// such a message stays unknown and the test is skipped.
 func TestStallBeforeEndLeft(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the system does not tell what of a body never left this machine (Linux does)")
+	}
 	for _, tr := range []campaign.Transport{campaign.TransportPlain, campaign.TransportPipelined} {
 		t.Run(tr.String(), func(t *testing.T) {
 			res, s, copies := sendStalled(t, tr, stallsBody(1))

@@ -113,11 +113,7 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 		return &unusableError{err}
 	}
 	defer w.Abort() // when it failed before Close
-	if opts.out != "" {
-		if warning := preview.ListedWarning(dir, commandArg(dir)); warning != "" {
-			fmt.Fprintln(g.stderr, "warning:", warning) // as the state folder's modes are told
-		}
-	}
+	warnOutListed(g, opts, dir)
 	// The journal is read only, as check reads it.
 	state, err := journal.Load(ctx, c.StateDir)
 	if err != nil {
@@ -182,6 +178,18 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 		return &problemsError{n: r.sum.problems}
 	}
 	return nil
+}
+
+// warnOutListed warns on standard error, as the state folder's modes are
+// told (privateState), of a --out folder dir that every user may list
+// (preview.ListedWarning); the state folder's preview/ is not looked at.
+func warnOutListed(g *globalOptions, opts previewOptions, dir string) {
+	if opts.out == "" {
+		return
+	}
+	if warning := preview.ListedWarning(dir, commandArg(dir)); warning != "" {
+		fmt.Fprintln(g.stderr, "warning:", warning)
+	}
 }
 
 // previewRun is one preview's state while the rows come in, in sheet

@@ -698,8 +698,10 @@ func rowsSpan(first, last int) string {
 
 // goneMessage is show's error for key's message that went out (its digest
 // hash, handed over at sent) and that no generation of gens holds: gone
-// from the spool, or never in one, when none is as old as the message (a
-// tidings from before the spool sent it).
+// from the spool; or, when none is as old as the message, the spool
+// folder removed since (said first: the journal outlives the spool, as
+// README's "The messages only" has it) or never in one (a tidings from
+// before the spool sent it); sent in UTC, as show's line says when.
 func goneMessage(key, hash string, sent time.Time, gens []*spool.Generation) error {
 	for _, g := range gens {
 		if !g.Started().After(sent) {
@@ -837,8 +839,9 @@ func sheetFirstRowOf(ctx context.Context, c *campaign.Campaign, key string) (cam
 
 // earlierNote says that the message shown, of key, is a corrected one
 // (send --resend-changed) and which went before it under the key, when
-// and to whom: its reader got those too, with the values they had. ""
-// when none went before it (or the journal cannot say).
+// and to whom: its reader got those too, with the values they had; the
+// time in UTC, as show's line before it says when the message was sent
+// (reportTime). "" when none went before it (or the journal cannot say).
 func earlierNote(state *journal.State, key string) string {
 	as, err := state.Earlier(key)
 	if err != nil || len(as) == 0 {
@@ -846,7 +849,7 @@ func earlierNote(state *journal.State, key string) string {
 	}
 	words := make([]string, len(as))
 	for i, a := range as {
-		words[i] = fmt.Sprintf("%s to %s (%s)", a.Time.Local().Format(time.RFC3339), a.To, a.MessageID)
+		words[i] = fmt.Sprintf("%s to %s (%s)", reportTime(a.Time), a.To, a.MessageID)
 	}
 	return fmt.Sprintf("note: this is a corrected message; before it, %s went under this key, as the row was then: %s", report.Plural(len(as), "message"), strings.Join(words, "; "))
 }

@@ -23,9 +23,9 @@ import (
 func displayPath(p string) string { return campaign.ShownPath(p) }
 
 // commandArg is displayPath(p) as one word of a command a person pastes
-// into a POSIX shell (journal.PathWord: "'my news/campaign.yaml'",
+// into a POSIX shell (journal.ShownPathWord: "'my news/campaign.yaml'",
 // "./-news.yaml").
-func commandArg(p string) string { return journal.PathWord(displayPath(p)) }
+func commandArg(p string) string { return journal.ShownPathWord(p) }
 
 // problemText formats a row problem for a person: file, row, column,
 // reason; a row's other problems follow, "; " between them, on the same

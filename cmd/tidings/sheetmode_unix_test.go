@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -59,22 +60,8 @@ func openToOthers(t *testing.T, dir string) {
 			t.Fatal(err)
 		}
 	}
-	if !reachable(dir) {
+	if _, open := campaign.OpenToOthers(dir, 0o001); !open {
 		t.Skipf("others may not pass through the folders above %s", dir)
-	}
-}
-
-// reachable reports whether every folder from dir up lets others through.
-func reachable(dir string) bool {
-	for {
-		fi, err := os.Stat(dir)
-		if err != nil || fi.Mode().Perm()&0o001 == 0 {
-			return false
-		}
-		if filepath.Dir(dir) == dir {
-			return true
-		}
-		dir = filepath.Dir(dir)
 	}
 }
 

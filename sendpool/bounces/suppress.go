@@ -192,15 +192,21 @@ func stillAt(f *os.File, path string) bool {
 }
 
 // listedIn is the entries the suppression list f holds, each as
-// campaign.SuppressionForm writes it; a line that is no entry is
-// skipped (LoadSuppression says so where it matters). It reads f from
-// its start, the list as it is now.
+// campaign.SuppressionForm writes it, read as campaign.LoadSuppression
+// reads them (a byte-order mark before the first dropped, a comment
+// after # left out); a line that is no entry is skipped
+// (LoadSuppression says so where it matters). It reads f from its
+// start, the list as it is now.
 func listedIn(f *os.File) map[string]bool {
 	listed := map[string]bool{}
 	sc := bufio.NewScanner(io.NewSectionReader(f, 0, max(fileSize(f), 0)))
 	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		entry, _, _ := strings.Cut(sc.Text(), "#")
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if n == 1 {
+			line = strings.TrimPrefix(line, "\ufeff")
+		}
+		entry, _, _ := strings.Cut(line, "#")
 		if entry = strings.ToLower(strings.TrimSpace(entry)); entry != "" {
 			listed[campaign.SuppressionForm(entry)] = true
 		}

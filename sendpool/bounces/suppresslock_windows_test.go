@@ -33,8 +33,7 @@ func TestListLockWindows(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer third.Close()
-	ol := windows.Overlapped{OffsetHigh: 1 << 30}
-	err = windows.LockFileEx(windows.Handle(third.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ol)
+	err = windows.LockFileEx(windows.Handle(third.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, listByte())
 	if !errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
 		t.Fatalf("another handle locked the list held by lockList: %v", err)
 	}

@@ -8,13 +8,14 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// lockRange is where in a file the locks of this file take their byte:
-// LockFileEx's locks are mandatory (no other handle reads or writes a
-// locked byte), so they lock one byte far past the end of any file
-// tidings writes (offset 2⁶²), and others still read the holder's details
-// from the start of the lock file (Holder, a refused AcquireLock) and
-// append to the suppression list.
-var lockRange = windows.Overlapped{OffsetHigh: 1 << 30}
+// lockRange is where in a file the locks of this file take their byte,
+// a new Overlapped for each call: LockFileEx's locks are mandatory (no
+// other handle reads or writes a locked byte), so they lock one byte far
+// past the end of any file tidings writes (offset 2⁶²), and others still
+// read the holder's details from the start of the lock file (Holder, a
+// refused AcquireLock). bounces locks the suppression list at the same
+// byte, for the same reason (its lockList).
+func lockRange() *windows.Overlapped { return &windows.Overlapped{OffsetHigh: 1 << 30} }
 
 // lockFile takes an exclusive LockFileEx lock on f without waiting. held
 // is true when another open handle (in this or another process) has it.
@@ -22,6 +23,7 @@ var lockRange = windows.Overlapped{OffsetHigh: 1 << 30}
 // any way (a crash, End task), as flock(2) is on Unix.
 func lockFile(f *os.File) (held bool, err error) { return tryLock(f, true) }
 
+// unlockFile gives up the lock lockFile took.
 func unlockFile(f *os.File) error { return untryLock(f) }
 
 // tryLock takes a LockFileEx lock on f, exclusive or shared, without
@@ -32,8 +34,7 @@ func tryLock(f *os.File, exclusive bool) (held bool, err error) {
 	if exclusive {
 		flags |= windows.LOCKFILE_EXCLUSIVE_LOCK
 	}
-	ol := lockRange
-	err = windows.LockFileEx(windows.Handle(f.Fd()), flags, 0, 1, 0, &ol)
+	err = windows.LockFileEx(windows.Handle(f.Fd()), flags, 0, 1, 0, lockRange())
 	if errors.Is(err, windows.ERROR_LOCK_VIOLATION) {
 		return true, nil
 	}
@@ -42,8 +43,7 @@ func tryLock(f *os.File, exclusive bool) (held bool, err error) {
 
 // untryLock gives up the lock tryLock took.
 func untryLock(f *os.File) error {
-	ol := lockRange
-	return windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, &ol)
+	return windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, lockRange())
 }
 
 // stillActive is the exit code GetExitCodeProcess gives a process that

@@ -54,6 +54,11 @@ func ShellWord(s string) string {
 	return b.String()
 }
 
+// ShownPathWord is PathWord of the file path p as the user reads it
+// (campaign.ShownPath): one word of a command to paste into a shell, as
+// a warning or the next command to run names a file.
+func ShownPathWord(p string) string { return PathWord(campaign.ShownPath(p)) }
+
 // PathWord is ShellWord of the file path p as a command's argument: a
 // relative path starting with a dash ("-news.yaml") is written
 // ./-news.yaml, the same file, which the command line does not take for

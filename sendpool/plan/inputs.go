@@ -128,14 +128,14 @@ func openInputs(ctx context.Context, path string, toRead bool) (*Inputs, error) 
 			return nil, err
 		}
 		c.Recipients.Suppress = in.Suppress // its rows are warned of no more (a status column's)
-		if w := in.Suppress.ModeWarning(shellPath(c.Suppress)); w != "" {
+		if w := in.Suppress.ModeWarning(journal.ShownPathWord(c.Suppress)); w != "" {
 			c.Warnings = append(c.Warnings, w) // a list others may read
 		}
 	}
 	if err := in.openSheet(ctx); err != nil {
 		return nil, err
 	}
-	if w := c.Recipients.ModeWarning(shellPath(c.Recipients.Path)); w != "" {
+	if w := c.Recipients.ModeWarning(journal.ShownPathWord(c.Recipients.Path)); w != "" {
 		c.Warnings = append(c.Warnings, w) // a sheet every user may read
 	}
 	for _, f := range in.inputFiles() {
@@ -640,8 +640,3 @@ func (in *Inputs) signWith(opts *render.Options) error {
 	}
 	return nil
 }
-
-// shellPath is the file path p as a warning names it for a command to
-// paste into a shell: as the user reads it (campaign.ShownPath), quoted
-// where the shell needs it.
-func shellPath(p string) string { return journal.PathWord(campaign.ShownPath(p)) }
