@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -495,10 +494,11 @@ func bouncesListReplaced(err error, path string) error {
 // records nothing twice (the journal has what was recorded; the
 // suppression list gets no address it has); it rewrites the report.
 func bouncesFull(err error, path, done string) error {
-	if !errors.Is(err, syscall.ENOSPC) {
+	fix := fullDiskFix(err)
+	if fix == "" {
 		return err
 	}
-	return fmt.Errorf("%w; %s: free space on the disk it is on, then run tidings bounces %s again, which records nothing twice and writes the report", err, done, commandArg(path))
+	return fmt.Errorf("%w; %s: %s run tidings bounces %s again, which records nothing twice and writes the report", err, done, fix, commandArg(path))
 }
 
 // inMailbox says how many messages the run found in the mailbox, and of

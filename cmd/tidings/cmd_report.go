@@ -93,6 +93,20 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	return rep.Summary(), end, page, nil
 }
 
+// reportFull is err, a report run's failure to write a file, with what to
+// do next when the disk is full (fullDiskFix; else err as it is): free
+// space, then run tidings report again, which writes report.csv,
+// report.json and the page from the journal, so that the two agree
+// again. bounces, which rebuilds the report too, words its own
+// (bouncesFull).
+func reportFull(err error, path string) error {
+	fix := fullDiskFix(err)
+	if fix == "" {
+		return err
+	}
+	return fmt.Errorf("%w; %s run tidings report %s again", err, fix, commandArg(path))
+}
+
 // placeRows returns a Reporter holding the report's rows (the caller
 // closes it): placed by the spool's judgement of the rows when a
 // generation was made from the campaign as it is
@@ -196,7 +210,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	}
 	sum, end, page, err := rebuildReport(ctx, g, c, path, state)
 	if err != nil {
-		return &unusableError{err}
+		return &unusableError{reportFull(err, path)}
 	}
 	if state.Len() == 0 {
 		line := "nothing has been sent for this campaign yet"

@@ -244,14 +244,18 @@ func tellFlush(g *globalOptions, c *campaign.Campaign, err error, unlocked bool)
 // that writes them from the journal; close the file first where another
 // program holds it (heldOpenFix). Nothing is sent again for it.
 func flushNext(err error, file string) string {
-	fix := "once that is fixed,"
-	switch {
-	case heldOpenFix(err) != "":
-		fix = heldOpenFix(err)
-	case errors.Is(err, syscall.ENOSPC):
-		fix = "free space on the disk it is on, then"
-	}
+	fix := cmp.Or(heldOpenFix(err), fullDiskFix(err), "once that is fixed,")
 	return fix + " run tidings report " + commandArg(file) + " to write them from the journal"
+}
+
+// fullDiskFix is what to do first when err is a full disk (ENOSPC): free
+// space there, then (the command to run follows); "" for any other err.
+// Every command words a full disk with it: send, bounces and report.
+func fullDiskFix(err error) string {
+	if !errors.Is(err, syscall.ENOSPC) {
+		return ""
+	}
+	return "free space on the disk it is on, then"
 }
 
 // heldOpenFix is what to do first when err is a report file another

@@ -253,3 +253,27 @@ func TestReportLockWaitWords(t *testing.T) {
 		}
 	}
 }
+
+// TestReportFullDiskSaysNextStep: a tidings report whose report.csv and
+// report.json could not be written on a full disk said only "no space
+// left on device", where send and bounces say what to do next: free
+// space, then run the command again. It says so now, in their words.
+func TestReportFullDiskSaysNextStep(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 1, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
+	}
+	var full atomic.Bool
+	full.Store(true)
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background(), seams: testSeams{reportFile: reportFullOnce(&full)}}
+	err := runReport(context.Background(), reportOptions{}, g, camp)
+	if !errors.Is(err, syscall.ENOSPC) || exitCode(err) != exitUnusable {
+		t.Fatalf("report: %v (exit %d), want ENOSPC, exit 2\n%s%s", err, exitCode(err), out.String(), errOut.String())
+	}
+	if want := "no space left on device; free space on the disk it is on, then run tidings report " + camp + " again"; !strings.Contains(err.Error(), want) {
+		t.Errorf("report's error does not say %q:\n%v", want, err)
+	}
+}

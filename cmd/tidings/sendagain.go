@@ -1,11 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
@@ -208,10 +208,7 @@ func journalFailedAgain(err error, file string, opts sendOptions) error {
 	if !errors.Is(err, sendpool.ErrJournal) {
 		return err
 	}
-	fix := "once the journal can be written again"
-	if errors.Is(err, syscall.ENOSPC) {
-		fix = "free space on the disk it is on, then"
-	}
+	fix := cmp.Or(fullDiskFix(err), "once the journal can be written again")
 	again := fix + " " + runAgain(file, opts) + " (it sends the rows this run did not)"
 	if ue := (*sendpool.UnrecordedError)(nil); errors.As(err, &ue) {
 		again += "; " + unrecordedWords(ue)

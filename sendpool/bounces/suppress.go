@@ -2,6 +2,7 @@ package bounces
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
@@ -157,7 +159,7 @@ func appendOnce(path string, list []Suppression, campaignName string, now time.T
 		return false, nil
 	}
 	var add []byte
-	listed := listedIn(f)
+	listed := listedIn(f, list)
 	for _, s := range list {
 		if !listed[campaign.SuppressionForm(strings.ToLower(s.Address))] {
 			add = append(append(add, s.Line(campaignName, now)...), '\n')
@@ -191,27 +193,78 @@ func stillAt(f *os.File, path string) bool {
 	return err == nil && os.SameFile(opened, now)
 }
 
-// listedIn is the entries the suppression list f holds, each as
-// campaign.SuppressionForm writes it, read as campaign.LoadSuppression
-// reads them (a byte-order mark before the first dropped, a comment
-// after # left out); a line that is no entry is skipped
-// (LoadSuppression says so where it matters). It reads f from its
-// start, the list as it is now.
-func listedIn(f *os.File) map[string]bool {
+// listedIn is those of list's addresses the suppression list f holds as
+// entries, each as campaign.SuppressionForm writes it, read as
+// campaign.LoadSuppression reads them (a byte-order mark before the first
+// dropped, a comment after # left out); a line that is no entry is
+// skipped (LoadSuppression says so where it matters). It reads
+// f from its start, the list as it is now, and compares a line in full
+// (entryForm) only when it could name one of them (mayName): a list of
+// 100,000 lines is read under its lock for each append.
+func listedIn(f *os.File, list []Suppression) map[string]bool {
+	wanted := map[string]bool{}
+	locals := map[string]bool{}
+	for _, s := range list {
+		form := campaign.SuppressionForm(strings.ToLower(s.Address))
+		wanted[form] = true
+		if i := strings.LastIndexByte(form, '@'); i >= 0 {
+			locals[form[:i]] = true
+		}
+	}
 	listed := map[string]bool{}
 	sc := bufio.NewScanner(io.NewSectionReader(f, 0, max(fileSize(f), 0)))
-	sc.Buffer(nil, 1<<20)
+	sc.Buffer(make([]byte, 64<<10), 1<<20) // read in 64 KiB, not 4
+	var lower []byte
 	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
+		line := sc.Bytes()
 		if n == 1 {
-			line = strings.TrimPrefix(line, "\ufeff")
+			line = bytes.TrimPrefix(line, []byte("\ufeff"))
 		}
-		entry, _, _ := strings.Cut(line, "#")
-		if entry = strings.ToLower(strings.TrimSpace(entry)); entry != "" {
-			listed[campaign.SuppressionForm(entry)] = true
+		if !mayName(line, locals, &lower) {
+			continue
+		}
+		if form, ok := entryForm(string(line)); ok && wanted[form] {
+			listed[form] = true
 		}
 	}
 	return listed
+}
+
+// entryForm is the entry the list line names, as campaign.SuppressionForm
+// writes it; ok is false for a line that names none (blank, a comment).
+func entryForm(line string) (form string, ok bool) {
+	entry, _, _ := strings.Cut(line, "#")
+	if entry = strings.ToLower(strings.TrimSpace(entry)); entry == "" {
+		return "", false
+	}
+	return campaign.SuppressionForm(entry), true
+}
+
+// mayName reports whether line could be an entry whose form (entryForm)
+// has one of locals as its local part, without making a string of it: a
+// line of ASCII (nearly all) can when it has an "@" and its local part,
+// lower-cased into *lower, is one of locals; any other line may (one
+// with other bytes, whose lower case is Unicode's, or no "@"), and is
+// compared in full.
+func mayName(line []byte, locals map[string]bool, lower *[]byte) bool {
+	entry, _, _ := bytes.Cut(line, []byte("#"))
+	for _, c := range entry {
+		if c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	entry = bytes.TrimSpace(entry)
+	at := bytes.LastIndexByte(entry, '@')
+	if at < 0 {
+		return len(entry) > 0
+	}
+	*lower = append((*lower)[:0], entry[:at]...)
+	for i, c := range *lower {
+		if 'A' <= c && c <= 'Z' {
+			(*lower)[i] = c + 'a' - 'A'
+		}
+	}
+	return locals[string(*lower)]
 }
 
 // cutBack cuts off the n bytes a failed append wrote at the end of the

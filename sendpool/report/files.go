@@ -72,6 +72,9 @@ type filesWriter struct {
 	// left is set when place left the new report.csv beside an earlier
 	// report.json (leftError).
 	left bool
+	// renamed, when set (tests), runs between report.csv's rename and
+	// report.json's, where another command may put its own pair in place.
+	renamed func()
 }
 
 func newFilesWriter(dir string, indent bool, ending func(Summary) Ending, wrap func(*os.File) io.Writer) (*filesWriter, error) {
@@ -160,13 +163,20 @@ func (fw *filesWriter) finish() (Summary, error) {
 // after a power loss too. When report.json cannot take its place after
 // report.csv did, it removes the new report.csv and any earlier
 // report.json (unplace), so that none is left that disagrees with the
-// other, where it may. A process killed between the two renames leaves
+// other, where it may, and each only while it is still that file: a
+// pair another command put in place meanwhile stays. A process killed between the two renames leaves
 // the new report.csv beside the earlier report.json, which still reads
 // as before (the run going, or an earlier run's ending).
 func (fw *filesWriter) place(jsonFile *os.File) error {
 	csvPath, jsonPath := filepath.Join(fw.dir, CSVFile), filepath.Join(fw.dir, JSONFile)
 	err := cmp.Or(fw.syncClose(fw.csvFile), fw.syncClose(jsonFile))
+	// What this write puts in place (its temporary file, which no other
+	// command names) and what report.json was then, for unplace to
+	// remove those only: a stat that fails leaves nil, and nothing is
+	// removed for it.
+	var placed, earlier fs.FileInfo
 	if err == nil {
+		placed, _ = os.Stat(fw.csvFile.Name())
 		err = os.Rename(fw.csvFile.Name(), csvPath)
 	}
 	if err != nil {
@@ -174,13 +184,17 @@ func (fw *filesWriter) place(jsonFile *os.File) error {
 		return err // abort removes report.csv's
 	}
 	fw.csvFile = nil
+	earlier, _ = os.Stat(jsonPath)
+	if fw.renamed != nil {
+		fw.renamed()
+	}
 	err = statefile.SyncDir(fw.dir)
 	if err == nil {
 		err = os.Rename(jsonFile.Name(), jsonPath)
 	}
 	if err != nil {
 		os.Remove(jsonFile.Name())
-		fw.left = !fw.unplace()
+		fw.left = !fw.unplace(placed, earlier)
 		return err
 	}
 	return statefile.SyncDir(fw.dir)
@@ -208,16 +222,30 @@ func (e *leftError) Unwrap() error { return e.err }
 // ones, since a send's writes while it runs take no lock. Without the
 // lock the two are left as a process killed between the renames leaves
 // them; a send's last write, its caller holding the lock, removes both
-// itself (FlushOrRemove). It reports whether it removed them.
-func (fw *filesWriter) unplace() bool {
+// itself (FlushOrRemove). Each is removed only while it is still the file
+// it was at report.csv's rename (placed, this write's report.csv, and
+// earlier, the report.json then): a tidings report that wrote and
+// released its whole pair since put true files there, which stay. It
+// reports whether it removed them, or found them replaced so.
+func (fw *filesWriter) unplace(placed, earlier fs.FileInfo) bool {
 	l, err := journal.TryHoldReport(fw.dir, true)
 	if err != nil || l == nil {
 		return false
 	}
 	defer l.Release()
-	os.Remove(filepath.Join(fw.dir, CSVFile)) // this write's
-	RemoveEarlier(fw.dir, JSONFile)
+	removeIfSame(filepath.Join(fw.dir, CSVFile), placed)
+	removeIfSame(filepath.Join(fw.dir, JSONFile), earlier)
 	return true
+}
+
+// removeIfSame removes path when it is the regular file was (os.SameFile),
+// never a symbolic link; nothing when was is nil.
+func removeIfSame(path string, was fs.FileInfo) {
+	st, err := os.Lstat(path)
+	if was == nil || err != nil || !st.Mode().IsRegular() || !os.SameFile(st, was) {
+		return
+	}
+	os.Remove(path)
 }
 
 // syncClose syncs f, through what f is written through when that syncs
