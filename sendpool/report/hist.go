@@ -47,14 +47,6 @@ func (h *durationHist) add(ms int64) {
 	h.n++
 }
 
-// merge adds o's counts to h.
-func (h *durationHist) merge(o *durationHist) {
-	for i, c := range o.counts {
-		h.counts[i] += c
-	}
-	h.n += o.n
-}
-
 // quantile returns the q-quantile (0 < q ≤ 1) in milliseconds, -1 when
 // the histogram is empty.
 func (h *durationHist) quantile(q float64) int64 {
