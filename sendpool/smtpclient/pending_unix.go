@@ -61,6 +61,13 @@ type socketPeek struct {
 	fn  func(fd uintptr)
 	b   [1]byte
 	err error
+	// askFn runs ask on the socket, its answer in askN and askErr:
+	// askSocket's closure, made once for the same reason as fn (the
+	// read wait asks how much is still leaving each time it is set).
+	askFn  func(fd uintptr)
+	ask    func(fd int) (int, error)
+	askN   int
+	askErr error
 }
 
 // newSocketPeek returns the peek of c's socket (rc nil when c is none).
@@ -75,6 +82,7 @@ func newSocketPeek(c net.Conn) *socketPeek {
 		return p
 	}
 	p.rc = rc
+	p.askFn = func(fd uintptr) { p.askN, p.askErr = p.ask(int(fd)) }
 	p.fn = func(fd uintptr) {
 		_, _, p.err = unix.Recvfrom(int(fd), p.b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
 	}
@@ -91,14 +99,17 @@ func (r *rawConn) unacked() (n int, ok bool) { return r.askSocket(socketUnacked)
 // cannot have had. ok is false when the socket cannot be asked.
 func (r *rawConn) unsent() (n int, ok bool) { return r.askSocket(socketUnsent) }
 
+// askSocket returns what ask, one of the socket* functions, answers for
+// r's socket; ok is false when the socket cannot be asked or ask failed.
+// It allocates nothing (socketPeek.askFn).
 func (r *rawConn) askSocket(ask func(fd int) (int, error)) (n int, ok bool) {
 	p := r.socketPeek()
 	if p.rc == nil {
 		return 0, false
 	}
-	var err error
-	if cerr := p.rc.Control(func(fd uintptr) { n, err = ask(int(fd)) }); cerr != nil || err != nil {
+	p.ask = ask
+	if cerr := p.rc.Control(p.askFn); cerr != nil || p.askErr != nil {
 		return 0, false
 	}
-	return n, true
+	return p.askN, true
 }
