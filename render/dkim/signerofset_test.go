@@ -13,8 +13,9 @@ import (
 // campaign whose key_env variable is not set in their shell (nor held by
 // a systemd credential): that entry is left out and named, the others
 // loaded and checked as NewSigner checks them (one that does not align
-// with the From is still refused); none left is a nil Signer and the
-// names. A variable set to what is no key is still an error, and
+// with the From is still refused); none left is a Signer of no key,
+// which still checks the From against those left out (ErrKeysLeftOut),
+// and the names. A variable set to what is no key is still an error, and
 // NewSigner, which signs, refuses the unset one.
 func TestNewSignerOfSet(t *testing.T) {
 	const env = "TIDINGS_TEST_KEY_OF_SET"
@@ -34,8 +35,8 @@ func TestNewSignerOfSet(t *testing.T) {
 		t.Errorf("key_file and an unset key_env: %v, unset %q, err %v; want the key file's key alone, dkim[1] unset", s, unset, err)
 	}
 	s, unset, err = dkim.NewSignerOfSet(dkimCampaign(t, dkimYAML+"dkim: {domain: acme.example, selector: b, key_env: "+env+"}\n"))
-	if err != nil || s != nil || !slices.Equal(unset, []string{"dkim"}) {
-		t.Errorf("an unset key_env alone: %v, unset %q, err %v; want no Signer, dkim unset", s, unset, err)
+	if err != nil || s == nil || len(s.Records()) != 0 || !slices.Equal(unset, []string{"dkim"}) {
+		t.Errorf("an unset key_env alone: %v, unset %q, err %v; want a Signer of no key (it checks the From as send does), dkim unset", s, unset, err)
 	}
 	var ee *dkim.EntryError
 	if _, _, err := dkim.NewSignerOfSet(dkimCampaign(t, entries("other.example"))); !errors.As(err, &ee) {
