@@ -166,7 +166,7 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 	}
 	if !g.quiet {
 		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", shownWhere(ctx, c, m, opts.row, dupOf, hash != "" && !isCurrent(current, gen, m.Row)),
-			keyWords(m.Key), status, reportTime(gen.Created()), gen.Number(), byteSize(int64(len(m.Data))))
+			keyWords(m.Key), status, report.Time(gen.Created()), gen.Number(), byteSize(int64(len(m.Data))))
 		if hash != "" && e != nil && plan.Revisable(e.Status) {
 			if note := revisedNote(revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key)); note != "" {
 				fmt.Fprintln(g.stderr, note)
@@ -710,7 +710,7 @@ func goneMessage(key, hash string, sent time.Time, gens []*spool.Generation) err
 	}
 	return fmt.Errorf("%w: the message handed over for %s (digest %s) at %s is in no spool generation, and none is as old: "+
 		"the spool folder was removed since (the journal still says it was sent), or a tidings from before the spool sent it, which kept no copy of its messages",
-		errNotFound, key, hash, reportTime(sent))
+		errNotFound, key, hash, report.Time(sent))
 }
 
 // notSpooled says why key, whose message has not gone out, has none: its
@@ -849,7 +849,7 @@ func earlierNote(state *journal.State, key string) string {
 	}
 	words := make([]string, len(as))
 	for i, a := range as {
-		words[i] = fmt.Sprintf("%s to %s (%s)", reportTime(a.Time), a.To, a.MessageID)
+		words[i] = fmt.Sprintf("%s to %s (%s)", report.Time(a.Time), a.To, a.MessageID)
 	}
 	return fmt.Sprintf("note: this is a corrected message; before it, %s went under this key, as the row was then: %s", report.Plural(len(as), "message"), strings.Join(words, "; "))
 }

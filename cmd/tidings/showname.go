@@ -60,7 +60,7 @@ func runShowEarlier(ctx context.Context, opts showOptions, g *globalOptions, pat
 	}
 	if !g.quiet {
 		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d of %s), %s\n", earlierWhere(m.Row, opts.row, dupOf, opts.name),
-			keyWords(m.Key), status, reportTime(gen.Created()), gen.Number(), displayPath(c.StateDir), byteSize(int64(len(m.Data))))
+			keyWords(m.Key), status, report.Time(gen.Created()), gen.Number(), displayPath(c.StateDir), byteSize(int64(len(m.Data))))
 	}
 	return writeMessage(g, c.StateDir, opts.out, m.Data)
 }

@@ -5,18 +5,15 @@ import (
 	"time"
 
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/report"
 )
-
-// reportTime is t as report.csv's started_at and finished_at write it:
-// RFC 3339 in UTC, to the second.
-func reportTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // sentWords is "sent <when>" for e, whose message was taken: when, as
 // report.csv's finished_at says it (the server's reply to the message);
 // "sent" alone for a journal that has no time for it.
 func sentWords(e *journal.Entry) string {
 	if t := cmp.Or(e.Result.Finished, e.Result.Started); !t.IsZero() {
-		return e.Result.Status.String() + " " + reportTime(t)
+		return e.Result.Status.String() + " " + report.Time(t)
 	}
 	return e.Result.Status.String()
 }
@@ -41,7 +38,7 @@ func lastTried(e *journal.Entry) time.Time {
 // never handed over.
 func triedWords(e *journal.Entry) string {
 	if t := lastTried(e); !t.IsZero() {
-		return "; last tried " + reportTime(t)
+		return "; last tried " + report.Time(t)
 	}
 	return ""
 }

@@ -134,8 +134,8 @@ func FromResult(r sendpool.Result) Row {
 		Detail:       sendpool.OneLine(r.Detail),
 		MessageID:    r.MessageID,
 		Server:       r.Server,
-		StartedAt:    rfc3339(r.StartedAt),
-		FinishedAt:   rfc3339(r.FinishedAt),
+		StartedAt:    Time(r.StartedAt),
+		FinishedAt:   Time(r.FinishedAt),
 		DurationMS:   r.Duration.Milliseconds(),
 		Cc:           r.Cc,
 		Bcc:          r.Bcc,
@@ -143,7 +143,10 @@ func FromResult(r sendpool.Result) Row {
 	}
 }
 
-func rfc3339(t time.Time) string {
+// Time is t as report.csv's started_at and finished_at (and report.json)
+// write it: RFC 3339 in UTC, to the second; "" for the zero time. show
+// says its times so too.
+func Time(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
